@@ -1,0 +1,95 @@
+package io.objectkv.format;
+
+import java.util.Arrays;
+
+/**
+ * A decoded data block: entries sorted by key, each {@code key_length varint | value_length varint
+ * | version varint | key | value}. Immutable and safe to share between threads.
+ */
+public final class DataBlock {
+  private final String source;
+  private final long objectOffset;
+  private final byte[] raw;
+  private final int[] slots;
+  private final int recordsEnd;
+
+  private DataBlock(String source, long objectOffset, byte[] raw, int[] slots) {
+    this.source = source;
+    this.objectOffset = objectOffset;
+    this.raw = raw;
+    this.slots = slots;
+    this.recordsEnd = SlottedPayload.recordsEnd(slots, raw);
+  }
+
+  /** Verifies the checksum of {@code stored} and decodes it. */
+  public static DataBlock decode(String source, BlockHandle handle, byte[] stored) {
+    if (stored.length != handle.length()) {
+      throw new CorruptionException(
+          source,
+          handle.offset(),
+          "block is " + stored.length + " bytes, index says " + handle.length());
+    }
+    byte[] raw = BlockCodec.decode(source, handle.offset(), stored, 0, stored.length);
+    return new DataBlock(
+        source, handle.offset(), raw, SlottedPayload.readSlots(source, handle.offset(), raw));
+  }
+
+  public int size() {
+    return slots.length;
+  }
+
+  /** Bytes this block holds in memory, for cache accounting. */
+  public long memoryBytes() {
+    return 64L + raw.length + 4L * slots.length;
+  }
+
+  private ByteReader recordAt(int i) {
+    int end = i + 1 < slots.length ? slots[i + 1] : recordsEnd;
+    return new ByteReader(source, objectOffset, raw, slots[i], end);
+  }
+
+  public Entry entryAt(int i) {
+    ByteReader r = recordAt(i);
+    int keyLength = r.readLength(SstLayout.MAX_KEY_LENGTH, "key length");
+    int valueLength = r.readLength(SstLayout.MAX_VALUE_LENGTH, "value length");
+    long version = r.readVarint();
+    byte[] key = r.readBytes(keyLength);
+    byte[] value = r.readBytes(valueLength);
+    if (r.remaining() != 0) {
+      throw r.corrupt("record " + i + " has " + r.remaining() + " trailing bytes");
+    }
+    return new Entry(key, version, value);
+  }
+
+  /** Compares the key of entry {@code i} with {@code key}, unsigned lexicographic. */
+  public int compareKeyAt(int i, byte[] key) {
+    ByteReader r = recordAt(i);
+    int keyLength = r.readLength(SstLayout.MAX_KEY_LENGTH, "key length");
+    r.readVarint();
+    r.readVarint();
+    int start = r.position();
+    r.skip(keyLength);
+    return Arrays.compareUnsigned(raw, start, start + keyLength, key, 0, key.length);
+  }
+
+  /** The index of the first entry whose key is >= {@code key}; {@link #size()} if none. */
+  public int lowerBound(byte[] key) {
+    int lo = 0;
+    int hi = slots.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (compareKeyAt(mid, key) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** The entry with exactly {@code key}, or null. */
+  public Entry find(byte[] key) {
+    int i = lowerBound(key);
+    return i < slots.length && compareKeyAt(i, key) == 0 ? entryAt(i) : null;
+  }
+}

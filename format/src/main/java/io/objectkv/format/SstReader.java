@@ -1,0 +1,171 @@
+package io.objectkv.format;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/** Point lookups and ordered scans over one SST, loading data blocks on demand. */
+public final class SstReader {
+  private final SstMetadata meta;
+  private final BlockLoader loader;
+
+  public SstReader(SstMetadata meta, BlockLoader loader) {
+    this.meta = meta;
+    this.loader = loader;
+  }
+
+  /** Opens an SST held whole in memory (tests, tools, freshly built objects). */
+  public static SstReader of(String source, byte[] object) {
+    SstMetadata meta =
+        SstMetadata.read(
+            source,
+            object.length,
+            (offset, length) -> Arrays.copyOfRange(object, (int) offset, (int) offset + length));
+    return new SstReader(
+        meta,
+        (block, h) ->
+            DataBlock.decode(
+                source, h, Arrays.copyOfRange(object, (int) h.offset(), (int) h.end())));
+  }
+
+  public SstMetadata metadata() {
+    return meta;
+  }
+
+  /** The entry for {@code key} (possibly a tombstone), or null when this SST does not hold it. */
+  public Entry get(byte[] key) {
+    return get(key, BloomFilter.hash(key));
+  }
+
+  /**
+   * As {@link #get(byte[])}, with the key's {@link BloomFilter#hash} computed once by the caller.
+   */
+  public Entry get(byte[] key, long keyHash) {
+    if (!meta.filter().mightContainHash(keyHash)) {
+      return null;
+    }
+    IndexBlock index = meta.index();
+    int b = index.blockFor(key);
+    if (b == index.blockCount()) {
+      return null;
+    }
+    return load(b).find(key);
+  }
+
+  private DataBlock load(int b) {
+    return loader.load(b, meta.index().handle(b));
+  }
+
+  /**
+   * Entries with {@code from <= key < to} in key order, or reverse key order. A null bound is
+   * unbounded. Tombstones are included: merging them away is the caller's job.
+   */
+  public Iterator<Entry> scan(byte[] from, byte[] to, boolean reverse) {
+    return reverse ? new Backward(from, to) : new Forward(from, to);
+  }
+
+  private final class Forward implements Iterator<Entry> {
+    private final byte[] to;
+    private int block;
+    private DataBlock current;
+    private int pos;
+    private Entry next;
+
+    Forward(byte[] from, byte[] to) {
+      this.to = to;
+      IndexBlock index = meta.index();
+      block = from == null ? 0 : index.blockFor(from);
+      if (block < index.blockCount()) {
+        current = load(block);
+        pos = from == null ? 0 : current.lowerBound(from);
+      }
+      advance();
+    }
+
+    private void advance() {
+      next = null;
+      while (current != null) {
+        if (pos < current.size()) {
+          Entry e = current.entryAt(pos++);
+          if (to != null && Arrays.compareUnsigned(e.key(), to) >= 0) {
+            current = null;
+            return;
+          }
+          next = e;
+          return;
+        }
+        block++;
+        current = block < meta.index().blockCount() ? load(block) : null;
+        pos = 0;
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public Entry next() {
+      if (next == null) {
+        throw new NoSuchElementException();
+      }
+      Entry e = next;
+      advance();
+      return e;
+    }
+  }
+
+  private final class Backward implements Iterator<Entry> {
+    private final byte[] from;
+    private int block;
+    private DataBlock current;
+    private int pos;
+    private Entry next;
+
+    Backward(byte[] from, byte[] to) {
+      this.from = from;
+      IndexBlock index = meta.index();
+      int count = index.blockCount();
+      if (count > 0) {
+        block = to == null ? count - 1 : Math.min(index.blockFor(to), count - 1);
+        current = load(block);
+        pos = (to == null ? current.size() : current.lowerBound(to)) - 1;
+      }
+      advance();
+    }
+
+    private void advance() {
+      next = null;
+      while (current != null) {
+        if (pos >= 0) {
+          Entry e = current.entryAt(pos--);
+          if (from != null && Arrays.compareUnsigned(e.key(), from) < 0) {
+            current = null;
+            return;
+          }
+          next = e;
+          return;
+        }
+        block--;
+        current = block >= 0 ? load(block) : null;
+        pos = current == null ? -1 : current.size() - 1;
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public Entry next() {
+      if (next == null) {
+        throw new NoSuchElementException();
+      }
+      Entry e = next;
+      advance();
+      return e;
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package io.objectkv.format;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * Builds an SST from entries added in strictly increasing key order, streaming data blocks to
+ * {@code out} as they fill. Memory holds one data block, the index and the key hashes for the
+ * filter.
+ */
+public final class SstWriter {
+  private final OutputStream out;
+  private final SstOptions options;
+
+  private final ByteWriter block;
+  private int[] slots = new int[256];
+  private int slotCount;
+  private final ByteWriter index = new ByteWriter(4096);
+  private int[] indexSlots = new int[64];
+  private int indexCount;
+  private long[] hashes = new long[1024];
+
+  private long offset;
+  private long entryCount;
+  private byte[] minKey;
+  private byte[] lastKey;
+  private long minVersion = Long.MAX_VALUE;
+  private long maxVersion = Long.MIN_VALUE;
+  private boolean finished;
+
+  public SstWriter(OutputStream out, SstOptions options) {
+    this.out = out;
+    this.options = options;
+    this.block = new ByteWriter(options.blockSize() + 1024);
+  }
+
+  /** Adds an entry; an empty value is a tombstone. Keys must strictly increase. */
+  public void add(byte[] key, long version, byte[] value) {
+    if (finished) {
+      throw new IllegalStateException("SST already finished");
+    }
+    if (key.length == 0 || key.length > SstLayout.MAX_KEY_LENGTH) {
+      throw new IllegalArgumentException("key length " + key.length);
+    }
+    if (value.length > SstLayout.MAX_VALUE_LENGTH) {
+      throw new IllegalArgumentException("value length " + value.length);
+    }
+    if (version < 0) {
+      throw new IllegalArgumentException("negative version " + version);
+    }
+    if (lastKey != null && Arrays.compareUnsigned(lastKey, key) >= 0) {
+      throw new IllegalArgumentException("keys must strictly increase");
+    }
+    if (slotCount == slots.length) {
+      slots = Arrays.copyOf(slots, slotCount * 2);
+    }
+    slots[slotCount++] = block.size();
+    block.writeVarint(key.length);
+    block.writeVarint(value.length);
+    block.writeVarint(version);
+    block.writeBytes(key);
+    block.writeBytes(value);
+
+    if (entryCount == hashes.length) {
+      hashes = Arrays.copyOf(hashes, hashes.length * 2);
+    }
+    hashes[(int) entryCount] = BloomFilter.hash(key);
+    if (minKey == null) {
+      minKey = key.clone();
+    }
+    lastKey = key.clone();
+    entryCount++;
+    minVersion = Math.min(minVersion, version);
+    maxVersion = Math.max(maxVersion, version);
+    if (block.size() >= options.blockSize()) {
+      flushBlock();
+    }
+  }
+
+  /** Entries added so far. */
+  public long entryCount() {
+    return entryCount;
+  }
+
+  /** Bytes written to the output so far plus the open block: the object's approximate size. */
+  public long estimatedSize() {
+    return offset + block.size();
+  }
+
+  private void flushBlock() {
+    if (slotCount == 0) {
+      return;
+    }
+    SlottedPayload.writeSlots(block, slots, slotCount);
+    byte[] stored = BlockCodec.encode(block.array(), block.size(), options.compress());
+    write(stored);
+    if (indexCount == indexSlots.length) {
+      indexSlots = Arrays.copyOf(indexSlots, indexCount * 2);
+    }
+    indexSlots[indexCount++] = index.size();
+    IndexBlock.writeEntry(index, lastKey, offset - stored.length, stored.length);
+    block.reset();
+    slotCount = 0;
+  }
+
+  private BlockHandle writeBlock(byte[] raw, int length) {
+    byte[] stored = BlockCodec.encode(raw, length, options.compress());
+    long at = offset;
+    write(stored);
+    return new BlockHandle(at, stored.length);
+  }
+
+  private void write(byte[] bytes) {
+    try {
+      out.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing SST block at offset " + offset, e);
+    }
+    offset += bytes.length;
+  }
+
+  /** Finishes the SST without a WAL section. */
+  public SstSummary finish() {
+    return finish(null);
+  }
+
+  /**
+   * Writes the remaining blocks, the optional WAL section payload, the index, the filter and the
+   * footer, and flushes the output.
+   */
+  public SstSummary finish(byte[] walSection) {
+    if (finished) {
+      throw new IllegalStateException("SST already finished");
+    }
+    flushBlock();
+    finished = true;
+    BlockHandle wal = new BlockHandle(0, 0);
+    if (walSection != null) {
+      wal = writeBlock(walSection, walSection.length);
+    }
+    SlottedPayload.writeSlots(index, indexSlots, indexCount);
+    BlockHandle indexHandle = writeBlock(index.array(), index.size());
+    byte[] filter = BloomFilter.build(hashes, (int) entryCount, options.bloomBitsPerKey()).encode();
+    BlockHandle filterHandle = writeBlock(filter, filter.length);
+    boolean empty = entryCount == 0;
+    Footer footer =
+        new Footer(
+            indexHandle,
+            filterHandle,
+            wal,
+            entryCount,
+            empty ? 0 : minVersion,
+            empty ? 0 : maxVersion);
+    write(footer.encode());
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("flushing SST", e);
+    }
+    return new SstSummary(
+        offset, entryCount, minKey, lastKey, footer.minVersion(), footer.maxVersion(), indexCount);
+  }
+}
