@@ -6,14 +6,14 @@ import java.util.Arrays;
  * A bounds-checked cursor over stored bytes. Every failure is a {@link CorruptionException} naming
  * the object and the absolute offset, never an index error.
  */
-final class ByteReader {
+public final class ByteReader {
   private final String source;
   private final long baseOffset;
   private final byte[] buf;
   private final int end;
   private int pos;
 
-  ByteReader(String source, long baseOffset, byte[] buf, int from, int to) {
+  public ByteReader(String source, long baseOffset, byte[] buf, int from, int to) {
     this.source = source;
     this.baseOffset = baseOffset;
     this.buf = buf;
@@ -21,7 +21,12 @@ final class ByteReader {
     this.end = to;
   }
 
-  int position() {
+  /** A reader over all of {@code buf}, for a record that is its own source. */
+  public static ByteReader of(String source, byte[] buf) {
+    return new ByteReader(source, 0, buf, 0, buf.length);
+  }
+
+  public int position() {
     return pos;
   }
 
@@ -32,11 +37,11 @@ final class ByteReader {
     pos = p;
   }
 
-  int remaining() {
+  public int remaining() {
     return end - pos;
   }
 
-  CorruptionException corrupt(String what) {
+  public CorruptionException corrupt(String what) {
     return new CorruptionException(source, baseOffset + pos, what);
   }
 
@@ -46,12 +51,12 @@ final class ByteReader {
     }
   }
 
-  int readByte() {
+  public int readByte() {
     need(1);
     return buf[pos++] & 0xFF;
   }
 
-  int readInt() {
+  public int readInt() {
     need(4);
     int v =
         ((buf[pos] & 0xFF) << 24)
@@ -62,11 +67,11 @@ final class ByteReader {
     return v;
   }
 
-  long readLong() {
+  public long readLong() {
     return ((long) readInt() << 32) | (readInt() & 0xFFFFFFFFL);
   }
 
-  long readVarint() {
+  public long readVarint() {
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       int b = readByte();
@@ -79,7 +84,7 @@ final class ByteReader {
   }
 
   /** A varint that must fit in [0, max]. */
-  int readLength(int max, String what) {
+  public int readLength(int max, String what) {
     long v = readVarint();
     if (v < 0 || v > max) {
       throw corrupt(what + " " + v + " out of range [0, " + max + "]");
@@ -87,14 +92,26 @@ final class ByteReader {
     return (int) v;
   }
 
-  byte[] readBytes(int n) {
+  public byte[] readBytes(int n) {
     need(n);
     byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
     pos += n;
     return b;
   }
 
-  void skip(int n) {
+  /** A varint length (at most {@code max}) followed by that many bytes. */
+  public byte[] readLengthPrefixed(int max, String what) {
+    return readBytes(readLength(max, what + " length"));
+  }
+
+  /** Fails unless every byte was consumed: trailing bytes mean a misread or a newer writer. */
+  public void expectEnd(String what) {
+    if (pos != end) {
+      throw corrupt(what + " has " + (end - pos) + " trailing bytes");
+    }
+  }
+
+  public void skip(int n) {
     need(n);
     pos += n;
   }

@@ -2,20 +2,23 @@ package io.objectkv.format;
 
 import java.util.Arrays;
 
-/** A growable byte array with the encodings of format v1 (big-endian, unsigned LEB128). */
-final class ByteWriter {
+/**
+ * A growable byte array with the encodings of format v1 (big-endian fixed width, unsigned LEB128
+ * varints). The one encoder of every ObjectKV binary structure.
+ */
+public final class ByteWriter {
   private byte[] buf;
   private int size;
 
-  ByteWriter(int initialCapacity) {
+  public ByteWriter(int initialCapacity) {
     buf = new byte[Math.max(16, initialCapacity)];
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 
-  void reset() {
+  public void reset() {
     size = 0;
   }
 
@@ -23,7 +26,7 @@ final class ByteWriter {
     return buf;
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return Arrays.copyOf(buf, size);
   }
 
@@ -33,12 +36,12 @@ final class ByteWriter {
     }
   }
 
-  void writeByte(int b) {
+  public void writeByte(int b) {
     ensure(1);
     buf[size++] = (byte) b;
   }
 
-  void writeInt(int v) {
+  public void writeInt(int v) {
     ensure(4);
     buf[size++] = (byte) (v >>> 24);
     buf[size++] = (byte) (v >>> 16);
@@ -46,12 +49,12 @@ final class ByteWriter {
     buf[size++] = (byte) v;
   }
 
-  void writeLong(long v) {
+  public void writeLong(long v) {
     writeInt((int) (v >>> 32));
     writeInt((int) v);
   }
 
-  void writeVarint(long v) {
+  public void writeVarint(long v) {
     ensure(10);
     while ((v & ~0x7FL) != 0) {
       buf[size++] = (byte) ((v & 0x7F) | 0x80);
@@ -60,17 +63,23 @@ final class ByteWriter {
     buf[size++] = (byte) v;
   }
 
-  void writeBytes(byte[] b) {
+  /** A varint length followed by the bytes. */
+  public void writeLengthPrefixed(byte[] b) {
+    writeVarint(b.length);
+    writeBytes(b);
+  }
+
+  public void writeBytes(byte[] b) {
     writeBytes(b, 0, b.length);
   }
 
-  void writeBytes(byte[] b, int off, int len) {
+  public void writeBytes(byte[] b, int off, int len) {
     ensure(len);
     System.arraycopy(b, off, buf, size, len);
     size += len;
   }
 
-  static int varintLength(long v) {
+  public static int varintLength(long v) {
     int n = 1;
     while ((v & ~0x7FL) != 0) {
       v >>>= 7;

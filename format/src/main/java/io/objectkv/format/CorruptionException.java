@@ -6,10 +6,10 @@ package io.objectkv.format;
  */
 public final class CorruptionException extends FormatException {
   public CorruptionException(String source, long offset, String what) {
-    super("corrupt SST data: object=" + source + " offset=" + offset + ": " + what);
+    super("corrupt data: source=" + source + " offset=" + offset + ": " + what);
   }
 
   public CorruptionException(String source, long offset, String what, Throwable cause) {
-    super("corrupt SST data: object=" + source + " offset=" + offset + ": " + what, cause);
+    super("corrupt data: source=" + source + " offset=" + offset + ": " + what, cause);
   }
 }

@@ -55,9 +55,7 @@ public final class DataBlock {
     long version = r.readVarint();
     byte[] key = r.readBytes(keyLength);
     byte[] value = r.readBytes(valueLength);
-    if (r.remaining() != 0) {
-      throw r.corrupt("record " + i + " has " + r.remaining() + " trailing bytes");
-    }
+    r.expectEnd("record " + i);
     return new Entry(key, version, value);
   }
 

@@ -75,7 +75,7 @@ public record Footer(
     }
     int version = ByteReader.getInt(b, off + FORMAT_VERSION_OFFSET);
     if (version != FORMAT_VERSION) {
-      throw new UnsupportedFormatVersionException(source, version);
+      throw new UnsupportedFormatVersionException("SST " + source, version, FORMAT_VERSION);
     }
     if (ByteReader.getInt(b, off + FOOTER_CRC_OFFSET) != checksum(b, off)) {
       throw new CorruptionException(source, at, "footer checksum mismatch");

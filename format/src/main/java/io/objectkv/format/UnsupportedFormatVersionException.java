@@ -1,18 +1,18 @@
 package io.objectkv.format;
 
-/** An SST written in a format version this code does not read. */
+/** Bytes written in a format version this code does not read. */
 public final class UnsupportedFormatVersionException extends FormatException {
   private final int version;
 
-  public UnsupportedFormatVersionException(String source, int version) {
+  public UnsupportedFormatVersionException(String source, int version, int supported) {
     super(
-        "unsupported SST format version "
+        "unsupported format version "
             + Integer.toUnsignedString(version)
-            + " in object="
+            + " of "
             + source
             + "; this build reads version "
-            + SstLayout.FORMAT_VERSION
-            + " (a newer ObjectKV wrote it, or the footer is damaged)");
+            + supported
+            + " (a newer ObjectKV wrote it, or the bytes are damaged)");
     this.version = version;
   }
 

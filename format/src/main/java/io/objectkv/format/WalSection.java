@@ -18,10 +18,8 @@ public final class WalSection {
     out.writeVarint(records.size());
     for (WalRecord r : records) {
       out.writeVarint(r.version());
-      out.writeVarint(r.requestId().length);
-      out.writeBytes(r.requestId());
-      out.writeVarint(r.outcome().length);
-      out.writeBytes(r.outcome());
+      out.writeLengthPrefixed(r.requestId());
+      out.writeLengthPrefixed(r.outcome());
     }
     return out.toByteArray();
   }
@@ -38,13 +36,11 @@ public final class WalSection {
     List<WalRecord> records = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       long version = r.readVarint();
-      byte[] requestId = r.readBytes(r.readLength(MAX_REQUEST_ID, "request id length"));
-      byte[] outcome = r.readBytes(r.readLength(MAX_OUTCOME, "outcome length"));
+      byte[] requestId = r.readLengthPrefixed(MAX_REQUEST_ID, "request id");
+      byte[] outcome = r.readLengthPrefixed(MAX_OUTCOME, "outcome");
       records.add(new WalRecord(version, requestId, outcome));
     }
-    if (r.remaining() != 0) {
-      throw r.corrupt("wal section has " + r.remaining() + " trailing bytes");
-    }
+    r.expectEnd("wal section");
     return records;
   }
 }

@@ -1,0 +1,109 @@
+package io.objectkv.core.codec;
+
+import io.objectkv.core.log.LogCommand;
+import io.objectkv.core.log.ResultRecord;
+import io.objectkv.core.model.Limits;
+import io.objectkv.core.model.Op;
+import io.objectkv.core.model.WriteBatch;
+import io.objectkv.format.ByteReader;
+import io.objectkv.format.ByteWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records of the write log and the result log. Layout: {@code version u8 (=1) | type u8 | body};
+ * see docs/format.md.
+ */
+public final class LogCodec {
+  private LogCodec() {}
+
+  public static final int VERSION = 1;
+  private static final int CLIENT_BATCH = 1;
+  private static final int COMPACTION_COMMIT = 2;
+
+  public static byte[] encode(LogCommand command) {
+    ByteWriter w = new ByteWriter(256);
+    w.writeByte(VERSION);
+    switch (command) {
+      case LogCommand.ClientBatch b -> {
+        w.writeByte(CLIENT_BATCH);
+        Fields.writeString(w, b.replyTo());
+        w.writeVarint(b.correlationId());
+        String requestId = b.batch().requestId();
+        w.writeByte(requestId == null ? 0 : 1);
+        if (requestId != null) {
+          Fields.writeString(w, requestId);
+        }
+        w.writeVarint(b.batch().ops().size());
+        b.batch().ops().forEach(op -> Fields.writeOp(w, op));
+      }
+      case LogCommand.CompactionCommit c -> {
+        w.writeByte(COMPACTION_COMMIT);
+        Fields.writeString(w, c.compactionId());
+        Fields.writeStrings(w, c.inputsL0());
+        Fields.writeStrings(w, c.inputsL1());
+        Fields.writeSstInfos(w, c.outputs());
+      }
+    }
+    return w.toByteArray();
+  }
+
+  /** Decodes a write-log record; malformed bytes are a {@code FormatException}. */
+  public static LogCommand decodeCommand(String source, byte[] bytes) {
+    ByteReader r = ByteReader.of(source, bytes);
+    Fields.readVersion(r, source, VERSION);
+    int type = r.readByte();
+    LogCommand command =
+        switch (type) {
+          case CLIENT_BATCH -> {
+            String replyTo = Fields.readString(r, "reply-to");
+            long correlationId = r.readVarint();
+            String requestId = null;
+            if (r.readByte() == 1) {
+              byte[] id = r.readLengthPrefixed(Limits.MAX_REQUEST_ID_BYTES, "request id");
+              requestId = new String(id, StandardCharsets.UTF_8);
+            }
+            int n = r.readLength(Limits.MAX_BATCH_OPS, "op count");
+            List<Op> ops = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+              ops.add(Fields.readOp(r));
+            }
+            yield new LogCommand.ClientBatch(
+                replyTo, correlationId, new WriteBatch(ops, requestId));
+          }
+          case COMPACTION_COMMIT ->
+              new LogCommand.CompactionCommit(
+                  Fields.readString(r, "compaction id"),
+                  Fields.readStrings(r, "L0 input"),
+                  Fields.readStrings(r, "L1 input"),
+                  Fields.readSstInfos(r, "output"));
+          default -> throw r.corrupt("unknown write-log record type " + type);
+        };
+    r.expectEnd("write-log record");
+    return command;
+  }
+
+  public static byte[] encode(ResultRecord result) {
+    ByteWriter w = new ByteWriter(64);
+    w.writeByte(VERSION);
+    Fields.writeString(w, result.replyTo());
+    w.writeVarint(result.correlationId());
+    w.writeVarint(result.offset());
+    Fields.writeOutcome(w, result.outcome());
+    return w.toByteArray();
+  }
+
+  public static ResultRecord decodeResult(String source, byte[] bytes) {
+    ByteReader r = ByteReader.of(source, bytes);
+    Fields.readVersion(r, source, VERSION);
+    ResultRecord result =
+        new ResultRecord(
+            Fields.readString(r, "reply-to"),
+            r.readVarint(),
+            r.readVarint(),
+            Fields.readOutcome(r));
+    r.expectEnd("result record");
+    return result;
+  }
+}

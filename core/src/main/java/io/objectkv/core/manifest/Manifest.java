@@ -1,0 +1,74 @@
+package io.objectkv.core.manifest;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The set of SST objects that make up the database at one point of the log.
+ *
+ * @param id the manifest version: 0 is the empty database, each delta adds one
+ * @param writerEpoch the epoch of the writer that wrote the newest delta
+ * @param appliedVersion the newest log offset whose batch is reflected here (-1: none)
+ * @param l0 L0 objects, oldest first; their version ranges ascend and do not overlap
+ * @param l1 the L1 sorted run, in key order; key ranges do not overlap
+ */
+public record Manifest(
+    long id, long writerEpoch, long appliedVersion, List<SstInfo> l0, List<SstInfo> l1) {
+  public static final Manifest EMPTY = new Manifest(0, 0, -1, List.of(), List.of());
+
+  public Manifest {
+    l0 = List.copyOf(l0);
+    l1 = List.copyOf(l1);
+  }
+
+  /** Applies a delta, checking the invariants of the result. */
+  public Manifest apply(ManifestDelta delta) {
+    List<SstInfo> newL0 = new ArrayList<>(l0);
+    List<SstInfo> newL1 = new ArrayList<>(l1);
+    for (ManifestEdit edit : delta.edits()) {
+      switch (edit) {
+        case ManifestEdit.AddL0 add -> newL0.add(add.sst());
+        case ManifestEdit.Compaction c -> {
+          Set<String> removedL0 = new HashSet<>(c.removedL0());
+          Set<String> removedL1 = new HashSet<>(c.removedL1());
+          newL0.removeIf(s -> removedL0.contains(s.key()));
+          newL1.removeIf(s -> removedL1.contains(s.key()));
+          newL1.addAll(c.addedL1());
+          newL1.sort((a, b) -> Arrays.compareUnsigned(a.minKey(), b.minKey()));
+        }
+      }
+    }
+    Manifest next =
+        new Manifest(delta.id(), delta.writerEpoch(), delta.appliedVersion(), newL0, newL1);
+    ManifestInvariants.check(this, delta, next);
+    return next;
+  }
+
+  /** Whether every object named is still part of this manifest. */
+  public boolean containsAll(List<String> l0Keys, List<String> l1Keys) {
+    Set<String> present0 = new HashSet<>();
+    l0.forEach(s -> present0.add(s.key()));
+    Set<String> present1 = new HashSet<>();
+    l1.forEach(s -> present1.add(s.key()));
+    return present0.containsAll(l0Keys) && present1.containsAll(l1Keys);
+  }
+
+  public long l0Bytes() {
+    return l0.stream().mapToLong(SstInfo::sizeBytes).sum();
+  }
+
+  public long l1Bytes() {
+    return l1.stream().mapToLong(SstInfo::sizeBytes).sum();
+  }
+
+  /** Every object key this manifest references. */
+  public Set<String> objectKeys() {
+    Set<String> keys = new HashSet<>();
+    l0.forEach(s -> keys.add(s.key()));
+    l1.forEach(s -> keys.add(s.key()));
+    return keys;
+  }
+}

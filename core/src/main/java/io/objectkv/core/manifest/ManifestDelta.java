@@ -1,0 +1,25 @@
+package io.objectkv.core.manifest;
+
+import java.util.List;
+
+/**
+ * One record of the manifest log: the edits of one group commit (or one compaction), together with
+ * the outcomes of the requests that carried ids, so a restarted writer still answers retries.
+ *
+ * @param id the manifest version this delta produces (previous id + 1)
+ * @param writerEpoch the epoch of the writer that wrote it
+ * @param appliedVersion the newest log offset reflected once it is applied
+ * @param edits changes to the set of objects, applied in order
+ * @param requests outcomes of requests with ids, in log order
+ */
+public record ManifestDelta(
+    long id,
+    long writerEpoch,
+    long appliedVersion,
+    List<ManifestEdit> edits,
+    List<RequestRecord> requests) {
+  public ManifestDelta {
+    edits = List.copyOf(edits);
+    requests = List.copyOf(requests);
+  }
+}

@@ -1,0 +1,88 @@
+package io.objectkv.core.manifest;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The rules every manifest transition obeys, checked before a delta or snapshot is published and
+ * again when one is applied. A violation is a bug or a corrupt log; nothing proceeds past it.
+ */
+public final class ManifestInvariants {
+  private ManifestInvariants() {}
+
+  /** Thrown when a transition would break an invariant. */
+  public static final class Violation extends IllegalStateException {
+    Violation(String message) {
+      super(message);
+    }
+  }
+
+  private static void require(boolean ok, String what, ManifestDelta delta) {
+    if (!ok) {
+      throw new Violation("manifest invariant violated by delta " + delta.id() + ": " + what);
+    }
+  }
+
+  public static void check(Manifest prev, ManifestDelta delta, Manifest next) {
+    require(next.id() == prev.id() + 1, "id " + next.id() + " does not follow " + prev.id(), delta);
+    require(
+        next.appliedVersion() >= prev.appliedVersion(),
+        "applied version went back from " + prev.appliedVersion() + " to " + next.appliedVersion(),
+        delta);
+    require(
+        next.writerEpoch() >= prev.writerEpoch(),
+        "writer epoch went back from " + prev.writerEpoch() + " to " + next.writerEpoch(),
+        delta);
+    for (ManifestEdit edit : delta.edits()) {
+      if (edit instanceof ManifestEdit.Compaction c) {
+        require(
+            prev.containsAll(c.removedL0(), c.removedL1()),
+            "compaction removes objects that are not in the manifest",
+            delta);
+        // Compaction must take the oldest L0 objects: a newer one merged below an older one
+        // would be shadowed by it.
+        List<String> oldest =
+            prev.l0().stream().limit(c.removedL0().size()).map(SstInfo::key).toList();
+        require(
+            new HashSet<>(oldest).equals(new HashSet<>(c.removedL0())),
+            "compaction must remove the oldest L0 objects",
+            delta);
+      }
+    }
+    check(next);
+  }
+
+  /** The invariants of one manifest on its own. */
+  public static void check(Manifest m) {
+    ManifestDelta at =
+        new ManifestDelta(m.id(), m.writerEpoch(), m.appliedVersion(), List.of(), List.of());
+    Set<String> keys = new HashSet<>();
+    long previousMax = -1;
+    for (SstInfo s : m.l0()) {
+      require(keys.add(s.key()), "object " + s.key() + " listed twice", at);
+      require(!s.isEmpty(), "empty L0 object " + s.key(), at);
+      require(s.minVersion() > previousMax, "L0 versions overlap at " + s.key(), at);
+      require(
+          s.maxVersion() <= m.appliedVersion(),
+          "L0 object " + s.key() + " is newer than the applied version",
+          at);
+      previousMax = s.maxVersion();
+    }
+    SstInfo previous = null;
+    for (SstInfo s : m.l1()) {
+      require(keys.add(s.key()), "object " + s.key() + " listed twice", at);
+      require(!s.isEmpty(), "empty L1 object " + s.key(), at);
+      require(
+          s.maxVersion() <= m.appliedVersion(),
+          "L1 object " + s.key() + " is newer than the applied version",
+          at);
+      require(
+          previous == null || Arrays.compareUnsigned(previous.maxKey(), s.minKey()) < 0,
+          "L1 key ranges overlap at " + s.key(),
+          at);
+      previous = s;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.objectkv.core.model;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/** A key: any bytes, ordered unsigned lexicographically. */
+public record Key(byte[] bytes) implements Comparable<Key> {
+  public static Key of(String utf8) {
+    return new Key(utf8.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public int compareTo(Key o) {
+    return Arrays.compareUnsigned(bytes, o.bytes);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Key k && Arrays.equals(bytes, k.bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(bytes);
+  }
+
+  @Override
+  public String toString() {
+    String s = new String(bytes, StandardCharsets.UTF_8);
+    return Arrays.equals(s.getBytes(StandardCharsets.UTF_8), bytes)
+            && s.chars().noneMatch(Character::isISOControl)
+        ? s
+        : "0x" + HexFormat.of().formatHex(bytes);
+  }
+}

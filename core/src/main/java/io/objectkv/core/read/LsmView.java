@@ -1,0 +1,156 @@
+package io.objectkv.core.read;
+
+import io.objectkv.core.manifest.Manifest;
+import io.objectkv.core.manifest.SstInfo;
+import io.objectkv.format.BloomFilter;
+import io.objectkv.format.Entry;
+import io.objectkv.format.SstReader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * The database as of one manifest: the one read path that the writer (condition checks), the
+ * readers (gets and scans) and the compactor share. Immutable; a new manifest makes a new view.
+ */
+public final class LsmView {
+  private final Manifest manifest;
+  private final List<SstInfo> l0Infos; // newest first
+  private final List<SstReader> l0;
+  private final List<SstInfo> l1Infos; // key order
+  private final List<SstReader> l1;
+
+  private LsmView(
+      Manifest manifest,
+      List<SstInfo> l0Infos,
+      List<SstReader> l0,
+      List<SstInfo> l1Infos,
+      List<SstReader> l1) {
+    this.manifest = manifest;
+    this.l0Infos = l0Infos;
+    this.l0 = l0;
+    this.l1Infos = l1Infos;
+    this.l1 = l1;
+  }
+
+  /** Opens every object of {@code manifest} (metadata only; data blocks load on demand). */
+  public static LsmView open(Manifest manifest, TableCache tables) {
+    List<SstInfo> l0Infos = new ArrayList<>(manifest.l0());
+    Collections.reverse(l0Infos);
+    List<SstInfo> all = new ArrayList<>(l0Infos);
+    all.addAll(manifest.l1());
+    List<SstReader> readers = tables.openAll(all);
+    return new LsmView(
+        manifest,
+        List.copyOf(l0Infos),
+        List.copyOf(readers.subList(0, l0Infos.size())),
+        manifest.l1(),
+        List.copyOf(readers.subList(l0Infos.size(), readers.size())));
+  }
+
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  /** The newest entry for {@code key} (a tombstone if it was deleted), or null if never written. */
+  public Entry get(byte[] key) {
+    long hash = BloomFilter.hash(key);
+    for (int i = 0; i < l0.size(); i++) {
+      if (l0Infos.get(i).covers(key)) {
+        Entry e = l0.get(i).get(key, hash);
+        if (e != null) {
+          return e;
+        }
+      }
+    }
+    int run = firstL1EndingAtOrAfter(key);
+    if (run < l1.size() && l1Infos.get(run).covers(key)) {
+      return l1.get(run).get(key, hash);
+    }
+    return null;
+  }
+
+  /** The first L1 object whose max key is >= {@code key}. */
+  private int firstL1EndingAtOrAfter(byte[] key) {
+    int lo = 0;
+    int hi = l1Infos.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (Arrays.compareUnsigned(l1Infos.get(mid).maxKey(), key) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * Entries with {@code from <= key < to} (null: open), one per key, newest version, in key order
+   * or reverse. Tombstones included.
+   */
+  public Iterator<Entry> scan(byte[] from, byte[] to, boolean reverse) {
+    List<Iterator<Entry>> sources = new ArrayList<>();
+    for (int i = 0; i < l0.size(); i++) {
+      if (l0Infos.get(i).overlaps(from, to)) {
+        sources.add(l0.get(i).scan(from, to, reverse));
+      }
+    }
+    List<SstReader> runs = new ArrayList<>();
+    for (int i = 0; i < l1.size(); i++) {
+      if (l1Infos.get(i).overlaps(from, to)) {
+        runs.add(l1.get(i));
+      }
+    }
+    if (reverse) {
+      Collections.reverse(runs);
+    }
+    if (!runs.isEmpty()) {
+      sources.add(new Concatenation(runs, from, to, reverse));
+    }
+    return sources.size() == 1 ? sources.getFirst() : new MergingIterator(sources, reverse);
+  }
+
+  /** A sorted run: its objects one after another, each opened for scanning only when reached. */
+  private static final class Concatenation implements Iterator<Entry> {
+    private final Iterator<SstReader> objects;
+    private final byte[] from;
+    private final byte[] to;
+    private final boolean reverse;
+    private Iterator<Entry> current = Collections.emptyIterator();
+
+    Concatenation(List<SstReader> objects, byte[] from, byte[] to, boolean reverse) {
+      this.objects = objects.iterator();
+      this.from = from;
+      this.to = to;
+      this.reverse = reverse;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!current.hasNext() && objects.hasNext()) {
+        current = objects.next().scan(from, to, reverse);
+      }
+      return current.hasNext();
+    }
+
+    @Override
+    public Entry next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return current.next();
+    }
+  }
+
+  public int l0Count() {
+    return l0.size();
+  }
+
+  public int l1Count() {
+    return l1.size();
+  }
+}

@@ -1,0 +1,144 @@
+package io.objectkv.core.read;
+
+import io.objectkv.core.manifest.SstInfo;
+import io.objectkv.format.CorruptionException;
+import io.objectkv.format.DataBlock;
+import io.objectkv.format.SstMetadata;
+import io.objectkv.format.SstReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens SSTs: keeps every live object's metadata (footer, index, filter) in memory and loads data
+ * blocks through the {@link BlockCache}. A range that fails its checksum is fetched again from the
+ * source once before the error is reported.
+ */
+public final class TableCache {
+  private static final Logger log = LoggerFactory.getLogger(TableCache.class);
+
+  private final RangeFetcher fetcher;
+  private final BlockCache blocks;
+  private final ConcurrentHashMap<String, SstReader> open = new ConcurrentHashMap<>();
+
+  public TableCache(RangeFetcher fetcher, BlockCache blocks) {
+    this.fetcher = fetcher;
+    this.blocks = blocks;
+  }
+
+  public BlockCache blocks() {
+    return blocks;
+  }
+
+  /**
+   * Reads a range and checks it with {@code decode}; a failed check invalidates and refetches once.
+   */
+  private <T> T fetchChecked(
+      String key, long offset, int length, java.util.function.Function<byte[], T> decode) {
+    try {
+      return decode.apply(fetcher.fetch(key, offset, length));
+    } catch (CorruptionException first) {
+      log.warn("refetching a range that failed its check: {}", first.getMessage());
+      fetcher.invalidate(key, offset, length);
+      return decode.apply(fetcher.fetch(key, offset, length));
+    }
+  }
+
+  public SstReader open(SstInfo info) {
+    SstReader reader = open.get(info.key());
+    if (reader != null) {
+      return reader;
+    }
+    // Read outside the map's locks; a racing open of the same object wastes one read at most.
+    SstReader fresh = newReader(info, readMetadata(info));
+    SstReader raced = open.putIfAbsent(info.key(), fresh);
+    return raced != null ? raced : fresh;
+  }
+
+  private SstMetadata readMetadata(SstInfo info) {
+    String key = info.key();
+    int tail = (int) Math.min(info.sizeBytes(), SstMetadata.DEFAULT_TAIL_READ);
+    return fetchChecked(key, info.sizeBytes() - tail, tail, bytes -> decodeMetadata(info, bytes));
+  }
+
+  private SstMetadata decodeMetadata(SstInfo info, byte[] tail) {
+    long tailStart = info.sizeBytes() - tail.length;
+    return SstMetadata.read(
+        info.key(),
+        info.sizeBytes(),
+        (offset, length) ->
+            offset >= tailStart
+                ? java.util.Arrays.copyOfRange(
+                    tail, (int) (offset - tailStart), (int) (offset - tailStart) + length)
+                : fetchChecked(info.key(), offset, length, b -> b));
+  }
+
+  private SstReader newReader(SstInfo info, SstMetadata meta) {
+    String key = info.key();
+    return new SstReader(
+        meta,
+        (block, h) ->
+            blocks.get(
+                key,
+                h.offset(),
+                () ->
+                    fetchChecked(
+                        key, h.offset(), h.length(), bytes -> DataBlock.decode(key, h, bytes))));
+  }
+
+  /** Registers an SST whose metadata is already known (the writer built it), avoiding a read. */
+  public SstReader register(SstInfo info, SstMetadata meta) {
+    SstReader reader = newReader(info, meta);
+    open.put(info.key(), reader);
+    return reader;
+  }
+
+  /** Opens many SSTs in parallel (cold boot: one ranged read each). */
+  public List<SstReader> openAll(List<SstInfo> infos) {
+    List<SstReader> readers = new ArrayList<>(infos.size());
+    List<Future<SstReader>> pending = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (SstInfo info : infos) {
+        SstReader cached = open.get(info.key());
+        Supplier<SstReader> opener = () -> open(info);
+        pending.add(
+            cached != null
+                ? java.util.concurrent.CompletableFuture.completedFuture(cached)
+                : pool.submit(opener::get));
+      }
+      for (Future<SstReader> f : pending) {
+        readers.add(f.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while opening SSTs", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("opening SSTs failed", e.getCause());
+    }
+    return readers;
+  }
+
+  /** Drops the metadata of objects no longer referenced. */
+  public void retainOnly(Set<String> keys) {
+    open.keySet().retainAll(keys);
+  }
+
+  public int openCount() {
+    return open.size();
+  }
+
+  public long metadataBytes() {
+    return open.values().stream().mapToLong(r -> r.metadata().memoryBytes()).sum();
+  }
+}

@@ -1,0 +1,100 @@
+package io.objectkv.core.manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ManifestTest {
+  private static SstInfo sst(String key, String min, String max, long v0, long v1) {
+    return new SstInfo(key, 100, 2, min.getBytes(), max.getBytes(), v0, v1);
+  }
+
+  private static ManifestDelta delta(Manifest m, long applied, ManifestEdit... edits) {
+    return new ManifestDelta(m.id() + 1, 1, applied, List.of(edits), List.of());
+  }
+
+  @Test
+  void addsAndCompactions() {
+    Manifest m = Manifest.EMPTY;
+    m = m.apply(delta(m, 5, new ManifestEdit.AddL0(sst("l0/a", "a", "m", 0, 5))));
+    m = m.apply(delta(m, 9, new ManifestEdit.AddL0(sst("l0/b", "c", "z", 6, 9))));
+    assertEquals(List.of("l0/a", "l0/b"), m.l0().stream().map(SstInfo::key).toList());
+    m =
+        m.apply(
+            delta(
+                m,
+                9,
+                new ManifestEdit.Compaction(
+                    List.of("l0/a"),
+                    List.of(),
+                    List.of(sst("l1/2", "n", "p", 0, 5), sst("l1/1", "a", "m", 0, 5)))));
+    assertEquals(List.of("l0/b"), m.l0().stream().map(SstInfo::key).toList());
+    assertEquals(
+        List.of("l1/1", "l1/2"),
+        m.l1().stream().map(SstInfo::key).toList(),
+        "L1 kept in key order");
+    assertEquals(3, m.id());
+  }
+
+  @Test
+  void compactionMustTakeTheOldestL0() {
+    Manifest m0 = Manifest.EMPTY;
+    Manifest m1 = m0.apply(delta(m0, 5, new ManifestEdit.AddL0(sst("l0/a", "a", "m", 0, 5))));
+    Manifest m = m1.apply(delta(m1, 9, new ManifestEdit.AddL0(sst("l0/b", "c", "z", 6, 9))));
+    assertThrows(
+        ManifestInvariants.Violation.class,
+        () ->
+            m.apply(
+                delta(
+                    m,
+                    9,
+                    new ManifestEdit.Compaction(
+                        List.of("l0/b"), List.of(), List.of(sst("l1/1", "c", "z", 6, 9))))));
+    assertThrows(
+        ManifestInvariants.Violation.class,
+        () ->
+            m.apply(
+                delta(m, 9, new ManifestEdit.Compaction(List.of("l0/zzz"), List.of(), List.of()))));
+  }
+
+  @Test
+  void brokenTransitionsAreRefused() {
+    Manifest m =
+        Manifest.EMPTY.apply(
+            delta(Manifest.EMPTY, 5, new ManifestEdit.AddL0(sst("l0/a", "a", "m", 0, 5))));
+    assertThrows(
+        ManifestInvariants.Violation.class,
+        () -> m.apply(new ManifestDelta(m.id() + 2, 1, 6, List.of(), List.of())),
+        "gap in ids");
+    assertThrows(
+        ManifestInvariants.Violation.class,
+        () -> m.apply(delta(m, 4)),
+        "applied version went back");
+    assertThrows(
+        ManifestInvariants.Violation.class,
+        () -> m.apply(delta(m, 9, new ManifestEdit.AddL0(sst("l0/c", "a", "b", 3, 9)))),
+        "overlapping L0 versions");
+    assertThrows(
+        ManifestInvariants.Violation.class,
+        () ->
+            m.apply(
+                delta(
+                    m,
+                    9,
+                    new ManifestEdit.Compaction(
+                        List.of(),
+                        List.of(),
+                        List.of(sst("l1/1", "a", "k", 0, 1), sst("l1/2", "j", "z", 0, 1))))),
+        "overlapping L1 ranges");
+    assertThrows(
+        ManifestInvariants.Violation.class,
+        () -> m.apply(delta(m, 6, new ManifestEdit.AddL0(sst("l0/a", "x", "y", 6, 6)))),
+        "duplicate object");
+    assertThrows(
+        ManifestInvariants.Violation.class,
+        () -> m.apply(delta(m, 6, new ManifestEdit.AddL0(sst("l0/d", "x", "y", 6, 7)))),
+        "object newer than applied");
+  }
+}
