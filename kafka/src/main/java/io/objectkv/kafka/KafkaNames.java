@@ -1,0 +1,37 @@
+package io.objectkv.kafka;
+
+/**
+ * The Kafka names of one database: topics {@code <db>.writes}, {@code <db>.results} and {@code
+ * <db>.manifest}, the writer's consumer group and its transactional id. The default database is
+ * called {@code objectkv}.
+ */
+public record KafkaNames(String database) {
+  public KafkaNames {
+    if (!database.matches("[A-Za-z0-9._-]{1,200}")) {
+      throw new IllegalArgumentException(
+          "database name must be 1-200 of [A-Za-z0-9._-]: " + database);
+    }
+  }
+
+  public String writes() {
+    return database + ".writes";
+  }
+
+  public String results() {
+    return database + ".results";
+  }
+
+  public String manifest() {
+    return database + ".manifest";
+  }
+
+  /** The consumer group of the writers: one active member, the others standby. */
+  public String writerGroup() {
+    return database + ".writer";
+  }
+
+  /** Fixed per database, so a new writer fences the previous one's transactions. */
+  public String writerTransactionalId() {
+    return database + ".writer";
+  }
+}

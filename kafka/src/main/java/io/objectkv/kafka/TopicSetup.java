@@ -1,0 +1,64 @@
+package io.objectkv.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates a database's topics if they do not exist; every process may call it at start. */
+public final class TopicSetup {
+  private TopicSetup() {}
+
+  /** Largest write-log record: a 4 MiB batch plus its framing. */
+  public static final int MAX_WRITE_RECORD_BYTES = 8 << 20;
+
+  public static void ensureTopics(
+      Admin admin, KafkaNames names, Optional<Short> replicationFactor) {
+    List<NewTopic> wanted = new ArrayList<>();
+    // One partition each: the write log is a single total order, the manifest log a single history.
+    wanted.add(
+        new NewTopic(names.writes(), Optional.of(1), replicationFactor)
+            .configs(
+                Map.of(
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_WRITE_RECORD_BYTES),
+                    // Applied batches live on in S3; the log only needs to outlast writer failover.
+                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(7L * 24 * 3600 * 1000))));
+    wanted.add(
+        new NewTopic(names.results(), Optional.of(1), replicationFactor)
+            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(3600L * 1000))));
+    wanted.add(
+        new NewTopic(names.manifest(), Optional.of(1), replicationFactor)
+            .configs(
+                Map.of(
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_WRITE_RECORD_BYTES),
+                    // Followers start from a snapshot; the writer trims what snapshots cover.
+                    TopicConfig.RETENTION_MS_CONFIG, "-1",
+                    TopicConfig.RETENTION_BYTES_CONFIG, "-1")));
+    try {
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+      if (!missing.isEmpty()) {
+        try {
+          admin.createTopics(missing).all().get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot create the topics of database " + names.database() + ": " + e.getCause(),
+          e.getCause());
+    }
+  }
+}

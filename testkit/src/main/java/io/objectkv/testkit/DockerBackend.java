@@ -1,0 +1,57 @@
+package io.objectkv.testkit;
+
+import java.net.URI;
+import java.util.List;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.MinIOContainer;
+import org.testcontainers.kafka.KafkaContainer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Testcontainers Kafka (apache/kafka, KRaft) and MinIO, for machines with a Docker engine. */
+final class DockerBackend {
+  private DockerBackend() {}
+
+  static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+  static final String MINIO_IMAGE = "minio/minio:RELEASE.2025-09-07T16-13-09Z";
+
+  static TestCluster start(long start) {
+    if (!dockerAvailable()) {
+      TestCluster.skip(
+          "objectkv.testcluster=docker, but no Docker engine is reachable here: skipping");
+    }
+    KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
+    MinIOContainer minio = new MinIOContainer(MINIO_IMAGE);
+    kafka.start();
+    minio.start();
+    URI endpoint = URI.create(minio.getS3URL());
+    try (S3Client s3 =
+        S3Client.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(minio.getUserName(), minio.getPassword())))
+            .build()) {
+      s3.createBucket(b -> b.bucket(TestCluster.BUCKET));
+    }
+    return TestCluster.of(
+        kafka.getBootstrapServers(),
+        endpoint,
+        minio.getUserName(),
+        minio.getPassword(),
+        List.of(kafka::stop, minio::stop),
+        start);
+  }
+
+  private static boolean dockerAvailable() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+}

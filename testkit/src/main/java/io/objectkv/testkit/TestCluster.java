@@ -1,0 +1,295 @@
+package io.objectkv.testkit;
+
+import io.objectkv.core.store.ObjectStore;
+import io.objectkv.core.store.RetryPolicy;
+import io.objectkv.core.store.RetryingObjectStore;
+import io.objectkv.s3.S3Config;
+import io.objectkv.s3.S3ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The servers integration tests run against, started once per test JVM and stopped at its exit: a
+ * real Kafka broker (KRaft) and a real S3-compatible server. By default both are child JVMs on
+ * loopback (no Docker needed): the embedded KRaft broker and Adobe S3Mock. With {@code
+ * -Dobjectkv.testcluster=docker} ({@code -Pdocker}) they are Testcontainers Kafka and MinIO, and
+ * every test using the cluster is skipped where no Docker engine runs.
+ *
+ * <p>Tests share the servers and isolate themselves by name: each takes a fresh database name (its
+ * own topics) and object prefix from {@link #uniqueName}.
+ */
+public final class TestCluster {
+  public static final String BUCKET = "objectkv";
+
+  private static TestCluster instance;
+
+  private final String bootstrapServers;
+  private final URI s3Endpoint;
+  private final String accessKey;
+  private final String secretKey;
+  private final List<AutoCloseable> servers;
+  private final Duration startTime;
+  private final AtomicInteger names = new AtomicInteger();
+
+  private TestCluster(
+      String bootstrapServers,
+      URI s3Endpoint,
+      String accessKey,
+      String secretKey,
+      List<AutoCloseable> servers,
+      Duration startTime) {
+    this.bootstrapServers = bootstrapServers;
+    this.s3Endpoint = s3Endpoint;
+    this.accessKey = accessKey;
+    this.secretKey = secretKey;
+    this.servers = servers;
+    this.startTime = startTime;
+  }
+
+  /** The cluster of this JVM, started on first use. */
+  public static synchronized TestCluster get() {
+    if (instance == null) {
+      String mode = System.getProperty("objectkv.testcluster", "embedded");
+      long start = System.nanoTime();
+      instance =
+          switch (mode) {
+            case "embedded" -> startEmbedded(start);
+            case "docker" -> DockerBackend.start(start);
+            default ->
+                throw new IllegalArgumentException(
+                    "objectkv.testcluster must be embedded or docker, not " + mode);
+          };
+      System.out.printf(
+          "test cluster (%s) started in %d ms: kafka=%s s3=%s%n",
+          mode, instance.startTime.toMillis(), instance.bootstrapServers, instance.s3Endpoint);
+      Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "stop-test-cluster"));
+    }
+    return instance;
+  }
+
+  private static Properties buildPaths() {
+    Properties p = new Properties();
+    try (InputStream in = TestCluster.class.getResourceAsStream("/objectkv-testkit.properties")) {
+      p.load(in);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException(
+          "objectkv-testkit.properties missing: build the testkit module with Maven", e);
+    }
+    return p;
+  }
+
+  private static TestCluster startEmbedded(long start) {
+    Properties paths = buildPaths();
+    Path s3mockJar = Path.of(paths.getProperty("s3mock.jar"));
+    String kafkaClasspath = paths.getProperty("embeddedKafka.classpath");
+    if (!Files.exists(s3mockJar)
+        || !Files.isDirectory(Path.of(kafkaClasspath.split(java.io.File.pathSeparator)[0]))) {
+      throw new IllegalStateException(
+          "test servers are not built ("
+              + s3mockJar
+              + ", "
+              + kafkaClasspath
+              + "): run ./mvnw install -DskipTests once");
+    }
+    Path dir;
+    try {
+      dir =
+          Files.createDirectories(
+                  Path.of(System.getProperty("objectkv.testcluster.dir", "target/test-cluster")))
+              .toAbsolutePath();
+      dir = Files.createTempDirectory(dir, "run-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Path runDir = dir;
+    String pid = Long.toString(ProcessHandle.current().pid());
+
+    int kafkaPort = ServerProcess.freePort();
+    int controllerPort = ServerProcess.freePort();
+    String bootstrap = "127.0.0.1:" + kafkaPort;
+    CompletableFuture<ServerProcess> kafka =
+        CompletableFuture.supplyAsync(
+            () ->
+                ServerProcess.start(
+                    "kafka",
+                    List.of(
+                        "-Xmx768m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        kafkaClasspath,
+                        "io.objectkv.embeddedkafka.EmbeddedKafka",
+                        "--dir",
+                        runDir.resolve("kafka").toString(),
+                        "--port",
+                        Integer.toString(kafkaPort),
+                        "--controller-port",
+                        Integer.toString(controllerPort),
+                        "--parent-pid",
+                        pid),
+                    runDir.resolve("kafka.log"),
+                    Duration.ofSeconds(60),
+                    () -> kafkaReady(bootstrap)));
+
+    int s3Port = ServerProcess.freePort();
+    URI endpoint = URI.create("http://127.0.0.1:" + s3Port);
+    CompletableFuture<ServerProcess> s3 =
+        CompletableFuture.supplyAsync(
+            () ->
+                ServerProcess.start(
+                    "s3mock",
+                    List.of(
+                        "-Xmx512m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-jar",
+                        s3mockJar.toString(),
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--com.adobe.testing.s3mock.httpPort=" + s3Port,
+                        "--com.adobe.testing.s3mock.store.root=" + runDir.resolve("s3"),
+                        "--com.adobe.testing.s3mock.store.initialBuckets=" + BUCKET,
+                        "--logging.level.root=WARN",
+                        "--spring.main.banner-mode=off"),
+                    runDir.resolve("s3mock.log"),
+                    Duration.ofSeconds(60),
+                    () -> httpReady(endpoint)));
+    List<AutoCloseable> servers = new ArrayList<>();
+    try {
+      servers.add(kafka.join());
+      servers.add(s3.join());
+    } catch (RuntimeException e) {
+      kafka.thenAccept(ServerProcess::close);
+      s3.thenAccept(ServerProcess::close);
+      throw e;
+    }
+    return new TestCluster(
+        bootstrap, endpoint, "test", "test", servers, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  static boolean kafkaReady(String bootstrap) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                2000))) {
+      return !admin.describeCluster().nodes().get().isEmpty();
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  static boolean httpReady(URI endpoint) {
+    try {
+      HttpResponse<Void> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(2)).GET().build(),
+                  HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Skips the calling test (not fails it) where a backend is unavailable. */
+  static void skip(String why) {
+    Assumptions.abort(why);
+  }
+
+  private void stop() {
+    for (AutoCloseable s : servers) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        System.err.println("stopping " + s + ": " + e);
+      }
+    }
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public Duration startTime() {
+    return startTime;
+  }
+
+  public URI s3Endpoint() {
+    return s3Endpoint;
+  }
+
+  /**
+   * A name no other test in this JVM gets: a database name, and the object prefix that goes with
+   * it.
+   */
+  public String uniqueName(String base) {
+    return base + "-" + ProcessHandle.current().pid() + "-" + names.incrementAndGet();
+  }
+
+  public S3Config s3Config(String prefix) {
+    return S3Config.compatible(s3Endpoint, BUCKET, prefix, accessKey, secretKey);
+  }
+
+  /** The raw S3 store for {@code prefix}, without retries (for store tests). */
+  public S3ObjectStore rawObjectStore(String prefix) {
+    return new S3ObjectStore(s3Config(prefix));
+  }
+
+  /** The S3 store for {@code prefix} as processes use it: with retries. */
+  public ObjectStore objectStore(String prefix) {
+    return new RetryingObjectStore(
+        rawObjectStore(prefix), RetryPolicy.DEFAULT, new Random(), RetryPolicy.Sleeper.REAL);
+  }
+
+  public Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
+  /** What the servers need to be reached, for a child process: env-var style settings. */
+  public Map<String, String> environment(String database) {
+    return Map.of(
+        "OBJECTKV_DATABASE", database,
+        "OBJECTKV_KAFKA_BOOTSTRAP", bootstrapServers,
+        "OBJECTKV_S3_ENDPOINT", s3Endpoint.toString(),
+        "OBJECTKV_S3_BUCKET", BUCKET,
+        "OBJECTKV_S3_PREFIX", database + "/",
+        "OBJECTKV_S3_ACCESS_KEY", accessKey,
+        "OBJECTKV_S3_SECRET_KEY", secretKey);
+  }
+
+  static TestCluster of(
+      String bootstrap,
+      URI s3,
+      String accessKey,
+      String secretKey,
+      List<AutoCloseable> servers,
+      long start) {
+    return new TestCluster(
+        bootstrap, s3, accessKey, secretKey, servers, Duration.ofNanos(System.nanoTime() - start));
+  }
+}
