@@ -19,6 +19,18 @@ class S3ObjectStoreIT extends ObjectStoreContract {
     return cluster.rawObjectStore(cluster.uniqueName("s3-contract") + "/");
   }
 
+  /**
+   * S3Mock (4.7 through 5.2, measured) checks {@code If-None-Match} and then writes, without a
+   * lock: of 8 concurrent conditional PUTs of one key, several can succeed. Sequential conditional
+   * PUTs are honoured (412), which is what this suite checks on it. MinIO and S3 are atomic, so
+   * under -Pdocker the concurrent test runs too. ObjectKV's correctness does not rest on this
+   * atomicity (docs/design.md, "Fencing").
+   */
+  @Override
+  protected boolean conditionalCreateIsAtomic() {
+    return !"embedded".equals(System.getProperty("objectkv.testcluster", "embedded"));
+  }
+
   @Test
   void aMissingBucketIsAPermanentErrorThatSaysWhatToDo() {
     TestCluster cluster = TestCluster.get();
