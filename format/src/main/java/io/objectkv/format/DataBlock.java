@@ -59,15 +59,43 @@ public final class DataBlock {
     return new Entry(key, version, value);
   }
 
-  /** Compares the key of entry {@code i} with {@code key}, unsigned lexicographic. */
+  /**
+   * Compares the key of entry {@code i} with {@code key}, unsigned lexicographic. Parses in place
+   * without allocating: this is the inner loop of every lookup.
+   */
   public int compareKeyAt(int i, byte[] key) {
-    ByteReader r = recordAt(i);
-    int keyLength = r.readLength(SstLayout.MAX_KEY_LENGTH, "key length");
-    r.readVarint();
-    r.readVarint();
-    int start = r.position();
-    r.skip(keyLength);
-    return Arrays.compareUnsigned(raw, start, start + keyLength, key, 0, key.length);
+    int p = slots[i];
+    int end = i + 1 < slots.length ? slots[i + 1] : recordsEnd;
+    int keyLength = 0;
+    for (int shift = 0; ; shift += 7) {
+      if (p >= end || shift > 14) {
+        throw new CorruptionException(source, objectOffset + p, "bad key length in record " + i);
+      }
+      int b = raw[p++] & 0xFF;
+      keyLength |= (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        break;
+      }
+    }
+    p = skipVarint(p, end, i);
+    p = skipVarint(p, end, i);
+    if (keyLength > end - p) {
+      throw new CorruptionException(
+          source, objectOffset + p, "key of record " + i + " overruns it");
+    }
+    return Arrays.compareUnsigned(raw, p, p + keyLength, key, 0, key.length);
+  }
+
+  private int skipVarint(int p, int end, int record) {
+    for (int n = 0; n < 10; n++) {
+      if (p >= end) {
+        break;
+      }
+      if ((raw[p++] & 0x80) == 0) {
+        return p;
+      }
+    }
+    throw new CorruptionException(source, objectOffset + p, "bad varint in record " + record);
   }
 
   /** The index of the first entry whose key is >= {@code key}; {@link #size()} if none. */
