@@ -1,7 +1,6 @@
 package io.objectkv.http;
 
 import java.nio.ByteBuffer;
-import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -19,13 +18,8 @@ final class JsonErrorHandler extends ErrorHandler {
     int status = response.getStatus() <= 0 ? 500 : response.getStatus();
     Object message = request.getAttribute(ERROR_MESSAGE);
     String text = message == null ? HttpStatus.getMessage(status) : message.toString();
-    byte[] body =
-        Json.bytes(
-            Map.of(
-                "error",
-                HttpServers.codeFor(status),
-                "message",
-                "the HTTP server refused the request: " + text));
+    String refusal = "the HTTP server refused the request: " + text;
+    byte[] body = Json.bytes(new ApiException(status, HttpServers.codeFor(status), refusal).body());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.write(true, ByteBuffer.wrap(body), callback);
     return true;
