@@ -26,9 +26,18 @@ public record Manifest(
 
   /** Applies a delta, checking the invariants of the result. */
   public Manifest apply(ManifestDelta delta) {
+    Manifest edited = withEdits(delta.edits());
+    Manifest next =
+        new Manifest(delta.id(), delta.writerEpoch(), delta.appliedVersion(), edited.l0, edited.l1);
+    ManifestInvariants.check(this, delta, next);
+    return next;
+  }
+
+  /** The object lists after {@code edits}, with this manifest's id and versions: no checks. */
+  public Manifest withEdits(List<ManifestEdit> edits) {
     List<SstInfo> newL0 = new ArrayList<>(l0);
     List<SstInfo> newL1 = new ArrayList<>(l1);
-    for (ManifestEdit edit : delta.edits()) {
+    for (ManifestEdit edit : edits) {
       switch (edit) {
         case ManifestEdit.AddL0 add -> newL0.add(add.sst());
         case ManifestEdit.Compaction c -> {
@@ -41,10 +50,22 @@ public record Manifest(
         }
       }
     }
-    Manifest next =
-        new Manifest(delta.id(), delta.writerEpoch(), delta.appliedVersion(), newL0, newL1);
-    ManifestInvariants.check(this, delta, next);
-    return next;
+    return new Manifest(id, writerEpoch, appliedVersion, newL0, newL1);
+  }
+
+  /**
+   * Whether a compaction can apply to this manifest: its inputs are all present, its L0 inputs are
+   * the oldest L0 objects, and the result keeps the invariants.
+   */
+  public boolean accepts(ManifestEdit.Compaction c) {
+    if (!containsAll(c.removedL0(), c.removedL1())) {
+      return false;
+    }
+    List<String> oldest = l0.stream().limit(c.removedL0().size()).map(SstInfo::key).toList();
+    if (!new HashSet<>(oldest).equals(new HashSet<>(c.removedL0()))) {
+      return false;
+    }
+    return ManifestInvariants.isSortedRun(withEdits(List.of(c)).l1);
   }
 
   /** Whether every object named is still part of this manifest. */

@@ -35,23 +35,30 @@ public final class ManifestInvariants {
         next.writerEpoch() >= prev.writerEpoch(),
         "writer epoch went back from " + prev.writerEpoch() + " to " + next.writerEpoch(),
         delta);
+    Manifest working = prev;
     for (ManifestEdit edit : delta.edits()) {
       if (edit instanceof ManifestEdit.Compaction c) {
-        require(
-            prev.containsAll(c.removedL0(), c.removedL1()),
-            "compaction removes objects that are not in the manifest",
-            delta);
         // Compaction must take the oldest L0 objects: a newer one merged below an older one
         // would be shadowed by it.
-        List<String> oldest =
-            prev.l0().stream().limit(c.removedL0().size()).map(SstInfo::key).toList();
         require(
-            new HashSet<>(oldest).equals(new HashSet<>(c.removedL0())),
-            "compaction must remove the oldest L0 objects",
+            working.accepts(c),
+            "compaction inputs are not the oldest L0 objects of the manifest, or its outputs overlap",
             delta);
       }
+      working = working.withEdits(java.util.List.of(edit));
     }
     check(next);
+  }
+
+  /** Whether the objects are non-empty, in key order, with key ranges that do not overlap. */
+  public static boolean isSortedRun(List<SstInfo> run) {
+    for (int i = 0; i < run.size(); i++) {
+      if (run.get(i).isEmpty()
+          || (i > 0 && Arrays.compareUnsigned(run.get(i - 1).maxKey(), run.get(i).minKey()) >= 0)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The invariants of one manifest on its own. */

@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,37 +93,48 @@ public final class TableCache {
                         key, h.offset(), h.length(), bytes -> DataBlock.decode(key, h, bytes))));
   }
 
-  /** Registers an SST whose metadata is already known (the writer built it), avoiding a read. */
-  public SstReader register(SstInfo info, SstMetadata meta) {
-    SstReader reader = newReader(info, meta);
+  /**
+   * Registers an SST held whole in memory (the writer's fresh L0 object): its metadata and every
+   * data block go straight into the caches, so reading it back costs no request.
+   */
+  public SstReader registerFromBytes(SstInfo info, byte[] object) {
+    SstReader whole = SstReader.of(info.key(), object);
+    var index = whole.metadata().index();
+    for (int b = 0; b < index.blockCount(); b++) {
+      var h = index.handle(b);
+      byte[] stored = java.util.Arrays.copyOfRange(object, (int) h.offset(), (int) h.end());
+      blocks.put(info.key(), h.offset(), DataBlock.decode(info.key(), h, stored));
+    }
+    SstReader reader = newReader(info, whole.metadata());
     open.put(info.key(), reader);
     return reader;
   }
 
-  /** Opens many SSTs in parallel (cold boot: one ranged read each). */
+  /** Opens many SSTs, reading the metadata of those not yet open in parallel (cold boot). */
   public List<SstReader> openAll(List<SstInfo> infos) {
+    List<SstInfo> missing = infos.stream().filter(i -> !open.containsKey(i.key())).toList();
+    if (!missing.isEmpty()) {
+      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        List<Future<SstReader>> pending = new ArrayList<>();
+        for (SstInfo info : missing) {
+          pending.add(pool.submit(() -> open(info)));
+        }
+        for (Future<SstReader> f : pending) {
+          f.get();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while opening SSTs", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IllegalStateException("opening SSTs failed", e.getCause());
+      }
+    }
     List<SstReader> readers = new ArrayList<>(infos.size());
-    List<Future<SstReader>> pending = new ArrayList<>();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (SstInfo info : infos) {
-        SstReader cached = open.get(info.key());
-        Supplier<SstReader> opener = () -> open(info);
-        pending.add(
-            cached != null
-                ? java.util.concurrent.CompletableFuture.completedFuture(cached)
-                : pool.submit(opener::get));
-      }
-      for (Future<SstReader> f : pending) {
-        readers.add(f.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while opening SSTs", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException("opening SSTs failed", e.getCause());
+    for (SstInfo info : infos) {
+      readers.add(open(info));
     }
     return readers;
   }

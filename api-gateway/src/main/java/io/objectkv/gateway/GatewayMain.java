@@ -1,0 +1,91 @@
+package io.objectkv.gateway;
+
+import io.javalin.Javalin;
+import io.objectkv.core.metrics.Metrics;
+import io.objectkv.gateway.http.WriteRoutes;
+import io.objectkv.gateway.write.WriteClient;
+import io.objectkv.kafka.KafkaNames;
+import io.objectkv.kafka.TopicSetup;
+import io.objectkv.runtime.ProcessMain;
+import io.objectkv.runtime.config.CommonSettings;
+import io.objectkv.runtime.config.Setting;
+import io.objectkv.runtime.config.Settings;
+import io.objectkv.runtime.http.HttpServers;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/** Entry point of the API gateway. */
+public final class GatewayMain {
+  private GatewayMain() {}
+
+  static final Setting PORT =
+      Setting.of("OBJECTKV_GATEWAY_PORT", "8080", "port of the public HTTP API");
+  static final Setting WRITE_TIMEOUT =
+      Setting.of(
+          "OBJECTKV_GATEWAY_WRITE_TIMEOUT",
+          "10s",
+          "how long a write waits for its outcome before answering 503");
+
+  static final List<Setting> OWN = List.of(PORT, WRITE_TIMEOUT);
+
+  public static void main(String[] args) {
+    ProcessMain.run(
+        "objectkv-api-gateway",
+        "The public HTTP API of ObjectKV (API.md): writes go to the write log and wait for their outcome;\n"
+            + "reads go to reader replicas.",
+        OWN,
+        args,
+        s -> start(s, UUID.randomUUID().toString()));
+  }
+
+  /** A running gateway. */
+  public record Gateway(Javalin http, WriteClient writes) implements AutoCloseable {
+    public int port() {
+      return http.port();
+    }
+
+    @Override
+    public void close() {
+      http.stop();
+      writes.close();
+    }
+  }
+
+  public static Gateway start(Settings s, String gatewayId) {
+    KafkaNames names = new KafkaNames(s.get(CommonSettings.DATABASE));
+    String bootstrap = s.get(CommonSettings.KAFKA_BOOTSTRAP);
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      TopicSetup.ensureTopics(admin, names, CommonSettings.replication(s));
+    }
+    Metrics metrics = new Metrics();
+    WriteClient writes = new WriteClient(bootstrap, names, gatewayId, metrics);
+    Duration timeout = s.durationValue(WRITE_TIMEOUT);
+    WriteRoutes writeRoutes = new WriteRoutes(writes, timeout);
+    Javalin http =
+        HttpServers.create(
+                "api-gateway",
+                metrics,
+                config -> {
+                  writeRoutes.register(config);
+                  config.routes.get(
+                      "/v1/status",
+                      ctx -> {
+                        Map<String, Object> status = new LinkedHashMap<>();
+                        status.put("process", "api-gateway");
+                        status.put("gatewayId", gatewayId);
+                        status.put("pendingWrites", writes.pendingCount());
+                        ctx.json(status);
+                      });
+                })
+            .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT));
+    System.out.println(
+        "objectkv-api-gateway: http://" + s.get(CommonSettings.HTTP_HOST) + ":" + http.port());
+    return new Gateway(http, writes);
+  }
+}

@@ -1,0 +1,76 @@
+package io.objectkv.gateway.errors;
+
+import io.objectkv.core.model.Outcome;
+import io.objectkv.gateway.write.WriteClient;
+import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/** The one place where outcomes and failures of writes become HTTP statuses. */
+public final class Answers {
+  private Answers() {}
+
+  /** How a failed condition is answered: 409 in a batch, 412 for HTTP conditional headers. */
+  public enum Style {
+    BATCH(409),
+    HTTP_PRECONDITION(412);
+
+    final int status;
+
+    Style(int status) {
+      this.status = status;
+    }
+  }
+
+  /** The error for a failed or rejected outcome (committed outcomes are not errors). */
+  public static ApiException failure(Outcome outcome, Style style) {
+    return switch (outcome) {
+      case Outcome.ConditionFailed f -> {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (style == Style.BATCH) {
+          fields.put("index", f.index());
+        }
+        Json.utf8(f.key().bytes())
+            .ifPresentOrElse(
+                k -> fields.put("key", k),
+                () ->
+                    fields.put(
+                        "keyBase64",
+                        java.util.Base64.getEncoder().encodeToString(f.key().bytes())));
+        fields.put("reason", f.reason().wireName());
+        fields.put("currentVersion", f.currentVersion() < 0 ? null : f.currentVersion());
+        String where =
+            style == Style.BATCH ? "the condition of op " + f.index() : "the precondition";
+        yield new ApiException(
+            style.status,
+            "condition_failed",
+            where + " failed: " + f.reason().wireName() + "; nothing was written",
+            fields);
+      }
+      case Outcome.Rejected r -> ApiException.badRequest(r.message());
+      case Outcome.Committed c ->
+          throw new IllegalArgumentException("a committed outcome is not a failure");
+    };
+  }
+
+  /** The error for a write whose outcome could not be learned. */
+  public static ApiException unknown(Throwable t, boolean hasRequestId) {
+    Throwable cause = t instanceof ExecutionException && t.getCause() != null ? t.getCause() : t;
+    String retry =
+        hasRequestId
+            ? "retry with the same requestId to learn it"
+            : "send a requestId to make retries safe";
+    if (cause instanceof TimeoutException) {
+      return ApiException.unavailable(
+          "the outcome of the write is unknown: no answer from the writer in time; it may still be applied; "
+              + retry);
+    }
+    if (cause instanceof WriteClient.PublishFailed p) {
+      return ApiException.unavailable(p.getMessage() + "; nothing was written; retry");
+    }
+    return ApiException.unavailable("the outcome of the write is unknown: " + cause + "; " + retry);
+  }
+}

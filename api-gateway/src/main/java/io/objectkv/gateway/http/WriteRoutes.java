@@ -1,0 +1,154 @@
+package io.objectkv.gateway.http;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.objectkv.core.model.Condition;
+import io.objectkv.core.model.Key;
+import io.objectkv.core.model.Limits;
+import io.objectkv.core.model.Op;
+import io.objectkv.core.model.Outcome;
+import io.objectkv.core.model.WriteBatch;
+import io.objectkv.gateway.errors.Answers;
+import io.objectkv.gateway.write.BatchJson;
+import io.objectkv.gateway.write.WriteClient;
+import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.PathKeys;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The write endpoints of API.md: {@code PUT} and {@code DELETE /v1/kv/{key}} with {@code If-Match}
+ * / {@code If-None-Match}, and {@code POST /v1/batch}. Each request becomes one batch on the write
+ * log; the answer waits for its outcome. An optional {@code Idempotency-Key} header gives
+ * single-key writes the batch's {@code requestId}.
+ */
+public final class WriteRoutes {
+  static final String KV_PREFIX = "/v1/kv/";
+
+  private final WriteClient client;
+  private final Duration timeout;
+
+  public WriteRoutes(WriteClient client, Duration timeout) {
+    this.client = client;
+    this.timeout = timeout;
+  }
+
+  public void register(JavalinConfig config) {
+    config.routes.put(KV_PREFIX + "<key>", this::put);
+    config.routes.delete(KV_PREFIX + "<key>", this::delete);
+    config.routes.post("/v1/batch", this::batch);
+  }
+
+  /** The key of a {@code /v1/kv/{key}} request, decoded from the raw URI to exact bytes. */
+  static Key pathKey(Context ctx) {
+    String uri = ctx.req().getRequestURI();
+    byte[] key = PathKeys.decode(uri.substring(uri.indexOf(KV_PREFIX) + KV_PREFIX.length()));
+    BatchJson.checkKey(key, "the key");
+    return new Key(key);
+  }
+
+  private void put(Context ctx) {
+    Key key = pathKey(ctx);
+    if (ctx.contentLength() > Limits.MAX_VALUE_BYTES) {
+      throw ApiException.tooLarge(
+          "a value is at most "
+              + Limits.MAX_VALUE_BYTES
+              + " bytes; this one has "
+              + ctx.contentLength());
+    }
+    byte[] value = ctx.bodyAsBytes();
+    BatchJson.checkValue(value, "the value");
+    Op op = Op.write(key, value, condition(ctx));
+    Outcome.Committed c =
+        submit(new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.HTTP_PRECONDITION);
+    if (op instanceof Op.Put) {
+      ctx.header("ETag", "\"" + c.version() + "\"");
+    }
+    ctx.json(Map.of("version", c.version()));
+  }
+
+  private void delete(Context ctx) {
+    Op op = new Op.Delete(pathKey(ctx), condition(ctx));
+    Outcome.Committed c =
+        submit(new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.HTTP_PRECONDITION);
+    ctx.json(Map.of("version", c.version()));
+  }
+
+  private void batch(Context ctx) {
+    if (ctx.contentLength() > Limits.MAX_BATCH_BYTES) {
+      throw ApiException.tooLarge(
+          "a batch is at most "
+              + Limits.MAX_BATCH_BYTES
+              + " bytes; this one has "
+              + ctx.contentLength());
+    }
+    Outcome.Committed c = submit(BatchJson.parse(ctx.bodyAsBytes()), Answers.Style.BATCH);
+    ctx.json(Map.of("version", c.version()));
+  }
+
+  private Outcome.Committed submit(WriteBatch batch, Answers.Style style) {
+    Outcome outcome;
+    try {
+      outcome = client.submit(batch, timeout).get();
+    } catch (ExecutionException e) {
+      throw Answers.unknown(e, batch.requestId() != null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Answers.unknown(e, batch.requestId() != null);
+    }
+    if (outcome instanceof Outcome.Committed c) {
+      return c;
+    }
+    throw Answers.failure(outcome, style);
+  }
+
+  private static String idempotencyKey(Context ctx) {
+    String id = ctx.header("Idempotency-Key");
+    return id == null ? null : BatchJson.checkRequestId(id);
+  }
+
+  /** {@code If-None-Match: *}, {@code If-Match: *} or {@code If-Match: "N"} as a condition. */
+  static Condition condition(Context ctx) {
+    return condition(ctx.header("If-Match"), ctx.header("If-None-Match"));
+  }
+
+  static Condition condition(String ifMatch, String ifNoneMatch) {
+    if (ifMatch != null && ifNoneMatch != null) {
+      throw ApiException.badRequest("send If-Match or If-None-Match, not both");
+    }
+    if (ifNoneMatch != null) {
+      if (!ifNoneMatch.trim().equals("*")) {
+        throw ApiException.badRequest("If-None-Match on a write must be * (put if absent)");
+      }
+      return Condition.ABSENT;
+    }
+    if (ifMatch != null) {
+      String v = ifMatch.trim();
+      if (v.equals("*")) {
+        return Condition.EXISTS;
+      }
+      return new Condition.VersionIs(etagVersion(v, "If-Match"));
+    }
+    return Condition.NONE;
+  }
+
+  /** The version in an ETag {@code "N"}. */
+  static long etagVersion(String etag, String header) {
+    String v =
+        etag.startsWith("\"") && etag.endsWith("\"") && etag.length() >= 2
+            ? etag.substring(1, etag.length() - 1)
+            : etag;
+    try {
+      long n = Long.parseLong(v);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw ApiException.badRequest(
+        header + " must be * or one version in quotes, like \"17\"; got " + etag);
+  }
+}

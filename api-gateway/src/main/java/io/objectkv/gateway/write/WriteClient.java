@@ -1,0 +1,174 @@
+package io.objectkv.gateway.write;
+
+import io.objectkv.core.codec.LogCodec;
+import io.objectkv.core.log.LogCommand;
+import io.objectkv.core.log.ResultRecord;
+import io.objectkv.core.metrics.Metrics;
+import io.objectkv.core.model.Outcome;
+import io.objectkv.core.model.WriteBatch;
+import io.objectkv.format.FormatException;
+import io.objectkv.kafka.KafkaClients;
+import io.objectkv.kafka.KafkaNames;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes batches to the write log and completes each request when its outcome comes back on the
+ * result log. Many gateways can run at once: each has its own id and keeps only its outcomes.
+ */
+public final class WriteClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WriteClient.class);
+
+  private final KafkaNames names;
+  private final String gatewayId;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final KafkaConsumer<byte[], byte[]> results;
+  private final Thread listener;
+  private final ConcurrentHashMap<Long, CompletableFuture<Outcome>> pending =
+      new ConcurrentHashMap<>();
+  private final AtomicLong correlation = new AtomicLong();
+  private final Metrics.Histogram ackSeconds;
+  private final Metrics.Counter timeouts;
+  private volatile boolean running = true;
+
+  /** The write could not be handed to the log (Kafka unreachable, or refused it). */
+  public static final class PublishFailed extends RuntimeException {
+    PublishFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  public WriteClient(String bootstrap, KafkaNames names, String gatewayId, Metrics metrics) {
+    this.names = names;
+    this.gatewayId = gatewayId;
+    Map<String, Object> p =
+        KafkaClients.producer(bootstrap, names.database() + "-gateway-" + gatewayId);
+    // Many concurrent requests share produce requests; 1 ms costs little latency.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    this.producer = new KafkaProducer<>(p);
+    this.results =
+        new KafkaConsumer<>(
+            KafkaClients.follower(bootstrap, names.database() + "-gateway-results-" + gatewayId));
+    TopicPartition tp = new TopicPartition(names.results(), 0);
+    results.assign(List.of(tp));
+    results.seekToEnd(List.of(tp));
+    results.position(
+        tp); // resolve the end now: outcomes of requests sent from here on are all seen
+    this.ackSeconds =
+        metrics.histogram(
+            "objectkv_gateway_write_seconds", "Time from publishing a batch to its outcome.");
+    this.timeouts =
+        metrics.counter(
+            "objectkv_gateway_write_timeouts_total",
+            "Writes whose outcome did not arrive in time.");
+    metrics.gauge(
+        "objectkv_gateway_pending_writes", "Writes waiting for their outcome.", pending::size);
+    this.listener = Thread.ofPlatform().name("results-" + gatewayId).daemon().start(this::listen);
+  }
+
+  public String gatewayId() {
+    return gatewayId;
+  }
+
+  public int pendingCount() {
+    return pending.size();
+  }
+
+  /**
+   * Publishes {@code batch} and returns its outcome, completed exceptionally with {@link
+   * PublishFailed} or a {@code TimeoutException} after {@code timeout}.
+   */
+  public CompletableFuture<Outcome> submit(WriteBatch batch, Duration timeout) {
+    long id = correlation.incrementAndGet();
+    long start = System.nanoTime();
+    CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    pending.put(id, outcome);
+    byte[] value = LogCodec.encode(new LogCommand.ClientBatch(gatewayId, id, batch));
+    byte[] key =
+        batch.requestId() == null ? null : batch.requestId().getBytes(StandardCharsets.UTF_8);
+    try {
+      producer.send(
+          new ProducerRecord<>(names.writes(), 0, key, value),
+          (meta, e) -> {
+            if (e != null) {
+              pending.remove(id);
+              outcome.completeExceptionally(
+                  new PublishFailed(
+                      "the write log did not accept the batch: " + e.getMessage(), e));
+            }
+          });
+    } catch (RuntimeException e) {
+      pending.remove(id);
+      outcome.completeExceptionally(
+          new PublishFailed("the write log did not accept the batch: " + e.getMessage(), e));
+    }
+    return outcome
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (o, e) -> {
+              pending.remove(id);
+              if (e == null) {
+                ackSeconds.observeNanos(System.nanoTime() - start);
+              } else if (e instanceof java.util.concurrent.TimeoutException) {
+                timeouts.inc();
+              }
+            });
+  }
+
+  private void listen() {
+    while (running) {
+      try {
+        for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(500))) {
+          ResultRecord result;
+          try {
+            result = LogCodec.decodeResult(names.results() + "@" + r.offset(), r.value());
+          } catch (FormatException e) {
+            log.warn("skipping undecodable result: {}", e.getMessage());
+            continue;
+          }
+          if (result.replyTo().equals(gatewayId)) {
+            CompletableFuture<Outcome> f = pending.get(result.correlationId());
+            if (f != null) {
+              f.complete(result.outcome());
+            }
+          }
+        }
+      } catch (WakeupException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.error("result listener failed; retrying: {}", e.toString());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    results.wakeup();
+    try {
+      listener.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    results.close();
+    producer.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,133 @@
+package io.objectkv.e2e;
+
+import io.objectkv.core.metrics.Metrics;
+import io.objectkv.core.store.ObjectStore;
+import io.objectkv.gateway.GatewayMain;
+import io.objectkv.kafka.KafkaNames;
+import io.objectkv.kafka.TopicSetup;
+import io.objectkv.runtime.config.CommonSettings;
+import io.objectkv.runtime.config.Setting;
+import io.objectkv.runtime.config.Settings;
+import io.objectkv.testkit.Poll;
+import io.objectkv.testkit.TestCluster;
+import io.objectkv.writer.Writer;
+import io.objectkv.writer.WriterConfig;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * One database on the shared test servers, with its processes run in this JVM: writers and
+ * gateways. Each test class gets a fresh database (its own topics and object prefix).
+ */
+final class Cluster implements AutoCloseable {
+  final TestCluster servers = TestCluster.get();
+  final String database;
+  final KafkaNames names;
+  final ObjectStore store;
+  final Map<String, String> env;
+  final List<Writer> writers = new ArrayList<>();
+  final List<Thread> writerThreads = new ArrayList<>();
+  final List<GatewayMain.Gateway> gateways = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  Cluster(String name) {
+    database = servers.uniqueName(name);
+    names = new KafkaNames(database);
+    store = servers.objectStore(database + "/");
+    env = new HashMap<>(servers.environment(database));
+    try (var admin = servers.admin()) {
+      TopicSetup.ensureTopics(admin, names, Optional.empty());
+    }
+  }
+
+  Settings settings(List<Setting> own, Map<String, String> overrides) {
+    Map<String, String> e = new HashMap<>(env);
+    e.putAll(overrides);
+    return Settings.load(
+        "test",
+        Stream.concat(CommonSettings.ALL.stream(), own.stream()).toList(),
+        new String[0],
+        e);
+  }
+
+  WriterConfig writerConfig() {
+    return WriterConfig.defaults(servers.bootstrapServers(), names)
+        .withSessionTimeout(Duration.ofSeconds(2));
+  }
+
+  Writer startWriter(WriterConfig config) {
+    Writer w =
+        new Writer(
+            config,
+            store,
+            InstantSource.system(),
+            new Random(writers.size()),
+            new Metrics(),
+            "w" + writers.size());
+    Thread t = Thread.ofPlatform().name("writer-" + writers.size()).start(w);
+    writers.add(w);
+    writerThreads.add(t);
+    return w;
+  }
+
+  /** Starts a writer and waits until it is the active one. */
+  Writer startActiveWriter() {
+    Writer w = startWriter(writerConfig());
+    Poll.until(
+        Duration.ofSeconds(60), "writer to become active", () -> w.role() == Writer.Role.ACTIVE);
+    return w;
+  }
+
+  Api startGateway() {
+    Map<String, String> o = new HashMap<>();
+    o.put("OBJECTKV_GATEWAY_PORT", "0");
+    o.put("OBJECTKV_GATEWAY_WRITE_TIMEOUT", "20s");
+    GatewayMain.Gateway g =
+        GatewayMain.start(
+            settings(
+                List.of(
+                    gatewaySetting("OBJECTKV_GATEWAY_PORT"),
+                    gatewaySetting("OBJECTKV_GATEWAY_WRITE_TIMEOUT")),
+                o),
+            UUID.randomUUID().toString());
+    gateways.add(g);
+    return new Api("http://127.0.0.1:" + g.port());
+  }
+
+  private static Setting gatewaySetting(String name) {
+    return Setting.of(name, "", "");
+  }
+
+  Inspector inspector() {
+    return new Inspector(store, servers.bootstrapServers(), names);
+  }
+
+  void stopWriter(Writer w) throws InterruptedException {
+    int i = writers.indexOf(w);
+    w.close();
+    writerThreads.get(i).join(30_000);
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (GatewayMain.Gateway g : gateways) {
+      g.close();
+    }
+    for (int i = 0; i < writers.size(); i++) {
+      writers.get(i).close();
+      writerThreads.get(i).join(30_000);
+    }
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    store.close();
+  }
+}

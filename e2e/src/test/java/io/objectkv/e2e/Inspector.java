@@ -1,0 +1,49 @@
+package io.objectkv.e2e;
+
+import io.objectkv.core.manifest.Manifest;
+import io.objectkv.core.manifest.Snapshots;
+import io.objectkv.core.read.BlockCache;
+import io.objectkv.core.read.LsmView;
+import io.objectkv.core.read.StoreRangeFetcher;
+import io.objectkv.core.read.TableCache;
+import io.objectkv.core.store.ObjectStore;
+import io.objectkv.format.Entry;
+import io.objectkv.kafka.KafkaNames;
+import io.objectkv.kafka.ManifestFollower;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Reads what is committed, straight from S3 and the manifest log through the core read path: how
+ * tests check effects independently of the processes under test.
+ */
+final class Inspector {
+  private final ObjectStore store;
+  private final String bootstrap;
+  private final KafkaNames names;
+
+  Inspector(ObjectStore store, String bootstrap, KafkaNames names) {
+    this.store = store;
+    this.bootstrap = bootstrap;
+    this.names = names;
+  }
+
+  Manifest manifest() {
+    try (ManifestFollower f =
+        ManifestFollower.open(bootstrap, names, "inspector", Snapshots.newest(store))) {
+      f.catchUp(Duration.ofSeconds(30));
+      return f.manifest();
+    }
+  }
+
+  LsmView view() {
+    return LsmView.open(
+        manifest(), new TableCache(new StoreRangeFetcher(store), new BlockCache(16 << 20)));
+  }
+
+  /** The committed value, or null if absent (never written or deleted). */
+  String value(String key) {
+    Entry e = view().get(key.getBytes(StandardCharsets.UTF_8));
+    return e == null || e.isTombstone() ? null : new String(e.value(), StandardCharsets.UTF_8);
+  }
+}

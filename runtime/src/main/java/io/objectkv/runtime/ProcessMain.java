@@ -1,0 +1,91 @@
+package io.objectkv.runtime;
+
+import io.objectkv.runtime.config.CommonSettings;
+import io.objectkv.runtime.config.Setting;
+import io.objectkv.runtime.config.Settings;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The life of a deployable process: {@code --help}, settings (a bad one stops it with a message
+ * naming the setting, exit 2), the effective configuration printed at start, then running until
+ * SIGTERM/SIGINT, when it closes what it started.
+ */
+public final class ProcessMain {
+  private ProcessMain() {}
+
+  /** Starts the process from its settings; closing the result stops it. */
+  @FunctionalInterface
+  public interface Starter {
+    AutoCloseable start(Settings settings) throws Exception;
+  }
+
+  public static void run(
+      String process, String summary, List<Setting> own, String[] args, Starter starter) {
+    List<Setting> declared = CommonSettings.with(own);
+    if (Settings.wantsHelp(args)) {
+      System.out.print(Settings.help(process, summary, declared));
+      return;
+    }
+    Settings settings;
+    try {
+      settings = Settings.load(process, declared, args, System.getenv());
+    } catch (Settings.ConfigException e) {
+      System.err.println(process + ": " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.out.print(settings.describe());
+    AutoCloseable running;
+    try {
+      running = starter.start(settings);
+    } catch (Settings.ConfigException e) {
+      System.err.println(process + ": " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (Exception e) {
+      System.err.println(process + " failed to start: " + e);
+      e.printStackTrace();
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println(process + ": stopping");
+                  try {
+                    running.close();
+                  } catch (Exception e) {
+                    System.err.println(process + ": error while stopping: " + e);
+                  }
+                  stopped.countDown();
+                },
+                "shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Closes each in order, even when one fails. */
+  public static AutoCloseable all(AutoCloseable... parts) {
+    return () -> {
+      Exception first = null;
+      for (AutoCloseable p : parts) {
+        try {
+          p.close();
+        } catch (Exception e) {
+          if (first == null) {
+            first = e;
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    };
+  }
+}

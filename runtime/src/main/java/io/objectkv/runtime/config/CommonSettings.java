@@ -1,0 +1,80 @@
+package io.objectkv.runtime.config;
+
+import java.util.List;
+
+/** Settings every process has: which database, where Kafka is, where the objects are. */
+public final class CommonSettings {
+  private CommonSettings() {}
+
+  public static final Setting DATABASE =
+      Setting.of(
+          "OBJECTKV_DATABASE",
+          "objectkv",
+          "database name: prefixes its Kafka topics, group and transactional id");
+  public static final Setting KAFKA_BOOTSTRAP =
+      Setting.of("OBJECTKV_KAFKA_BOOTSTRAP", "127.0.0.1:9092", "Kafka bootstrap servers");
+  public static final Setting STORE =
+      Setting.of("OBJECTKV_STORE", "s3", "object store: s3, or file (single machine)");
+  public static final Setting DATA_DIR =
+      Setting.of(
+          "OBJECTKV_DATA_DIR",
+          "./data/objects",
+          "with OBJECTKV_STORE=file: the directory of the objects");
+  public static final Setting S3_ENDPOINT =
+      Setting.of(
+          "OBJECTKV_S3_ENDPOINT", "", "S3-compatible endpoint URL (MinIO, ...); empty for AWS");
+  public static final Setting S3_REGION =
+      Setting.of("OBJECTKV_S3_REGION", "us-east-1", "S3 region");
+  public static final Setting S3_BUCKET =
+      Setting.of("OBJECTKV_S3_BUCKET", "objectkv", "S3 bucket (must exist)");
+  public static final Setting S3_PREFIX =
+      Setting.of("OBJECTKV_S3_PREFIX", "", "key prefix of this database in the bucket");
+  public static final Setting S3_PATH_STYLE =
+      Setting.of(
+          "OBJECTKV_S3_PATH_STYLE",
+          "true",
+          "path-style addressing (S3-compatible servers need it)");
+  public static final Setting S3_ACCESS_KEY =
+      Setting.secret(
+          "OBJECTKV_S3_ACCESS_KEY", "S3 access key; empty: the default AWS credential chain");
+  public static final Setting S3_SECRET_KEY =
+      Setting.secret("OBJECTKV_S3_SECRET_KEY", "S3 secret key");
+
+  public static final Setting KAFKA_REPLICATION =
+      Setting.of(
+          "OBJECTKV_KAFKA_REPLICATION",
+          "-1",
+          "replication factor of topics this process creates; -1: the broker default");
+  public static final Setting HTTP_HOST =
+      Setting.of(
+          "OBJECTKV_HTTP_HOST",
+          "127.0.0.1",
+          "address the HTTP server binds (0.0.0.0 in containers)");
+
+  public static final List<Setting> ALL =
+      List.of(
+          DATABASE,
+          KAFKA_BOOTSTRAP,
+          KAFKA_REPLICATION,
+          STORE,
+          DATA_DIR,
+          S3_ENDPOINT,
+          S3_REGION,
+          S3_BUCKET,
+          S3_PREFIX,
+          S3_PATH_STYLE,
+          S3_ACCESS_KEY,
+          S3_SECRET_KEY,
+          HTTP_HOST);
+
+  /** The replication factor for topics this process creates; empty for the broker's default. */
+  public static java.util.Optional<Short> replication(Settings s) {
+    int rf = s.intValue(KAFKA_REPLICATION);
+    return rf <= 0 ? java.util.Optional.empty() : java.util.Optional.of((short) rf);
+  }
+
+  /** The common settings followed by a process's own. */
+  public static List<Setting> with(List<Setting> own) {
+    return java.util.stream.Stream.concat(ALL.stream(), own.stream()).toList();
+  }
+}

@@ -1,0 +1,132 @@
+package io.objectkv.runtime.http;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.objectkv.core.metrics.Metrics;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.eclipse.jetty.http.UriCompliance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the Javalin server every ObjectKV process runs: virtual threads, JSON errors for
+ * everything (400/404/405/413/500/503), request counts and latencies, {@code GET /health} and
+ * {@code GET /metrics}. The caller adds its own routes.
+ */
+public final class HttpServers {
+  private HttpServers() {}
+
+  private static final Logger log = LoggerFactory.getLogger(HttpServers.class);
+  private static final String STARTED = "objectkv.started";
+
+  /** Largest request body read before the API's own limits decide (413 above 4 MiB). */
+  public static final long MAX_REQUEST_BYTES = 16L << 20;
+
+  public static Javalin create(String process, Metrics metrics, Consumer<JavalinConfig> routes) {
+    return Javalin.create(
+        config -> {
+          config.startup.showJavalinBanner = false;
+          config.startup.showOldJavalinVersionWarning = false;
+          config.concurrency.useVirtualThreads = true;
+          config.http.prefer405over404 = true;
+          config.http.maxRequestSize = MAX_REQUEST_BYTES;
+          config.http.generateEtags = false;
+          config.router.ignoreTrailingSlashes = false;
+          // Keys are arbitrary bytes, percent-encoded: %2F, %25 and friends must reach us.
+          config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.UNSAFE));
+          config.jetty.modifyServletContextHandler(
+              handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
+          config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+
+          config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+          config.routes.after(ctx -> observe(metrics, process, ctx));
+          config.routes.exception(ApiException.class, (e, ctx) -> render(ctx, e));
+          // Javalin's own refusals (no route, wrong method, body too large) as JSON errors.
+          config.routes.exception(
+              HttpResponseException.class,
+              (e, ctx) ->
+                  render(
+                      ctx,
+                      new ApiException(e.getStatus(), codeFor(e.getStatus()), messageFor(e, ctx))));
+          config.routes.exception(
+              Exception.class,
+              (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                render(
+                    ctx,
+                    new ApiException(
+                        500, "internal", e.getClass().getSimpleName() + ": " + e.getMessage()));
+              });
+          config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "process", process)));
+          config.routes.get(
+              "/metrics",
+              ctx ->
+                  ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                      .result(metrics.render()));
+          routes.accept(config);
+        });
+  }
+
+  static String codeFor(int status) {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "too_large";
+      case 503 -> "unavailable";
+      case 504 -> "timeout";
+      default -> "http_" + status;
+    };
+  }
+
+  private static String messageFor(HttpResponseException e, Context ctx) {
+    return switch (e.getStatus()) {
+      case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
+      case 405 -> ctx.method() + " is not allowed on " + ctx.path();
+      case 413 -> "request body too large";
+      default -> e.getMessage();
+    };
+  }
+
+  /** Writes an error answer. */
+  public static void render(Context ctx, ApiException e) {
+    ctx.status(e.status()).contentType("application/json").result(Json.bytes(e.body()));
+  }
+
+  private static void observe(Metrics metrics, String process, Context ctx) {
+    Long started = ctx.attribute(STARTED);
+    var matched = ctx.endpoints().lastHttpEndpoint();
+    String route = matched == null ? "unmatched" : matched.path;
+    String method = ctx.method().name();
+    String status = Integer.toString(ctx.statusCode());
+    metrics
+        .counter(
+            "objectkv_http_requests_total",
+            "HTTP requests served.",
+            "process",
+            process,
+            "method",
+            method,
+            "route",
+            route,
+            "status",
+            status)
+        .inc();
+    if (started != null) {
+      metrics
+          .histogram(
+              "objectkv_http_request_seconds",
+              "HTTP request latency.",
+              "process",
+              process,
+              "method",
+              method,
+              "route",
+              route)
+          .observeNanos(System.nanoTime() - started);
+    }
+  }
+}

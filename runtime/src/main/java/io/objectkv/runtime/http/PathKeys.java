@@ -1,0 +1,62 @@
+package io.objectkv.runtime.http;
+
+import java.io.ByteArrayOutputStream;
+
+/**
+ * Keys in URL paths are percent-encoded bytes: any byte sequence can be sent. We decode the raw
+ * request URI ourselves, since a servlet container decodes to a String and loses bytes that are not
+ * UTF-8.
+ */
+public final class PathKeys {
+  private PathKeys() {}
+
+  /** Decodes {@code %XX} escapes to bytes; other characters stand for their UTF-8 bytes. */
+  public static byte[] decode(String raw) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= raw.length()) {
+          throw ApiException.badRequest("bad percent-encoding in key: '" + raw + "'");
+        }
+        int hi = Character.digit(raw.charAt(i + 1), 16);
+        int lo = Character.digit(raw.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          throw ApiException.badRequest("bad percent-encoding in key: '" + raw + "'");
+        }
+        out.write(hi << 4 | lo);
+        i += 2;
+      } else if (c < 0x80) {
+        out.write(c);
+      } else {
+        int cp = raw.codePointAt(i);
+        byte[] utf8 = Character.toString(cp).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.write(utf8, 0, utf8.length);
+        i += Character.charCount(cp) - 1;
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** Percent-encodes every byte outside the unreserved set, for building URLs. */
+  public static String encode(byte[] key) {
+    StringBuilder sb = new StringBuilder(key.length * 2);
+    for (byte b : key) {
+      int c = b & 0xFF;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~') {
+        sb.append((char) c);
+      } else {
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,111 @@
+package io.objectkv.runtime.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.javalin.Javalin;
+import io.objectkv.core.metrics.Metrics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Arbitrary key bytes survive the trip through the URL; every error is JSON. */
+class HttpServersTest {
+  private static Javalin app;
+  private static final HttpClient client = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    app =
+        HttpServers.create(
+                "test",
+                new Metrics(),
+                config -> {
+                  config.routes.get(
+                      "/v1/kv/<key>",
+                      ctx -> {
+                        String raw = ctx.req().getRequestURI().substring("/v1/kv/".length());
+                        ctx.result(HexFormat.of().formatHex(PathKeys.decode(raw)));
+                      });
+                  config.routes.post(
+                      "/boom",
+                      ctx -> {
+                        throw ApiException.tooLarge("too big");
+                      });
+                })
+            .start("127.0.0.1", 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    app.stop();
+  }
+
+  private static HttpResponse<String> send(String method, String path) throws Exception {
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
+    return client.send(r, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void percentEncodedKeysDecodeToTheirBytes() throws Exception {
+    for (byte[] key :
+        new byte[][] {
+          "plain".getBytes(),
+          "a/b/c".getBytes(),
+          {'a', '/', '/', 'b'},
+          {(byte) 0xFF, 1, (byte) 0x80},
+          {(byte) 0xC3},
+          "%25 ?#&=+".getBytes(),
+          "..".getBytes(),
+          "../etc/passwd".getBytes(),
+          "héllo wörld ☃".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          {'a', '\\', 'b'}
+        }) {
+      HttpResponse<String> r = send("GET", "/v1/kv/" + PathKeys.encode(key));
+      assertEquals(200, r.statusCode(), "key " + HexFormat.of().formatHex(key) + ": " + r.body());
+      assertEquals(HexFormat.of().formatHex(key), r.body());
+    }
+  }
+
+  /** Jetty 12 refuses an encoded NUL in a path before routing; the answer is still a JSON 400. */
+  @Test
+  void aNulByteInAPathIsAJsonBadRequest() throws Exception {
+    HttpResponse<String> r = send("GET", "/v1/kv/a%00b");
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().startsWith("{\"error\":") && r.body().contains("bad_request"), r.body());
+  }
+
+  @Test
+  void errorsAreJson() throws Exception {
+    HttpResponse<String> notFound = send("GET", "/nope");
+    assertEquals(404, notFound.statusCode());
+    assertTrue(notFound.body().contains("\"error\":\"not_found\""), notFound.body());
+    HttpResponse<String> wrongMethod = send("DELETE", "/health");
+    assertEquals(405, wrongMethod.statusCode());
+    assertTrue(wrongMethod.body().contains("\"error\":\"method_not_allowed\""), wrongMethod.body());
+    HttpResponse<String> thrown = send("POST", "/boom");
+    assertEquals(413, thrown.statusCode());
+    assertEquals("{\"error\":\"too_large\",\"message\":\"too big\"}", thrown.body());
+  }
+
+  @Test
+  void healthAndMetrics() throws Exception {
+    assertEquals(200, send("GET", "/health").statusCode());
+    HttpResponse<String> metrics = send("GET", "/metrics");
+    assertEquals(200, metrics.statusCode());
+    assertTrue(
+        metrics
+            .body()
+            .contains(
+                "objectkv_http_requests_total{process=\"test\",method=\"GET\",route=\"/health\",status=\"200\"}"),
+        metrics.body());
+  }
+}

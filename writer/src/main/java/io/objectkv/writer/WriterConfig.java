@@ -1,0 +1,82 @@
+package io.objectkv.writer;
+
+import io.objectkv.format.SstOptions;
+import io.objectkv.kafka.KafkaNames;
+import java.time.Duration;
+
+/**
+ * How a writer runs.
+ *
+ * @param groupMaxRecords at most this many log records per group commit
+ * @param groupMaxBytes at most about this many bytes of records per group commit
+ * @param groupMaxDelay how long a group waits for more records after its first one
+ * @param snapshotEveryDeltas write a manifest snapshot after this many deltas...
+ * @param snapshotEvery ...or when this much time has passed since the last one
+ * @param ledgerCapacity how many request ids are remembered for retries
+ * @param keyCacheBytes the cache of recent key states used for condition checks
+ * @param blockCacheBytes the cache of decoded data blocks
+ * @param sessionTimeout how long a silent active writer keeps its role before a standby takes over
+ */
+public record WriterConfig(
+    String bootstrap,
+    KafkaNames names,
+    int groupMaxRecords,
+    long groupMaxBytes,
+    Duration groupMaxDelay,
+    int snapshotEveryDeltas,
+    Duration snapshotEvery,
+    int ledgerCapacity,
+    long keyCacheBytes,
+    long blockCacheBytes,
+    Duration sessionTimeout,
+    SstOptions sstOptions) {
+
+  /** Defaults for tests and the single-machine cluster. */
+  public static WriterConfig defaults(String bootstrap, KafkaNames names) {
+    return new WriterConfig(
+        bootstrap,
+        names,
+        1000,
+        16L << 20,
+        Duration.ZERO,
+        100,
+        Duration.ofSeconds(30),
+        100_000,
+        64L << 20,
+        64L << 20,
+        Duration.ofSeconds(6),
+        SstOptions.DEFAULT);
+  }
+
+  public WriterConfig withSessionTimeout(Duration d) {
+    return new WriterConfig(
+        bootstrap,
+        names,
+        groupMaxRecords,
+        groupMaxBytes,
+        groupMaxDelay,
+        snapshotEveryDeltas,
+        snapshotEvery,
+        ledgerCapacity,
+        keyCacheBytes,
+        blockCacheBytes,
+        d,
+        sstOptions);
+  }
+
+  public WriterConfig withSnapshots(int everyDeltas, Duration every) {
+    return new WriterConfig(
+        bootstrap,
+        names,
+        groupMaxRecords,
+        groupMaxBytes,
+        groupMaxDelay,
+        everyDeltas,
+        every,
+        ledgerCapacity,
+        keyCacheBytes,
+        blockCacheBytes,
+        sessionTimeout,
+        sstOptions);
+  }
+}

@@ -1,0 +1,156 @@
+package io.objectkv.writer;
+
+import io.javalin.Javalin;
+import io.objectkv.core.metrics.Metrics;
+import io.objectkv.core.store.ObjectStore;
+import io.objectkv.format.SstOptions;
+import io.objectkv.kafka.KafkaNames;
+import io.objectkv.kafka.TopicSetup;
+import io.objectkv.runtime.ProcessMain;
+import io.objectkv.runtime.config.CommonSettings;
+import io.objectkv.runtime.config.Setting;
+import io.objectkv.runtime.config.Settings;
+import io.objectkv.runtime.config.Stores;
+import io.objectkv.runtime.http.HttpServers;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/** Entry point of the writer process. */
+public final class WriterMain {
+  private WriterMain() {}
+
+  static final Setting HTTP_PORT =
+      Setting.of("OBJECTKV_WRITER_HTTP_PORT", "8090", "port of /health, /metrics and /v1/status");
+  static final Setting GROUP_MAX_RECORDS =
+      Setting.of(
+          "OBJECTKV_WRITER_GROUP_MAX_RECORDS",
+          "1000",
+          "most write-log records in one group commit");
+  static final Setting GROUP_MAX_BYTES =
+      Setting.of("OBJECTKV_WRITER_GROUP_MAX_BYTES", "16M", "most record bytes in one group commit");
+  static final Setting GROUP_MAX_DELAY =
+      Setting.of(
+          "OBJECTKV_WRITER_GROUP_MAX_DELAY",
+          "0ms",
+          "how long a group waits for more records after its first");
+  static final Setting SNAPSHOT_EVERY =
+      Setting.of(
+          "OBJECTKV_WRITER_SNAPSHOT_EVERY_DELTAS",
+          "100",
+          "manifest snapshot after this many deltas");
+  static final Setting SNAPSHOT_INTERVAL =
+      Setting.of("OBJECTKV_WRITER_SNAPSHOT_INTERVAL", "30s", "or after this much time");
+  static final Setting LEDGER =
+      Setting.of(
+          "OBJECTKV_WRITER_REMEMBERED_REQUESTS",
+          "100000",
+          "request ids remembered for idempotent retries");
+  static final Setting KEY_CACHE =
+      Setting.of(
+          "OBJECTKV_WRITER_KEY_CACHE_BYTES",
+          "64M",
+          "cache of recent key states for condition checks");
+  static final Setting BLOCK_CACHE =
+      Setting.of("OBJECTKV_WRITER_BLOCK_CACHE_BYTES", "64M", "cache of decoded data blocks");
+  static final Setting SESSION_TIMEOUT =
+      Setting.of(
+          "OBJECTKV_WRITER_SESSION_TIMEOUT",
+          "6s",
+          "a silent active writer is replaced after this long");
+  static final Setting BLOCK_SIZE =
+      Setting.of("OBJECTKV_SST_BLOCK_BYTES", "16384", "target data block size of new SSTs");
+
+  static final List<Setting> OWN =
+      List.of(
+          HTTP_PORT,
+          GROUP_MAX_RECORDS,
+          GROUP_MAX_BYTES,
+          GROUP_MAX_DELAY,
+          SNAPSHOT_EVERY,
+          SNAPSHOT_INTERVAL,
+          LEDGER,
+          KEY_CACHE,
+          BLOCK_CACHE,
+          SESSION_TIMEOUT,
+          BLOCK_SIZE);
+
+  public static void main(String[] args) {
+    ProcessMain.run(
+        "objectkv-writer",
+        "The single active consumer of the write log: validates conditions, group-commits to the object\n"
+            + "store and owns the manifest. Run two for failover: the second waits as a standby.",
+        OWN,
+        args,
+        WriterMain::start);
+  }
+
+  static WriterConfig config(Settings s) {
+    return new WriterConfig(
+        s.get(CommonSettings.KAFKA_BOOTSTRAP),
+        new KafkaNames(s.get(CommonSettings.DATABASE)),
+        s.intValue(GROUP_MAX_RECORDS),
+        s.longValue(GROUP_MAX_BYTES),
+        s.durationValue(GROUP_MAX_DELAY),
+        s.intValue(SNAPSHOT_EVERY),
+        s.durationValue(SNAPSHOT_INTERVAL),
+        s.intValue(LEDGER),
+        s.longValue(KEY_CACHE),
+        s.longValue(BLOCK_CACHE),
+        s.durationValue(SESSION_TIMEOUT),
+        new SstOptions(s.intValue(BLOCK_SIZE), 10, true));
+  }
+
+  static AutoCloseable start(Settings s) {
+    Metrics metrics = new Metrics();
+    WriterConfig config = config(s);
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap()))) {
+      TopicSetup.ensureTopics(admin, config.names(), CommonSettings.replication(s));
+    }
+    ObjectStore store = Stores.open(s, metrics);
+    Writer writer =
+        new Writer(
+            config,
+            store,
+            InstantSource.system(),
+            new SecureRandom(),
+            metrics,
+            UUID.randomUUID().toString().substring(0, 8));
+    Thread thread = Thread.ofPlatform().name("writer").start(writer);
+    Javalin http =
+        HttpServers.create(
+                "writer",
+                metrics,
+                routes ->
+                    routes.routes.get(
+                        "/v1/status",
+                        ctx -> {
+                          Map<String, Object> status = new LinkedHashMap<>();
+                          status.put("process", "writer");
+                          status.put(
+                              "role", writer.role().name().toLowerCase(java.util.Locale.ROOT));
+                          status.putAll(writer.status());
+                          ctx.json(status);
+                        }))
+            .start(s.get(CommonSettings.HTTP_HOST), s.intValue(HTTP_PORT));
+    System.out.println(
+        "objectkv-writer: http://"
+            + s.get(CommonSettings.HTTP_HOST)
+            + ":"
+            + http.port()
+            + "/v1/status");
+    return ProcessMain.all(
+        http::stop,
+        () -> {
+          writer.close();
+          thread.join(30_000);
+        },
+        store);
+  }
+}

@@ -1,0 +1,128 @@
+package io.objectkv.writer.commit;
+
+import io.objectkv.core.codec.OutcomeCodec;
+import io.objectkv.core.log.ResultRecord;
+import io.objectkv.core.manifest.ManifestEdit;
+import io.objectkv.core.manifest.RequestRecord;
+import io.objectkv.core.manifest.SstInfo;
+import io.objectkv.core.model.Key;
+import io.objectkv.core.model.Outcome;
+import io.objectkv.format.SstOptions;
+import io.objectkv.format.SstSummary;
+import io.objectkv.format.SstWriter;
+import io.objectkv.format.WalRecord;
+import io.objectkv.format.WalSection;
+import io.objectkv.writer.validate.Mutation;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one group of log records amounts to: the writes (newest per key), the outcome of every batch
+ * (for the WAL section and the result log), the request ids to remember, and accepted compactions.
+ * One group becomes at most one L0 object and exactly one manifest delta.
+ */
+public final class GroupCommit {
+  private record Write(long version, byte[] value) {}
+
+  private final TreeMap<Key, Write> writes = new TreeMap<>();
+  private final List<WalRecord> wal = new ArrayList<>();
+  private final List<ResultRecord> results = new ArrayList<>();
+  private final List<RequestRecord> requests = new ArrayList<>();
+  private final List<ManifestEdit> compactions = new ArrayList<>();
+  private long lastVersion = -1;
+  private int batches;
+  private long writeBytes;
+
+  /** A client batch's outcome; {@code requestId} null when it sent none. */
+  public void outcome(
+      long version,
+      String replyTo,
+      long correlationId,
+      String requestId,
+      Outcome outcome,
+      boolean firstTime) {
+    advance(version);
+    batches++;
+    byte[] id = requestId == null ? new byte[0] : requestId.getBytes(StandardCharsets.UTF_8);
+    wal.add(new WalRecord(version, id, OutcomeCodec.encode(outcome)));
+    results.add(new ResultRecord(replyTo, correlationId, version, outcome));
+    if (requestId != null && firstTime) {
+      requests.add(new RequestRecord(requestId, outcome));
+    }
+  }
+
+  public void write(long version, List<Mutation> mutations) {
+    for (Mutation m : mutations) {
+      Write old = writes.put(m.key(), new Write(version, m.value()));
+      writeBytes +=
+          m.key().bytes().length
+              + m.value().length
+              - (old == null ? 0 : m.key().bytes().length + old.value.length);
+    }
+  }
+
+  public void compaction(ManifestEdit.Compaction c, long version) {
+    advance(version);
+    compactions.add(c);
+  }
+
+  /** A record that changes nothing (undecodable): the group still moves past it. */
+  public void advance(long version) {
+    lastVersion = Math.max(lastVersion, version);
+  }
+
+  public long lastVersion() {
+    return lastVersion;
+  }
+
+  public boolean hasWrites() {
+    return !writes.isEmpty();
+  }
+
+  public int batches() {
+    return batches;
+  }
+
+  public int writtenKeys() {
+    return writes.size();
+  }
+
+  public long writeBytes() {
+    return writeBytes;
+  }
+
+  public List<ResultRecord> results() {
+    return results;
+  }
+
+  public List<RequestRecord> requests() {
+    return requests;
+  }
+
+  public List<ManifestEdit> compactions() {
+    return compactions;
+  }
+
+  /** Iterates the writes in key order, for the caller's cache. */
+  public void forEachWrite(java.util.function.BiConsumer<Key, Map.Entry<Long, byte[]>> action) {
+    writes.forEach((k, w) -> action.accept(k, Map.entry(w.version, w.value)));
+  }
+
+  /** The L0 object: the SST of the writes, with the WAL section of every outcome. */
+  public L0Object buildL0(String objectKey, SstOptions options) {
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(
+            (int) Math.min(Integer.MAX_VALUE - 64, writeBytes + writes.size() * 16L + 4096));
+    SstWriter sst = new SstWriter(out, options);
+    writes.forEach((k, w) -> sst.add(k.bytes(), w.version, w.value));
+    SstSummary summary = sst.finish(WalSection.encode(wal));
+    return new L0Object(objectKey, out.toByteArray(), SstInfo.of(objectKey, summary));
+  }
+
+  /** A built L0 object, not yet uploaded. */
+  public record L0Object(String key, byte[] bytes, SstInfo info) {}
+}

@@ -1,0 +1,6 @@
+package io.objectkv.writer.validate;
+
+import io.objectkv.core.model.Key;
+
+/** A write an accepted batch makes: {@code value} empty for a delete (a tombstone). */
+public record Mutation(Key key, byte[] value) {}
