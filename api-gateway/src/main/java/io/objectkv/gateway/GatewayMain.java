@@ -2,7 +2,11 @@ package io.objectkv.gateway;
 
 import io.javalin.Javalin;
 import io.objectkv.core.metrics.Metrics;
+import io.objectkv.gateway.http.ReadRoutes;
+import io.objectkv.gateway.http.ReplicaStatus;
 import io.objectkv.gateway.http.WriteRoutes;
+import io.objectkv.gateway.read.ReadForwarder;
+import io.objectkv.gateway.read.ReaderPool;
 import io.objectkv.gateway.write.WriteClient;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
@@ -11,6 +15,7 @@ import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.http.HttpServers;
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +36,13 @@ public final class GatewayMain {
           "10s",
           "how long a write waits for its outcome before answering 503");
 
-  static final List<Setting> OWN = List.of(PORT, WRITE_TIMEOUT);
+  static final Setting READERS =
+      Setting.of(
+          "OBJECTKV_GATEWAY_READERS",
+          "",
+          "comma-separated base URLs of the reader replicas, e.g. http://127.0.0.1:8081");
+
+  static final List<Setting> OWN = List.of(PORT, WRITE_TIMEOUT, READERS);
 
   public static void main(String[] args) {
     ProcessMain.run(
@@ -67,12 +78,22 @@ public final class GatewayMain {
     WriteClient writes = new WriteClient(bootstrap, names, gatewayId, metrics);
     Duration timeout = s.durationValue(WRITE_TIMEOUT);
     WriteRoutes writeRoutes = new WriteRoutes(writes, timeout);
+    List<URI> readers =
+        java.util.Arrays.stream(s.get(READERS).split(","))
+            .map(String::trim)
+            .filter(r -> !r.isEmpty())
+            .map(r -> URI.create(r.endsWith("/") ? r : r + "/"))
+            .toList();
+    ReadForwarder forwarder =
+        new ReadForwarder(new ReaderPool(readers, Duration.ofSeconds(5)), metrics);
+    ReadRoutes readRoutes = new ReadRoutes(forwarder);
     Javalin http =
         HttpServers.create(
                 "api-gateway",
                 metrics,
                 config -> {
                   writeRoutes.register(config);
+                  readRoutes.register(config);
                   config.routes.get(
                       "/v1/status",
                       ctx -> {
@@ -80,6 +101,7 @@ public final class GatewayMain {
                         status.put("process", "api-gateway");
                         status.put("gatewayId", gatewayId);
                         status.put("pendingWrites", writes.pendingCount());
+                        status.putAll(ReplicaStatus.collect(forwarder));
                         ctx.json(status);
                       });
                 })

@@ -5,6 +5,7 @@ import io.objectkv.core.store.ObjectStore;
 import io.objectkv.gateway.GatewayMain;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
+import io.objectkv.reader.ReaderMain;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
@@ -36,6 +37,7 @@ final class Cluster implements AutoCloseable {
   final List<Writer> writers = new ArrayList<>();
   final List<Thread> writerThreads = new ArrayList<>();
   final List<GatewayMain.Gateway> gateways = new ArrayList<>();
+  final List<ReaderMain.Reader> readers = new ArrayList<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   Cluster(String name) {
@@ -86,24 +88,48 @@ final class Cluster implements AutoCloseable {
     return w;
   }
 
+  /** A gateway routing reads to every reader started so far. */
   Api startGateway() {
     Map<String, String> o = new HashMap<>();
     o.put("OBJECTKV_GATEWAY_PORT", "0");
     o.put("OBJECTKV_GATEWAY_WRITE_TIMEOUT", "20s");
+    o.put(
+        "OBJECTKV_GATEWAY_READERS",
+        String.join(",", readers.stream().map(r -> "http://127.0.0.1:" + r.port()).toList()));
     GatewayMain.Gateway g =
         GatewayMain.start(
             settings(
-                List.of(
-                    gatewaySetting("OBJECTKV_GATEWAY_PORT"),
-                    gatewaySetting("OBJECTKV_GATEWAY_WRITE_TIMEOUT")),
+                own(
+                    "OBJECTKV_GATEWAY_PORT",
+                    "OBJECTKV_GATEWAY_WRITE_TIMEOUT",
+                    "OBJECTKV_GATEWAY_READERS"),
                 o),
             UUID.randomUUID().toString());
     gateways.add(g);
     return new Api("http://127.0.0.1:" + g.port());
   }
 
-  private static Setting gatewaySetting(String name) {
-    return Setting.of(name, "", "");
+  private static List<Setting> own(String... names) {
+    return java.util.Arrays.stream(names).map(n -> Setting.of(n, "", "")).toList();
+  }
+
+  /** A reader replica with its own disk cache directory (reuse one to restart it warm). */
+  ReaderMain.Reader startReader(java.nio.file.Path cacheDir) {
+    Map<String, String> o = new HashMap<>();
+    o.put("OBJECTKV_READER_PORT", "0");
+    o.put("OBJECTKV_READER_CACHE_DIR", cacheDir.toString());
+    ReaderMain.Reader r = ReaderMain.start(settings(ReaderMain.OWN, o), new Metrics());
+    readers.add(r);
+    return r;
+  }
+
+  static Api api(ReaderMain.Reader r) {
+    return new Api("http://127.0.0.1:" + r.port());
+  }
+
+  void stopReader(ReaderMain.Reader r) {
+    r.close();
+    readers.remove(r);
   }
 
   Inspector inspector() {
@@ -120,6 +146,9 @@ final class Cluster implements AutoCloseable {
   public void close() throws Exception {
     for (GatewayMain.Gateway g : gateways) {
       g.close();
+    }
+    for (ReaderMain.Reader r : readers) {
+      r.close();
     }
     for (int i = 0; i < writers.size(); i++) {
       writers.get(i).close();

@@ -1,0 +1,91 @@
+package io.objectkv.gateway.read;
+
+import io.objectkv.core.metrics.Metrics;
+import io.objectkv.runtime.http.ApiException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+
+/**
+ * Sends a read to the replicas in order until one answers: a replica that cannot be reached or
+ * answers 500/503 is skipped (and tried last for a while); any other answer, 504 included, is the
+ * answer.
+ */
+public final class ReadForwarder {
+  private final ReaderPool pool;
+  private final HttpClient http;
+  private final Metrics.Counter failovers;
+
+  /** What a replica answered. */
+  public record Answer(int status, HttpResponse<byte[]> response) {}
+
+  public ReadForwarder(ReaderPool pool, Metrics metrics) {
+    this.pool = pool;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+    this.failovers =
+        metrics.counter(
+            "objectkv_gateway_read_failovers_total", "Reads retried on another replica.");
+  }
+
+  public ReaderPool pool() {
+    return pool;
+  }
+
+  public Answer send(
+      List<URI> replicas,
+      String method,
+      String pathAndQuery,
+      byte[] body,
+      Duration timeout,
+      String... headers) {
+    if (replicas.isEmpty()) {
+      throw ApiException.unavailable(
+          "no reader replicas are configured (OBJECTKV_GATEWAY_READERS)");
+    }
+    String lastProblem = "";
+    for (URI replica : replicas) {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(replica.resolve(pathAndQuery))
+              .timeout(timeout)
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofByteArray(body));
+      for (int i = 0; i < headers.length; i += 2) {
+        if (headers[i + 1] != null) {
+          b.header(headers[i], headers[i + 1]);
+        }
+      }
+      try {
+        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 500 || r.statusCode() == 503) {
+          lastProblem = replica + " answered " + r.statusCode();
+          pool.failed(replica);
+          failovers.inc();
+          continue;
+        }
+        pool.succeeded(replica);
+        return new Answer(r.statusCode(), r);
+      } catch (IOException e) {
+        lastProblem = replica + ": " + e;
+        pool.failed(replica);
+        failovers.inc();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ApiException.unavailable("interrupted");
+      }
+    }
+    throw ApiException.unavailable("no reader replica could answer (last: " + lastProblem + ")");
+  }
+}

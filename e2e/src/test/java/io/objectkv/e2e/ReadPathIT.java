@@ -1,0 +1,281 @@
+package io.objectkv.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.objectkv.reader.ReaderMain;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every read endpoint of API.md, through the gateway and straight from replicas. */
+class ReadPathIT {
+  static Cluster cluster;
+  static Api api;
+  static List<ReaderMain.Reader> replicas = new ArrayList<>();
+  @TempDir static Path caches;
+
+  @BeforeAll
+  static void start() {
+    cluster = new Cluster("reads");
+    cluster.startActiveWriter();
+    for (int i = 0; i < 3; i++) {
+      replicas.add(cluster.startReader(caches.resolve("r" + i)));
+    }
+    api = cluster.startGateway();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    cluster.close();
+  }
+
+  private static long rangeGets(ReaderMain.Reader r) {
+    return r.metrics().counter("objectkv_store_requests_total", "", "type", "range_get").get();
+  }
+
+  @Test
+  void getHeadAnd304() {
+    long v = api.put("g1", "hello").version();
+    Api.Response r = api.get("g1", "X-Unused", "1");
+    r = api.send("GET", Api.kv("g1") + "?minVersion=" + v, null);
+    assertEquals(200, r.status(), r.toString());
+    assertEquals("hello", r.body());
+    assertEquals("\"" + v + "\"", r.header("ETag"));
+    assertTrue(Long.parseLong(r.header("X-ObjectKV-Applied-Version")) >= v);
+    Api.Response head = api.send("HEAD", Api.kv("g1") + "?minVersion=" + v, null);
+    assertEquals(200, head.status());
+    assertEquals(0, head.bytes().length);
+    assertEquals("\"" + v + "\"", head.header("ETag"));
+    Api.Response same =
+        api.send("GET", Api.kv("g1") + "?minVersion=" + v, null, "If-None-Match", "\"" + v + "\"");
+    assertEquals(304, same.status());
+    assertEquals(0, same.bytes().length);
+    Api.Response changed =
+        api.send(
+            "GET", Api.kv("g1") + "?minVersion=" + v, null, "If-None-Match", "\"" + (v - 1) + "\"");
+    assertEquals(200, changed.status());
+    Api.Response missing = api.send("GET", Api.kv("never-written") + "?minVersion=" + v, null);
+    assertEquals(404, missing.status());
+    assertEquals("not_found", missing.json().get("error").asText());
+    assertNotNull(
+        missing.header("X-ObjectKV-Applied-Version"),
+        "every read answer carries the applied version");
+    long d = api.delete("g1").version();
+    assertEquals(
+        404,
+        api.send("GET", Api.kv("g1") + "?minVersion=" + d, null).status(),
+        "a deleted key is absent");
+  }
+
+  @Test
+  void readYourWritesOnEveryReplica() {
+    for (int i = 0; i < 20; i++) {
+      long v = api.put("ryw-" + i, "value-" + i).version();
+      for (ReaderMain.Reader r : replicas) {
+        Api.Response got =
+            Cluster.api(r).send("GET", Api.kv("ryw-" + i) + "?minVersion=" + v, null);
+        assertEquals("value-" + i, got.body(), "replica " + r.port());
+      }
+    }
+  }
+
+  @Test
+  void minVersionTimesOutWith504() {
+    Api.Response r =
+        Cluster.api(replicas.getFirst())
+            .send("GET", Api.kv("x") + "?minVersion=999999999&timeoutMs=200", null);
+    assertEquals(504, r.status(), r.toString());
+    assertEquals("timeout", r.json().get("error").asText());
+    assertNotNull(r.header("X-ObjectKV-Applied-Version"));
+    assertEquals(400, api.send("GET", Api.kv("x") + "?consistency=sometimes", null).status());
+    assertEquals(400, api.send("GET", Api.kv("x") + "?minVersion=-3", null).status());
+  }
+
+  @Test
+  void strongReadsSeeEveryAcknowledgedWrite() {
+    for (int i = 0; i < 30; i++) {
+      api.put("strong", Integer.toString(i));
+      for (ReaderMain.Reader r : replicas) {
+        Api.Response got =
+            Cluster.api(r).send("GET", Api.kv("strong") + "?consistency=strong", null);
+        assertEquals(
+            Integer.toString(i),
+            got.body(),
+            "a strong read right after the ack, replica " + r.port());
+      }
+    }
+  }
+
+  @Test
+  void multiGetKeepsOrderAcrossReplicas() {
+    long v = 0;
+    for (int i = 0; i < 30; i++) {
+      v = api.put("mg-" + i, "v" + i).version();
+    }
+    StringBuilder keys = new StringBuilder();
+    for (int i = 0; i < 35; i++) {
+      keys.append(i == 0 ? "" : ",").append("\"mg-").append(i).append('"');
+    }
+    Api.Response r =
+        api.send("POST", "/v1/get?minVersion=" + v, ("{\"keys\": [" + keys + "]}").getBytes());
+    assertEquals(200, r.status(), r.toString());
+    JsonNode items = r.json().get("items");
+    assertEquals(35, items.size());
+    for (int i = 0; i < 35; i++) {
+      JsonNode item = items.get(i);
+      assertEquals("mg-" + i, item.get("key").asText());
+      if (i < 30) {
+        assertEquals("v" + i, item.get("value").asText());
+        assertTrue(item.get("version").asLong() > 0);
+      } else {
+        assertEquals(false, item.get("found").asBoolean());
+      }
+    }
+    assertNotNull(r.header("X-ObjectKV-Applied-Version"));
+  }
+
+  @Test
+  void scansHonourPrefixRangeLimitCursorAndReverse() {
+    TreeMap<String, String> model = new TreeMap<>();
+    long v = 0;
+    // many small groups: many L0 objects
+    for (int i = 0; i < 60; i++) {
+      String k = String.format("scan/%03d", i);
+      v = api.put(k, "v" + i).version();
+      model.put(k, "v" + i);
+    }
+    for (int i = 0; i < 60; i += 7) {
+      String k = String.format("scan/%03d", i);
+      v = api.delete(k).version();
+      model.remove(k);
+    }
+    api.put("scan0", "outside the prefix");
+    api.put("scam", "outside the prefix");
+    v = api.put("scan/010", "overwritten").version();
+    model.put("scan/010", "overwritten");
+
+    assertEquals(List.copyOf(model.keySet()), scanAll("prefix=scan%2F&minVersion=" + v, 7));
+    List<String> reversed = new ArrayList<>(model.descendingKeySet());
+    assertEquals(reversed, scanAll("prefix=scan%2F&reverse=true&minVersion=" + v, 5));
+    assertEquals(
+        List.copyOf(model.subMap("scan/020", "scan/040").keySet()),
+        scanAll("start=scan%2F020&end=scan%2F040&minVersion=" + v, 4));
+    assertEquals(
+        List.copyOf(model.subMap("scan/020", true, "scan/040", false).descendingKeySet()),
+        scanAll("start=scan%2F020&end=scan%2F040&reverse=true&minVersion=" + v, 100));
+    Api.Response page = api.send("GET", "/v1/kv?prefix=scan%2F&limit=3&minVersion=" + v, null);
+    JsonNode first = page.json().get("items").get(0);
+    assertEquals("scan/001", first.get("key").asText());
+    assertEquals("v1", first.get("value").asText());
+    assertTrue(first.get("version").asLong() > 0);
+    assertEquals(400, api.send("GET", "/v1/kv?limit=0", null).status());
+    assertEquals(400, api.send("GET", "/v1/kv?limit=10001", null).status());
+    assertEquals(400, api.send("GET", "/v1/kv?cursor=nonsense!", null).status());
+    Api.Response none = api.send("GET", "/v1/kv?prefix=nothing-here", null);
+    assertEquals(0, none.json().get("items").size());
+    assertTrue(none.json().get("cursor").isNull());
+  }
+
+  /** Follows cursors to the end, checking each page's size. */
+  private static List<String> scanAll(String query, int limit) {
+    List<String> keys = new ArrayList<>();
+    String cursor = null;
+    do {
+      Api.Response r =
+          api.send(
+              "GET",
+              "/v1/kv?" + query + "&limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor),
+              null);
+      assertEquals(200, r.status(), r.toString());
+      JsonNode items = r.json().get("items");
+      assertTrue(items.size() <= limit);
+      items.forEach(i -> keys.add(i.get("key").asText()));
+      cursor = r.json().get("cursor").isNull() ? null : r.json().get("cursor").asText();
+      if (cursor != null) {
+        assertEquals(limit, items.size(), "a page with a cursor is full");
+      }
+    } while (cursor != null);
+    return keys;
+  }
+
+  @Test
+  void binaryKeysAndValuesComeBackAsBase64() {
+    byte[] key = {'b', 'i', 'n', (byte) 0xFF};
+    long v = api.send("PUT", Api.kv(key), new byte[] {(byte) 0xC3, 0x28}).version();
+    Api.Response r = api.send("GET", "/v1/kv?prefix=bin&minVersion=" + v, null);
+    JsonNode item = r.json().get("items").get(0);
+    assertEquals("YmFu/w==".length(), item.get("keyBase64").asText().length());
+    assertEquals("wyg=", item.get("valueBase64").asText());
+  }
+
+  @Test
+  void aRestartedReplicaServesFromItsDiskCache(@TempDir Path dir) throws Exception {
+    long v = 0;
+    for (int i = 0; i < 50; i++) {
+      v = api.put("warm-" + i, "value-" + i + "-" + "x".repeat(200)).version();
+    }
+    ReaderMain.Reader first = cluster.startReader(dir);
+    Api direct = Cluster.api(first);
+    for (int i = 0; i < 50; i++) {
+      assertEquals(
+          200, direct.send("GET", Api.kv("warm-" + i) + "?minVersion=" + v, null).status());
+    }
+    assertTrue(rangeGets(first) > 0, "the first run fetched blocks");
+    cluster.stopReader(first);
+
+    ReaderMain.Reader second = cluster.startReader(dir);
+    Api again = Cluster.api(second);
+    for (int i = 0; i < 50; i++) {
+      Api.Response r = again.send("GET", Api.kv("warm-" + i) + "?minVersion=" + v, null);
+      assertTrue(r.body().startsWith("value-" + i + "-"));
+    }
+    assertEquals(0, rangeGets(second), "every block (and SST tail) came from the disk cache");
+
+    // Damage every cache file: each is detected, fetched again, and the answers stay right.
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".blk")).toList()) {
+        byte[] b = Files.readAllBytes(f);
+        b[b.length - 3] ^= 0x55;
+        Files.write(f, b);
+      }
+    }
+    cluster.stopReader(second);
+    ReaderMain.Reader third = cluster.startReader(dir);
+    Api damaged = Cluster.api(third);
+    for (int i = 0; i < 50; i++) {
+      Api.Response r = damaged.send("GET", Api.kv("warm-" + i) + "?minVersion=" + v, null);
+      assertEquals(200, r.status(), r.toString());
+      assertTrue(r.body().startsWith("value-" + i + "-"), r.body());
+    }
+    assertTrue(rangeGets(third) > 0, "damaged files were fetched again");
+    assertTrue(third.metrics().counter("objectkv_reader_disk_cache_corrupt_total", "").get() > 0);
+    cluster.stopReader(third);
+    assertEquals(
+        "value-3-" + "x".repeat(200),
+        new String(
+            api.send("GET", Api.kv("warm-3") + "?minVersion=" + v, null).bytes(),
+            StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void statusAndMetrics() {
+    Api.Response s = api.send("GET", "/v1/status", null);
+    assertEquals(200, s.status());
+    assertTrue(s.json().has("manifestVersion"), s.toString());
+    assertTrue(s.json().has("cacheHitRate"), s.toString());
+    assertEquals(3, s.json().get("readers").size());
+    Api.Response m = Cluster.api(replicas.getFirst()).send("GET", "/metrics", null);
+    assertTrue(m.body().contains("objectkv_store_requests_total{type=\"range_get\"}"), m.body());
+    assertTrue(m.body().contains("objectkv_reader_applied_version"));
+  }
+}

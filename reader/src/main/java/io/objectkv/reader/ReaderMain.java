@@ -1,0 +1,150 @@
+package io.objectkv.reader;
+
+import io.javalin.Javalin;
+import io.objectkv.core.metrics.Metrics;
+import io.objectkv.core.read.BlockCache;
+import io.objectkv.core.read.StoreRangeFetcher;
+import io.objectkv.core.read.TableCache;
+import io.objectkv.core.store.ObjectStore;
+import io.objectkv.kafka.KafkaNames;
+import io.objectkv.reader.cache.DiskBlockCache;
+import io.objectkv.reader.follow.CommittedEnd;
+import io.objectkv.reader.follow.ManifestTracker;
+import io.objectkv.reader.follow.ReadState;
+import io.objectkv.reader.http.ReaderRoutes;
+import io.objectkv.runtime.ProcessMain;
+import io.objectkv.runtime.config.CommonSettings;
+import io.objectkv.runtime.config.Setting;
+import io.objectkv.runtime.config.Settings;
+import io.objectkv.runtime.config.Stores;
+import io.objectkv.runtime.http.HttpServers;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/** Entry point of a reader replica. */
+public final class ReaderMain {
+  private ReaderMain() {}
+
+  public static final Setting PORT =
+      Setting.of("OBJECTKV_READER_PORT", "8081", "port of this replica's read API");
+  public static final Setting CACHE_DIR =
+      Setting.of(
+          "OBJECTKV_READER_CACHE_DIR", "./data/reader-cache", "directory of the local disk cache");
+  public static final Setting DISK_CACHE_BYTES =
+      Setting.of("OBJECTKV_READER_DISK_CACHE_BYTES", "1G", "bound of the local disk cache");
+  public static final Setting MEMORY_CACHE_BYTES =
+      Setting.of(
+          "OBJECTKV_READER_MEMORY_CACHE_BYTES", "256M", "bound of the decoded-block memory cache");
+
+  public static final List<Setting> OWN =
+      List.of(PORT, CACHE_DIR, DISK_CACHE_BYTES, MEMORY_CACHE_BYTES);
+
+  public static void main(String[] args) {
+    ProcessMain.run(
+        "objectkv-reader",
+        "A read replica of ObjectKV: follows the manifest log and serves gets, multi-gets and scans from\n"
+            + "memory and a local disk cache in front of the object store. Run as many as you like.",
+        OWN,
+        args,
+        s -> start(s, new Metrics()));
+  }
+
+  /** A running reader. */
+  public record Reader(
+      Javalin http,
+      ManifestTracker tracker,
+      Admin admin,
+      ObjectStore store,
+      BlockCache blocks,
+      DiskBlockCache disk,
+      Metrics metrics)
+      implements AutoCloseable {
+    public int port() {
+      return http.port();
+    }
+
+    @Override
+    public void close() {
+      http.stop();
+      tracker.close();
+      admin.close();
+      store.close();
+    }
+  }
+
+  public static Reader start(Settings s, Metrics metrics) {
+    long started = System.nanoTime();
+    KafkaNames names = new KafkaNames(s.get(CommonSettings.DATABASE));
+    String bootstrap = s.get(CommonSettings.KAFKA_BOOTSTRAP);
+    ObjectStore store = Stores.open(s, metrics);
+    DiskBlockCache disk =
+        new DiskBlockCache(
+            new StoreRangeFetcher(store),
+            Path.of(s.get(CACHE_DIR)),
+            s.longValue(DISK_CACHE_BYTES),
+            metrics);
+    BlockCache blocks = new BlockCache(s.longValue(MEMORY_CACHE_BYTES));
+    metrics.gauge(
+        "objectkv_reader_block_cache_hit_ratio",
+        "Share of block lookups served from memory.",
+        () -> ratio(blocks.hits(), blocks.misses()));
+    metrics.gauge(
+        "objectkv_reader_block_cache_bytes", "Bytes of decoded blocks in memory.", blocks::bytes);
+    TableCache tables = new TableCache(disk, blocks);
+    ManifestTracker tracker =
+        new ManifestTracker(
+            store,
+            tables,
+            bootstrap,
+            names,
+            names.database() + "-reader-" + UUID.randomUUID(),
+            metrics);
+    tracker.start();
+    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    ReaderRoutes routes = new ReaderRoutes(tracker, new CommittedEnd(admin, names.manifest()));
+    Javalin http =
+        HttpServers.create(
+                "reader",
+                metrics,
+                config -> {
+                  routes.register(config);
+                  config.routes.get(
+                      "/v1/status", ctx -> ctx.json(status(tracker.state(), blocks, disk)));
+                })
+            .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT));
+    System.out.printf(
+        "objectkv-reader: http://%s:%d serving manifest %d (applied version %d), ready %d ms after start%n",
+        s.get(CommonSettings.HTTP_HOST),
+        http.port(),
+        tracker.state().view().manifest().id(),
+        tracker.state().appliedVersion(),
+        (System.nanoTime() - started) / 1_000_000);
+    return new Reader(http, tracker, admin, store, blocks, disk, metrics);
+  }
+
+  static double ratio(long hits, long misses) {
+    return hits + misses == 0 ? 0 : (double) hits / (hits + misses);
+  }
+
+  static Map<String, Object> status(ReadState state, BlockCache blocks, DiskBlockCache disk) {
+    var m = state.view().manifest();
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("process", "reader");
+    status.put("manifestVersion", m.id());
+    status.put("appliedVersion", m.appliedVersion());
+    status.put("l0Objects", m.l0().size());
+    status.put("l0Bytes", m.l0Bytes());
+    status.put("l1Objects", m.l1().size());
+    status.put("l1Bytes", m.l1Bytes());
+    status.put("cacheHitRate", ratio(blocks.hits(), blocks.misses()));
+    status.put("memoryCacheBytes", blocks.bytes());
+    status.put("diskCacheBytes", disk.bytes());
+    status.put("diskCacheFiles", disk.files());
+    return status;
+  }
+}

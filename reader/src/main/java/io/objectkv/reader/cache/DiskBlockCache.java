@@ -1,0 +1,262 @@
+package io.objectkv.reader.cache;
+
+import io.objectkv.core.metrics.Metrics;
+import io.objectkv.core.read.RangeFetcher;
+import io.objectkv.format.ByteReader;
+import io.objectkv.format.ByteWriter;
+import io.objectkv.format.CorruptionException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Byte ranges of objects kept on local disk, in front of the object store: a bounded LRU that
+ * survives restarts. File names are hashes of (object key, offset, length), never user input. Each
+ * file carries its identity and a CRC32C of its bytes; a file that fails either check is deleted
+ * and the range fetched again, never served.
+ *
+ * <p>File layout: {@code magic u32 "OKVC" | version u8 | crc32c u32 | object_key (varint length,
+ * UTF-8) | offset u64 | length u32 | bytes}.
+ */
+public final class DiskBlockCache implements RangeFetcher {
+  private static final Logger log = LoggerFactory.getLogger(DiskBlockCache.class);
+  private static final int MAGIC = 0x4F4B5643;
+  private static final int VERSION = 1;
+  private static final String SUFFIX = ".blk";
+
+  private final RangeFetcher source;
+  private final Path dir;
+  private final long capacityBytes;
+  private final LinkedHashMap<String, Long> lru = new LinkedHashMap<>(1024, 0.75f, true);
+  private long bytes;
+  private final Metrics.Counter hits;
+  private final Metrics.Counter misses;
+  private final Metrics.Counter corrupt;
+  private final Metrics.Counter evictions;
+
+  public DiskBlockCache(RangeFetcher source, Path dir, long capacityBytes, Metrics metrics) {
+    this.source = source;
+    this.dir = dir;
+    this.capacityBytes = capacityBytes;
+    this.hits =
+        metrics.counter(
+            "objectkv_reader_disk_cache_hits_total", "Ranges served from the local disk cache.");
+    this.misses =
+        metrics.counter(
+            "objectkv_reader_disk_cache_misses_total", "Ranges fetched from the object store.");
+    this.corrupt =
+        metrics.counter(
+            "objectkv_reader_disk_cache_corrupt_total",
+            "Cache files that failed their check and were replaced.");
+    this.evictions =
+        metrics.counter(
+            "objectkv_reader_disk_cache_evictions_total",
+            "Cache files evicted to stay within capacity.");
+    metrics.gauge(
+        "objectkv_reader_disk_cache_bytes", "Bytes in the local disk cache.", this::bytes);
+    load();
+  }
+
+  /** Rebuilds the index from the files a previous run left, oldest first. */
+  private void load() {
+    try {
+      Files.createDirectories(dir);
+      List<Map.Entry<Path, BasicFileAttributes>> files = new ArrayList<>();
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : (Iterable<Path>) walk::iterator) {
+          String name = p.getFileName().toString();
+          if (name.endsWith(".tmp")) {
+            Files.deleteIfExists(p);
+          } else if (name.endsWith(SUFFIX)) {
+            files.add(Map.entry(p, Files.readAttributes(p, BasicFileAttributes.class)));
+          }
+        }
+      }
+      files.sort(
+          Map.Entry.comparingByValue(
+              (a, b) -> a.lastModifiedTime().compareTo(b.lastModifiedTime())));
+      synchronized (this) {
+        for (Map.Entry<Path, BasicFileAttributes> f : files) {
+          lru.put(f.getKey().getFileName().toString(), f.getValue().size());
+          bytes += f.getValue().size();
+        }
+        evict();
+      }
+      log.info("disk cache {}: {} files, {} bytes from a previous run", dir, lru.size(), bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the disk cache directory " + dir, e);
+    }
+  }
+
+  static String fileName(String objectKey, long offset, int length) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] digest =
+          sha.digest((objectKey + "@" + offset + "+" + length).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 20) + SUFFIX;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Path path(String name) {
+    return dir.resolve(name.substring(0, 2)).resolve(name);
+  }
+
+  @Override
+  public byte[] fetch(String objectKey, long offset, int length) {
+    String name = fileName(objectKey, offset, length);
+    boolean known;
+    synchronized (this) {
+      known = lru.get(name) != null;
+    }
+    if (known) {
+      byte[] cached = read(name, objectKey, offset, length);
+      if (cached != null) {
+        hits.inc();
+        return cached;
+      }
+    }
+    misses.inc();
+    byte[] fresh = source.fetch(objectKey, offset, length);
+    store(name, objectKey, offset, fresh);
+    return fresh;
+  }
+
+  /** The cached bytes, or null when the file is gone or fails its checks (then it is removed). */
+  private byte[] read(String name, String objectKey, long offset, int length) {
+    Path p = path(name);
+    byte[] file;
+    try {
+      file = Files.readAllBytes(p);
+    } catch (NoSuchFileException e) {
+      forget(name);
+      return null;
+    } catch (IOException e) {
+      log.warn("disk cache read of {} failed: {}", p, e.toString());
+      return null;
+    }
+    try {
+      ByteReader r = ByteReader.of(p.toString(), file);
+      if (r.readInt() != MAGIC || r.readByte() != VERSION) {
+        throw r.corrupt("not a cache file of this version");
+      }
+      int crc = r.readInt();
+      String key = new String(r.readLengthPrefixed(4096, "object key"), StandardCharsets.UTF_8);
+      long off = r.readLong();
+      int len = r.readInt();
+      byte[] data = r.readBytes(r.remaining());
+      CRC32C c = new CRC32C();
+      c.update(data);
+      if (!key.equals(objectKey)
+          || off != offset
+          || len != length
+          || data.length > length
+          || (int) c.getValue() != crc) {
+        throw r.corrupt(
+            "cache file does not hold " + objectKey + "@" + offset + "+" + length + " intact");
+      }
+      return data;
+    } catch (CorruptionException e) {
+      corrupt.inc();
+      log.warn("discarding damaged disk cache file: {}", e.getMessage());
+      remove(name);
+      return null;
+    }
+  }
+
+  private void store(String name, String objectKey, long offset, byte[] data) {
+    ByteWriter w = new ByteWriter(data.length + 64 + objectKey.length());
+    CRC32C c = new CRC32C();
+    c.update(data);
+    w.writeInt(MAGIC);
+    w.writeByte(VERSION);
+    w.writeInt((int) c.getValue());
+    w.writeLengthPrefixed(objectKey.getBytes(StandardCharsets.UTF_8));
+    w.writeLong(offset);
+    w.writeInt(data.length);
+    w.writeBytes(data);
+    byte[] file = w.toByteArray();
+    Path p = path(name);
+    try {
+      Files.createDirectories(p.getParent());
+      Path tmp = p.resolveSibling(name + "." + Thread.currentThread().threadId() + ".tmp");
+      Files.write(tmp, file);
+      Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      log.warn("cannot write disk cache file {}: {}", p, e.toString());
+      return;
+    }
+    synchronized (this) {
+      Long old = lru.put(name, (long) file.length);
+      bytes += file.length - (old == null ? 0 : old);
+      evict();
+    }
+  }
+
+  private synchronized void evict() {
+    var it = lru.entrySet().iterator();
+    while (bytes > capacityBytes && it.hasNext()) {
+      Map.Entry<String, Long> eldest = it.next();
+      bytes -= eldest.getValue();
+      it.remove();
+      evictions.inc();
+      try {
+        Files.deleteIfExists(path(eldest.getKey()));
+      } catch (IOException e) {
+        log.warn("cannot delete evicted cache file {}: {}", eldest.getKey(), e.toString());
+      }
+    }
+  }
+
+  private synchronized void forget(String name) {
+    Long size = lru.remove(name);
+    if (size != null) {
+      bytes -= size;
+    }
+  }
+
+  private void remove(String name) {
+    forget(name);
+    try {
+      Files.deleteIfExists(path(name));
+    } catch (IOException e) {
+      log.warn("cannot delete cache file {}: {}", name, e.toString());
+    }
+  }
+
+  @Override
+  public void invalidate(String objectKey, long offset, int length) {
+    remove(fileName(objectKey, offset, length));
+    source.invalidate(objectKey, offset, length);
+  }
+
+  public synchronized long bytes() {
+    return bytes;
+  }
+
+  public synchronized int files() {
+    return lru.size();
+  }
+
+  /** For tests: the file that holds a range. */
+  public Path fileOf(String objectKey, long offset, int length) {
+    return path(fileName(objectKey, offset, length));
+  }
+}

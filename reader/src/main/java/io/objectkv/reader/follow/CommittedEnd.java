@@ -1,0 +1,62 @@
+package io.objectkv.reader.follow;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Finds the end of the committed manifest log for strong reads, and shares each lookup among the
+ * reads that arrived before it was sent: a read never uses a lookup sent before it arrived.
+ */
+public final class CommittedEnd {
+  private final Admin admin;
+  private final TopicPartition manifest;
+  private CompletableFuture<Long> next;
+  private boolean inFlight;
+
+  public CommittedEnd(Admin admin, String manifestTopic) {
+    this.admin = admin;
+    this.manifest = new TopicPartition(manifestTopic, 0);
+  }
+
+  /** The committed end as of a lookup sent after this call. */
+  public synchronized CompletableFuture<Long> afterNow() {
+    CompletableFuture<Long> mine = next;
+    if (mine == null) {
+      mine = next = new CompletableFuture<>();
+      if (!inFlight) {
+        send();
+      }
+    }
+    return mine;
+  }
+
+  private synchronized void send() {
+    CompletableFuture<Long> batch = next;
+    next = null;
+    inFlight = true;
+    admin
+        .listOffsets(
+            Map.of(manifest, OffsetSpec.latest()),
+            new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+        .partitionResult(manifest)
+        .whenComplete(
+            (info, e) -> {
+              if (e != null) {
+                batch.completeExceptionally(e);
+              } else {
+                batch.complete(info.offset());
+              }
+              synchronized (CommittedEnd.this) {
+                inFlight = false;
+                if (next != null) {
+                  send();
+                }
+              }
+            });
+  }
+}

@@ -1,0 +1,175 @@
+package io.objectkv.reader.follow;
+
+import io.objectkv.core.manifest.ManifestDelta;
+import io.objectkv.core.manifest.Snapshots;
+import io.objectkv.core.metrics.Metrics;
+import io.objectkv.core.read.LsmView;
+import io.objectkv.core.read.TableCache;
+import io.objectkv.core.store.ObjectStore;
+import io.objectkv.kafka.KafkaNames;
+import io.objectkv.kafka.ManifestFollower;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the manifest log and publishes a new {@link ReadState} after each delta. Readers wait on
+ * it for read-your-writes ({@link #awaitVersion}) and strong reads ({@link #awaitPosition}).
+ */
+public final class ManifestTracker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ManifestTracker.class);
+
+  private final ObjectStore store;
+  private final TableCache tables;
+  private final String bootstrap;
+  private final KafkaNames names;
+  private final String clientId;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition advanced = lock.newCondition();
+  private volatile ReadState state;
+  private volatile boolean running = true;
+  private ManifestFollower follower;
+  private Thread thread;
+
+  public ManifestTracker(
+      ObjectStore store,
+      TableCache tables,
+      String bootstrap,
+      KafkaNames names,
+      String clientId,
+      Metrics metrics) {
+    this.store = store;
+    this.tables = tables;
+    this.bootstrap = bootstrap;
+    this.names = names;
+    this.clientId = clientId;
+    metrics.gauge(
+        "objectkv_reader_applied_version",
+        "Newest write-log version this reader reflects.",
+        () -> state == null ? -1 : state.appliedVersion());
+    metrics.gauge(
+        "objectkv_reader_manifest_version",
+        "Manifest version this reader serves.",
+        () -> state == null ? -1 : state.view().manifest().id());
+  }
+
+  /** Cold boot: the newest snapshot and the log after it, then follows in the background. */
+  public void start() {
+    boot();
+    thread = Thread.ofPlatform().name("manifest-tracker").daemon().start(this::follow);
+  }
+
+  private void boot() {
+    follower = ManifestFollower.open(bootstrap, names, clientId, Snapshots.newest(store));
+    follower.catchUp(Duration.ofSeconds(60));
+    publish(LsmView.open(follower.manifest(), tables));
+  }
+
+  private void publish(LsmView view) {
+    tables.retainOnly(view.manifest().objectKeys());
+    lock.lock();
+    try {
+      state = new ReadState(view, follower.position());
+      advanced.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void follow() {
+    while (running) {
+      try {
+        List<ManifestDelta> applied = follower.poll(Duration.ofMillis(100));
+        long position = follower.position();
+        if (!applied.isEmpty()) {
+          publish(LsmView.open(follower.manifest(), tables));
+        } else if (position != state.logPosition()) {
+          publish(state.view()); // transaction markers moved the position, not the manifest
+        }
+      } catch (org.apache.kafka.common.errors.WakeupException e) {
+        return;
+      } catch (RuntimeException e) {
+        if (!running) {
+          return;
+        }
+        log.error(
+            "following the manifest log failed; restarting from the newest snapshot: {}",
+            e.toString());
+        pause();
+        try {
+          follower.close();
+          boot();
+        } catch (RuntimeException again) {
+          log.error("restart failed; will retry: {}", again.toString());
+        }
+      }
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public ReadState state() {
+    return state;
+  }
+
+  /** Waits until the state reflects write-log version {@code version} (read your writes). */
+  public ReadState awaitVersion(long version, Duration timeout) throws TimeoutException {
+    return await(s -> s.appliedVersion() >= version, timeout, "version " + version);
+  }
+
+  /** Waits until every manifest delta below {@code logOffset} is applied (strong reads). */
+  public ReadState awaitPosition(long logOffset, Duration timeout) throws TimeoutException {
+    return await(s -> s.logPosition() >= logOffset, timeout, "manifest log offset " + logOffset);
+  }
+
+  private ReadState await(Predicate<ReadState> reached, Duration timeout, String what)
+      throws TimeoutException {
+    ReadState s = state;
+    if (reached.test(s)) {
+      return s;
+    }
+    long remaining = timeout.toNanos();
+    lock.lock();
+    try {
+      while (!reached.test(s = state)) {
+        if (remaining <= 0) {
+          throw new TimeoutException(
+              "this reader has applied version " + s.appliedVersion() + ", not yet " + what);
+        }
+        remaining = advanced.awaitNanos(remaining);
+      }
+      return s;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TimeoutException("interrupted while waiting for " + what);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) {
+      try {
+        thread.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (follower != null) {
+      follower.close();
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package io.objectkv.reader.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.objectkv.core.model.Limits;
+import io.objectkv.format.Entry;
+import io.objectkv.reader.follow.CommittedEnd;
+import io.objectkv.reader.follow.ManifestTracker;
+import io.objectkv.reader.follow.ReadState;
+import io.objectkv.reader.query.Cursor;
+import io.objectkv.reader.query.KeyRange;
+import io.objectkv.reader.query.Scans;
+import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.Json;
+import io.objectkv.runtime.http.PathKeys;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The read endpoints of API.md, answered from this replica: {@code GET}/{@code HEAD /v1/kv/{key}},
+ * {@code POST /v1/get}, {@code GET /v1/kv} scans, each at the consistency the request asks for.
+ * Every answer carries {@code X-ObjectKV-Applied-Version}.
+ */
+public final class ReaderRoutes {
+  public static final String APPLIED_VERSION = "X-ObjectKV-Applied-Version";
+  static final String KV_PREFIX = "/v1/kv/";
+  static final int MAX_SCAN_LIMIT = 10_000;
+  static final int MAX_MULTI_GET = 10_000;
+  static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(5000);
+  static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
+
+  private final ManifestTracker tracker;
+  private final CommittedEnd committedEnd;
+
+  public ReaderRoutes(ManifestTracker tracker, CommittedEnd committedEnd) {
+    this.tracker = tracker;
+    this.committedEnd = committedEnd;
+  }
+
+  public void register(JavalinConfig config) {
+    config.routes.get(KV_PREFIX + "<key>", this::get);
+    config.routes.head(KV_PREFIX + "<key>", this::get);
+    config.routes.get("/v1/kv", this::scan);
+    config.routes.post("/v1/get", this::multiGet);
+  }
+
+  /** The state to answer from: waits for minVersion and/or the strong-read barrier. */
+  ReadState stateFor(Context ctx) {
+    String consistency = ctx.queryParam("consistency");
+    String minVersion = ctx.queryParam("minVersion");
+    Duration timeout = timeout(ctx.queryParam("timeoutMs"));
+    if (consistency != null && !consistency.equals("eventual") && !consistency.equals("strong")) {
+      throw ApiException.badRequest(
+          "consistency must be eventual or strong, not '" + consistency + "'");
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      ReadState s = tracker.state();
+      if (minVersion != null) {
+        s = tracker.awaitVersion(nonNegative(minVersion, "minVersion"), timeout);
+      }
+      if ("strong".equals(consistency)) {
+        long end =
+            committedEnd
+                .afterNow()
+                .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        s = tracker.awaitPosition(end, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      }
+      return s;
+    } catch (TimeoutException e) {
+      ctx.header(APPLIED_VERSION, Long.toString(tracker.state().appliedVersion()));
+      throw new ApiException(
+          504,
+          "timeout",
+          "the read's consistency was not reached within "
+              + timeout.toMillis()
+              + " ms: "
+              + e.getMessage());
+    } catch (ExecutionException e) {
+      ctx.header(APPLIED_VERSION, Long.toString(tracker.state().appliedVersion()));
+      throw ApiException.unavailable(
+          "cannot find the end of the manifest log for a strong read: " + e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable("interrupted");
+    }
+  }
+
+  private static Duration timeout(String ms) {
+    if (ms == null) {
+      return DEFAULT_TIMEOUT;
+    }
+    long v = nonNegative(ms, "timeoutMs");
+    return v > MAX_TIMEOUT.toMillis() ? MAX_TIMEOUT : Duration.ofMillis(v);
+  }
+
+  private static long nonNegative(String v, String name) {
+    try {
+      long n = Long.parseLong(v);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw ApiException.badRequest(name + " must be a non-negative integer, not '" + v + "'");
+  }
+
+  private void get(Context ctx) {
+    String uri = ctx.req().getRequestURI();
+    byte[] key = PathKeys.decode(uri.substring(uri.indexOf(KV_PREFIX) + KV_PREFIX.length()));
+    checkKey(key);
+    ReadState s = stateFor(ctx);
+    ctx.header(APPLIED_VERSION, Long.toString(s.appliedVersion()));
+    Entry e = s.view().get(key);
+    if (e == null || e.isTombstone()) {
+      throw new ApiException(404, "not_found", "no such key");
+    }
+    String etag = "\"" + e.version() + "\"";
+    ctx.header("ETag", etag);
+    String ifNoneMatch = ctx.header("If-None-Match");
+    if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+      ctx.status(304);
+      return;
+    }
+    ctx.contentType("application/octet-stream").result(e.value());
+  }
+
+  static boolean matches(String ifNoneMatch, String etag) {
+    for (String candidate : ifNoneMatch.split(",")) {
+      String c = candidate.trim();
+      if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void checkKey(byte[] key) {
+    if (key.length == 0) {
+      throw ApiException.badRequest(
+          "a key is 1.." + Limits.MAX_KEY_BYTES + " bytes; this one is empty");
+    }
+    if (key.length > Limits.MAX_KEY_BYTES) {
+      throw ApiException.tooLarge(
+          "a key is at most " + Limits.MAX_KEY_BYTES + " bytes; this one has " + key.length);
+    }
+  }
+
+  private void multiGet(Context ctx) {
+    JsonNode body = Json.parse(ctx.bodyAsBytes());
+    JsonNode keys = body.isObject() ? body.get("keys") : null;
+    JsonNode keysBase64 = body.isObject() ? body.get("keysBase64") : null;
+    if ((keys == null && keysBase64 == null)
+        || (keys != null && !keys.isArray())
+        || (keysBase64 != null && !keysBase64.isArray())) {
+      throw ApiException.badRequest(
+          "the body must be {\"keys\": [\"k1\", ...]} (or \"keysBase64\" for binary keys)");
+    }
+    body.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!f.equals("keys") && !f.equals("keysBase64")) {
+                throw ApiException.badRequest("unknown field \"" + f + "\"");
+              }
+            });
+    List<byte[]> wanted = new ArrayList<>();
+    if (keys != null) {
+      for (JsonNode k : keys) {
+        if (!k.isTextual()) {
+          throw ApiException.badRequest("\"keys\" must hold strings");
+        }
+        wanted.add(k.asText().getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    if (keysBase64 != null) {
+      for (JsonNode k : keysBase64) {
+        try {
+          wanted.add(java.util.Base64.getDecoder().decode(k.asText()));
+        } catch (IllegalArgumentException e) {
+          throw ApiException.badRequest("\"keysBase64\" holds something that is not base64");
+        }
+      }
+    }
+    if (wanted.size() > MAX_MULTI_GET) {
+      throw ApiException.tooLarge(
+          "at most " + MAX_MULTI_GET + " keys per request; this one has " + wanted.size());
+    }
+    wanted.forEach(ReaderRoutes::checkKey);
+    ReadState s = stateFor(ctx);
+    ArrayNode items = Json.MAPPER.createArrayNode();
+    for (byte[] k : wanted) {
+      ObjectNode item = items.addObject();
+      Json.putBytes(item, "key", k);
+      Entry e = s.view().get(k);
+      if (e == null || e.isTombstone()) {
+        item.put("found", false);
+      } else {
+        Json.putBytes(item, "value", e.value());
+        item.put("version", e.version());
+      }
+    }
+    ObjectNode out = Json.object();
+    out.set("items", items);
+    ctx.header(APPLIED_VERSION, Long.toString(s.appliedVersion()));
+    ctx.contentType("application/json").result(Json.bytes(out));
+  }
+
+  /** Raw query parameters decoded to exact bytes (prefix/start/end may be any bytes). */
+  static Map<String, byte[]> rawQuery(String query) {
+    Map<String, byte[]> params = new HashMap<>();
+    if (query == null) {
+      return params;
+    }
+    for (String pair : query.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      params.put(name, PathKeys.decode(eq < 0 ? "" : pair.substring(eq + 1)));
+    }
+    return params;
+  }
+
+  private void scan(Context ctx) {
+    Map<String, byte[]> q = rawQuery(ctx.req().getQueryString());
+    KeyRange range = KeyRange.ALL;
+    if (q.containsKey("prefix")) {
+      range = range.intersect(KeyRange.prefix(q.get("prefix")));
+    }
+    range = range.intersect(new KeyRange(q.get("start"), q.get("end")));
+    int limit = 100;
+    if (ctx.queryParam("limit") != null) {
+      long l = nonNegative(ctx.queryParam("limit"), "limit");
+      if (l < 1 || l > MAX_SCAN_LIMIT) {
+        throw ApiException.badRequest("limit must be 1.." + MAX_SCAN_LIMIT + ", not " + l);
+      }
+      limit = (int) l;
+    }
+    String reverseParam = ctx.queryParam("reverse");
+    if (reverseParam != null && !reverseParam.equals("true") && !reverseParam.equals("false")) {
+      throw ApiException.badRequest("reverse must be true or false");
+    }
+    boolean reverse = "true".equals(reverseParam);
+    String cursor = ctx.queryParam("cursor");
+    if (cursor != null) {
+      byte[] last = Cursor.decode(cursor);
+      if (last == null) {
+        throw ApiException.badRequest("cursor is not one this API returned");
+      }
+      range = range.after(last, reverse);
+    }
+    ReadState s = stateFor(ctx);
+    Scans.Page page = Scans.scan(s.view(), range, limit, reverse);
+    ArrayNode items = Json.MAPPER.createArrayNode();
+    for (Entry e : page.items()) {
+      ObjectNode item = items.addObject();
+      Json.putBytes(item, "key", e.key());
+      Json.putBytes(item, "value", e.value());
+      item.put("version", e.version());
+    }
+    ObjectNode out = Json.object();
+    out.set("items", items);
+    if (page.more()) {
+      out.put("cursor", Cursor.encode(page.items().getLast().key()));
+    } else {
+      out.putNull("cursor");
+    }
+    ctx.header(APPLIED_VERSION, Long.toString(s.appliedVersion()));
+    ctx.contentType("application/json").result(Json.bytes(out));
+  }
+}
