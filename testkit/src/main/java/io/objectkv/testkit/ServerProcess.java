@@ -26,16 +26,28 @@ public final class ServerProcess implements AutoCloseable {
   /** Starts {@code java <jvmArgs...>} and waits until {@code ready} holds or the process dies. */
   public static ServerProcess start(
       String name, List<String> jvmArgs, Path log, Duration timeout, BooleanSupplier ready) {
+    return start(name, jvmArgs, java.util.Map.of(), log, timeout, ready);
+  }
+
+  /** As above, with extra environment variables for the child. */
+  public static ServerProcess start(
+      String name,
+      List<String> jvmArgs,
+      java.util.Map<String, String> env,
+      Path log,
+      Duration timeout,
+      BooleanSupplier ready) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     try {
       Files.createDirectories(log.getParent());
-      Process p =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(env);
+      Process p = builder.start();
       ServerProcess server = new ServerProcess(name, p, log);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-" + name));
       try {
