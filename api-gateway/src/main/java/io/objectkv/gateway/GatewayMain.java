@@ -55,7 +55,8 @@ public final class GatewayMain {
   }
 
   /** A running gateway. */
-  public record Gateway(Javalin http, WriteClient writes) implements AutoCloseable {
+  public record Gateway(Javalin http, WriteClient writes, Metrics metrics)
+      implements AutoCloseable {
     public int port() {
       return http.port();
     }
@@ -108,6 +109,6 @@ public final class GatewayMain {
             .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT));
     System.out.println(
         "objectkv-api-gateway: http://" + s.get(CommonSettings.HTTP_HOST) + ":" + http.port());
-    return new Gateway(http, writes);
+    return new Gateway(http, writes, metrics);
   }
 }

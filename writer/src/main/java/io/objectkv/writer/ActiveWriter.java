@@ -2,9 +2,12 @@ package io.objectkv.writer;
 
 import io.objectkv.core.codec.LogCodec;
 import io.objectkv.core.log.LogCommand;
+import io.objectkv.core.log.ResultRecord;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
+import io.objectkv.core.manifest.RequestRecord;
+import io.objectkv.core.model.Key;
 import io.objectkv.core.model.Outcome;
 import io.objectkv.core.read.BlockCache;
 import io.objectkv.core.read.LsmView;
@@ -24,22 +27,50 @@ import io.objectkv.writer.validate.RequestLedger;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer while it owns the write log: fences the previous writer, recovers the manifest, and
- * then turns each group of records into one L0 object and one Kafka transaction. Any failure ends
- * the role; the next one recovers from S3 and the manifest log, so nothing half-done survives.
+ * The writer while it owns the write log. It fences the previous writer and recovers the manifest,
+ * then runs a two-stage pipeline: this thread decides each group and starts the upload of its L0
+ * object; a committer thread fills the group's Kafka transaction while the object uploads and
+ * commits it once the object is durable, strictly in group order. So the next group is decided
+ * while the previous one commits. Any failure ends the role; the next one recovers from S3 and the
+ * manifest log, so nothing half-done survives.
  */
 final class ActiveWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ActiveWriter.class);
+
+  /** A decided group on its way to commit. */
+  private record Prepared(
+      ManifestDelta delta,
+      Manifest manifest,
+      List<ResultRecord> results,
+      GroupCommit.L0Object l0,
+      CompletableFuture<Void> upload,
+      long nextOffset,
+      ConsumerGroupMetadata consumerGroup,
+      Map<Key, Long> writtenVersions,
+      int records,
+      long started) {}
+
+  private record Committed(Prepared group, long deltaOffset) {}
 
   private final WriterConfig config;
   private final Consumer<byte[], byte[]> consumer;
@@ -49,10 +80,25 @@ final class ActiveWriter implements AutoCloseable {
   private final TableCache tables;
   private final SnapshotKeeper snapshots;
   private final RequestLedger ledger;
+  private final Map<String, Outcome> pendingRequests = new HashMap<>();
   private final KeyStates keys;
   private final WriterMetrics metrics;
   private final long epoch;
+  private final ExecutorService uploads =
+      Executors.newFixedThreadPool(
+          2, r -> Thread.ofPlatform().name("l0-upload").daemon().unstarted(r));
+  private final BlockingQueue<Prepared> toCommit = new ArrayBlockingQueue<>(1);
+  private final ConcurrentLinkedQueue<Committed> committed = new ConcurrentLinkedQueue<>();
+  private final Thread committer;
+  private volatile Throwable failure;
+  private volatile boolean running = true;
+
+  /** The manifest after every decided group (ids and compaction checks use it). */
+  private Manifest prepared;
+
+  /** The manifest after every committed group (reads and snapshots use it). */
   private Manifest manifest;
+
   private long manifestLogOffset;
   private LsmView view;
 
@@ -69,7 +115,7 @@ final class ActiveWriter implements AutoCloseable {
     this.consumer = consumer;
     this.metrics = metrics;
     this.writes = new TopicPartition(config.names().writes(), 0);
-    // Fence first: after this, no earlier writer can commit, so the manifest log is final.
+    // Fence first: after this no earlier writer can commit, so the manifest log is final.
     this.publisher = new Publisher(config.bootstrap(), config.names(), clientId);
     try {
       Recovery.State state =
@@ -80,6 +126,7 @@ final class ActiveWriter implements AutoCloseable {
               config.ledgerCapacity(),
               Duration.ofSeconds(60));
       this.manifest = state.manifest();
+      this.prepared = manifest;
       this.manifestLogOffset = state.manifestLogOffset();
       this.ledger = state.ledger();
       this.epoch = manifest.writerEpoch() + 1;
@@ -109,8 +156,10 @@ final class ActiveWriter implements AutoCloseable {
       consumer.seek(writes, manifest.appliedVersion() + 1);
     } catch (RuntimeException e) {
       publisher.close();
+      uploads.shutdownNow();
       throw e;
     }
+    this.committer = Thread.ofPlatform().name("committer").daemon().start(this::commitLoop);
     metrics.recoveries.inc();
     metrics.recoverySeconds.observeNanos(System.nanoTime() - start);
     log.info(
@@ -124,21 +173,16 @@ final class ActiveWriter implements AutoCloseable {
         manifest.appliedVersion() + 1);
   }
 
-  Manifest manifest() {
-    return manifest;
-  }
-
-  long epoch() {
-    return epoch;
-  }
-
-  /** Decides, uploads and publishes one group of consecutive write-log records. */
+  /** Decides one group of consecutive write-log records and hands it to the committer. */
   void process(List<ConsumerRecord<byte[], byte[]>> records) {
     long start = System.nanoTime();
+    applyCommitted();
     GroupCommit group = new GroupCommit();
-    Manifest working = manifest;
+    Manifest working = prepared;
+    long now = System.currentTimeMillis();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       long version = r.offset();
+      metrics.recordAge.observeNanos(Math.max(0, now - r.timestamp()) * 1_000_000);
       LogCommand command;
       try {
         command = LogCodec.decodeCommand(writes + "@" + version, r.value());
@@ -170,15 +214,45 @@ final class ActiveWriter implements AutoCloseable {
     if (group.lastVersion() < 0) {
       return;
     }
-    commit(group);
-    metrics.groups.inc();
-    metrics.records.add(records.size());
-    metrics.groupSeconds.observeNanos(System.nanoTime() - start);
+    List<ManifestEdit> edits = new ArrayList<>(group.compactions());
+    GroupCommit.L0Object l0 = null;
+    CompletableFuture<Void> upload = CompletableFuture.completedFuture(null);
+    if (group.hasWrites()) {
+      GroupCommit.L0Object built =
+          group.buildL0(uploader.newKey(group.lastVersion(), epoch), config.sstOptions());
+      long uploadStart = System.nanoTime();
+      upload =
+          CompletableFuture.runAsync(
+              () -> {
+                uploader.upload(built.key(), built.bytes());
+                metrics.uploadSeconds.observeNanos(System.nanoTime() - uploadStart);
+              },
+              uploads);
+      l0 = built;
+      edits.add(new ManifestEdit.AddL0(built.info()));
+    }
+    ManifestDelta delta =
+        new ManifestDelta(prepared.id() + 1, epoch, group.lastVersion(), edits, group.requests());
+    Manifest next = prepared.apply(delta); // invariants are checked before anything is published
+    prepared = next;
+    hand(
+        new Prepared(
+            delta,
+            next,
+            group.results(),
+            l0,
+            upload,
+            group.lastVersion() + 1,
+            consumer.groupMetadata(),
+            group.writtenVersions(),
+            records.size(),
+            start));
   }
 
   private void decide(GroupCommit group, long version, LogCommand.ClientBatch b) {
     String requestId = b.batch().requestId();
-    Outcome first = requestId == null ? null : ledger.get(requestId);
+    Outcome first =
+        requestId == null ? null : pendingRequests.getOrDefault(requestId, ledger.get(requestId));
     if (first != null) {
       metrics.duplicates.inc();
       group.outcome(version, b.replyTo(), b.correlationId(), requestId, first, false);
@@ -197,44 +271,87 @@ final class ActiveWriter implements AutoCloseable {
       case Outcome.Rejected rej -> metrics.rejected.inc();
     }
     if (requestId != null) {
-      ledger.record(requestId, d.outcome());
+      pendingRequests.put(requestId, d.outcome());
     }
     group.outcome(version, b.replyTo(), b.correlationId(), requestId, d.outcome(), true);
   }
 
-  private void commit(GroupCommit group) {
-    List<ManifestEdit> edits = new ArrayList<>(group.compactions());
-    GroupCommit.L0Object l0 = null;
-    if (group.hasWrites()) {
-      long uploadStart = System.nanoTime();
-      do {
-        l0 = group.buildL0(uploader.newKey(group.lastVersion(), epoch), config.sstOptions());
-      } while (!uploader.upload(l0.key(), l0.bytes()));
-      metrics.uploadSeconds.observeNanos(System.nanoTime() - uploadStart);
-      metrics.l0Objects.inc();
-      metrics.l0Bytes.add(l0.bytes().length);
-      edits.add(new ManifestEdit.AddL0(l0.info()));
+  /** Queues a group for the committer, waiting while it is busy with the one before. */
+  private void hand(Prepared p) {
+    try {
+      while (!toCommit.offer(p, 100, TimeUnit.MILLISECONDS)) {
+        checkFailure();
+        applyCommitted();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while handing a group to the committer", e);
     }
-    ManifestDelta delta =
-        new ManifestDelta(manifest.id() + 1, epoch, group.lastVersion(), edits, group.requests());
-    Manifest next = manifest.apply(delta); // invariants are checked before anything is published
-    long publishStart = System.nanoTime();
-    manifestLogOffset =
-        publisher.commit(
-            delta, group.results(), writes, group.lastVersion() + 1, consumer.groupMetadata());
-    metrics.publishSeconds.observeNanos(System.nanoTime() - publishStart);
-    manifest = next;
-    if (l0 != null) {
-      tables.registerFromBytes(l0.info(), l0.bytes());
-    }
-    view = LsmView.open(manifest, tables);
-    tables.retainOnly(manifest.objectKeys());
-    keys.groupCommitted(view);
-    snapshots.maybeSnapshot(manifest, manifestLogOffset, ledger::entries);
   }
 
-  /** Nothing to do: a chance to take a snapshot that is due by time. */
+  private void commitLoop() {
+    while (running) {
+      Prepared p;
+      try {
+        p = toCommit.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (p == null) {
+        continue;
+      }
+      try {
+        long publishStart = System.nanoTime();
+        publisher.send(p.delta, p.results, writes, p.nextOffset, p.consumerGroup);
+        p.upload.join(); // the object is durable before the manifest that names it commits
+        long offset = publisher.commit();
+        metrics.publishSeconds.observeNanos(System.nanoTime() - publishStart);
+        metrics.groups.inc();
+        metrics.records.add(p.records);
+        metrics.groupSeconds.observeNanos(System.nanoTime() - p.started);
+        committed.add(new Committed(p, offset));
+      } catch (RuntimeException | Error e) {
+        failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return;
+      }
+    }
+  }
+
+  private void checkFailure() {
+    Throwable f = failure;
+    if (f != null) {
+      throw new IllegalStateException("committing a group failed: " + f, f);
+    }
+  }
+
+  /** Moves what the committer finished into the committed view, ledger and cache. */
+  private void applyCommitted() {
+    checkFailure();
+    boolean changed = false;
+    for (Committed c; (c = committed.poll()) != null; ) {
+      Prepared p = c.group();
+      manifest = p.manifest();
+      manifestLogOffset = c.deltaOffset();
+      for (RequestRecord r : p.delta().requests()) {
+        ledger.record(r.requestId(), r.outcome());
+        pendingRequests.remove(r.requestId());
+      }
+      if (p.l0() != null) {
+        tables.registerFromBytes(p.l0().info(), p.l0().bytes());
+      }
+      view = LsmView.open(manifest, tables);
+      keys.groupCommitted(view, p.writtenVersions());
+      changed = true;
+    }
+    if (changed) {
+      tables.retainOnly(manifest.objectKeys());
+      snapshots.maybeSnapshot(manifest, manifestLogOffset, ledger::entries);
+    }
+  }
+
+  /** Nothing new in the log: finish what committed, and take a snapshot that is due by time. */
   void idle() {
+    applyCommitted();
     snapshots.maybeSnapshot(manifest, manifestLogOffset, ledger::entries);
   }
 
@@ -253,6 +370,13 @@ final class ActiveWriter implements AutoCloseable {
 
   @Override
   public void close() {
+    running = false;
+    try {
+      committer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    uploads.shutdownNow();
     snapshots.close();
     publisher.close();
   }

@@ -20,6 +20,7 @@ final class WriterMetrics {
   final Metrics.Histogram uploadSeconds;
   final Metrics.Histogram publishSeconds;
   final Metrics.Histogram recoverySeconds;
+  final Metrics.Histogram recordAge;
 
   WriterMetrics(Metrics m) {
     groups = m.counter("objectkv_writer_groups_total", "Group commits published.");
@@ -74,5 +75,9 @@ final class WriterMetrics {
     recoverySeconds =
         m.histogram(
             "objectkv_writer_recovery_seconds", "Time from winning the partition to serving.");
+    recordAge =
+        m.histogram(
+            "objectkv_writer_record_age_seconds",
+            "Time from a record's append to the write log to its decision.");
   }
 }

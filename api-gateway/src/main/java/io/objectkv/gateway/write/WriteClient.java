@@ -43,6 +43,7 @@ public final class WriteClient implements AutoCloseable {
       new ConcurrentHashMap<>();
   private final AtomicLong correlation = new AtomicLong();
   private final Metrics.Histogram ackSeconds;
+  private final Metrics.Histogram publishSeconds;
   private final Metrics.Counter timeouts;
   private volatile boolean running = true;
 
@@ -58,8 +59,8 @@ public final class WriteClient implements AutoCloseable {
     this.gatewayId = gatewayId;
     Map<String, Object> p =
         KafkaClients.producer(bootstrap, names.database() + "-gateway-" + gatewayId);
-    // Many concurrent requests share produce requests; 1 ms costs little latency.
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    // No linger: under load, records batch up behind in-flight requests anyway.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
@@ -75,6 +76,9 @@ public final class WriteClient implements AutoCloseable {
     this.ackSeconds =
         metrics.histogram(
             "objectkv_gateway_write_seconds", "Time from publishing a batch to its outcome.");
+    this.publishSeconds =
+        metrics.histogram(
+            "objectkv_gateway_publish_seconds", "Time for the write log to accept a batch.");
     this.timeouts =
         metrics.counter(
             "objectkv_gateway_write_timeouts_total",
@@ -108,7 +112,9 @@ public final class WriteClient implements AutoCloseable {
       producer.send(
           new ProducerRecord<>(names.writes(), 0, key, value),
           (meta, e) -> {
-            if (e != null) {
+            if (e == null) {
+              publishSeconds.observeNanos(System.nanoTime() - start);
+            } else {
               pending.remove(id);
               outcome.completeExceptionally(
                   new PublishFailed(

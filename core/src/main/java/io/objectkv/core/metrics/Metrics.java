@@ -71,6 +71,12 @@ public final class Metrics {
       }
       return n;
     }
+
+    /** Mean of the observations in milliseconds (NaN before any). */
+    public double meanMillis() {
+      long n = count();
+      return n == 0 ? Double.NaN : sum.sum() * 1000 / n;
+    }
   }
 
   private synchronized Object register(

@@ -107,9 +107,11 @@ public final class GroupCommit {
     return compactions;
   }
 
-  /** Iterates the writes in key order, for the caller's cache. */
-  public void forEachWrite(java.util.function.BiConsumer<Key, Map.Entry<Long, byte[]>> action) {
-    writes.forEach((k, w) -> action.accept(k, Map.entry(w.version, w.value)));
+  /** The version each written key got. */
+  public Map<Key, Long> writtenVersions() {
+    Map<Key, Long> versions = new java.util.HashMap<>(writes.size() * 2);
+    writes.forEach((k, w) -> versions.put(k, w.version));
+    return versions;
   }
 
   /** The L0 object: the SST of the writes, with the WAL section of every outcome. */

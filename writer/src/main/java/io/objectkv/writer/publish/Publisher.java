@@ -21,15 +21,17 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Publishes a group in one Kafka transaction: the manifest delta, every outcome, and the consumed
- * offset of the write log. Creating it fences every earlier writer of the database (same
- * transactional id); a fenced publisher only fails from then on.
+ * Publishes each group in one Kafka transaction: the manifest delta, every outcome, and the
+ * consumed offset of the write log. The transaction is opened and filled while the group's L0
+ * object uploads, and committed only once the object is durable. Creating a publisher fences every
+ * earlier writer of the database (same transactional id); a fenced one only fails.
  */
 public final class Publisher implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaNames names;
+  private Future<RecordMetadata> deltaSent;
 
-  /** Thrown when the transaction did not commit; the writer gives up its role and recovers. */
+  /** The transaction did not commit; the writer gives up its role and recovers. */
   public static final class PublishException extends RuntimeException {
     PublishException(String message, Throwable cause) {
       super(message, cause);
@@ -42,16 +44,16 @@ public final class Publisher implements AutoCloseable {
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, names.writerTransactionalId());
     config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // A transaction begun right after the previous commit is refused (CONCURRENT_TRANSACTIONS)
+    // until the broker has written its markers; the default 100 ms backoff would add to every
+    // group. Measured with bench/run KafkaTxnProbe: p50 26 ms -> 9 ms, p99 139 ms -> 36 ms.
+    config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
     this.producer = new KafkaProducer<>(config);
     producer.initTransactions();
   }
 
-  /**
-   * Commits the group.
-   *
-   * @return the manifest-log offset of the delta
-   */
-  public long commit(
+  /** Opens the group's transaction and sends everything in it; nothing is visible yet. */
+  public void send(
       ManifestDelta delta,
       List<ResultRecord> results,
       TopicPartition writes,
@@ -59,7 +61,7 @@ public final class Publisher implements AutoCloseable {
       ConsumerGroupMetadata group) {
     try {
       producer.beginTransaction();
-      Future<RecordMetadata> deltaSent =
+      deltaSent =
           producer.send(
               new ProducerRecord<>(names.manifest(), 0, null, ManifestCodec.encode(delta)));
       for (ResultRecord r : results) {
@@ -68,13 +70,26 @@ public final class Publisher implements AutoCloseable {
                 names.results(), r.replyTo().getBytes(StandardCharsets.UTF_8), LogCodec.encode(r)));
       }
       producer.sendOffsetsToTransaction(Map.of(writes, new OffsetAndMetadata(nextOffset)), group);
+    } catch (KafkaException e) {
+      throw new PublishException(
+          "could not open the transaction of manifest delta " + delta.id() + ": " + e, e);
+    }
+  }
+
+  /**
+   * Commits the open transaction.
+   *
+   * @return the manifest-log offset of its delta
+   */
+  public long commit() {
+    try {
       producer.commitTransaction();
       return deltaSent.get().offset();
     } catch (KafkaException | ExecutionException e) {
-      throw new PublishException("manifest delta " + delta.id() + " did not commit: " + e, e);
+      throw new PublishException("the group's transaction did not commit: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PublishException("interrupted while committing manifest delta " + delta.id(), e);
+      throw new PublishException("interrupted while committing", e);
     }
   }
 

@@ -8,11 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The writer's view of every key's current state: writes of the group being committed, then a
+ * The writer's view of every key's current state: writes of groups not yet committed, then a
  * bounded cache of recently read or written keys, then the committed database through the one read
  * path ({@link LsmView}). The writer is the only writer, so the cache is never stale. Pending
- * writes stay out of the bounded cache until their group is committed, so eviction can never lose
- * one.
+ * writes stay out of the bounded cache until their group commits, so eviction can never lose one.
  */
 public final class KeyStates implements BatchValidator.StateLookup {
   private final long capacityBytes;
@@ -42,16 +41,25 @@ public final class KeyStates implements BatchValidator.StateLookup {
     return c;
   }
 
-  /** Records a write of the group being committed. */
+  /** Records a write of a group that is not committed yet. */
   public void write(Key key, long version, byte[] value) {
     pending.put(key, new Current(version, value));
   }
 
-  /** The group is committed and {@code committed} includes it: its writes join the cache. */
-  public void groupCommitted(LsmView committed) {
+  /**
+   * A group committed and {@code committed} includes it: its writes that no later pending group
+   * overwrote move into the cache.
+   */
+  public void groupCommitted(LsmView committed, Map<Key, Long> writtenVersions) {
     view = committed;
-    pending.forEach(this::remember);
-    pending.clear();
+    writtenVersions.forEach(
+        (key, version) -> {
+          Current c = pending.get(key);
+          if (c != null && c.version() == version) {
+            pending.remove(key);
+            remember(key, c);
+          }
+        });
   }
 
   private void remember(Key key, Current c) {
@@ -74,7 +82,7 @@ public final class KeyStates implements BatchValidator.StateLookup {
     return viewReads;
   }
 
-  public int cachedKeys() {
-    return recent.size();
+  public int pendingKeys() {
+    return pending.size();
   }
 }

@@ -1,0 +1,58 @@
+package io.objectkv.bench;
+
+import io.objectkv.core.store.Content;
+import io.objectkv.core.store.ObjectStore;
+import io.objectkv.kafka.KafkaClients;
+import io.objectkv.testkit.TestCluster;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** The latency floor on the same servers: a bare S3 PUT and a bare Kafka produce, sequentially. */
+final class Floor {
+  private Floor() {}
+
+  record Result(Latencies s3Put, Latencies kafkaProduce) {}
+
+  static Result measure(TestCluster servers, int samples, int objectBytes) throws Exception {
+    byte[] object = new byte[objectBytes];
+    new Random(1).nextBytes(object);
+    Latencies puts = new Latencies();
+    try (ObjectStore s3 = servers.rawObjectStore(servers.uniqueName("floor") + "/")) {
+      for (int i = -samples / 5; i < samples; i++) {
+        long t = System.nanoTime();
+        s3.putIfAbsent("floor/" + i + ".sst", Content.of(object));
+        if (i >= 0) {
+          puts.record(System.nanoTime() - t);
+        }
+      }
+    }
+    String topic = servers.uniqueName("floor");
+    try (var admin = servers.admin()) {
+      admin
+          .createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
+          .all()
+          .get();
+    }
+    Latencies produces = new Latencies();
+    Map<String, Object> p = KafkaClients.producer(servers.bootstrapServers(), "floor");
+    p.put(
+        org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG,
+        0); // Kafka 4 defaults to 5 ms
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      byte[] value = new byte[100];
+      for (int i = -samples / 5; i < samples; i++) {
+        long t = System.nanoTime();
+        producer.send(new ProducerRecord<>(topic, value)).get();
+        if (i >= 0) {
+          produces.record(System.nanoTime() - t);
+        }
+      }
+    }
+    return new Result(Latencies.merge(List.of(puts)), Latencies.merge(List.of(produces)));
+  }
+}

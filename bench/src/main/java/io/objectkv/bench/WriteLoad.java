@@ -1,0 +1,174 @@
+package io.objectkv.bench;
+
+import io.objectkv.gateway.GatewayMain;
+import io.objectkv.runtime.http.PathKeys;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Write load through the gateway: N clients each PUT 100-byte values to their own keys for a
+ * bounded time, on loopback. Prints writes/s, ack latency percentiles and S3 PUTs per 1,000
+ * acknowledged writes, next to the floor measured in the same run on the same servers: a bare S3
+ * PUT and a bare Kafka produce.
+ *
+ * <pre>bench/run WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100]</pre>
+ */
+public final class WriteLoad {
+  private WriteLoad() {}
+
+  private static io.objectkv.core.metrics.Metrics gatewayMetrics;
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> clientCounts = List.of(1, 16, 64);
+    int seconds = 20;
+    int valueBytes = 100;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--clients" ->
+            clientCounts =
+                java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
+        case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+        case "--value-bytes" -> valueBytes = Integer.parseInt(args[++i]);
+        default -> {
+          System.err.println(
+              "usage: WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100]");
+          System.exit(2);
+        }
+      }
+    }
+    try (BenchCluster cluster = new BenchCluster()) {
+      System.out.println(
+          "floor: measuring bare S3 PUTs (16 KiB) and Kafka produces (100 B, acks=all) ...");
+      Floor.Result floor = Floor.measure(cluster.servers, 300, 16 * 1024);
+      System.out.println("  S3 PUT:        " + floor.s3Put().summary());
+      System.out.println("  Kafka produce: " + floor.kafkaProduce().summary());
+      double floorP50 = floor.s3Put().millis(0.5) + floor.kafkaProduce().millis(0.5);
+      System.out.printf("  floor p50 (PUT + produce): %.2f ms%n", floorP50);
+
+      cluster.startWriter(cluster.writerConfig());
+      GatewayMain.Gateway gateway = cluster.startGateway(List.of());
+      gatewayMetrics = gateway.metrics();
+      URI base = URI.create("http://127.0.0.1:" + gateway.port());
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      byte[] value = new byte[valueBytes];
+      new Random(7).nextBytes(value);
+      for (int clients : clientCounts) {
+        run(
+            cluster,
+            http,
+            base,
+            clients,
+            Duration.ofSeconds(Math.max(2, seconds / 5)),
+            value,
+            null);
+        Result r = run(cluster, http, base, clients, Duration.ofSeconds(seconds), value, floorP50);
+        System.out.printf(
+            "clients=%d: %.0f writes/s; ack %s; %.2f S3 PUTs per 1000 writes; %.1f batches per group; p50/floor = %.2f%n",
+            clients,
+            r.writesPerSecond,
+            r.latencies.summary(),
+            r.putsPerThousand,
+            r.batchesPerGroup,
+            r.latencies.millis(0.5) / floorP50);
+        var m = cluster.writerMetrics;
+        System.out.printf(
+            "  writer means: group %.2f ms = upload %.2f ms + publish %.2f ms + the rest%n",
+            m.histogram("objectkv_writer_group_seconds", "").meanMillis(),
+            m.histogram("objectkv_writer_upload_seconds", "").meanMillis(),
+            m.histogram("objectkv_writer_publish_seconds", "").meanMillis());
+        System.out.printf(
+            "  means: gateway publish %.2f ms, record age at decision %.2f ms, gateway ack %.2f ms%n",
+            gatewayMetrics.histogram("objectkv_gateway_publish_seconds", "").meanMillis(),
+            m.histogram("objectkv_writer_record_age_seconds", "").meanMillis(),
+            gatewayMetrics.histogram("objectkv_gateway_write_seconds", "").meanMillis());
+      }
+    }
+    System.exit(0);
+  }
+
+  record Result(
+      double writesPerSecond,
+      Latencies latencies,
+      double putsPerThousand,
+      double batchesPerGroup) {}
+
+  static Result run(
+      BenchCluster cluster,
+      HttpClient http,
+      URI base,
+      int clients,
+      Duration duration,
+      byte[] value,
+      Double floor)
+      throws Exception {
+    long putsBefore =
+        cluster.storeRequests(cluster.writerMetrics, "put_if_absent")
+            + cluster.storeRequests(cluster.writerMetrics, "put");
+    long groupsBefore = cluster.writerMetrics.counter("objectkv_writer_groups_total", "").get();
+    AtomicLong errors = new AtomicLong();
+    List<Latencies> perClient = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    long start = System.nanoTime();
+    long deadline = start + duration.toNanos();
+    for (int c = 0; c < clients; c++) {
+      Latencies mine = new Latencies();
+      perClient.add(mine);
+      String prefix =
+          "/v1/kv/"
+              + PathKeys.encode(
+                  ("load-" + clients + "-" + c + "-").getBytes(StandardCharsets.UTF_8));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (long i = 0; System.nanoTime() < deadline; i++) {
+                      HttpRequest req =
+                          HttpRequest.newBuilder(base.resolve(prefix + i))
+                              .PUT(HttpRequest.BodyPublishers.ofByteArray(value))
+                              .build();
+                      long t = System.nanoTime();
+                      try {
+                        HttpResponse<Void> r =
+                            http.send(req, HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() == 200) {
+                          mine.record(System.nanoTime() - t);
+                        } else if (errors.incrementAndGet() <= 3) {
+                          System.out.println("  status " + r.statusCode());
+                        }
+                      } catch (Exception e) {
+                        if (errors.incrementAndGet() <= 3) {
+                          System.out.println("  client error: " + e);
+                        }
+                      }
+                    }
+                  }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    Latencies all = Latencies.merge(perClient);
+    long puts =
+        cluster.storeRequests(cluster.writerMetrics, "put_if_absent")
+            + cluster.storeRequests(cluster.writerMetrics, "put")
+            - putsBefore;
+    long groups =
+        cluster.writerMetrics.counter("objectkv_writer_groups_total", "").get() - groupsBefore;
+    if (errors.get() > 0) {
+      System.out.println("  errors: " + errors.get());
+    }
+    return new Result(
+        all.count() / elapsed,
+        all,
+        all.count() == 0 ? 0 : 1000.0 * puts / all.count(),
+        groups == 0 ? 0 : (double) all.count() / groups);
+  }
+}
