@@ -80,7 +80,7 @@ class FailoverIT {
       io.objectkv.testkit.Poll.until(
           Duration.ofSeconds(30), "some acknowledged writes", () -> acknowledged.size() > 50);
       long beforeKill = acknowledged.size();
-            long killed = System.nanoTime();
+      long killed = System.nanoTime();
       first.kill();
       second.awaitRole("active", Duration.ofSeconds(30));
       long takeoverMillis = (System.nanoTime() - killed) / 1_000_000;
@@ -101,7 +101,7 @@ class FailoverIT {
             got != null && !got.isTombstone(), "acknowledged write " + e.getKey() + " is there");
         assertEquals(e.getValue(), new String(got.value(), StandardCharsets.UTF_8));
       }
-            System.out.printf(
+      System.out.printf(
           "failover: standby active %d ms after the kill; %d writes acknowledged (%d before the kill), %d retries%n",
           takeoverMillis, acknowledged.size(), beforeKill, retries.get());
       second.close();

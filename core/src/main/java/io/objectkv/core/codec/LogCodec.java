@@ -49,6 +49,11 @@ public final class LogCodec {
     return w.toByteArray();
   }
 
+  /** Whether a write-log record is a compaction commit, without decoding it. */
+  public static boolean isCompactionCommit(byte[] record) {
+    return record.length > 1 && record[0] == VERSION && record[1] == COMPACTION_COMMIT;
+  }
+
   /** Decodes a write-log record; malformed bytes are a {@code FormatException}. */
   public static LogCommand decodeCommand(String source, byte[] bytes) {
     ByteReader r = ByteReader.of(source, bytes);

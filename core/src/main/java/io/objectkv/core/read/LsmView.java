@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * The database as of one manifest: the one read path that the writer (condition checks), the
@@ -109,41 +108,9 @@ public final class LsmView {
       Collections.reverse(runs);
     }
     if (!runs.isEmpty()) {
-      sources.add(new Concatenation(runs, from, to, reverse));
+      sources.add(new SortedRunIterator(runs, from, to, reverse));
     }
     return sources.size() == 1 ? sources.getFirst() : new MergingIterator(sources, reverse);
-  }
-
-  /** A sorted run: its objects one after another, each opened for scanning only when reached. */
-  private static final class Concatenation implements Iterator<Entry> {
-    private final Iterator<SstReader> objects;
-    private final byte[] from;
-    private final byte[] to;
-    private final boolean reverse;
-    private Iterator<Entry> current = Collections.emptyIterator();
-
-    Concatenation(List<SstReader> objects, byte[] from, byte[] to, boolean reverse) {
-      this.objects = objects.iterator();
-      this.from = from;
-      this.to = to;
-      this.reverse = reverse;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (!current.hasNext() && objects.hasNext()) {
-        current = objects.next().scan(from, to, reverse);
-      }
-      return current.hasNext();
-    }
-
-    @Override
-    public Entry next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return current.next();
-    }
   }
 
   public int l0Count() {

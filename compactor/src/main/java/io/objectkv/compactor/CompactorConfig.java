@@ -1,0 +1,72 @@
+package io.objectkv.compactor;
+
+import io.objectkv.compactor.plan.CompactionPolicy;
+import io.objectkv.format.SstOptions;
+import io.objectkv.kafka.KafkaNames;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a compactor runs.
+ *
+ * @param gcGrace an object unreferenced for this long may be deleted
+ * @param gcInterval how often garbage is collected
+ * @param gcDryRun list what would be deleted, delete nothing
+ * @param keepSnapshots the newest snapshots kept whatever their age
+ * @param readAhead bytes fetched per ranged GET of an input
+ * @param tempDir where output objects are built before upload
+ */
+public record CompactorConfig(
+    String bootstrap,
+    KafkaNames names,
+    CompactionPolicy policy,
+    SstOptions sstOptions,
+    Duration gcGrace,
+    Duration gcInterval,
+    boolean gcDryRun,
+    int keepSnapshots,
+    int readAhead,
+    Path tempDir) {
+
+  public static CompactorConfig defaults(String bootstrap, KafkaNames names, Path tempDir) {
+    return new CompactorConfig(
+        bootstrap,
+        names,
+        CompactionPolicy.DEFAULT,
+        SstOptions.DEFAULT,
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(1),
+        false,
+        3,
+        1 << 20,
+        tempDir);
+  }
+
+  public CompactorConfig with(CompactionPolicy p) {
+    return new CompactorConfig(
+        bootstrap,
+        names,
+        p,
+        sstOptions,
+        gcGrace,
+        gcInterval,
+        gcDryRun,
+        keepSnapshots,
+        readAhead,
+        tempDir);
+  }
+
+  public CompactorConfig withGc(Duration grace, Duration interval) {
+    return new CompactorConfig(
+        bootstrap,
+        names,
+        policy,
+        sstOptions,
+        grace,
+        interval,
+        gcDryRun,
+        keepSnapshots,
+        readAhead,
+        tempDir);
+  }
+}

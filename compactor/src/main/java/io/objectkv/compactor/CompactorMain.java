@@ -1,0 +1,140 @@
+package io.objectkv.compactor;
+
+import io.javalin.Javalin;
+import io.objectkv.compactor.merge.CompactionMerger;
+import io.objectkv.compactor.plan.CompactionPolicy;
+import io.objectkv.core.metrics.Metrics;
+import io.objectkv.core.store.ObjectStore;
+import io.objectkv.format.SstOptions;
+import io.objectkv.kafka.KafkaNames;
+import io.objectkv.kafka.TopicSetup;
+import io.objectkv.runtime.ProcessMain;
+import io.objectkv.runtime.config.CommonSettings;
+import io.objectkv.runtime.config.Setting;
+import io.objectkv.runtime.config.Settings;
+import io.objectkv.runtime.config.Stores;
+import io.objectkv.runtime.http.HttpServers;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/** Entry point of the compactor process. */
+public final class CompactorMain {
+  private CompactorMain() {}
+
+  public static final Setting HTTP_PORT =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_HTTP_PORT", "8091", "port of /health, /metrics and /v1/status");
+  public static final Setting MIN_L0_OBJECTS =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_MIN_L0_OBJECTS", "8", "compact once L0 holds this many objects...");
+  public static final Setting MIN_L0_BYTES =
+      Setting.of("OBJECTKV_COMPACTOR_MIN_L0_BYTES", "64M", "...or this many bytes");
+  public static final Setting MAX_L0_PER_JOB =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_MAX_L0_PER_JOB", "64", "most L0 objects merged by one compaction");
+  public static final Setting TARGET_L1_BYTES =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_TARGET_L1_BYTES", "64M", "size at which L1 output objects are cut");
+  public static final Setting GC_GRACE =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_GC_GRACE", "10m", "unreferenced objects are deleted after this long");
+  public static final Setting GC_INTERVAL =
+      Setting.of("OBJECTKV_COMPACTOR_GC_INTERVAL", "60s", "how often garbage is collected");
+  public static final Setting GC_DRY_RUN =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_GC_DRY_RUN",
+          "false",
+          "only list what garbage collection would delete");
+  public static final Setting TEMP_DIR =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_TEMP_DIR",
+          "./data/compactor-tmp",
+          "where outputs are built before upload");
+  public static final Setting BLOCK_SIZE =
+      Setting.of("OBJECTKV_SST_BLOCK_BYTES", "16384", "target data block size of new SSTs");
+
+  public static final List<Setting> OWN =
+      List.of(
+          HTTP_PORT,
+          MIN_L0_OBJECTS,
+          MIN_L0_BYTES,
+          MAX_L0_PER_JOB,
+          TARGET_L1_BYTES,
+          GC_GRACE,
+          GC_INTERVAL,
+          GC_DRY_RUN,
+          TEMP_DIR,
+          BLOCK_SIZE);
+
+  public static void main(String[] args) {
+    ProcessMain.run(
+        "objectkv-compactor",
+        "Merges L0 objects into the L1 sorted run, hands each result to the writer (through the write\n"
+            + "log), and deletes objects no manifest references once a grace period has passed.",
+        OWN,
+        args,
+        CompactorMain::start);
+  }
+
+  static CompactorConfig config(Settings s) {
+    return new CompactorConfig(
+        s.get(CommonSettings.KAFKA_BOOTSTRAP),
+        new KafkaNames(s.get(CommonSettings.DATABASE)),
+        new CompactionPolicy(
+            s.intValue(MIN_L0_OBJECTS),
+            s.longValue(MIN_L0_BYTES),
+            s.intValue(MAX_L0_PER_JOB),
+            s.longValue(TARGET_L1_BYTES)),
+        new SstOptions(s.intValue(BLOCK_SIZE), 10, true),
+        s.durationValue(GC_GRACE),
+        s.durationValue(GC_INTERVAL),
+        s.boolValue(GC_DRY_RUN),
+        3,
+        1 << 20,
+        Path.of(s.get(TEMP_DIR)));
+  }
+
+  static AutoCloseable start(Settings s) {
+    Metrics metrics = new Metrics();
+    CompactorConfig config = config(s);
+    Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap()));
+    TopicSetup.ensureTopics(admin, config.names(), CommonSettings.replication(s));
+    ObjectStore store = Stores.open(s, metrics);
+    Compactor compactor =
+        new Compactor(
+            config,
+            store,
+            admin,
+            InstantSource.system(),
+            new SecureRandom(),
+            metrics,
+            CompactionMerger.Step.NONE);
+    Thread thread = Thread.ofPlatform().name("compactor").start(compactor);
+    Javalin http =
+        HttpServers.create(
+                "compactor",
+                metrics,
+                routes -> routes.routes.get("/v1/status", ctx -> ctx.json(compactor.status())))
+            .start(s.get(CommonSettings.HTTP_HOST), s.intValue(HTTP_PORT));
+    System.out.println(
+        "objectkv-compactor: http://"
+            + s.get(CommonSettings.HTTP_HOST)
+            + ":"
+            + http.port()
+            + "/v1/status");
+    return ProcessMain.all(
+        http::stop,
+        () -> {
+          compactor.close();
+          thread.join(30_000);
+        },
+        admin,
+        store);
+  }
+}

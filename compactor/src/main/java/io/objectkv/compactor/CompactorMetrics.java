@@ -1,0 +1,53 @@
+package io.objectkv.compactor;
+
+import io.objectkv.core.metrics.Metrics;
+
+/** The compactor's counters, registered once per process. */
+final class CompactorMetrics {
+  final Metrics.Counter runs;
+  final Metrics.Counter applied;
+  final Metrics.Counter rejected;
+  final Metrics.Counter bytesRead;
+  final Metrics.Counter bytesWritten;
+  final Metrics.Counter entriesIn;
+  final Metrics.Counter entriesOut;
+  final Metrics.Counter gcDeleted;
+  final Metrics.Counter gcRuns;
+  final Metrics.Counter l0Ingested;
+  final Metrics.Histogram seconds;
+
+  CompactorMetrics(Metrics m) {
+    runs = m.counter("objectkv_compactor_runs_total", "Compactions run.");
+    applied =
+        m.counter(
+            "objectkv_compactor_results_total",
+            "Compactions by the writer's decision.",
+            "decision",
+            "applied");
+    rejected =
+        m.counter(
+            "objectkv_compactor_results_total",
+            "Compactions by the writer's decision.",
+            "decision",
+            "rejected");
+    bytesRead = m.counter("objectkv_compactor_read_bytes_total", "Bytes read from input objects.");
+    bytesWritten =
+        m.counter("objectkv_compactor_written_bytes_total", "Bytes of L1 objects written.");
+    entriesIn =
+        m.counter(
+            "objectkv_compactor_entries_in_total", "Entries merged (one per key per compaction).");
+    entriesOut =
+        m.counter(
+            "objectkv_compactor_entries_out_total",
+            "Entries written (tombstones and old versions dropped).");
+    gcDeleted =
+        m.counter("objectkv_compactor_gc_deleted_total", "Objects deleted by garbage collection.");
+    gcRuns = m.counter("objectkv_compactor_gc_runs_total", "Garbage collection passes.");
+    l0Ingested =
+        m.counter(
+            "objectkv_compactor_l0_ingested_bytes_total",
+            "Bytes of L0 objects the writer added, seen in the manifest log.");
+    seconds =
+        m.histogram("objectkv_compactor_seconds", "Time of one compaction, merge to decision.");
+  }
+}
