@@ -1,5 +1,9 @@
 package io.objectkv.e2e;
 
+import io.objectkv.compactor.Compactor;
+import io.objectkv.compactor.CompactorConfig;
+import io.objectkv.compactor.merge.CompactionMerger;
+import io.objectkv.compactor.plan.CompactionPolicy;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.gateway.GatewayMain;
@@ -38,6 +42,8 @@ final class Cluster implements AutoCloseable {
   final List<Thread> writerThreads = new ArrayList<>();
   final List<GatewayMain.Gateway> gateways = new ArrayList<>();
   final List<ReaderMain.Reader> readers = new ArrayList<>();
+  final List<Compactor> compactors = new ArrayList<>();
+  final List<Thread> compactorThreads = new ArrayList<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   Cluster(String name) {
@@ -132,6 +138,38 @@ final class Cluster implements AutoCloseable {
     readers.remove(r);
   }
 
+  CompactorConfig compactorConfig(java.nio.file.Path tempDir) {
+    return CompactorConfig.defaults(servers.bootstrapServers(), names, tempDir)
+        .with(new CompactionPolicy(4, 1L << 30, 64, 4096))
+        .withGc(Duration.ofSeconds(2), Duration.ofSeconds(1));
+  }
+
+  /** A compactor in this JVM; {@code step} may throw to simulate a crash between steps. */
+  Compactor startCompactor(CompactorConfig config, CompactionMerger.Step step) {
+    Compactor c =
+        new Compactor(
+            config,
+            store,
+            servers.admin(),
+            InstantSource.system(),
+            new Random(),
+            new Metrics(),
+            step);
+    Thread t = Thread.ofPlatform().name("compactor").start(c);
+    compactors.add(c);
+    compactorThreads.add(t);
+    return c;
+  }
+
+  void stopCompactors() throws InterruptedException {
+    for (int i = 0; i < compactors.size(); i++) {
+      compactors.get(i).close();
+      compactorThreads.get(i).join(30_000);
+    }
+    compactors.clear();
+    compactorThreads.clear();
+  }
+
   Inspector inspector() {
     return new Inspector(store, servers.bootstrapServers(), names);
   }
@@ -149,6 +187,10 @@ final class Cluster implements AutoCloseable {
     }
     for (ReaderMain.Reader r : readers) {
       r.close();
+    }
+    for (int i = 0; i < compactors.size(); i++) {
+      compactors.get(i).close();
+      compactorThreads.get(i).join(30_000);
     }
     for (int i = 0; i < writers.size(); i++) {
       writers.get(i).close();

@@ -1,0 +1,97 @@
+package io.objectkv.compactor.merge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.objectkv.compactor.plan.CompactionJob;
+import io.objectkv.core.manifest.ManifestInvariants;
+import io.objectkv.core.manifest.SstInfo;
+import io.objectkv.core.store.Content;
+import io.objectkv.core.store.InMemoryObjectStore;
+import io.objectkv.format.Entry;
+import io.objectkv.format.SstOptions;
+import io.objectkv.format.SstReader;
+import io.objectkv.format.SstWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The merge against a model: newest version wins, tombstones and old versions disappear. */
+class CompactionMergerTest {
+  @TempDir Path temp;
+
+  private static SstInfo put(
+      InMemoryObjectStore store, String key, NavigableMap<byte[], Entry> entries) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SstWriter w = new SstWriter(out, new SstOptions(512, 10, true));
+    entries.values().forEach(e -> w.add(e.key(), e.version(), e.value()));
+    SstInfo info = SstInfo.of(key, w.finish());
+    store.put(key, Content.of(out.toByteArray()));
+    return info;
+  }
+
+  @Test
+  void mergesToTheModel() {
+    for (long seed = 1; seed <= 20; seed++) {
+      Random rnd = new Random(seed);
+      InMemoryObjectStore store = new InMemoryObjectStore();
+      NavigableMap<byte[], Entry> model = new TreeMap<>(Arrays::compareUnsigned);
+      long version = 0;
+      // L1: a sorted run without tombstones
+      NavigableMap<byte[], Entry> base = new TreeMap<>(Arrays::compareUnsigned);
+      for (int i = 0; i < 400; i++) {
+        byte[] k = String.format("k%05d", rnd.nextInt(2000)).getBytes();
+        base.put(k, new Entry(k, version++, ("base" + i).getBytes()));
+      }
+      List<SstInfo> l1 = new ArrayList<>();
+      List<Entry> all = new ArrayList<>(base.values());
+      for (int p = 0; p < 3; p++) {
+        NavigableMap<byte[], Entry> part = new TreeMap<>(Arrays::compareUnsigned);
+        all.subList(p * all.size() / 3, (p + 1) * all.size() / 3)
+            .forEach(e -> part.put(e.key(), e));
+        l1.add(put(store, "l1/in-" + p, part));
+      }
+      model.putAll(base);
+      List<SstInfo> l0 = new ArrayList<>();
+      for (int g = 0; g < 5; g++) {
+        NavigableMap<byte[], Entry> group = new TreeMap<>(Arrays::compareUnsigned);
+        for (int i = 0; i < 150; i++) {
+          byte[] k = String.format("k%05d", rnd.nextInt(2000)).getBytes();
+          group.put(
+              k,
+              new Entry(
+                  k,
+                  version++,
+                  rnd.nextInt(3) == 0 ? new byte[0] : ("g" + g + "-" + i).getBytes()));
+        }
+        model.putAll(group);
+        l0.add(put(store, "l0/" + g, group));
+      }
+      model.values().removeIf(Entry::isTombstone);
+
+      CompactionMerger merger =
+          new CompactionMerger(store, temp, new SstOptions(256, 10, true), 1024, 2048);
+      CompactionMerger.Result r =
+          merger.merge(new CompactionJob(1, l0, l1), "c" + seed, CompactionMerger.Step.NONE);
+      assertTrue(r.outputs().size() > 3, "outputs are cut at the target size: " + r);
+      assertTrue(ManifestInvariants.isSortedRun(r.outputs()), "outputs form a sorted run");
+      List<Entry> merged = new ArrayList<>();
+      for (SstInfo o : r.outputs()) {
+        assertTrue(o.sizeBytes() < 1024 + 1024, "about the target size: " + o.sizeBytes());
+        SstReader.of(o.key(), store.get(o.key()))
+            .scan(null, null, false)
+            .forEachRemaining(merged::add);
+      }
+      assertEquals(List.copyOf(model.values()), merged, "seed " + seed);
+      assertEquals(model.size(), r.entriesOut());
+      assertTrue(r.bytesRead() > 0 && r.bytesWritten() > 0);
+    }
+  }
+}

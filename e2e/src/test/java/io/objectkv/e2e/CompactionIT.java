@@ -1,0 +1,269 @@
+package io.objectkv.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.objectkv.compactor.Compactor;
+import io.objectkv.compactor.CompactorConfig;
+import io.objectkv.compactor.merge.CompactionMerger;
+import io.objectkv.compactor.plan.CompactionPolicy;
+import io.objectkv.core.manifest.Manifest;
+import io.objectkv.core.manifest.SstInfo;
+import io.objectkv.core.store.ObjectInfo;
+import io.objectkv.testkit.Poll;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Compaction keeps every key exactly as it was, frees dead space, and survives crashes. */
+class CompactionIT {
+  static Cluster cluster;
+  static Api api;
+  static Api replica;
+  @TempDir static Path dir;
+  static final TreeMap<String, String> model = new TreeMap<>();
+  static final Random rnd = new Random(2026);
+  static long lastVersion;
+
+  /** Thrown from a step hook: the compactor dies there, leaving whatever it did behind. */
+  static final class SimulatedCrash extends Error {
+    SimulatedCrash(String step) {
+      super("simulated crash at " + step);
+    }
+  }
+
+  @BeforeAll
+  static void start() {
+    cluster = new Cluster("compaction");
+    cluster.startActiveWriter();
+    replica = Cluster.api(cluster.startReader(dir.resolve("reader")));
+    api = cluster.startGateway();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    cluster.close();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void stopCompactors() throws InterruptedException {
+    cluster.stopCompactors();
+  }
+
+  /** Random batches of puts, overwrites and deletes over 300 keys, applied to the model too. */
+  static void writeRound(int batches) {
+    for (int b = 0; b < batches; b++) {
+      StringBuilder ops = new StringBuilder();
+      Map<String, String> effects = new java.util.LinkedHashMap<>();
+      int n = 1 + rnd.nextInt(5);
+      for (int i = 0; i < n; i++) {
+        String key = String.format("k%03d", rnd.nextInt(300));
+        if (rnd.nextInt(5) == 0) {
+          ops.append(i == 0 ? "" : ",")
+              .append("{\"op\": \"delete\", \"key\": \"")
+              .append(key)
+              .append("\"}");
+          effects.put(key, null);
+        } else {
+          String value = key + "=" + "v".repeat(rnd.nextInt(300)) + b;
+          ops.append(i == 0 ? "" : ",")
+              .append("{\"op\": \"put\", \"key\": \"")
+              .append(key)
+              .append("\", \"value\": \"")
+              .append(value)
+              .append("\"}");
+          effects.put(key, value);
+        }
+      }
+      Api.Response r = api.batch("{\"ops\": [" + ops + "]}");
+      assertEquals(200, r.status(), r.toString());
+      lastVersion = r.version();
+      effects.forEach(
+          (k, v) -> {
+            if (v == null) {
+              model.remove(k);
+            } else {
+              model.put(k, v);
+            }
+          });
+    }
+  }
+
+  /** Every key and a full scan, on a replica that has applied everything written. */
+  static void verifyModel() {
+    StringBuilder keys = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      keys.append(i == 0 ? "" : ",").append('"').append(String.format("k%03d", i)).append('"');
+    }
+    Api.Response got =
+        replica.send(
+            "POST", "/v1/get?minVersion=" + lastVersion, ("{\"keys\": [" + keys + "]}").getBytes());
+    assertEquals(200, got.status(), got.toString());
+    for (JsonNode item : got.json().get("items")) {
+      String k = item.get("key").asText();
+      assertEquals(model.get(k), item.has("value") ? item.get("value").asText() : null, "key " + k);
+    }
+    List<String> scanned = new ArrayList<>();
+    String cursor = null;
+    do {
+      Api.Response page =
+          replica.send(
+              "GET",
+              "/v1/kv?prefix=k&limit=37&minVersion="
+                  + lastVersion
+                  + (cursor == null ? "" : "&cursor=" + cursor),
+              null);
+      for (JsonNode item : page.json().get("items")) {
+        scanned.add(item.get("key").asText());
+        assertEquals(model.get(item.get("key").asText()), item.get("value").asText());
+      }
+      cursor = page.json().get("cursor").isNull() ? null : page.json().get("cursor").asText();
+    } while (cursor != null);
+    assertEquals(List.copyOf(model.keySet()), scanned);
+  }
+
+  private static void awaitL0Below(int n) {
+    Poll.until(
+        Duration.ofSeconds(60),
+        "L0 below " + n,
+        () -> cluster.inspector().manifest().l0().size() < n);
+  }
+
+  @Test
+  void everyKeyReadsAsBeforeAcrossManyCompactionsAndDeadSpaceIsFreed() throws Exception {
+    Compactor compactor =
+        cluster.startCompactor(
+            cluster.compactorConfig(dir.resolve("tmp1")), CompactionMerger.Step.NONE);
+    for (int round = 0; round < 8; round++) {
+      writeRound(25);
+      awaitL0Below(4);
+      verifyModel();
+    }
+    assertTrue(
+        (long) compactor.status().get("compactions") >= 5,
+        "compactions ran: " + compactor.status());
+    compactor.close();
+
+    // Compact everything: afterwards L1 holds exactly the live keys, one version each.
+    CompactorConfig all =
+        cluster.compactorConfig(dir.resolve("tmp2")).with(new CompactionPolicy(1, 1, 64, 4096));
+    Compactor full = cluster.startCompactor(all, CompactionMerger.Step.NONE);
+    awaitL0Below(1);
+    Manifest m = cluster.inspector().manifest();
+    assertEquals(
+        model.size(),
+        m.l1().stream().mapToLong(SstInfo::entryCount).sum(),
+        "no tombstones, no overwritten versions");
+    assertTrue(m.l1().size() > 1, "outputs cut at the target size");
+    verifyModel();
+    full.close();
+  }
+
+  @Test
+  void aCrashAtAnyStepLosesNothingAndOrphansAreCollected() throws Exception {
+    for (String crashAt : List.of("output-written", "output-uploaded", "merged", "submitted")) {
+      writeRound(20);
+      AtomicBoolean crashed = new AtomicBoolean();
+      CompactorConfig config =
+          cluster
+              .compactorConfig(dir.resolve("crash-" + crashAt))
+              .with(new CompactionPolicy(1, 1, 64, 4096));
+      cluster.startCompactor(
+          config,
+          step -> {
+            if (step.equals(crashAt) && crashed.compareAndSet(false, true)) {
+              throw new SimulatedCrash(step);
+            }
+          });
+      Poll.until(Duration.ofSeconds(60), "the compactor to crash at " + crashAt, crashed::get);
+      Compactor next = cluster.startCompactor(config, CompactionMerger.Step.NONE);
+      writeRound(5);
+      awaitL0Below(1);
+      verifyModel();
+      next.close();
+    }
+    // Orphans of the crashed runs are collected once the grace period has passed...
+    Compactor gc =
+        cluster.startCompactor(
+            cluster.compactorConfig(dir.resolve("gc")), CompactionMerger.Step.NONE);
+    Poll.until(
+        Duration.ofSeconds(60),
+        "every SST in the store to be referenced by the manifest",
+        () -> {
+          Set<String> live = cluster.inspector().manifest().objectKeys();
+          Set<String> stored = new HashSet<>();
+          for (String prefix : List.of("l0/", "l1/")) {
+            cluster.store.list(prefix).stream().map(ObjectInfo::key).forEach(stored::add);
+          }
+          return live.equals(stored);
+        });
+    // ...and nothing a manifest references was deleted.
+    for (String key : cluster.inspector().manifest().objectKeys()) {
+      assertTrue(cluster.store.head(key).isPresent(), key);
+    }
+    verifyModel();
+    gc.close();
+  }
+
+  @Test
+  void readsNeverFailDuringCompactionAndGarbageCollection() throws Exception {
+    Compactor compactor =
+        cluster.startCompactor(
+            cluster.compactorConfig(dir.resolve("tmp3")).with(new CompactionPolicy(2, 1, 64, 4096)),
+            CompactionMerger.Step.NONE);
+    AtomicBoolean stop = new AtomicBoolean();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    AtomicLong reads = new AtomicLong();
+    List<Thread> readers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      readers.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    Random r = new Random();
+                    while (!stop.get()) {
+                      Api.Response get =
+                          replica.send("GET", Api.kv(String.format("k%03d", r.nextInt(300))), null);
+                      Api.Response scan = replica.send("GET", "/v1/kv?prefix=k&limit=50", null);
+                      if ((get.status() != 200 && get.status() != 404) || scan.status() != 200) {
+                        failures.add(get + " / " + scan);
+                      }
+                      reads.incrementAndGet();
+                    }
+                  }));
+    }
+    long end = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+    while (System.nanoTime() < end) {
+      writeRound(10);
+    }
+    stop.set(true);
+    for (Thread t : readers) {
+      t.join();
+    }
+    assertTrue(failures.isEmpty(), failures.size() + " failed reads, e.g. " + failures.peek());
+    assertTrue((long) compactor.status().get("compactions") > 3, compactor.status().toString());
+    assertTrue(
+        (long) compactor.status().get("gcDeleted") > 0,
+        "GC deleted while reads ran: " + compactor.status());
+    System.out.printf(
+        "reads during compaction and GC: %d, failures: 0, compactions: %s%n",
+        reads.get(), compactor.status().get("compactions"));
+    awaitL0Below(2);
+    verifyModel();
+    compactor.close();
+  }
+}
