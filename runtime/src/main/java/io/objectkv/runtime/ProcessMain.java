@@ -36,6 +36,7 @@ public final class ProcessMain {
       return;
     }
     System.out.print(settings.describe());
+    watchParent(System.getenv("OBJECTKV_PARENT_PID"), process);
     AutoCloseable running;
     try {
       running = starter.start(settings);
@@ -68,6 +69,32 @@ public final class ProcessMain {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Under a launcher ({@code objectkv local} sets {@code OBJECTKV_PARENT_PID}), exits when the
+   * launcher is gone, so a killed launcher leaves no process behind.
+   */
+  private static void watchParent(String pid, String process) {
+    if (pid == null || pid.isBlank()) {
+      return;
+    }
+    long parent = Long.parseLong(pid.trim());
+    Thread.ofPlatform()
+        .daemon()
+        .name("parent-watch")
+        .start(
+            () -> {
+              while (ProcessHandle.of(parent).map(ProcessHandle::isAlive).orElse(false)) {
+                try {
+                  Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              System.err.println(process + ": the launcher (pid " + parent + ") is gone; stopping");
+              System.exit(0);
+            });
   }
 
   /** Closes each in order, even when one fails. */

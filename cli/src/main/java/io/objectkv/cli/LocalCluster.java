@@ -1,0 +1,338 @@
+package io.objectkv.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code objectkv local}: a complete cluster on this machine, each part its own OS process: an
+ * embedded Kafka broker (KRaft), one writer, one compactor, two readers and the gateway, over the
+ * local file system (or S3 with {@code --s3-endpoint}). Data lives under {@code --data-dir} and
+ * survives a stop and restart. Ctrl-C stops everything, newest first.
+ */
+final class LocalCluster {
+  private LocalCluster() {}
+
+  private record Part(String name, Process process, Path log) {}
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  static int run(Main.Args a, PrintStream out, PrintStream err) throws IOException {
+    Path home = Path.of(a.get("home", ".")).toAbsolutePath().normalize();
+    Path data = Path.of(a.get("data-dir", "data")).toAbsolutePath().normalize();
+    int offset = Integer.parseInt(a.get("port-offset", "0"));
+    int gateway = 8080 + offset;
+    int reader1 = 8081 + offset;
+    int reader2 = 8082 + offset;
+    int writer = 8090 + offset;
+    int compactor = 8091 + offset;
+    int kafka = 9092 + offset;
+    Path logs = Files.createDirectories(data.resolve("logs"));
+
+    FileChannel lockFile =
+        FileChannel.open(data.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = lockFile.tryLock();
+    if (lock == null) {
+      err.println(
+          "objectkv local: another local cluster is using "
+              + data
+              + "; stop it first, or pass --data-dir");
+      return Main.FAILED;
+    }
+    for (int port : new int[] {gateway, reader1, reader2, writer, compactor, kafka, kafka + 1}) {
+      if (listening(port)) {
+        err.println(
+            "objectkv local: port "
+                + port
+                + " is in use; stop what uses it, or pass --port-offset N");
+        return Main.FAILED;
+      }
+    }
+
+    Map<String, String> env = new HashMap<>();
+    env.put("OBJECTKV_KAFKA_BOOTSTRAP", "127.0.0.1:" + kafka);
+    env.put("OBJECTKV_DATABASE", a.get("database", "objectkv"));
+    env.put("OBJECTKV_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+    if (a.has("s3-endpoint")) {
+      env.put("OBJECTKV_STORE", "s3");
+      env.put("OBJECTKV_S3_ENDPOINT", a.get("s3-endpoint", ""));
+      env.put("OBJECTKV_S3_BUCKET", a.get("s3-bucket", "objectkv"));
+      env.put("OBJECTKV_S3_PREFIX", a.get("s3-prefix", ""));
+      env.put(
+          "OBJECTKV_S3_ACCESS_KEY",
+          a.get("s3-access-key", System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "")));
+      env.put(
+          "OBJECTKV_S3_SECRET_KEY",
+          a.get("s3-secret-key", System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "")));
+    } else {
+      env.put("OBJECTKV_STORE", "file");
+      env.put("OBJECTKV_DATA_DIR", data.resolve("objects").toString());
+    }
+
+    List<Part> parts = new ArrayList<>();
+    CountDownLatch stopping = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopping.countDown();
+                  out.println();
+                  out.println("stopping ObjectKV...");
+                  for (int i = parts.size() - 1; i >= 0; i--) {
+                    stop(parts.get(i), out);
+                  }
+                  out.println("stopped; data is kept in " + data);
+                },
+                "stop-local-cluster"));
+    try {
+      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      String kafkaCp =
+          home.resolve("embedded-kafka/target/classes")
+              + java.io.File.pathSeparator
+              + home.resolve("embedded-kafka/target/lib")
+              + "/*";
+      parts.add(
+          start(
+              out,
+              "kafka",
+              List.of(
+                  javaBin,
+                  "-Xmx512m",
+                  "-cp",
+                  kafkaCp,
+                  "io.objectkv.embeddedkafka.EmbeddedKafka",
+                  "--dir",
+                  data.resolve("kafka").toString(),
+                  "--port",
+                  Integer.toString(kafka),
+                  "--controller-port",
+                  Integer.toString(kafka + 1),
+                  "--parent-pid",
+                  Long.toString(ProcessHandle.current().pid())),
+              Map.of(),
+              logs,
+              () -> listening(kafka)));
+      parts.add(
+          start(
+              out,
+              "writer",
+              jar(javaBin, home, "writer"),
+              with(env, "OBJECTKV_WRITER_HTTP_PORT", writer),
+              logs,
+              () -> healthy(writer)));
+      parts.add(
+          start(
+              out,
+              "compactor",
+              jar(javaBin, home, "compactor"),
+              with(
+                  with(env, "OBJECTKV_COMPACTOR_HTTP_PORT", compactor),
+                  "OBJECTKV_COMPACTOR_TEMP_DIR",
+                  data.resolve("compactor-tmp")),
+              logs,
+              () -> healthy(compactor)));
+      for (int[] r : new int[][] {{1, reader1}, {2, reader2}}) {
+        parts.add(
+            start(
+                out,
+                "reader-" + r[0],
+                jar(javaBin, home, "reader"),
+                with(
+                    with(env, "OBJECTKV_READER_PORT", r[1]),
+                    "OBJECTKV_READER_CACHE_DIR",
+                    data.resolve("reader-" + r[0] + "-cache")),
+                logs,
+                () -> healthy(r[1])));
+      }
+      parts.add(
+          start(
+              out,
+              "api-gateway",
+              jar(javaBin, home, "api-gateway"),
+              with(
+                  with(env, "OBJECTKV_GATEWAY_PORT", gateway),
+                  "OBJECTKV_GATEWAY_READERS",
+                  "http://127.0.0.1:" + reader1 + ",http://127.0.0.1:" + reader2),
+              logs,
+              () -> healthy(gateway)));
+    } catch (IllegalStateException e) {
+      err.println("objectkv local: " + e.getMessage());
+      System.exit(Main.FAILED); // the shutdown hook stops what started
+    }
+    out.printf(
+        """
+
+        ObjectKV is running (data in %s, logs in %s):
+          API          http://127.0.0.1:%d
+          readers      http://127.0.0.1:%d  http://127.0.0.1:%d
+          writer       http://127.0.0.1:%d/v1/status
+          compactor    http://127.0.0.1:%d/v1/status
+          kafka        127.0.0.1:%d
+
+        Try:
+          curl -X PUT --data-binary 'hello' http://127.0.0.1:%d/v1/kv/greeting
+          curl http://127.0.0.1:%d/v1/kv/greeting
+          ./objectkv get greeting%s
+
+        Press Ctrl-C to stop.
+        """,
+        data,
+        logs,
+        gateway,
+        reader1,
+        reader2,
+        writer,
+        compactor,
+        kafka,
+        gateway,
+        gateway,
+        offset == 0 ? "" : " --url http://127.0.0.1:" + gateway);
+    out.flush();
+    watch(parts, err, stopping);
+    return Main.OK;
+  }
+
+  private static List<String> jar(String javaBin, Path home, String module) {
+    Path jar = home.resolve(module).resolve("target").resolve("objectkv-" + module + ".jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(
+          jar
+              + " is not built: run ./objectkv local from the repository root (it builds what it needs)");
+    }
+    return List.of(javaBin, "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString());
+  }
+
+  private static Map<String, String> with(Map<String, String> env, String name, Object value) {
+    Map<String, String> m = new HashMap<>(env);
+    m.put(name, value.toString());
+    return m;
+  }
+
+  private static Part start(
+      PrintStream out,
+      String name,
+      List<String> command,
+      Map<String, String> env,
+      Path logs,
+      BooleanSupplier ready)
+      throws IOException {
+    out.printf("starting %-12s", name);
+    out.flush();
+    long t0 = System.nanoTime();
+    Path log = logs.resolve(name + ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    Part part = new Part(name, p, log);
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (!ready.getAsBoolean()) {
+      if (!p.isAlive()) {
+        out.println(" failed");
+        throw new IllegalStateException(
+            name + " exited with code " + p.exitValue() + " during start; see " + log);
+      }
+      if (System.nanoTime() > deadline) {
+        out.println(" timed out");
+        p.destroyForcibly();
+        throw new IllegalStateException(name + " did not become ready in 90 s; see " + log);
+      }
+      sleep(100);
+    }
+    out.printf(" ready in %.1f s (pid %d)%n", (System.nanoTime() - t0) / 1e9, p.pid());
+    return part;
+  }
+
+  /** Reports parts that exit on their own, until Ctrl-C. */
+  private static void watch(List<Part> parts, PrintStream err, CountDownLatch stopping) {
+    List<Part> alive = new ArrayList<>(parts);
+    try {
+      while (!stopping.await(1, TimeUnit.SECONDS)) {
+        for (Part p : List.copyOf(alive)) {
+          if (!p.process().isAlive() && stopping.getCount() > 0) {
+            err.println(
+                "objectkv local: "
+                    + p.name()
+                    + " exited with code "
+                    + p.process().exitValue()
+                    + "; see "
+                    + p.log());
+            alive.remove(p);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void stop(Part part, PrintStream out) {
+    if (!part.process().isAlive()) {
+      return;
+    }
+    out.printf("  stopping %s%n", part.name());
+    part.process().destroy();
+    try {
+      if (!part.process().waitFor(20, TimeUnit.SECONDS)) {
+        part.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      part.process().destroyForcibly();
+    }
+  }
+
+  static boolean listening(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static boolean healthy(int port) {
+    try {
+      HttpResponse<Void> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,276 @@
+package io.objectkv.cli;
+
+import io.objectkv.client.Batch;
+import io.objectkv.client.ConditionFailedException;
+import io.objectkv.client.Consistency;
+import io.objectkv.client.KeyValue;
+import io.objectkv.client.ObjectKvClient;
+import io.objectkv.client.ObjectKvException;
+import io.objectkv.client.Precondition;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code objectkv} command. Exit codes: 0 done, 1 key not found, 2 usage error, 3 a condition
+ * failed (nothing was written), 4 the server refused or could not be reached.
+ */
+public final class Main {
+  private Main() {}
+
+  static final int OK = 0;
+  static final int NOT_FOUND = 1;
+  static final int USAGE = 2;
+  static final int CONDITION_FAILED = 3;
+  static final int FAILED = 4;
+
+  static final String USAGE_TEXT =
+      """
+      usage: objectkv <command> [options]
+
+      Commands:
+        local                         run a complete single-machine cluster (Ctrl-C stops it)
+        put KEY VALUE                 write a value (VALUE - reads standard input)
+          [--if-absent | --if-exists | --if-version N | --if-value X]
+        get KEY [--strong | --min-version N] [--raw]
+        delete KEY [--if-exists | --if-version N | --if-value X]
+        scan [--prefix P | --start S --end E] [--limit N] [--reverse] [--strong] [--json]
+        batch FILE                    apply a JSON batch ({"ops": [...]}, as POST /v1/batch); - for stdin
+        status                        the database status
+
+      Options for every command but local:
+        --url URL                     the API (default: $OBJECTKV_URL or http://127.0.0.1:8080)
+
+      Exit codes: 0 done, 1 not found, 2 usage error, 3 condition failed, 4 server error or unreachable.
+      """;
+
+  /** Arguments: the positional ones, and --name [value] options. */
+  record Args(List<String> positional, Map<String, String> options) {
+    static Args parse(List<String> args, List<String> flags) {
+      List<String> positional = new ArrayList<>();
+      Map<String, String> options = new LinkedHashMap<>();
+      for (int i = 0; i < args.size(); i++) {
+        String a = args.get(i);
+        if (a.startsWith("--") && a.length() > 2) {
+          String name = a.substring(2);
+          if (flags.contains(name)) {
+            options.put(name, "true");
+          } else if (i + 1 < args.size()) {
+            options.put(name, args.get(++i));
+          } else {
+            throw new UsageException("option --" + name + " needs a value");
+          }
+        } else {
+          positional.add(a);
+        }
+      }
+      return new Args(positional, options);
+    }
+
+    String get(String name, String fallback) {
+      return options.getOrDefault(name, fallback);
+    }
+
+    boolean has(String name) {
+      return options.containsKey(name);
+    }
+  }
+
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(List.of(args), System.out, System.err));
+  }
+
+  static int run(List<String> argv, PrintStream out, PrintStream err) {
+    if (argv.isEmpty()
+        || argv.getFirst().equals("help")
+        || argv.getFirst().equals("--help")
+        || argv.getFirst().equals("-h")) {
+      out.print(USAGE_TEXT);
+      return argv.isEmpty() ? USAGE : OK;
+    }
+    String command = argv.getFirst();
+    List<String> rest = argv.subList(1, argv.size());
+    try {
+      if (command.equals("local")) {
+        return LocalCluster.run(Args.parse(rest, List.of("rebuild")), out, err);
+      }
+      Args a =
+          Args.parse(rest, List.of("if-absent", "if-exists", "strong", "raw", "reverse", "json"));
+      String url =
+          a.get(
+              "url",
+              Optional.ofNullable(System.getenv("OBJECTKV_URL")).orElse("http://127.0.0.1:8080"));
+      try (ObjectKvClient kv = ObjectKvClient.connect(url)) {
+        return switch (command) {
+          case "put" -> put(kv, a, out);
+          case "get" -> get(kv, a, out, err);
+          case "delete" -> delete(kv, a, out);
+          case "scan" -> scan(kv, a, out);
+          case "batch" -> batch(kv, a, out);
+          case "status" -> status(kv, out);
+          default ->
+              throw new UsageException("unknown command '" + command + "' (see objectkv help)");
+        };
+      }
+    } catch (UsageException e) {
+      err.println("objectkv: " + e.getMessage());
+      return USAGE;
+    } catch (ConditionFailedException e) {
+      err.println(
+          "objectkv: condition failed: "
+              + e.reason()
+              + (e.currentVersion() == null ? "" : " (current version " + e.currentVersion() + ")")
+              + "; nothing was written");
+      return CONDITION_FAILED;
+    } catch (ObjectKvException e) {
+      err.println("objectkv: " + e.getMessage());
+      return FAILED;
+    } catch (IOException e) {
+      err.println("objectkv: " + e.getMessage());
+      return FAILED;
+    }
+  }
+
+  private static String arg(Args a, int i, String what) {
+    if (a.positional().size() <= i) {
+      throw new UsageException("missing " + what);
+    }
+    return a.positional().get(i);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The condition given by --if-absent, --if-exists, --if-version or --if-value. */
+  static Precondition precondition(Args a) {
+    List<Precondition> given = new ArrayList<>();
+    if (a.has("if-absent")) {
+      given.add(Precondition.ifAbsent());
+    }
+    if (a.has("if-exists")) {
+      given.add(Precondition.ifExists());
+    }
+    if (a.has("if-version")) {
+      try {
+        given.add(Precondition.ifVersion(Long.parseLong(a.get("if-version", ""))));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--if-version takes a version number");
+      }
+    }
+    if (a.has("if-value")) {
+      given.add(Precondition.ifValue(utf8(a.get("if-value", ""))));
+    }
+    if (given.size() > 1) {
+      throw new UsageException("give at most one condition");
+    }
+    return given.isEmpty() ? Precondition.none() : given.getFirst();
+  }
+
+  static Consistency consistency(Args a) {
+    if (a.has("strong")) {
+      return Consistency.strong();
+    }
+    if (a.has("min-version")) {
+      return Consistency.atLeast(Long.parseLong(a.get("min-version", "0")));
+    }
+    return Consistency.eventual();
+  }
+
+  private static int put(ObjectKvClient kv, Args a, PrintStream out) throws IOException {
+    String key = arg(a, 0, "KEY");
+    String value = arg(a, 1, "VALUE");
+    byte[] bytes = value.equals("-") ? System.in.readAllBytes() : utf8(value);
+    out.println(kv.put(utf8(key), bytes, precondition(a)));
+    return OK;
+  }
+
+  private static int get(ObjectKvClient kv, Args a, PrintStream out, PrintStream err) {
+    Optional<KeyValue> got = kv.get(utf8(arg(a, 0, "KEY")), consistency(a));
+    if (got.isEmpty()) {
+      err.println("objectkv: not found");
+      return NOT_FOUND;
+    }
+    out.write(got.get().value(), 0, got.get().value().length);
+    if (!a.has("raw")) {
+      out.println();
+    }
+    out.flush();
+    return OK;
+  }
+
+  private static int delete(ObjectKvClient kv, Args a, PrintStream out) {
+    out.println(kv.delete(utf8(arg(a, 0, "KEY")), precondition(a)));
+    return OK;
+  }
+
+  private static int scan(ObjectKvClient kv, Args a, PrintStream out) {
+    ObjectKvClient.Scan scan =
+        a.has("prefix")
+            ? ObjectKvClient.Scan.prefix(a.get("prefix", ""))
+            : ObjectKvClient.Scan.range(a.options().get("start"), a.options().get("end"));
+    int limit = Integer.parseInt(a.get("limit", "100"));
+    scan = scan.pageSize(Math.min(limit, 1000)).with(consistency(a));
+    if (a.has("reverse")) {
+      scan = scan.reversed();
+    }
+    Iterator<KeyValue> it = kv.scan(scan);
+    for (int n = 0; n < limit && it.hasNext(); n++) {
+      KeyValue e = it.next();
+      if (a.has("json")) {
+        out.println(
+            "{\"key\": "
+                + quote(e.keyString())
+                + ", \"value\": "
+                + quote(e.valueString())
+                + ", \"version\": "
+                + e.version()
+                + "}");
+      } else {
+        out.println(e.keyString() + "\t" + e.valueString());
+      }
+    }
+    return OK;
+  }
+
+  static String quote(String s) {
+    return "\""
+        + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t")
+        + "\"";
+  }
+
+  private static int batch(ObjectKvClient kv, Args a, PrintStream out) throws IOException {
+    String file = arg(a, 0, "FILE");
+    String json =
+        file.equals("-")
+            ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+            : Files.readString(Path.of(file));
+    Batch b;
+    try {
+      b = Batch.fromJson(json);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(file + ": " + e.getMessage());
+    }
+    out.println(kv.write(b));
+    return OK;
+  }
+
+  private static int status(ObjectKvClient kv, PrintStream out) {
+    kv.status().forEach((k, v) -> out.println(k + ": " + v));
+    return OK;
+  }
+}

@@ -1,0 +1,353 @@
+package io.objectkv.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A client of ObjectKV's HTTP API. Every write carries a request id, so it is retried after a lost
+ * answer or a 503 without ever being applied twice. Thread-safe; share one per process.
+ *
+ * <pre>{@code
+ * try (var kv = ObjectKvClient.connect("http://127.0.0.1:8080")) {
+ *   long v = kv.put("greeting", "hello");
+ *   kv.put("greeting", "hello again", Precondition.ifVersion(v));
+ *   kv.get("greeting", Consistency.atLeast(v)).ifPresent(e -> System.out.println(e.valueString()));
+ * }
+ * }</pre>
+ */
+public final class ObjectKvClient implements AutoCloseable {
+  private final URI base;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final int attempts;
+
+  private ObjectKvClient(URI base, Duration timeout, int attempts) {
+    this.base = base;
+    this.timeout = timeout;
+    this.attempts = attempts;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+  }
+
+  public static ObjectKvClient connect(String url) {
+    return connect(url, Duration.ofSeconds(30), 5);
+  }
+
+  /**
+   * @param timeout the time one HTTP request may take
+   * @param attempts how many times a request is sent before giving up
+   */
+  public static ObjectKvClient connect(String url, Duration timeout, int attempts) {
+    return new ObjectKvClient(URI.create(url.endsWith("/") ? url : url + "/"), timeout, attempts);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  // ---- writes
+
+  /** Writes the value; returns its version. */
+  public long put(String key, String value) {
+    return put(utf8(key), utf8(value), Precondition.none());
+  }
+
+  public long put(String key, String value, Precondition p) {
+    return put(utf8(key), utf8(value), p);
+  }
+
+  /** Writes the value if {@code p} holds; an empty value deletes. */
+  public long put(byte[] key, byte[] value, Precondition p) {
+    return write(Batch.create().put(key, value, p));
+  }
+
+  public long delete(String key) {
+    return delete(utf8(key), Precondition.none());
+  }
+
+  public long delete(byte[] key, Precondition p) {
+    return write(Batch.create().delete(key, p));
+  }
+
+  /**
+   * Applies the batch atomically.
+   *
+   * @return the version of every key it wrote
+   * @throws ConditionFailedException if a condition failed (nothing was written)
+   */
+  public long write(Batch batch) {
+    String body = batch.toJson(batch.requestIdOr(UUID.randomUUID().toString()));
+    Map<String, Object> answer =
+        json(send("POST", "v1/batch", body.getBytes(StandardCharsets.UTF_8), true));
+    return ((Number) answer.get("version")).longValue();
+  }
+
+  // ---- reads
+
+  public Optional<KeyValue> get(String key) {
+    return get(utf8(key), Consistency.eventual());
+  }
+
+  public Optional<KeyValue> get(String key, Consistency c) {
+    return get(utf8(key), c);
+  }
+
+  public Optional<KeyValue> get(byte[] key, Consistency c) {
+    HttpResponse<byte[]> r;
+    try {
+      r = send("GET", "v1/kv/" + encode(key) + c.query('?'), null, false);
+    } catch (ObjectKvException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    String etag = r.headers().firstValue("ETag").orElseThrow();
+    return Optional.of(new KeyValue(key, r.body(), Long.parseLong(etag.replace("\"", ""))));
+  }
+
+  /** Many keys at once; the answer has one element per key, in order. */
+  public List<Optional<KeyValue>> getAll(List<byte[]> keys, Consistency c) {
+    List<Object> encoded = new ArrayList<>();
+    keys.forEach(k -> encoded.add(Base64.getEncoder().encodeToString(k)));
+    String body = Json.write(Map.of("keysBase64", encoded));
+    Map<String, Object> answer =
+        json(send("POST", "v1/get" + c.query('?'), body.getBytes(StandardCharsets.UTF_8), false));
+    List<Optional<KeyValue>> out = new ArrayList<>();
+    for (Object item : (List<?>) answer.get("items")) {
+      Map<?, ?> m = (Map<?, ?>) item;
+      out.add(Boolean.FALSE.equals(m.get("found")) ? Optional.empty() : Optional.of(keyValue(m)));
+    }
+    return out;
+  }
+
+  /** Keys in a range or with a prefix, in order (or reverse), fetched a page at a time. */
+  public Iterator<KeyValue> scan(Scan scan) {
+    return new Iterator<>() {
+      private List<KeyValue> page = List.of();
+      private int next;
+      private String cursor;
+      private boolean done;
+
+      private void fill() {
+        while (next >= page.size() && !done) {
+          Map<String, Object> answer =
+              json(
+                  send(
+                      "GET",
+                      "v1/kv?" + scan.query() + (cursor == null ? "" : "&cursor=" + cursor),
+                      null,
+                      false));
+          List<KeyValue> items = new ArrayList<>();
+          for (Object item : (List<?>) answer.get("items")) {
+            items.add(keyValue((Map<?, ?>) item));
+          }
+          page = items;
+          next = 0;
+          cursor = (String) answer.get("cursor");
+          done = cursor == null;
+        }
+      }
+
+      @Override
+      public boolean hasNext() {
+        fill();
+        return next < page.size();
+      }
+
+      @Override
+      public KeyValue next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return page.get(next++);
+      }
+    };
+  }
+
+  /** The database status as {@code GET /v1/status} reports it. */
+  public Map<String, Object> status() {
+    return json(send("GET", "v1/status", null, false));
+  }
+
+  // ---- plumbing
+
+  private static KeyValue keyValue(Map<?, ?> m) {
+    byte[] key =
+        m.containsKey("key")
+            ? utf8((String) m.get("key"))
+            : Base64.getDecoder().decode((String) m.get("keyBase64"));
+    byte[] value =
+        m.containsKey("value")
+            ? utf8((String) m.get("value"))
+            : Base64.getDecoder().decode((String) m.get("valueBase64"));
+    return new KeyValue(key, value, ((Number) m.get("version")).longValue());
+  }
+
+  static String encode(byte[] key) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : key) {
+      int c = b & 0xFF;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~') {
+        sb.append((char) c);
+      } else {
+        sb.append(String.format("%%%02X", c));
+      }
+    }
+    return sb.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> json(HttpResponse<byte[]> r) {
+    return (Map<String, Object>) Json.parse(new String(r.body(), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Sends a request, retrying connection failures and 503s ({@code retryWrites}: the request
+   * carries a request id, so a retry is answered with the first outcome).
+   */
+  private HttpResponse<byte[]> send(String method, String path, byte[] body, boolean retryWrites) {
+    ObjectKvException last = null;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(base.resolve(path))
+              .timeout(timeout)
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofByteArray(body));
+      if (body != null) {
+        b.header("Content-Type", "application/json");
+      }
+      try {
+        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() < 300 || r.statusCode() == 304) {
+          return r;
+        }
+        last = error(r);
+        if (r.statusCode() != 503
+            || (method.equals("POST") && path.equals("v1/batch") && !retryWrites)) {
+          throw last;
+        }
+      } catch (IOException e) {
+        last = new ObjectKvException(0, "unreachable", base + " did not answer: " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ObjectKvException(0, "interrupted", "interrupted");
+      }
+      backoff(attempt);
+    }
+    throw last;
+  }
+
+  private static void backoff(int attempt) {
+    try {
+      Thread.sleep(Math.min(2000, 50L << attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ObjectKvException error(HttpResponse<byte[]> r) {
+    Map<?, ?> m;
+    try {
+      m = (Map<?, ?>) Json.parse(new String(r.body(), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      return new ObjectKvException(
+          r.statusCode(), "http_" + r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+    }
+    String code = String.valueOf(m.get("error"));
+    String message = String.valueOf(m.get("message"));
+    if (code.equals("condition_failed")) {
+      Object index = m.get("index");
+      Object current = m.get("currentVersion");
+      return new ConditionFailedException(
+          r.statusCode(),
+          message,
+          index == null ? 0 : ((Number) index).intValue(),
+          String.valueOf(m.get("reason")),
+          current == null ? null : ((Number) current).longValue());
+    }
+    return new ObjectKvException(r.statusCode(), code, message);
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** What to scan: a prefix or a range, a direction, a page size and a consistency. */
+  public record Scan(
+      byte[] prefix,
+      byte[] start,
+      byte[] end,
+      boolean reverse,
+      int pageSize,
+      Consistency consistency) {
+    public static Scan prefix(String prefix) {
+      return new Scan(utf8(prefix), null, null, false, 100, Consistency.eventual());
+    }
+
+    public static Scan range(String start, String end) {
+      return new Scan(
+          null,
+          start == null ? null : utf8(start),
+          end == null ? null : utf8(end),
+          false,
+          100,
+          Consistency.eventual());
+    }
+
+    public Scan reversed() {
+      return new Scan(prefix, start, end, !reverse, pageSize, consistency);
+    }
+
+    public Scan pageSize(int n) {
+      return new Scan(prefix, start, end, reverse, n, consistency);
+    }
+
+    public Scan with(Consistency c) {
+      return new Scan(prefix, start, end, reverse, pageSize, c);
+    }
+
+    String query() {
+      StringBuilder q = new StringBuilder("limit=").append(pageSize);
+      if (prefix != null) {
+        q.append("&prefix=").append(encode(prefix));
+      }
+      if (start != null) {
+        q.append("&start=").append(encode(start));
+      }
+      if (end != null) {
+        q.append("&end=").append(encode(end));
+      }
+      if (reverse) {
+        q.append("&reverse=true");
+      }
+      return q + consistency.query('&');
+    }
+  }
+}
