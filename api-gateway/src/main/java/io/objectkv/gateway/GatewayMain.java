@@ -42,7 +42,7 @@ public final class GatewayMain {
           "",
           "comma-separated base URLs of the reader replicas, e.g. http://127.0.0.1:8081");
 
-  static final List<Setting> OWN = List.of(PORT, WRITE_TIMEOUT, READERS);
+  public static final List<Setting> OWN = List.of(PORT, WRITE_TIMEOUT, READERS);
 
   public static void main(String[] args) {
     ProcessMain.run(

@@ -22,6 +22,10 @@ final class Api {
     this.base = base;
   }
 
+  String base() {
+    return base;
+  }
+
   record Response(int status, HttpResponse<byte[]> raw) {
     String body() {
       return new String(raw.body(), StandardCharsets.UTF_8);

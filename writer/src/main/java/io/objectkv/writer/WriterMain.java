@@ -66,7 +66,7 @@ public final class WriterMain {
   static final Setting BLOCK_SIZE =
       Setting.of("OBJECTKV_SST_BLOCK_BYTES", "16384", "target data block size of new SSTs");
 
-  static final List<Setting> OWN =
+  public static final List<Setting> OWN =
       List.of(
           HTTP_PORT,
           GROUP_MAX_RECORDS,
