@@ -26,6 +26,7 @@ public final class HttpServers {
   public static final long MAX_REQUEST_BYTES = 16L << 20;
 
   public static Javalin create(String process, Metrics metrics, Consumer<JavalinConfig> routes) {
+    registerJvm(metrics);
     return Javalin.create(
         config -> {
           config.startup.showJavalinBanner = false;
@@ -68,6 +69,27 @@ public final class HttpServers {
                       .result(metrics.render()));
           routes.accept(config);
         });
+  }
+
+  /** Heap in use, its bound, and the sum of the heap pools' peaks (an upper bound of the peak). */
+  private static void registerJvm(Metrics metrics) {
+    var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+    metrics.gauge(
+        "objectkv_jvm_heap_used_bytes",
+        "Heap in use.",
+        () -> memory.getHeapMemoryUsage().getUsed());
+    metrics.gauge(
+        "objectkv_jvm_heap_max_bytes",
+        "Heap bound (-Xmx).",
+        () -> memory.getHeapMemoryUsage().getMax());
+    metrics.gauge(
+        "objectkv_jvm_heap_peak_bytes",
+        "Sum of the heap pools' peak usage since start.",
+        () ->
+            java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed())
+                .sum());
   }
 
   static String codeFor(int status) {

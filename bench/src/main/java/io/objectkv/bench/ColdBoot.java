@@ -1,0 +1,53 @@
+package io.objectkv.bench;
+
+import io.objectkv.testkit.ServerProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A reader process from {@code java} to its first answered GET, with an empty cache. */
+final class ColdBoot {
+  private ColdBoot() {}
+
+  static void measure(BenchCluster cluster, Path dir, int runs) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (int i = 0; i < runs; i++) {
+      int port = ServerProcess.freePort();
+      Map<String, String> env = new HashMap<>(cluster.env);
+      env.put("OBJECTKV_READER_PORT", Integer.toString(port));
+      env.put("OBJECTKV_READER_CACHE_DIR", dir.resolve("run-" + i).toString());
+      URI uri = URI.create("http://127.0.0.1:" + port + "/v1/kv/" + ReadLoad.key(1));
+      long start = System.nanoTime();
+      ServerProcess reader =
+          ServerProcess.start(
+              "reader-boot-" + i,
+              List.of(
+                  "-cp", System.getProperty("java.class.path"), "io.objectkv.reader.ReaderMain"),
+              env,
+              dir.resolve("reader-boot-" + i + ".log"),
+              Duration.ofSeconds(60),
+              () -> {
+                try {
+                  return http.send(
+                              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                              HttpResponse.BodyHandlers.discarding())
+                          .statusCode()
+                      == 200;
+                } catch (Exception e) {
+                  return false;
+                }
+              });
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      reader.close();
+      System.out.printf(
+          "cold boot %d: %d ms from process start to the first answered GET (empty cache)%n",
+          i + 1, millis);
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package io.objectkv.bench;
+
+import io.objectkv.core.codec.LogCodec;
+import io.objectkv.core.log.LogCommand;
+import io.objectkv.core.model.Condition;
+import io.objectkv.core.model.Key;
+import io.objectkv.core.model.Op;
+import io.objectkv.core.model.WriteBatch;
+import io.objectkv.kafka.KafkaClients;
+import io.objectkv.testkit.ServerProcess;
+import io.objectkv.writer.Writer;
+import io.objectkv.writer.WriterConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Loads N GiB of 100-byte values under random 16-byte keys (batches of 1,000 written straight to
+ * the write log, group-committed by a real writer into L0 objects), then runs the compactor as its
+ * own process with a bounded heap until L0 is empty. Prints compaction MB/s, peak heap, write and
+ * space amplification, and the S3 requests it took.
+ *
+ * <pre>bench/run CompactionLoad [--gib 1] [--heap 512m]</pre>
+ */
+public final class CompactionLoad {
+  private CompactionLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    double gib = 1;
+    String heap = "512m";
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--gib" -> gib = Double.parseDouble(args[++i]);
+        case "--heap" -> heap = args[++i];
+        default -> {
+          System.err.println("usage: CompactionLoad [--gib 1] [--heap 512m]");
+          System.exit(2);
+        }
+      }
+    }
+    int keyBytes = 16;
+    int valueBytes = 100;
+    long records = (long) (gib * (1L << 30) / (keyBytes + valueBytes));
+    long logical = records * (keyBytes + valueBytes);
+    try (BenchCluster cluster = new BenchCluster()) {
+      WriterConfig base = cluster.writerConfig();
+      WriterConfig config =
+          new WriterConfig(
+              base.bootstrap(),
+              base.names(),
+              20,
+              32L << 20,
+              Duration.ZERO,
+              100,
+              Duration.ofSeconds(30),
+              1000,
+              8L << 20,
+              8L << 20,
+              base.sessionTimeout(),
+              base.sstOptions());
+      Writer writer = cluster.startWriter(config);
+      System.out.printf(
+          "loading %d records (%.2f GiB logical) through the write log...%n",
+          records, logical / (double) (1L << 30));
+      long loadStart = System.nanoTime();
+      long lastOffset = load(cluster, records, keyBytes, valueBytes);
+      while (((Number) writer.status().getOrDefault("appliedVersion", -1L)).longValue()
+          < lastOffset) {
+        Thread.sleep(2000);
+        System.out.printf(
+            "  writer applied version %s of %d, %s L0 objects%n",
+            writer.status().get("appliedVersion"), lastOffset, writer.status().get("l0Objects"));
+      }
+      Map<String, Object> loaded = writer.status();
+      System.out.printf(
+          "loaded in %.0f s: %s L0 objects, %s bytes%n",
+          (System.nanoTime() - loadStart) / 1e9, loaded.get("l0Objects"), loaded.get("l0Bytes"));
+
+      int port = ServerProcess.freePort();
+      Path temp = Files.createTempDirectory("compaction-load");
+      Map<String, String> env = new HashMap<>(cluster.env);
+      env.put("OBJECTKV_COMPACTOR_HTTP_PORT", Integer.toString(port));
+      env.put("OBJECTKV_COMPACTOR_MIN_L0_OBJECTS", "1");
+      env.put("OBJECTKV_COMPACTOR_MAX_L0_PER_JOB", "100000");
+      env.put("OBJECTKV_COMPACTOR_GC_GRACE", "1h");
+      env.put("OBJECTKV_COMPACTOR_TEMP_DIR", temp.toString());
+      HttpClient http = HttpClient.newHttpClient();
+      URI status = URI.create("http://127.0.0.1:" + port + "/v1/status");
+      long start = System.nanoTime();
+      try (ServerProcess compactor =
+          ServerProcess.start(
+              "compactor",
+              List.of(
+                  "-Xmx" + heap,
+                  "-XX:+UseSerialGC",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "io.objectkv.compactor.CompactorMain"),
+              env,
+              temp.resolve("compactor.log"),
+              Duration.ofSeconds(60),
+              () -> get(http, status) != null)) {
+        String s;
+        while (!(s = get(http, status)).contains("\"l0Objects\":0,")) {
+          Thread.sleep(2000);
+          System.out.println("  compactor: " + s);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String metrics = get(http, URI.create("http://127.0.0.1:" + port + "/metrics"));
+        long l0Bytes = ((Number) loaded.get("l0Bytes")).longValue();
+        long read = number(metrics, "objectkv_compactor_read_bytes_total");
+        long written = number(metrics, "objectkv_compactor_written_bytes_total");
+        long l1Bytes = number(s, "\"l1Bytes\":");
+        System.out.printf(
+            "compaction: %.1f s, %.1f MB/s of input (%d bytes read, %d written)%n",
+            seconds, read / seconds / 1e6, read, written);
+        System.out.printf(
+            "heap: bound %s, sum of pool peaks %d MiB%n",
+            heap, number(metrics, "objectkv_jvm_heap_peak_bytes") >> 20);
+        System.out.printf(
+            "write amplification (L0 + L1 bytes written) / L0 bytes: %.2f%n",
+            (double) (l0Bytes + written) / l0Bytes);
+        System.out.printf(
+            "space amplification stored / live logical: %d / %d = %.3f%n",
+            l1Bytes, logical, (double) l1Bytes / logical);
+        Matcher m =
+            Pattern.compile("objectkv_store_requests_total\\{type=\"(\\w+)\"\\} (\\d+)")
+                .matcher(metrics);
+        List<String> requests = new ArrayList<>();
+        while (m.find()) {
+          if (!m.group(2).equals("0")) {
+            requests.add(m.group(1) + "=" + m.group(2));
+          }
+        }
+        System.out.println("S3 requests of the compactor: " + String.join(", ", requests));
+      }
+    }
+    System.exit(0);
+  }
+
+  /** Produces the records as 1,000-op batches; returns the offset of the last one. */
+  private static long load(BenchCluster cluster, long records, int keyBytes, int valueBytes)
+      throws Exception {
+    Map<String, Object> p = KafkaClients.producer(cluster.servers.bootstrapServers(), "bulk-load");
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20);
+    SplittableRandom rnd = new SplittableRandom(11);
+    long last = -1;
+    long correlation = 0;
+    long reported = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      for (long done = 0; done < records; ) {
+        List<Op> ops = new ArrayList<>(1000);
+        for (int i = 0; i < 1000 && done < records; i++, done++) {
+          byte[] key = HexFormat.of().formatHex(longBytes(rnd.nextLong())).getBytes();
+          byte[] value = new byte[valueBytes];
+          rnd.nextBytes(value);
+          ops.add(
+              new Op.Put(new Key(java.util.Arrays.copyOf(key, keyBytes)), value, Condition.NONE));
+        }
+        byte[] record =
+            LogCodec.encode(
+                new LogCommand.ClientBatch("bulk-load", correlation++, new WriteBatch(ops, null)));
+        var sent = producer.send(new ProducerRecord<>(cluster.names.writes(), 0, null, record));
+        if (done == records) {
+          last = sent.get().offset();
+        }
+        if (System.nanoTime() - reported > 5_000_000_000L) {
+          reported = System.nanoTime();
+          System.out.printf("  produced %d of %d records%n", done, records);
+        }
+      }
+    }
+    return last;
+  }
+
+  private static byte[] longBytes(long v) {
+    byte[] b = new byte[8];
+    for (int i = 0; i < 8; i++) {
+      b[i] = (byte) (v >>> (8 * i));
+    }
+    return b;
+  }
+
+  private static String get(HttpClient http, URI uri) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? r.body() : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static long number(String text, String name) {
+    Matcher m = Pattern.compile(Pattern.quote(name) + "\\s*(\\d+(\\.\\d+)?(E\\d+)?)").matcher(text);
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+  }
+}
