@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -104,19 +105,24 @@ public final class ReaderMain {
             names,
             names.database() + "-reader-" + UUID.randomUUID(),
             metrics);
-    tracker.start();
     Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     ReaderRoutes routes = new ReaderRoutes(tracker, new CommittedEnd(admin, names.manifest()));
-    Javalin http =
-        HttpServers.create(
-                "reader",
-                metrics,
-                config -> {
-                  routes.register(config);
-                  config.routes.get(
-                      "/v1/status", ctx -> ctx.json(status(tracker.state(), blocks, disk)));
-                })
-            .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT));
+    // Cold boot: the HTTP server starts while the manifest loads; reads that arrive first wait.
+    CompletableFuture<Javalin> server =
+        CompletableFuture.supplyAsync(
+            () ->
+                HttpServers.create(
+                        "reader",
+                        metrics,
+                        config -> {
+                          routes.register(config);
+                          config.routes.get(
+                              "/v1/status",
+                              ctx -> ctx.json(status(routes.state(ctx), blocks, disk)));
+                        })
+                    .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT)));
+    tracker.start();
+    Javalin http = server.join();
     System.out.printf(
         "objectkv-reader: http://%s:%d serving manifest %d (applied version %d), ready %d ms after start%n",
         s.get(CommonSettings.HTTP_HOST),

@@ -136,16 +136,18 @@ public final class ManifestTracker implements AutoCloseable {
   private ReadState await(Predicate<ReadState> reached, Duration timeout, String what)
       throws TimeoutException {
     ReadState s = state;
-    if (reached.test(s)) {
+    if (s != null && reached.test(s)) {
       return s;
     }
     long remaining = timeout.toNanos();
     lock.lock();
     try {
-      while (!reached.test(s = state)) {
+      while ((s = state) == null || !reached.test(s)) {
         if (remaining <= 0) {
           throw new TimeoutException(
-              "this reader has applied version " + s.appliedVersion() + ", not yet " + what);
+              s == null
+                  ? "this reader is still loading the manifest"
+                  : "this reader has applied version " + s.appliedVersion() + ", not yet " + what);
         }
         remaining = advanced.awaitNanos(remaining);
       }

@@ -65,7 +65,7 @@ public final class ReaderRoutes {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      ReadState s = tracker.state();
+      ReadState s = tracker.awaitVersion(-1, timeout); // only waits during a cold boot
       if (minVersion != null) {
         s = tracker.awaitVersion(nonNegative(minVersion, "minVersion"), timeout);
       }
@@ -78,7 +78,7 @@ public final class ReaderRoutes {
       }
       return s;
     } catch (TimeoutException e) {
-      ctx.header(APPLIED_VERSION, Long.toString(tracker.state().appliedVersion()));
+      ctx.header(APPLIED_VERSION, Long.toString(appliedNow()));
       throw new ApiException(
           504,
           "timeout",
@@ -87,12 +87,26 @@ public final class ReaderRoutes {
               + " ms: "
               + e.getMessage());
     } catch (ExecutionException e) {
-      ctx.header(APPLIED_VERSION, Long.toString(tracker.state().appliedVersion()));
+      ctx.header(APPLIED_VERSION, Long.toString(appliedNow()));
       throw ApiException.unavailable(
           "cannot find the end of the manifest log for a strong read: " + e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApiException.unavailable("interrupted");
+    }
+  }
+
+  private long appliedNow() {
+    ReadState s = tracker.state();
+    return s == null ? -1 : s.appliedVersion();
+  }
+
+  /** The current state, waiting out a cold boot (for status answers). */
+  public ReadState state(Context ctx) {
+    try {
+      return tracker.awaitVersion(-1, DEFAULT_TIMEOUT);
+    } catch (TimeoutException e) {
+      throw ApiException.unavailable("this reader is still loading the manifest");
     }
   }
 
