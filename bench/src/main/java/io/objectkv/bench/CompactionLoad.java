@@ -105,18 +105,15 @@ public final class CompactionLoad {
       try (ServerProcess compactor =
           ServerProcess.start(
               "compactor",
-              List.of(
-                  "-Xmx" + heap,
-                  "-XX:+UseSerialGC",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "io.objectkv.compactor.CompactorMain"),
+              List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-jar", compactorJar().toString()),
               env,
               temp.resolve("compactor.log"),
               Duration.ofSeconds(60),
               () -> get(http, status) != null)) {
         String s;
-        while (!(s = get(http, status)).contains("\"l0Objects\":0,")) {
+        // done once it has read the whole manifest and L0 is empty
+        while (number(s = get(http, status), "\"appliedVersion\":") < lastOffset
+            || !s.contains("\"l0Objects\":0,")) {
           Thread.sleep(2000);
           System.out.println("  compactor: " + s);
         }
@@ -188,6 +185,16 @@ public final class CompactionLoad {
       }
     }
     return last;
+  }
+
+  /** The deployable compactor (bench/run runs from the repository root). */
+  private static Path compactorJar() {
+    Path jar = Path.of("compactor", "target", "objectkv-compactor.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(
+          jar.toAbsolutePath() + " is missing: run ./mvnw -pl compactor -am package -DskipTests");
+    }
+    return jar;
   }
 
   private static byte[] longBytes(long v) {

@@ -36,7 +36,7 @@ public final class CompactorMain {
       Setting.of("OBJECTKV_COMPACTOR_MIN_L0_BYTES", "64M", "...or this many bytes");
   public static final Setting MAX_L0_PER_JOB =
       Setting.of(
-          "OBJECTKV_COMPACTOR_MAX_L0_PER_JOB", "64", "most L0 objects merged by one compaction");
+          "OBJECTKV_COMPACTOR_MAX_L0_PER_JOB", "1024", "most L0 objects merged by one compaction");
   public static final Setting TARGET_L1_BYTES =
       Setting.of(
           "OBJECTKV_COMPACTOR_TARGET_L1_BYTES", "64M", "size at which L1 output objects are cut");

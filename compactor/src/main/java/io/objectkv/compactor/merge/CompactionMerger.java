@@ -63,17 +63,23 @@ public final class CompactionMerger {
     this.readAhead = readAhead;
   }
 
+  /** Read-ahead windows of all inputs together stay within this (each at least 64 KiB). */
+  static final long WINDOW_BUDGET = 128L << 20;
+
   public Result merge(CompactionJob job, String compactionId, Step step) {
     AtomicLong bytesRead = new AtomicLong();
+    // L1 inputs are read one after the other: they share one window.
+    int inputs = job.l0().size() + (job.l1().isEmpty() ? 0 : 1);
+    int window = (int) Math.max(64 << 10, Math.min(readAhead, WINDOW_BUDGET / Math.max(1, inputs)));
     List<Iterator<Entry>> sources = new ArrayList<>();
     // Newest L0 first: on equal versions (never, in practice) the newer object wins.
     for (int i = job.l0().size() - 1; i >= 0; i--) {
-      sources.add(open(job.l0().get(i), bytesRead).scan(null, null, false));
+      sources.add(open(job.l0().get(i), bytesRead, window).scan(null, null, false));
     }
     if (!job.l1().isEmpty()) {
       List<SstReader> run = new ArrayList<>();
       for (SstInfo s : job.l1()) {
-        run.add(open(s, bytesRead));
+        run.add(open(s, bytesRead, window));
       }
       sources.add(new SortedRunIterator(run, null, null, false));
     }
@@ -91,7 +97,7 @@ public final class CompactionMerger {
         out.outputs, bytesRead.get(), out.bytesWritten, in, out.entries, out.logicalBytes);
   }
 
-  private SstReader open(SstInfo info, AtomicLong bytesRead) {
+  private SstReader open(SstInfo info, AtomicLong bytesRead, int window) {
     SstMetadata meta =
         SstMetadata.read(
             info.key(),

@@ -10,7 +10,8 @@ package io.objectkv.compactor.plan;
  */
 public record CompactionPolicy(
     int minL0Objects, long minL0Bytes, int maxL0PerJob, long targetL1Bytes) {
-  public static final CompactionPolicy DEFAULT = new CompactionPolicy(8, 64L << 20, 64, 64L << 20);
+  public static final CompactionPolicy DEFAULT =
+      new CompactionPolicy(8, 64L << 20, 1024, 64L << 20);
 
   public CompactionPolicy {
     if (minL0Objects < 1 || maxL0PerJob < 1 || targetL1Bytes < 4096) {

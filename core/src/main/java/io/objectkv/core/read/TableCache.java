@@ -94,17 +94,12 @@ public final class TableCache {
   }
 
   /**
-   * Registers an SST held whole in memory (the writer's fresh L0 object): its metadata and every
-   * data block go straight into the caches, so reading it back costs no request.
+   * Registers an SST held whole in memory (the writer's fresh L0 object): its metadata is taken
+   * from the bytes, so opening it costs no request. Its data blocks load on demand; the writer's
+   * key cache already holds what it just wrote.
    */
   public SstReader registerFromBytes(SstInfo info, byte[] object) {
     SstReader whole = SstReader.of(info.key(), object);
-    var index = whole.metadata().index();
-    for (int b = 0; b < index.blockCount(); b++) {
-      var h = index.handle(b);
-      byte[] stored = java.util.Arrays.copyOfRange(object, (int) h.offset(), (int) h.end());
-      blocks.put(info.key(), h.offset(), DataBlock.decode(info.key(), h, stored));
-    }
     SstReader reader = newReader(info, whole.metadata());
     open.put(info.key(), reader);
     return reader;

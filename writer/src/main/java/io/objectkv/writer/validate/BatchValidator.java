@@ -43,12 +43,16 @@ public final class BatchValidator {
     for (int i = 0; i < ops.size(); i++) {
       Op op = ops.get(i);
       Key key = op.key();
-      Current current = local.containsKey(key) ? local.get(key) : state.current(key);
-      Reason failed = check(op.condition(), current);
-      if (failed != null) {
-        return new Decision(
-            new Outcome.ConditionFailed(i, key, failed, current.exists() ? current.version() : -1),
-            List.of());
+      // Only a condition needs the key's state: unconditional writes read nothing.
+      if (!(op.condition() instanceof Condition.None)) {
+        Current current = local.containsKey(key) ? local.get(key) : state.current(key);
+        Reason failed = check(op.condition(), current);
+        if (failed != null) {
+          return new Decision(
+              new Outcome.ConditionFailed(
+                  i, key, failed, current.exists() ? current.version() : -1),
+              List.of());
+        }
       }
       switch (op) {
         case Op.Put p -> {
