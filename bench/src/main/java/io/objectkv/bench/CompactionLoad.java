@@ -112,8 +112,13 @@ public final class CompactionLoad {
               () -> get(http, status) != null)) {
         String s;
         // done once it has read the whole manifest and L0 is empty
-        while (number(s = get(http, status), "\"appliedVersion\":") < lastOffset
+        while ((s = get(http, status)) == null
+            || number(s, "\"appliedVersion\":") < lastOffset
             || !s.contains("\"l0Objects\":0,")) {
+          if (s == null && !compactor.isAlive()) {
+            throw new IllegalStateException(
+                "the compactor exited; see " + temp.resolve("compactor.log"));
+          }
           Thread.sleep(2000);
           System.out.println("  compactor: " + s);
         }

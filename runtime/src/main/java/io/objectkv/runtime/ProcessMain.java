@@ -36,6 +36,7 @@ public final class ProcessMain {
       return;
     }
     System.out.print(settings.describe());
+    haltOnError(process);
     watchParent(System.getenv("OBJECTKV_PARENT_PID"), process);
     AutoCloseable running;
     try {
@@ -69,6 +70,23 @@ public final class ProcessMain {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * A thread lost to an Error (out of memory, stack overflow) leaves the process half alive: its
+   * HTTP port answers while its work has stopped. Exit instead, so the supervisor restarts it;
+   * everything it did is either in S3 and the manifest or redone by the next one.
+   */
+  private static void haltOnError(String process) {
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, e) -> {
+          System.err.println(process + ": thread " + thread.getName() + " died: " + e);
+          e.printStackTrace();
+          if (e instanceof VirtualMachineError) {
+            System.err.println(process + ": exiting (status 3) after " + e);
+            Runtime.getRuntime().halt(3);
+          }
+        });
   }
 
   /**

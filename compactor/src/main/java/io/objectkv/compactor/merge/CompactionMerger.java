@@ -22,13 +22,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a compaction: merges its inputs (newest version wins), drops tombstones (L1 is the last
  * level, and the job holds every older version of their keys), and writes the result as L1 objects
- * of about the target size. Streams: a read-ahead window per input, one output object on local disk
- * at a time, uploaded as soon as it is full.
+ * of about the target size. Streams: two read-ahead windows per input (one merged, one fetched),
+ * one output object on local disk being written and one being uploaded.
  */
 public final class CompactionMerger {
   private final ObjectStore store;
@@ -63,27 +69,54 @@ public final class CompactionMerger {
     this.readAhead = readAhead;
   }
 
-  /** Read-ahead windows of all inputs together stay within this (each at least 64 KiB). */
+  /**
+   * Read-ahead windows of all inputs together stay within this (each at least 64 KiB); an input
+   * holds two: the one being merged and the next one, fetched meanwhile.
+   */
   static final long WINDOW_BUDGET = 128L << 20;
 
+  /** Ranged GETs in flight at once: enough to hide S3 latency behind the merge. */
+  private static final int PREFETCH_THREADS = 8;
+
   public Result merge(CompactionJob job, String compactionId, Step step) {
+    ExecutorService prefetch =
+        Executors.newFixedThreadPool(
+            PREFETCH_THREADS, r -> Thread.ofPlatform().name("prefetch").daemon().unstarted(r));
+    ExecutorService upload =
+        Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("output-upload").daemon().unstarted(r));
+    try {
+      return merge(job, compactionId, step, prefetch, upload);
+    } finally {
+      prefetch.shutdownNow();
+      upload.shutdownNow();
+    }
+  }
+
+  private Result merge(
+      CompactionJob job,
+      String compactionId,
+      Step step,
+      ExecutorService prefetch,
+      ExecutorService upload) {
     AtomicLong bytesRead = new AtomicLong();
     // L1 inputs are read one after the other: they share one window.
     int inputs = job.l0().size() + (job.l1().isEmpty() ? 0 : 1);
-    int window = (int) Math.max(64 << 10, Math.min(readAhead, WINDOW_BUDGET / Math.max(1, inputs)));
+    int window =
+        (int) Math.max(64 << 10, Math.min(readAhead, WINDOW_BUDGET / (2L * Math.max(1, inputs))));
     List<Iterator<Entry>> sources = new ArrayList<>();
     // Newest L0 first: on equal versions (never, in practice) the newer object wins.
     for (int i = job.l0().size() - 1; i >= 0; i--) {
-      sources.add(open(job.l0().get(i), bytesRead, window).scan(null, null, false));
+      sources.add(open(job.l0().get(i), bytesRead, window, prefetch).scan(null, null, false));
     }
     if (!job.l1().isEmpty()) {
       List<SstReader> run = new ArrayList<>();
       for (SstInfo s : job.l1()) {
-        run.add(open(s, bytesRead, window));
+        run.add(open(s, bytesRead, window, prefetch));
       }
       sources.add(new SortedRunIterator(run, null, null, false));
     }
-    Output out = new Output(compactionId, step);
+    Output out = new Output(compactionId, step, upload);
     long in = 0;
     for (MergingIterator it = new MergingIterator(sources, false); it.hasNext(); ) {
       Entry e = it.next();
@@ -97,7 +130,7 @@ public final class CompactionMerger {
         out.outputs, bytesRead.get(), out.bytesWritten, in, out.entries, out.logicalBytes);
   }
 
-  private SstReader open(SstInfo info, AtomicLong bytesRead, int window) {
+  private SstReader open(SstInfo info, AtomicLong bytesRead, int window, Executor prefetch) {
     SstMetadata meta =
         SstMetadata.read(
             info.key(),
@@ -108,14 +141,20 @@ public final class CompactionMerger {
               return b;
             });
     return new SstReader(
-        meta, new SequentialBlockLoader(store, info.key(), meta.index(), readAhead, bytesRead));
+        meta,
+        new SequentialBlockLoader(store, info.key(), meta.index(), window, bytesRead, prefetch));
   }
 
-  /** The run of output objects: one open at a time, in a temp file, uploaded when full. */
+  /**
+   * The run of output objects, each written to a temp file and uploaded in the background while the
+   * next one is written: at most one in the making and one uploading, uploaded in order.
+   */
   private final class Output {
     private final String compactionId;
     private final Step step;
+    private final ExecutorService upload;
     private final List<SstInfo> outputs = new ArrayList<>();
+    private Future<?> uploading = CompletableFuture.completedFuture(null);
     private Path file;
     private OutputStream stream;
     private SstWriter writer;
@@ -123,9 +162,10 @@ public final class CompactionMerger {
     private long entries;
     private long logicalBytes;
 
-    Output(String compactionId, Step step) {
+    Output(String compactionId, Step step, ExecutorService upload) {
       this.compactionId = compactionId;
       this.step = step;
+      this.upload = upload;
     }
 
     void add(Entry e) {
@@ -147,27 +187,50 @@ public final class CompactionMerger {
       }
     }
 
+    /** Finishes the current object and starts its upload once the previous one is done. */
     private void close() {
       SstSummary summary = writer.finish();
+      Path written = file;
+      writer = null;
       try {
         stream.close();
         step.reached("output-written");
-        String key = ObjectNames.l1(compactionId + "-" + outputs.size());
-        if (!store.putIfAbsent(key, Content.of(file))) {
+      } catch (IOException ex) {
+        deleteQuietly(written);
+        throw new UncheckedIOException(ex);
+      } catch (RuntimeException ex) {
+        deleteQuietly(written);
+        throw ex;
+      }
+      awaitUpload();
+      String key = ObjectNames.l1(compactionId + "-" + outputs.size());
+      uploading = upload.submit(() -> upload(key, written, summary));
+    }
+
+    private void upload(String key, Path written, SstSummary summary) {
+      try {
+        if (!store.putIfAbsent(key, Content.of(written))) {
           throw new IllegalStateException("compaction output name " + key + " is taken");
         }
         outputs.add(SstInfo.of(key, summary));
         bytesWritten += summary.sizeBytes();
         step.reached("output-uploaded");
-      } catch (IOException ex) {
-        throw new UncheckedIOException(ex);
       } finally {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-          // a temp file left behind is harmless
+        deleteQuietly(written);
+      }
+    }
+
+    private void awaitUpload() {
+      try {
+        uploading.get();
+      } catch (ExecutionException ex) {
+        if (ex.getCause() instanceof RuntimeException r) {
+          throw r;
         }
-        writer = null;
+        throw new IllegalStateException("uploading a compaction output failed", ex.getCause());
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while uploading a compaction output", ex);
       }
     }
 
@@ -175,6 +238,15 @@ public final class CompactionMerger {
       if (writer != null) {
         close();
       }
+      awaitUpload();
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // a temp file left behind is harmless
     }
   }
 }

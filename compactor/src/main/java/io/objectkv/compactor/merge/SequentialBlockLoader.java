@@ -6,54 +6,97 @@ import io.objectkv.format.BlockLoader;
 import io.objectkv.format.DataBlock;
 import io.objectkv.format.IndexBlock;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Loads the data blocks of one SST for a front-to-back scan: one ranged GET fetches as many
- * consecutive blocks as fit in the read-ahead, and only that window is held in memory. This is what
- * keeps a compaction's memory bounded whatever the size of its inputs.
+ * consecutive blocks as fit in the read-ahead window, and while the merge consumes a window the
+ * next one is already being fetched. So at most two windows per input are in memory, which keeps a
+ * compaction's memory bounded whatever the size of its inputs, and the merge rarely waits for S3.
  */
 final class SequentialBlockLoader implements BlockLoader {
+  /** Consecutive decoded blocks, starting at block {@code start}. */
+  private record Window(int start, DataBlock[] blocks) {
+    boolean holds(int block) {
+      return block >= start && block < start + blocks.length;
+    }
+  }
+
   private final ObjectStore store;
   private final String key;
   private final IndexBlock index;
   private final int readAhead;
   private final AtomicLong bytesRead;
-  private int windowStart = -1;
-  private DataBlock[] window = new DataBlock[0];
+  private final Executor prefetch;
+  private Window current = new Window(0, new DataBlock[0]);
+  private int nextStart = -1;
+  private CompletableFuture<Window> next;
 
   SequentialBlockLoader(
-      ObjectStore store, String key, IndexBlock index, int readAhead, AtomicLong bytesRead) {
+      ObjectStore store,
+      String key,
+      IndexBlock index,
+      int readAhead,
+      AtomicLong bytesRead,
+      Executor prefetch) {
     this.store = store;
     this.key = key;
     this.index = index;
     this.readAhead = readAhead;
     this.bytesRead = bytesRead;
+    this.prefetch = prefetch;
   }
 
   @Override
   public DataBlock load(int block, BlockHandle handle) {
-    if (block >= windowStart && block < windowStart + window.length) {
-      return window[block - windowStart];
+    if (!current.holds(block)) {
+      current = block == nextStart ? await(next) : fetch(block);
+      int after = current.start() + current.blocks().length;
+      if (after < index.blockCount()) {
+        nextStart = after;
+        next = CompletableFuture.supplyAsync(() -> fetch(after), prefetch);
+      } else {
+        nextStart = -1;
+        next = null;
+      }
     }
-    int last = block;
-    long end = handle.end();
+    return current.blocks()[block - current.start()];
+  }
+
+  private Window fetch(int first) {
+    BlockHandle start = index.handle(first);
+    int last = first;
     while (last + 1 < index.blockCount()
-        && index.handle(last + 1).end() - handle.offset() <= readAhead) {
+        && index.handle(last + 1).end() - start.offset() <= readAhead) {
       last++;
-      end = index.handle(last).end();
     }
-    byte[] range = store.getRange(key, handle.offset(), (int) (end - handle.offset()));
+    long end = index.handle(last).end();
+    byte[] range = store.getRange(key, start.offset(), (int) (end - start.offset()));
     bytesRead.addAndGet(range.length);
-    DataBlock[] blocks = new DataBlock[last - block + 1];
-    for (int b = block; b <= last; b++) {
+    DataBlock[] blocks = new DataBlock[last - first + 1];
+    for (int b = first; b <= last; b++) {
       BlockHandle h = index.handle(b);
-      int from = (int) (h.offset() - handle.offset());
-      blocks[b - block] =
+      int from = (int) (h.offset() - start.offset());
+      blocks[b - first] =
           DataBlock.decode(key, h, Arrays.copyOfRange(range, from, from + h.length()));
     }
-    window = blocks;
-    windowStart = block;
-    return blocks[0];
+    return new Window(first, blocks);
+  }
+
+  private static Window await(CompletableFuture<Window> window) {
+    try {
+      return window.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 }
