@@ -64,6 +64,22 @@ public record WriterConfig(
         sstOptions);
   }
 
+  public WriterConfig withGroupMaxDelay(Duration d) {
+    return new WriterConfig(
+        bootstrap,
+        names,
+        groupMaxRecords,
+        groupMaxBytes,
+        d,
+        snapshotEveryDeltas,
+        snapshotEvery,
+        ledgerCapacity,
+        keyCacheBytes,
+        blockCacheBytes,
+        sessionTimeout,
+        sstOptions);
+  }
+
   public WriterConfig withSnapshots(int everyDeltas, Duration every) {
     return new WriterConfig(
         bootstrap,
