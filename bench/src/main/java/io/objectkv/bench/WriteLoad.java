@@ -64,10 +64,16 @@ public final class WriteLoad {
       GatewayMain.Gateway gateway = cluster.startGateway(List.of());
       gatewayMetrics = gateway.metrics();
       URI base = URI.create("http://127.0.0.1:" + gateway.port());
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
       byte[] value = new byte[valueBytes];
       new Random(7).nextBytes(value);
       for (int clients : clientCounts) {
+        // One JDK HttpClient serves its connections from a single selector thread: give every 64
+        // clients their own, so the load generator is not what limits the gateway.
+        HttpClient[] http = new HttpClient[(clients + 63) / 64];
+        for (int i = 0; i < http.length; i++) {
+          http[i] = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        }
         run(
             cluster,
             http,
@@ -109,7 +115,7 @@ public final class WriteLoad {
 
   static Result run(
       BenchCluster cluster,
-      HttpClient http,
+      HttpClient[] pool,
       URI base,
       int clients,
       Duration duration,
@@ -128,6 +134,7 @@ public final class WriteLoad {
     for (int c = 0; c < clients; c++) {
       Latencies mine = new Latencies();
       perClient.add(mine);
+      HttpClient http = pool[c % pool.length];
       String prefix =
           "/v1/kv/"
               + PathKeys.encode(

@@ -276,6 +276,11 @@ final class ActiveWriter implements AutoCloseable {
     group.outcome(version, b.replyTo(), b.correlationId(), requestId, d.outcome(), true);
   }
 
+  /** True while a decided group waits for the committer: a new one would wait too. */
+  boolean committerFull() {
+    return toCommit.remainingCapacity() == 0;
+  }
+
   /** Queues a group for the committer, waiting while it is busy with the one before. */
   private void hand(Prepared p) {
     try {

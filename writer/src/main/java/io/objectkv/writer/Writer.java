@@ -13,7 +13,6 @@ import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -157,7 +156,7 @@ public final class Writer implements Runnable, AutoCloseable {
             }
             continue;
           }
-          List<ConsumerRecord<byte[], byte[]>> group = collectGroup(kafka, p0);
+          List<ConsumerRecord<byte[], byte[]>> group = collectGroup(kafka, p0, active);
           if (!owned[0]) {
             log.warn("lost the write log partition; giving up the active role");
             active.close();
@@ -183,11 +182,19 @@ public final class Writer implements Runnable, AutoCloseable {
   }
 
   /**
-   * Polls until the group is full by count or bytes, or its delay has passed since the first
-   * record.
+   * How long a group waits for its next record: while records keep coming within this gap, or the
+   * committer is still busy with the groups before, the group grows; otherwise it commits. A busy
+   * log fills groups (fewer S3 PUTs), a quiet one pays at most this.
+   */
+  private static final Duration GROUP_GAP = Duration.ofMillis(1);
+
+  /**
+   * Polls until the group is full by count or bytes, or no record came within {@link #GROUP_GAP}
+   * while the committer has room, or its max delay has passed since the first record (with no
+   * delay, one poll is a group).
    */
   private List<ConsumerRecord<byte[], byte[]>> collectGroup(
-      KafkaConsumer<byte[], byte[]> kafka, TopicPartition p0) {
+      KafkaConsumer<byte[], byte[]> kafka, TopicPartition p0, ActiveWriter active) {
     List<ConsumerRecord<byte[], byte[]>> group = new ArrayList<>();
     long bytes = 0;
     long deadline = Long.MAX_VALUE;
@@ -195,9 +202,10 @@ public final class Writer implements Runnable, AutoCloseable {
       long waitNanos =
           group.isEmpty()
               ? Duration.ofMillis(200).toNanos()
-              : Math.max(0, deadline - System.nanoTime());
-      ConsumerRecords<byte[], byte[]> polled = kafka.poll(Duration.ofNanos(waitNanos));
-      for (ConsumerRecord<byte[], byte[]> r : polled.records(p0)) {
+              : Math.min(GROUP_GAP.toNanos(), Math.max(0, deadline - System.nanoTime()));
+      List<ConsumerRecord<byte[], byte[]>> polled =
+          kafka.poll(Duration.ofNanos(waitNanos)).records(p0);
+      for (ConsumerRecord<byte[], byte[]> r : polled) {
         group.add(r);
         bytes += r.serializedValueSize();
       }
@@ -206,6 +214,8 @@ public final class Writer implements Runnable, AutoCloseable {
       }
       if (deadline == Long.MAX_VALUE) {
         deadline = System.nanoTime() + config.groupMaxDelay().toNanos();
+      } else if (polled.isEmpty() && !active.committerFull()) {
+        return group;
       }
       if (group.size() >= config.groupMaxRecords()
           || bytes >= config.groupMaxBytes()

@@ -9,7 +9,8 @@ import java.time.Duration;
  *
  * @param groupMaxRecords at most this many log records per group commit
  * @param groupMaxBytes at most about this many bytes of records per group commit
- * @param groupMaxDelay how long a group waits for more records after its first one
+ * @param groupMaxDelay longest a group keeps growing after its first record (it grows only while
+ *     records keep coming or the committer is busy; zero: one poll is a group)
  * @param snapshotEveryDeltas write a manifest snapshot after this many deltas...
  * @param snapshotEvery ...or when this much time has passed since the last one
  * @param ledgerCapacity how many request ids are remembered for retries
@@ -38,7 +39,7 @@ public record WriterConfig(
         names,
         1000,
         16L << 20,
-        Duration.ZERO,
+        Duration.ofMillis(50),
         100,
         Duration.ofSeconds(30),
         100_000,

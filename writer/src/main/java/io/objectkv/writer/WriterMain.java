@@ -37,8 +37,8 @@ public final class WriterMain {
   static final Setting GROUP_MAX_DELAY =
       Setting.of(
           "OBJECTKV_WRITER_GROUP_MAX_DELAY",
-          "0ms",
-          "how long a group waits for more records after its first");
+          "50ms",
+          "longest a group keeps growing after its first record (it grows only while records keep coming or the committer is busy)");
   static final Setting SNAPSHOT_EVERY =
       Setting.of(
           "OBJECTKV_WRITER_SNAPSHOT_EVERY_DELTAS",
