@@ -8,6 +8,10 @@ import io.objectkv.core.metrics.Metrics;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +44,11 @@ public final class HttpServers {
           config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.UNSAFE));
           config.jetty.modifyServletContextHandler(
               handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
-          config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+          config.jetty.modifyServer(
+              server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                widenAcceptQueue(server);
+              });
 
           config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
           config.routes.after(ctx -> observe(metrics, process, ctx));
@@ -68,6 +76,28 @@ public final class HttpServers {
                   ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                       .result(metrics.render()));
           routes.accept(config);
+        });
+  }
+
+  /** Connections waiting to be accepted; beyond it the kernel drops them. */
+  static final int ACCEPT_QUEUE = 1024;
+
+  /**
+   * The JDK's default listen backlog (50) overflows when hundreds of clients connect at once (the
+   * kernel then drops handshakes and clients see closed connections), so every connector gets a
+   * longer queue before it opens.
+   */
+  private static void widenAcceptQueue(Server server) {
+    server.addEventListener(
+        new LifeCycle.Listener() {
+          @Override
+          public void lifeCycleStarting(LifeCycle event) {
+            for (Connector c : server.getConnectors()) {
+              if (c instanceof ServerConnector connector) {
+                connector.setAcceptQueueSize(ACCEPT_QUEUE);
+              }
+            }
+          }
         });
   }
 

@@ -55,6 +55,15 @@ class HttpServersTest {
   }
 
   @Test
+  void theListenQueueHoldsABurstOfConnections() {
+    var connectors = app.jettyServer().server().getConnectors();
+    assertEquals(1, connectors.length);
+    assertEquals(
+        HttpServers.ACCEPT_QUEUE,
+        ((org.eclipse.jetty.server.ServerConnector) connectors[0]).getAcceptQueueSize());
+  }
+
+  @Test
   void percentEncodedKeysDecodeToTheirBytes() throws Exception {
     for (byte[] key :
         new byte[][] {
