@@ -21,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /** Entry point of the API gateway. */
 public final class GatewayMain {
@@ -71,10 +69,7 @@ public final class GatewayMain {
   public static Gateway start(Settings s, String gatewayId) {
     KafkaNames names = new KafkaNames(s.get(CommonSettings.DATABASE));
     String bootstrap = s.get(CommonSettings.KAFKA_BOOTSTRAP);
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      TopicSetup.ensureTopics(admin, names, CommonSettings.replication(s));
-    }
+    TopicSetup.ensureTopics(bootstrap, names, CommonSettings.replication(s));
     Metrics metrics = new Metrics();
     WriteClient writes = new WriteClient(bootstrap, names, gatewayId, metrics);
     Duration timeout = s.durationValue(WRITE_TIMEOUT);

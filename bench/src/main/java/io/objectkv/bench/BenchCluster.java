@@ -40,9 +40,7 @@ final class BenchCluster implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
 
   BenchCluster() {
-    try (var admin = servers.admin()) {
-      TopicSetup.ensureTopics(admin, names, Optional.empty());
-    }
+    TopicSetup.ensureTopics(servers.bootstrapServers(), names, Optional.empty());
   }
 
   Settings settings(List<String> own, Map<String, String> overrides) {

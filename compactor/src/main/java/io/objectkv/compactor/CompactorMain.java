@@ -6,6 +6,7 @@ import io.objectkv.compactor.plan.CompactionPolicy;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.format.SstOptions;
+import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
 import io.objectkv.runtime.ProcessMain;
@@ -18,9 +19,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /** Entry point of the compactor process. */
 public final class CompactorMain {
@@ -102,8 +101,7 @@ public final class CompactorMain {
   static AutoCloseable start(Settings s) {
     Metrics metrics = new Metrics();
     CompactorConfig config = config(s);
-    Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap()));
+    Admin admin = KafkaClients.admin(config.bootstrap());
     TopicSetup.ensureTopics(admin, config.names(), CommonSettings.replication(s));
     ObjectStore store = Stores.open(s, metrics);
     Compactor compactor =

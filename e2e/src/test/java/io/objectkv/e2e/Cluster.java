@@ -51,9 +51,7 @@ final class Cluster implements AutoCloseable {
     names = new KafkaNames(database);
     store = servers.objectStore(database + "/");
     env = new HashMap<>(servers.environment(database));
-    try (var admin = servers.admin()) {
-      TopicSetup.ensureTopics(admin, names, Optional.empty());
-    }
+    TopicSetup.ensureTopics(servers.bootstrapServers(), names, Optional.empty());
   }
 
   Settings settings(List<Setting> own, Map<String, String> overrides) {

@@ -2,6 +2,8 @@ package io.objectkv.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -10,6 +12,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Client settings shared by the processes; byte-array keys and values everywhere. */
 public final class KafkaClients {
   private KafkaClients() {}
+
+  /** An admin client; the caller closes it. */
+  public static Admin admin(String bootstrap) {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+  }
 
   /** A read_committed consumer without a group (assign + seek), for following a log. */
   public static Map<String, Object> follower(String bootstrap, String clientId) {

@@ -18,6 +18,14 @@ public final class TopicSetup {
   /** Largest write-log record: a 4 MiB batch plus its framing. */
   public static final int MAX_WRITE_RECORD_BYTES = 8 << 20;
 
+  /** The same, through an admin client of its own. */
+  public static void ensureTopics(
+      String bootstrap, KafkaNames names, Optional<Short> replicationFactor) {
+    try (Admin admin = KafkaClients.admin(bootstrap)) {
+      ensureTopics(admin, names, replicationFactor);
+    }
+  }
+
   public static void ensureTopics(
       Admin admin, KafkaNames names, Optional<Short> replicationFactor) {
     List<NewTopic> wanted = new ArrayList<>();

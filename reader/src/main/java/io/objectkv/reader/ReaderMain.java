@@ -6,6 +6,7 @@ import io.objectkv.core.read.BlockCache;
 import io.objectkv.core.read.StoreRangeFetcher;
 import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
+import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.reader.cache.DiskBlockCache;
 import io.objectkv.reader.follow.CommittedEnd;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /** Entry point of a reader replica. */
 public final class ReaderMain {
@@ -105,7 +105,7 @@ public final class ReaderMain {
             names,
             names.database() + "-reader-" + UUID.randomUUID(),
             metrics);
-    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    Admin admin = KafkaClients.admin(bootstrap);
     ReaderRoutes routes = new ReaderRoutes(tracker, new CommittedEnd(admin, names.manifest()));
     // Cold boot: the HTTP server starts while the manifest loads; reads that arrive first wait.
     CompletableFuture<Javalin> server =

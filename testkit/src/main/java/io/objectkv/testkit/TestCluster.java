@@ -3,6 +3,7 @@ package io.objectkv.testkit;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.core.store.RetryPolicy;
 import io.objectkv.core.store.RetryingObjectStore;
+import io.objectkv.kafka.KafkaClients;
 import io.objectkv.s3.S3Config;
 import io.objectkv.s3.S3ObjectStore;
 import java.io.IOException;
@@ -267,7 +268,7 @@ public final class TestCluster {
   }
 
   public Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    return KafkaClients.admin(bootstrapServers);
   }
 
   /** What the servers need to be reached, for a child process: env-var style settings. */

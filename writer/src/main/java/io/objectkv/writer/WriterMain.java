@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /** Entry point of the writer process. */
 public final class WriterMain {
@@ -109,10 +107,7 @@ public final class WriterMain {
   static AutoCloseable start(Settings s) {
     Metrics metrics = new Metrics();
     WriterConfig config = config(s);
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap()))) {
-      TopicSetup.ensureTopics(admin, config.names(), CommonSettings.replication(s));
-    }
+    TopicSetup.ensureTopics(config.bootstrap(), config.names(), CommonSettings.replication(s));
     ObjectStore store = Stores.open(s, metrics);
     Writer writer =
         new Writer(
