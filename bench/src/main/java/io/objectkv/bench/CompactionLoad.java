@@ -66,6 +66,7 @@ public final class CompactionLoad {
               20,
               32L << 20,
               Duration.ZERO,
+              Duration.ZERO,
               100,
               Duration.ofSeconds(30),
               1000,

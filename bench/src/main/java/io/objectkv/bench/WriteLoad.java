@@ -19,10 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * acknowledged writes, next to the floor measured in the same run on the same servers: a bare S3
  * PUT and a bare Kafka produce.
  *
- * <p>{@code --group-delay MS} makes the writer wait that long for more records before it commits a
- * group (OBJECTKV_WRITER_GROUP_MAX_DELAY): fewer S3 PUTs for more latency.
+ * <p>The writer's grouping: {@code --group-delay MS} is OBJECTKV_WRITER_GROUP_MAX_DELAY (default
+ * 50; 0 makes one poll a group), {@code --group-interval MS} is OBJECTKV_WRITER_GROUP_MIN_INTERVAL
+ * (default 0): fewer S3 PUTs for more latency.
  *
- * <pre>bench/run WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100] [--group-delay 0]
+ * <pre>
+ * bench/run WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100]
+ *                     [--group-delay 50] [--group-interval 0]
  * </pre>
  */
 public final class WriteLoad {
@@ -34,7 +37,8 @@ public final class WriteLoad {
     List<Integer> clientCounts = List.of(1, 16, 64);
     int seconds = 20;
     int valueBytes = 100;
-    Duration groupDelay = Duration.ZERO;
+    Duration groupDelay = Duration.ofMillis(50);
+    Duration groupInterval = Duration.ZERO;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--clients" ->
@@ -43,9 +47,10 @@ public final class WriteLoad {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--value-bytes" -> valueBytes = Integer.parseInt(args[++i]);
         case "--group-delay" -> groupDelay = Duration.ofMillis(Long.parseLong(args[++i]));
+        case "--group-interval" -> groupInterval = Duration.ofMillis(Long.parseLong(args[++i]));
         default -> {
           System.err.println(
-              "usage: WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100] [--group-delay MS]");
+              "usage: WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100] [--group-delay MS] [--group-interval MS]");
           System.exit(2);
         }
       }
@@ -59,8 +64,10 @@ public final class WriteLoad {
       double floorP50 = floor.s3Put().millis(0.5) + floor.kafkaProduce().millis(0.5);
       System.out.printf("  floor p50 (PUT + produce): %.2f ms%n", floorP50);
 
-      cluster.startWriter(cluster.writerConfig().withGroupMaxDelay(groupDelay));
-      System.out.println("writer group max delay: " + groupDelay.toMillis() + " ms");
+      cluster.startWriter(cluster.writerConfig().withGroupTiming(groupDelay, groupInterval));
+      System.out.printf(
+          "writer groups: max delay %d ms, min interval %d ms%n",
+          groupDelay.toMillis(), groupInterval.toMillis());
       GatewayMain.Gateway gateway = cluster.startGateway(List.of());
       gatewayMetrics = gateway.metrics();
       URI base = URI.create("http://127.0.0.1:" + gateway.port());

@@ -188,21 +188,29 @@ public final class Writer implements Runnable, AutoCloseable {
    */
   private static final Duration GROUP_GAP = Duration.ofMillis(1);
 
+  /** When the last group was closed (System.nanoTime), for the minimum interval. */
+  private long previousGroupEnd = System.nanoTime() - (1L << 40);
+
   /**
    * Polls until the group is full by count or bytes, or no record came within {@link #GROUP_GAP}
    * while the committer has room, or its max delay has passed since the first record (with no
-   * delay, one poll is a group).
+   * delay, one poll is a group). Unless it is full, a group never ends sooner than the minimum
+   * interval after the previous one: that caps the S3 PUTs per second.
    */
   private List<ConsumerRecord<byte[], byte[]>> collectGroup(
       KafkaConsumer<byte[], byte[]> kafka, TopicPartition p0, ActiveWriter active) {
     List<ConsumerRecord<byte[], byte[]>> group = new ArrayList<>();
     long bytes = 0;
     long deadline = Long.MAX_VALUE;
+    long notBefore = previousGroupEnd + config.groupMinInterval().toNanos();
     while (true) {
+      long now = System.nanoTime();
       long waitNanos =
           group.isEmpty()
               ? Duration.ofMillis(200).toNanos()
-              : Math.min(GROUP_GAP.toNanos(), Math.max(0, deadline - System.nanoTime()));
+              : now < notBefore
+                  ? notBefore - now
+                  : Math.min(GROUP_GAP.toNanos(), Math.max(0, deadline - now));
       List<ConsumerRecord<byte[], byte[]>> polled =
           kafka.poll(Duration.ofNanos(waitNanos)).records(p0);
       for (ConsumerRecord<byte[], byte[]> r : polled) {
@@ -212,14 +220,15 @@ public final class Writer implements Runnable, AutoCloseable {
       if (group.isEmpty()) {
         return group;
       }
-      if (deadline == Long.MAX_VALUE) {
-        deadline = System.nanoTime() + config.groupMaxDelay().toNanos();
-      } else if (polled.isEmpty() && !active.committerFull()) {
-        return group;
+      now = System.nanoTime();
+      boolean full = group.size() >= config.groupMaxRecords() || bytes >= config.groupMaxBytes();
+      boolean first = deadline == Long.MAX_VALUE;
+      if (first) {
+        deadline = now + config.groupMaxDelay().toNanos();
       }
-      if (group.size() >= config.groupMaxRecords()
-          || bytes >= config.groupMaxBytes()
-          || System.nanoTime() >= deadline) {
+      boolean quiet = !first && polled.isEmpty() && !active.committerFull();
+      if (full || (now >= notBefore && (quiet || now >= deadline))) {
+        previousGroupEnd = now;
         return group;
       }
     }

@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param groupMaxBytes at most about this many bytes of records per group commit
  * @param groupMaxDelay longest a group keeps growing after its first record (it grows only while
  *     records keep coming or the committer is busy; zero: one poll is a group)
+ * @param groupMinInterval least time between the ends of two groups unless a group is full: caps
+ *     the S3 PUTs per second (their cost) at the price of latency under light load
  * @param snapshotEveryDeltas write a manifest snapshot after this many deltas...
  * @param snapshotEvery ...or when this much time has passed since the last one
  * @param ledgerCapacity how many request ids are remembered for retries
@@ -24,6 +26,7 @@ public record WriterConfig(
     int groupMaxRecords,
     long groupMaxBytes,
     Duration groupMaxDelay,
+    Duration groupMinInterval,
     int snapshotEveryDeltas,
     Duration snapshotEvery,
     int ledgerCapacity,
@@ -40,6 +43,7 @@ public record WriterConfig(
         1000,
         16L << 20,
         Duration.ofMillis(50),
+        Duration.ZERO,
         100,
         Duration.ofSeconds(30),
         100_000,
@@ -56,6 +60,7 @@ public record WriterConfig(
         groupMaxRecords,
         groupMaxBytes,
         groupMaxDelay,
+        groupMinInterval,
         snapshotEveryDeltas,
         snapshotEvery,
         ledgerCapacity,
@@ -65,13 +70,14 @@ public record WriterConfig(
         sstOptions);
   }
 
-  public WriterConfig withGroupMaxDelay(Duration d) {
+  public WriterConfig withGroupTiming(Duration maxDelay, Duration minInterval) {
     return new WriterConfig(
         bootstrap,
         names,
         groupMaxRecords,
         groupMaxBytes,
-        d,
+        maxDelay,
+        minInterval,
         snapshotEveryDeltas,
         snapshotEvery,
         ledgerCapacity,
@@ -88,6 +94,7 @@ public record WriterConfig(
         groupMaxRecords,
         groupMaxBytes,
         groupMaxDelay,
+        groupMinInterval,
         everyDeltas,
         every,
         ledgerCapacity,

@@ -37,6 +37,11 @@ public final class WriterMain {
           "OBJECTKV_WRITER_GROUP_MAX_DELAY",
           "50ms",
           "longest a group keeps growing after its first record (it grows only while records keep coming or the committer is busy)");
+  static final Setting GROUP_MIN_INTERVAL =
+      Setting.of(
+          "OBJECTKV_WRITER_GROUP_MIN_INTERVAL",
+          "0ms",
+          "least time between two group commits unless a group is full: caps S3 PUTs per second (and their cost) at the price of latency under light load");
   static final Setting SNAPSHOT_EVERY =
       Setting.of(
           "OBJECTKV_WRITER_SNAPSHOT_EVERY_DELTAS",
@@ -70,6 +75,7 @@ public final class WriterMain {
           GROUP_MAX_RECORDS,
           GROUP_MAX_BYTES,
           GROUP_MAX_DELAY,
+          GROUP_MIN_INTERVAL,
           SNAPSHOT_EVERY,
           SNAPSHOT_INTERVAL,
           LEDGER,
@@ -95,6 +101,7 @@ public final class WriterMain {
         s.intValue(GROUP_MAX_RECORDS),
         s.longValue(GROUP_MAX_BYTES),
         s.durationValue(GROUP_MAX_DELAY),
+        s.durationValue(GROUP_MIN_INTERVAL),
         s.intValue(SNAPSHOT_EVERY),
         s.durationValue(SNAPSHOT_INTERVAL),
         s.intValue(LEDGER),
