@@ -65,8 +65,12 @@ class ComposeFileTest {
       }
       List<String> command = (List<String>) svc.get("command");
       assertEquals("java", command.get(0), s.getKey());
-      assertEquals("-jar", command.get(1), s.getKey());
-      String jar = command.get(2);
+      int jarAt = command.indexOf("-jar");
+      assertTrue(jarAt > 0, s.getKey() + " runs java -jar");
+      for (String option : command.subList(1, jarAt)) {
+        assertTrue(option.startsWith("-X"), s.getKey() + ": " + option + " is not a JVM option");
+      }
+      String jar = command.get(jarAt + 1);
       assertTrue(SETTINGS_BY_JAR.containsKey(jar), s.getKey() + " runs an unknown jar " + jar);
       String module = jar.split("/")[2];
       assertTrue(
