@@ -64,41 +64,13 @@ public final class SstReader {
     return reverse ? new Backward(from, to) : new Forward(from, to);
   }
 
-  private final class Forward implements Iterator<Entry> {
-    private final byte[] to;
-    private int block;
-    private DataBlock current;
-    private int pos;
-    private Entry next;
+  /**
+   * An iterator that looks one entry ahead: {@link #advance} sets {@code next}, null at the end.
+   */
+  private abstract static class LookAhead implements Iterator<Entry> {
+    Entry next;
 
-    Forward(byte[] from, byte[] to) {
-      this.to = to;
-      IndexBlock index = meta.index();
-      block = from == null ? 0 : index.blockFor(from);
-      if (block < index.blockCount()) {
-        current = load(block);
-        pos = from == null ? 0 : current.lowerBound(from);
-      }
-      advance();
-    }
-
-    private void advance() {
-      next = null;
-      while (current != null) {
-        if (pos < current.size()) {
-          Entry e = current.entryAt(pos++);
-          if (to != null && Arrays.compareUnsigned(e.key(), to) >= 0) {
-            current = null;
-            return;
-          }
-          next = e;
-          return;
-        }
-        block++;
-        current = block < meta.index().blockCount() ? load(block) : null;
-        pos = 0;
-      }
-    }
+    abstract void advance();
 
     @Override
     public boolean hasNext() {
@@ -116,12 +88,48 @@ public final class SstReader {
     }
   }
 
-  private final class Backward implements Iterator<Entry> {
+  private final class Forward extends LookAhead {
+    private final byte[] to;
+    private int block;
+    private DataBlock current;
+    private int pos;
+
+    Forward(byte[] from, byte[] to) {
+      this.to = to;
+      IndexBlock index = meta.index();
+      block = from == null ? 0 : index.blockFor(from);
+      if (block < index.blockCount()) {
+        current = load(block);
+        pos = from == null ? 0 : current.lowerBound(from);
+      }
+      advance();
+    }
+
+    @Override
+    void advance() {
+      next = null;
+      while (current != null) {
+        if (pos < current.size()) {
+          Entry e = current.entryAt(pos++);
+          if (to != null && Arrays.compareUnsigned(e.key(), to) >= 0) {
+            current = null;
+            return;
+          }
+          next = e;
+          return;
+        }
+        block++;
+        current = block < meta.index().blockCount() ? load(block) : null;
+        pos = 0;
+      }
+    }
+  }
+
+  private final class Backward extends LookAhead {
     private final byte[] from;
     private int block;
     private DataBlock current;
     private int pos;
-    private Entry next;
 
     Backward(byte[] from, byte[] to) {
       this.from = from;
@@ -135,7 +143,8 @@ public final class SstReader {
       advance();
     }
 
-    private void advance() {
+    @Override
+    void advance() {
       next = null;
       while (current != null) {
         if (pos >= 0) {
@@ -151,21 +160,6 @@ public final class SstReader {
         current = block >= 0 ? load(block) : null;
         pos = current == null ? -1 : current.size() - 1;
       }
-    }
-
-    @Override
-    public boolean hasNext() {
-      return next != null;
-    }
-
-    @Override
-    public Entry next() {
-      if (next == null) {
-        throw new NoSuchElementException();
-      }
-      Entry e = next;
-      advance();
-      return e;
     }
   }
 }
