@@ -3,9 +3,9 @@ package io.objectkv.writer;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaClients;
+import io.objectkv.writer.commit.GroupCollector;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +134,7 @@ public final class Writer implements Runnable, AutoCloseable {
             }
           });
       ActiveWriter active = null;
+      GroupCollector groups = null;
       try {
         while (running) {
           if (active == null) {
@@ -142,7 +143,7 @@ public final class Writer implements Runnable, AutoCloseable {
                     200)); // standby: stay in the group; records are re-read after recovery
             if (owned[0]) {
               role = Role.RECOVERING;
-              active =
+              ActiveWriter recovered =
                   new ActiveWriter(
                       config,
                       store,
@@ -151,16 +152,27 @@ public final class Writer implements Runnable, AutoCloseable {
                       random,
                       metrics,
                       config.names().database() + "-writer-" + instanceId);
+              active = recovered;
+              groups =
+                  new GroupCollector(
+                      kafka,
+                      p0,
+                      config.groupMaxRecords(),
+                      config.groupMaxBytes(),
+                      config.groupMaxDelay(),
+                      config.groupMinInterval(),
+                      recovered::committerFull);
               role = Role.ACTIVE;
               activeStatus = active.status();
             }
             continue;
           }
-          List<ConsumerRecord<byte[], byte[]>> group = collectGroup(kafka, p0, active);
+          List<ConsumerRecord<byte[], byte[]>> group = groups.next();
           if (!owned[0]) {
             log.warn("lost the write log partition; giving up the active role");
             active.close();
             active = null;
+            groups = null;
             role = Role.STANDBY;
             activeStatus = Map.of();
             continue;
@@ -177,59 +189,6 @@ public final class Writer implements Runnable, AutoCloseable {
           active.close();
         }
         consumer = null;
-      }
-    }
-  }
-
-  /**
-   * How long a group waits for its next record: while records keep coming within this gap, or the
-   * committer is still busy with the groups before, the group grows; otherwise it commits. A busy
-   * log fills groups (fewer S3 PUTs), a quiet one pays at most this.
-   */
-  private static final Duration GROUP_GAP = Duration.ofMillis(1);
-
-  /** When the last group was closed (System.nanoTime), for the minimum interval. */
-  private long previousGroupEnd = System.nanoTime() - (1L << 40);
-
-  /**
-   * Polls until the group is full by count or bytes, or no record came within {@link #GROUP_GAP}
-   * while the committer has room, or its max delay has passed since the first record (with no
-   * delay, one poll is a group). Unless it is full, a group never ends sooner than the minimum
-   * interval after the previous one: that caps the S3 PUTs per second.
-   */
-  private List<ConsumerRecord<byte[], byte[]>> collectGroup(
-      KafkaConsumer<byte[], byte[]> kafka, TopicPartition p0, ActiveWriter active) {
-    List<ConsumerRecord<byte[], byte[]>> group = new ArrayList<>();
-    long bytes = 0;
-    long deadline = Long.MAX_VALUE;
-    long notBefore = previousGroupEnd + config.groupMinInterval().toNanos();
-    while (true) {
-      long now = System.nanoTime();
-      long waitNanos =
-          group.isEmpty()
-              ? Duration.ofMillis(200).toNanos()
-              : now < notBefore
-                  ? notBefore - now
-                  : Math.min(GROUP_GAP.toNanos(), Math.max(0, deadline - now));
-      List<ConsumerRecord<byte[], byte[]>> polled =
-          kafka.poll(Duration.ofNanos(waitNanos)).records(p0);
-      for (ConsumerRecord<byte[], byte[]> r : polled) {
-        group.add(r);
-        bytes += r.serializedValueSize();
-      }
-      if (group.isEmpty()) {
-        return group;
-      }
-      now = System.nanoTime();
-      boolean full = group.size() >= config.groupMaxRecords() || bytes >= config.groupMaxBytes();
-      boolean first = deadline == Long.MAX_VALUE;
-      if (first) {
-        deadline = now + config.groupMaxDelay().toNanos();
-      }
-      boolean quiet = !first && polled.isEmpty() && !active.committerFull();
-      if (full || (now >= notBefore && (quiet || now >= deadline))) {
-        previousGroupEnd = now;
-        return group;
       }
     }
   }

@@ -1,0 +1,138 @@
+package io.objectkv.writer.commit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+/** How the write log is cut into groups (Kafka's in-memory consumer stands in for the log). */
+class GroupCollectorTest {
+  private static final TopicPartition LOG = new TopicPartition("writes", 0);
+  private final MockConsumer<byte[], byte[]> log = new MockConsumer<>("earliest");
+  private long nextOffset;
+
+  GroupCollectorTest() {
+    log.assign(List.of(LOG));
+    log.updateBeginningOffsets(Map.of(LOG, 0L));
+  }
+
+  private void append(int records, int valueBytes) {
+    for (int i = 0; i < records; i++) {
+      log.addRecord(
+          new ConsumerRecord<>(
+              LOG.topic(),
+              0,
+              nextOffset++,
+              0L,
+              TimestampType.CREATE_TIME,
+              0,
+              valueBytes,
+              null,
+              new byte[valueBytes],
+              new RecordHeaders(),
+              Optional.empty()));
+    }
+  }
+
+  private GroupCollector collector(
+      int maxRecords, long maxBytes, Duration minInterval, BooleanSupplier busy) {
+    return new GroupCollector(
+        log, LOG, maxRecords, maxBytes, Duration.ofMillis(50), minInterval, busy);
+  }
+
+  private static List<Long> offsets(List<ConsumerRecord<byte[], byte[]>> group) {
+    return group.stream().map(ConsumerRecord::offset).toList();
+  }
+
+  @Test
+  void aFullGroupHoldsTheRestBackForTheNextInLogOrder() {
+    append(2500, 10);
+    GroupCollector groups = collector(1000, 1L << 30, Duration.ZERO, () -> false);
+    List<Long> seen = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      List<ConsumerRecord<byte[], byte[]>> g = groups.next();
+      sizes.add(g.size());
+      seen.addAll(offsets(g));
+    }
+    assertEquals(List.of(1000, 1000, 500), sizes);
+    for (int i = 0; i < seen.size(); i++) {
+      assertEquals(i, seen.get(i).longValue());
+    }
+    assertTrue(groups.next().isEmpty(), "nothing more in the log");
+  }
+
+  @Test
+  void theByteBoundIsExactAndAnOversizedRecordStandsAlone() {
+    append(25, 100);
+    append(1, 5000);
+    append(3, 100);
+    GroupCollector groups = collector(1000, 1000, Duration.ZERO, () -> false);
+    List<Integer> sizes = new ArrayList<>();
+    for (List<ConsumerRecord<byte[], byte[]>> g = groups.next(); !g.isEmpty(); g = groups.next()) {
+      sizes.add(g.size());
+    }
+    assertEquals(List.of(10, 10, 5, 1, 3), sizes);
+  }
+
+  /** Three polls: five records, nothing, five more. */
+  private void fiveThenAPauseThenFive() {
+    log.schedulePollTask(() -> append(5, 10));
+    log.schedulePollTask(() -> {});
+    log.schedulePollTask(() -> append(5, 10));
+  }
+
+  @Test
+  void aQuietLogEndsTheGroup() {
+    GroupCollector groups = collector(1000, 1L << 30, Duration.ZERO, () -> false);
+    fiveThenAPauseThenFive();
+    assertEquals(List.of(0L, 1L, 2L, 3L, 4L), offsets(groups.next()));
+    assertEquals(List.of(5L, 6L, 7L, 8L, 9L), offsets(groups.next()));
+  }
+
+  @Test
+  void aBusyCommitterKeepsTheGroupGrowing() {
+    GroupCollector groups = collector(1000, 1L << 30, Duration.ZERO, busyFor(2));
+    fiveThenAPauseThenFive();
+    assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), offsets(groups.next()));
+  }
+
+  private static BooleanSupplier busyFor(int checks) {
+    AtomicInteger left = new AtomicInteger(checks);
+    return () -> left.getAndDecrement() > 0;
+  }
+
+  @Test
+  void groupsEndNoSoonerThanTheMinimumIntervalApart() {
+    GroupCollector groups = collector(1000, 1L << 30, Duration.ofMillis(150), () -> false);
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    long firstEnd = System.nanoTime();
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    long apart = (System.nanoTime() - firstEnd) / 1_000_000;
+    assertTrue(apart >= 150 - 1, "the second group ended " + apart + " ms after the first");
+  }
+
+  @Test
+  void aFullGroupDoesNotWaitForTheInterval() {
+    GroupCollector groups = collector(10, 1L << 30, Duration.ofSeconds(30), () -> false);
+    append(25, 10);
+    long start = System.nanoTime();
+    assertEquals(10, groups.next().size());
+    assertEquals(10, groups.next().size());
+    assertTrue((System.nanoTime() - start) < Duration.ofSeconds(30).toNanos());
+  }
+}
