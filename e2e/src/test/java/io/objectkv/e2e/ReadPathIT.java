@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.objectkv.reader.ReaderMain;
+import io.objectkv.testkit.Poll;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -267,6 +269,12 @@ class ReadPathIT {
             StandardCharsets.UTF_8));
   }
 
+  private static double gauge(String metrics, String name) {
+    var m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(metrics);
+    assertTrue(m.find(), name + " in " + metrics);
+    return Double.parseDouble(m.group(1));
+  }
+
   @Test
   void statusAndMetrics() {
     Api.Response s = api.send("GET", "/v1/status", null);
@@ -277,5 +285,14 @@ class ReadPathIT {
     Api.Response m = Cluster.api(replicas.getFirst()).send("GET", "/metrics", null);
     assertTrue(m.body().contains("objectkv_store_requests_total{type=\"range_get\"}"), m.body());
     assertTrue(m.body().contains("objectkv_reader_applied_version"));
+    // Idle and caught up: nothing left to apply, and it was caught up within the last second.
+    Poll.until(
+        Duration.ofSeconds(10),
+        "the reader to report no lag",
+        () -> {
+          String body = Cluster.api(replicas.getFirst()).send("GET", "/metrics", null).body();
+          return gauge(body, "objectkv_reader_lag_records") == 0
+              && gauge(body, "objectkv_reader_lag_seconds") < 1;
+        });
   }
 }

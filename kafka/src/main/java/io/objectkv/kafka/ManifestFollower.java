@@ -108,6 +108,14 @@ public final class ManifestFollower implements AutoCloseable {
     return applied;
   }
 
+  /**
+   * Committed records not applied yet, as of the last fetch (no request is made); -1 before the
+   * first fetch.
+   */
+  public long lag() {
+    return consumer.currentLag(partition).orElse(-1);
+  }
+
   /** The next offset this follower will read. */
   public long position() {
     return consumer.position(partition);

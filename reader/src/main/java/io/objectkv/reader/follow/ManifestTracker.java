@@ -33,6 +33,11 @@ public final class ManifestTracker implements AutoCloseable {
   private final Condition advanced = lock.newCondition();
   private volatile ReadState state;
   private volatile boolean running = true;
+
+  /** Set by the following thread after each poll: the consumer is not thread-safe. */
+  private volatile long lagRecords = -1;
+
+  private volatile long caughtUpAt = System.nanoTime();
   private ManifestFollower follower;
   private Thread thread;
 
@@ -56,6 +61,14 @@ public final class ManifestTracker implements AutoCloseable {
         "objectkv_reader_manifest_version",
         "Manifest version this reader serves.",
         () -> state == null ? -1 : state.view().manifest().id());
+    metrics.gauge(
+        "objectkv_reader_lag_records",
+        "Committed manifest-log records not applied yet, as of the last fetch (-1: unknown).",
+        () -> lagRecords);
+    metrics.gauge(
+        "objectkv_reader_lag_seconds",
+        "Seconds since this reader last had applied the whole committed manifest log.",
+        () -> (System.nanoTime() - caughtUpAt) / 1e9);
   }
 
   /** Cold boot: the newest snapshot and the log after it, then follows in the background. */
@@ -86,6 +99,10 @@ public final class ManifestTracker implements AutoCloseable {
       try {
         List<ManifestDelta> applied = follower.poll(Duration.ofMillis(100));
         long position = follower.position();
+        lagRecords = follower.lag();
+        if (lagRecords == 0) {
+          caughtUpAt = System.nanoTime();
+        }
         if (!applied.isEmpty()) {
           publish(LsmView.open(follower.manifest(), tables));
         } else if (position != state.logPosition()) {
