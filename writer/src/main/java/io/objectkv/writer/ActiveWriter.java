@@ -182,6 +182,16 @@ final class ActiveWriter implements AutoCloseable {
     long now = System.currentTimeMillis();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       long version = r.offset();
+      if (version <= prepared.appliedVersion() || version <= group.lastVersion()) {
+        // A rebalance may hand the partition back at an older position: deciding a record twice
+        // would reuse its version, so give up the role and recover from the manifest instead.
+        throw new IllegalStateException(
+            "the write log went back to offset "
+                + version
+                + " after "
+                + Math.max(prepared.appliedVersion(), group.lastVersion())
+                + "; recovering");
+      }
       metrics.recordAge.observeNanos(Math.max(0, now - r.timestamp()) * 1_000_000);
       LogCommand command;
       try {
