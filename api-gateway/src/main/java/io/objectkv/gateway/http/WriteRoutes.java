@@ -12,6 +12,7 @@ import io.objectkv.gateway.errors.Answers;
 import io.objectkv.gateway.write.BatchJson;
 import io.objectkv.gateway.write.WriteClient;
 import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.PathKeys;
 import java.time.Duration;
 import java.util.List;
@@ -51,14 +52,7 @@ public final class WriteRoutes {
 
   private void put(Context ctx) {
     Key key = pathKey(ctx);
-    if (ctx.contentLength() > Limits.MAX_VALUE_BYTES) {
-      throw ApiException.tooLarge(
-          "a value is at most "
-              + Limits.MAX_VALUE_BYTES
-              + " bytes; this one has "
-              + ctx.contentLength());
-    }
-    byte[] value = ctx.bodyAsBytes();
+    byte[] value = body(ctx, Limits.MAX_VALUE_BYTES, "a value");
     BatchJson.checkValue(value, "the value");
     Op op = Op.write(key, value, condition(ctx));
     Outcome.Committed c =
@@ -69,6 +63,20 @@ public final class WriteRoutes {
     ctx.json(Map.of("version", c.version()));
   }
 
+  /**
+   * The request body, read whole before its limit is checked: a 413 sent while the client is still
+   * sending makes the server close the connection, and the client may see the connection reset
+   * instead of the answer. Bodies over {@link HttpServers#MAX_REQUEST_BYTES} are refused unread.
+   */
+  private static byte[] body(Context ctx, int limit, String what) {
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length > limit) {
+      throw ApiException.tooLarge(
+          what + " is at most " + limit + " bytes; this one has " + body.length);
+    }
+    return body;
+  }
+
   private void delete(Context ctx) {
     Op op = new Op.Delete(pathKey(ctx), condition(ctx));
     Outcome.Committed c =
@@ -77,14 +85,8 @@ public final class WriteRoutes {
   }
 
   private void batch(Context ctx) {
-    if (ctx.contentLength() > Limits.MAX_BATCH_BYTES) {
-      throw ApiException.tooLarge(
-          "a batch is at most "
-              + Limits.MAX_BATCH_BYTES
-              + " bytes; this one has "
-              + ctx.contentLength());
-    }
-    Outcome.Committed c = submit(BatchJson.parse(ctx.bodyAsBytes()), Answers.Style.BATCH);
+    Outcome.Committed c =
+        submit(BatchJson.parse(body(ctx, Limits.MAX_BATCH_BYTES, "a batch")), Answers.Style.BATCH);
     ctx.json(Map.of("version", c.version()));
   }
 
