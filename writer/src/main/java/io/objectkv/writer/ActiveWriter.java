@@ -15,6 +15,7 @@ import io.objectkv.core.read.StoreRangeFetcher;
 import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.format.FormatException;
+import io.objectkv.writer.commit.GroupCollector;
 import io.objectkv.writer.commit.GroupCommit;
 import io.objectkv.writer.commit.L0Uploader;
 import io.objectkv.writer.publish.Publisher;
@@ -82,6 +83,7 @@ final class ActiveWriter implements AutoCloseable {
   private final RequestLedger ledger;
   private final Map<String, Outcome> pendingRequests = new HashMap<>();
   private final KeyStates keys;
+  private final GroupCollector groups;
   private final WriterMetrics metrics;
   private final long epoch;
   private final ExecutorService uploads =
@@ -159,6 +161,16 @@ final class ActiveWriter implements AutoCloseable {
       uploads.shutdownNow();
       throw e;
     }
+    // Its records held back belong to this role's position in the log: it lives as long as we do.
+    this.groups =
+        new GroupCollector(
+            consumer,
+            writes,
+            config.groupMaxRecords(),
+            config.groupMaxBytes(),
+            config.groupMaxDelay(),
+            config.groupMinInterval(),
+            this::committerFull);
     this.committer = Thread.ofPlatform().name("committer").daemon().start(this::commitLoop);
     metrics.recoveries.inc();
     metrics.recoverySeconds.observeNanos(System.nanoTime() - start);
@@ -286,8 +298,13 @@ final class ActiveWriter implements AutoCloseable {
     group.outcome(version, b.replyTo(), b.correlationId(), requestId, d.outcome(), true);
   }
 
+  /** The next group of the write log, or an empty list when it stayed quiet. */
+  List<ConsumerRecord<byte[], byte[]>> nextGroup() {
+    return groups.next();
+  }
+
   /** True while a decided group waits for the committer: a new one would wait too. */
-  boolean committerFull() {
+  private boolean committerFull() {
     return toCommit.remainingCapacity() == 0;
   }
 

@@ -3,7 +3,6 @@ package io.objectkv.writer;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaClients;
-import io.objectkv.writer.commit.GroupCollector;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Collection;
@@ -134,7 +133,6 @@ public final class Writer implements Runnable, AutoCloseable {
             }
           });
       ActiveWriter active = null;
-      GroupCollector groups = null;
       try {
         while (running) {
           if (active == null) {
@@ -143,7 +141,7 @@ public final class Writer implements Runnable, AutoCloseable {
                     200)); // standby: stay in the group; records are re-read after recovery
             if (owned[0]) {
               role = Role.RECOVERING;
-              ActiveWriter recovered =
+              active =
                   new ActiveWriter(
                       config,
                       store,
@@ -152,27 +150,16 @@ public final class Writer implements Runnable, AutoCloseable {
                       random,
                       metrics,
                       config.names().database() + "-writer-" + instanceId);
-              active = recovered;
-              groups =
-                  new GroupCollector(
-                      kafka,
-                      p0,
-                      config.groupMaxRecords(),
-                      config.groupMaxBytes(),
-                      config.groupMaxDelay(),
-                      config.groupMinInterval(),
-                      recovered::committerFull);
               role = Role.ACTIVE;
               activeStatus = active.status();
             }
             continue;
           }
-          List<ConsumerRecord<byte[], byte[]>> group = groups.next();
+          List<ConsumerRecord<byte[], byte[]>> group = active.nextGroup();
           if (!owned[0]) {
             log.warn("lost the write log partition; giving up the active role");
             active.close();
             active = null;
-            groups = null;
             role = Role.STANDBY;
             activeStatus = Map.of();
             continue;
