@@ -52,7 +52,7 @@ public final class WriteRoutes {
 
   private void put(Context ctx) {
     Key key = pathKey(ctx);
-    byte[] value = body(ctx, Limits.MAX_VALUE_BYTES, "a value");
+    byte[] value = ctx.bodyAsBytes(); // read whole before the limit is checked: see body()
     BatchJson.checkValue(value, "the value");
     Op op = Op.write(key, value, condition(ctx));
     Outcome.Committed c =
