@@ -23,11 +23,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -154,7 +152,7 @@ public final class CompactionMerger {
     private final Step step;
     private final ExecutorService upload;
     private final List<SstInfo> outputs = new ArrayList<>();
-    private Future<?> uploading = CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> uploading = CompletableFuture.completedFuture(null);
     private Path file;
     private OutputStream stream;
     private SstWriter writer;
@@ -202,9 +200,9 @@ public final class CompactionMerger {
         deleteQuietly(written);
         throw ex;
       }
-      awaitUpload();
+      Futures.join(uploading);
       String key = ObjectNames.l1(compactionId + "-" + outputs.size());
-      uploading = upload.submit(() -> upload(key, written, summary));
+      uploading = CompletableFuture.runAsync(() -> upload(key, written, summary), upload);
     }
 
     private void upload(String key, Path written, SstSummary summary) {
@@ -220,25 +218,11 @@ public final class CompactionMerger {
       }
     }
 
-    private void awaitUpload() {
-      try {
-        uploading.get();
-      } catch (ExecutionException ex) {
-        if (ex.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        throw new IllegalStateException("uploading a compaction output failed", ex.getCause());
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while uploading a compaction output", ex);
-      }
-    }
-
     void finish() {
       if (writer != null) {
         close();
       }
-      awaitUpload();
+      Futures.join(uploading);
     }
   }
 

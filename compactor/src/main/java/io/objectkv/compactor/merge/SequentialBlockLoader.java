@@ -7,7 +7,6 @@ import io.objectkv.format.DataBlock;
 import io.objectkv.format.IndexBlock;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,7 +52,7 @@ final class SequentialBlockLoader implements BlockLoader {
   @Override
   public DataBlock load(int block, BlockHandle handle) {
     if (!current.holds(block)) {
-      current = block == nextStart ? await(next) : fetch(block);
+      current = block == nextStart ? Futures.join(next) : fetch(block);
       int after = current.start() + current.blocks().length;
       if (after < index.blockCount()) {
         nextStart = after;
@@ -84,19 +83,5 @@ final class SequentialBlockLoader implements BlockLoader {
           DataBlock.decode(key, h, Arrays.copyOfRange(range, from, from + h.length()));
     }
     return new Window(first, blocks);
-  }
-
-  private static Window await(CompletableFuture<Window> window) {
-    try {
-      return window.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
   }
 }
