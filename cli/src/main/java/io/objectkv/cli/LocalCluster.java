@@ -110,23 +110,28 @@ final class LocalCluster {
               + java.io.File.pathSeparator
               + home.resolve("embedded-kafka/target/lib")
               + "/*";
-      Path jvm = Files.createDirectories(data.resolve("jvm"));
-      List<String> kafkaCommand =
-          List.of(
-              javaBin,
-              "-Xmx512m",
-              "-cp",
-              kafkaCp,
-              "io.objectkv.embeddedkafka.EmbeddedKafka",
-              "--dir",
-              data.resolve("kafka").toString(),
-              "--port",
-              Integer.toString(kafka),
-              "--controller-port",
-              Integer.toString(kafka + 1),
-              "--parent-pid",
-              Long.toString(ProcessHandle.current().pid()));
-      parts.add(start(out, "kafka", kafkaCommand, Map.of(), logs, () -> listening(kafka)));
+      parts.add(
+          start(
+              out,
+              "kafka",
+              List.of(
+                  javaBin,
+                  "-Xmx512m",
+                  "-cp",
+                  kafkaCp,
+                  "io.objectkv.embeddedkafka.EmbeddedKafka",
+                  "--dir",
+                  data.resolve("kafka").toString(),
+                  "--port",
+                  Integer.toString(kafka),
+                  "--controller-port",
+                  Integer.toString(kafka + 1),
+                  "--parent-pid",
+                  Long.toString(ProcessHandle.current().pid())),
+              Map.of(),
+              logs,
+              () -> listening(kafka)));
+      Path jvm = Files.createDirectories(data.resolve("jvm")); // class archives, see classArchive
       parts.add(
           start(
               out,
