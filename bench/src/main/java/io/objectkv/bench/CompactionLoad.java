@@ -10,6 +10,7 @@ import io.objectkv.kafka.KafkaClients;
 import io.objectkv.testkit.ServerProcess;
 import io.objectkv.writer.Writer;
 import io.objectkv.writer.WriterConfig;
+import io.objectkv.writer.commit.GroupPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,10 +64,7 @@ public final class CompactionLoad {
           new WriterConfig(
               base.bootstrap(),
               base.names(),
-              20,
-              32L << 20,
-              Duration.ZERO,
-              Duration.ZERO,
+              new GroupPolicy(20, 32L << 20, 20, Duration.ZERO, Duration.ZERO),
               100,
               Duration.ofSeconds(30),
               1000,

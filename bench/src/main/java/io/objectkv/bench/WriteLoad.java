@@ -2,6 +2,7 @@ package io.objectkv.bench;
 
 import io.objectkv.gateway.GatewayMain;
 import io.objectkv.runtime.http.PathKeys;
+import io.objectkv.writer.commit.GroupPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,13 +20,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * acknowledged writes, next to the floor measured in the same run on the same servers: a bare S3
  * PUT and a bare Kafka produce.
  *
- * <p>The writer's grouping: {@code --group-delay MS} is OBJECTKV_WRITER_GROUP_MAX_DELAY (default
- * 50; 0 makes one poll a group), {@code --group-interval MS} is OBJECTKV_WRITER_GROUP_MIN_INTERVAL
- * (default 0): fewer S3 PUTs for more latency.
+ * <p>The writer's grouping (see {@link GroupPolicy}): {@code --group-delay MS} is
+ * OBJECTKV_WRITER_GROUP_MAX_DELAY (0 makes one poll a group), {@code --group-target N} is
+ * OBJECTKV_WRITER_GROUP_TARGET_RECORDS, {@code --group-interval MS} is
+ * OBJECTKV_WRITER_GROUP_MIN_INTERVAL; the defaults are the writer's.
  *
  * <pre>
  * bench/run WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100]
- *                     [--group-delay 50] [--group-interval 0]
+ *                     [--group-delay 250] [--group-target 1000] [--group-interval 0]
  * </pre>
  */
 public final class WriteLoad {
@@ -37,8 +39,10 @@ public final class WriteLoad {
     List<Integer> clientCounts = List.of(1, 16, 64);
     int seconds = 20;
     int valueBytes = 100;
-    Duration groupDelay = Duration.ofMillis(50);
-    Duration groupInterval = Duration.ZERO;
+    GroupPolicy d = GroupPolicy.DEFAULT;
+    Duration groupDelay = d.maxDelay();
+    int groupTarget = d.targetRecords();
+    Duration groupInterval = d.minInterval();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--clients" ->
@@ -47,10 +51,11 @@ public final class WriteLoad {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--value-bytes" -> valueBytes = Integer.parseInt(args[++i]);
         case "--group-delay" -> groupDelay = Duration.ofMillis(Long.parseLong(args[++i]));
+        case "--group-target" -> groupTarget = Integer.parseInt(args[++i]);
         case "--group-interval" -> groupInterval = Duration.ofMillis(Long.parseLong(args[++i]));
         default -> {
           System.err.println(
-              "usage: WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100] [--group-delay MS] [--group-interval MS]");
+              "usage: WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100] [--group-delay MS] [--group-target N] [--group-interval MS]");
           System.exit(2);
         }
       }
@@ -64,10 +69,15 @@ public final class WriteLoad {
       double floorP50 = floor.s3Put().millis(0.5) + floor.kafkaProduce().millis(0.5);
       System.out.printf("  floor p50 (PUT + produce): %.2f ms%n", floorP50);
 
-      cluster.startWriter(cluster.writerConfig().withGroupTiming(groupDelay, groupInterval));
+      cluster.startWriter(
+          cluster
+              .writerConfig()
+              .withGroups(
+                  new GroupPolicy(
+                      d.maxRecords(), d.maxBytes(), groupTarget, groupDelay, groupInterval)));
       System.out.printf(
-          "writer groups: max delay %d ms, min interval %d ms%n",
-          groupDelay.toMillis(), groupInterval.toMillis());
+          "writer groups: max delay %d ms, target %d records, min interval %d ms%n",
+          groupDelay.toMillis(), groupTarget, groupInterval.toMillis());
       GatewayMain.Gateway gateway = cluster.startGateway(List.of());
       gatewayMetrics = gateway.metrics();
       URI base = URI.create("http://127.0.0.1:" + gateway.port());

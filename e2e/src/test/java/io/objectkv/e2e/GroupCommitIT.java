@@ -7,6 +7,7 @@ import io.objectkv.core.read.LsmView;
 import io.objectkv.format.Entry;
 import io.objectkv.testkit.Poll;
 import io.objectkv.writer.Writer;
+import io.objectkv.writer.commit.GroupPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,9 @@ class GroupCommitIT {
     cluster = new Cluster("groups");
     Writer writer =
         cluster.startWriter(
-            cluster.writerConfig().withGroupTiming(Duration.ofMillis(50), interval));
+            cluster
+                .writerConfig()
+                .withGroups(GroupPolicy.DEFAULT.withDelays(Duration.ofMillis(50), interval)));
     Poll.until(Duration.ofSeconds(60), "the writer", () -> writer.role() == Writer.Role.ACTIVE);
     Api api = cluster.startGateway();
     Inspector db = cluster.inspector();

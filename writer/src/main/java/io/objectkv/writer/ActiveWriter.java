@@ -162,15 +162,7 @@ final class ActiveWriter implements AutoCloseable {
       throw e;
     }
     // Its records held back belong to this role's position in the log: it lives as long as we do.
-    this.groups =
-        new GroupCollector(
-            consumer,
-            writes,
-            config.groupMaxRecords(),
-            config.groupMaxBytes(),
-            config.groupMaxDelay(),
-            config.groupMinInterval(),
-            this::committerFull);
+    this.groups = new GroupCollector(consumer, writes, config.groups(), this::committerFull);
     this.committer = Thread.ofPlatform().name("committer").daemon().start(this::commitLoop);
     metrics.recoveries.inc();
     metrics.recoverySeconds.observeNanos(System.nanoTime() - start);

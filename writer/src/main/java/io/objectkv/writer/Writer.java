@@ -107,10 +107,10 @@ public final class Writer implements Runnable, AutoCloseable {
     c.put(
         ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
         (int) Math.max(100, config.sessionTimeout().toMillis() / 4));
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.groupMaxRecords());
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.groups().maxRecords());
     c.put(
         ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
-        (int) Math.min(Integer.MAX_VALUE, Math.max(config.groupMaxBytes(), 8L << 20)));
+        (int) Math.min(Integer.MAX_VALUE, Math.max(config.groups().maxBytes(), 8L << 20)));
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
     try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(c)) {
       consumer = kafka;

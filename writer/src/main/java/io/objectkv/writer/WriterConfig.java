@@ -2,17 +2,13 @@ package io.objectkv.writer;
 
 import io.objectkv.format.SstOptions;
 import io.objectkv.kafka.KafkaNames;
+import io.objectkv.writer.commit.GroupPolicy;
 import java.time.Duration;
 
 /**
  * How a writer runs.
  *
- * @param groupMaxRecords at most this many log records per group commit
- * @param groupMaxBytes at most about this many bytes of records per group commit
- * @param groupMaxDelay longest a group keeps growing after its first record (it grows only while
- *     records keep coming or the committer is busy; zero: one poll is a group)
- * @param groupMinInterval least time between the ends of two groups unless a group is full: caps
- *     the S3 PUTs per second (their cost) at the price of latency under light load
+ * @param groups how the write log is cut into group commits
  * @param snapshotEveryDeltas write a manifest snapshot after this many deltas...
  * @param snapshotEvery ...or when this much time has passed since the last one
  * @param ledgerCapacity how many request ids are remembered for retries
@@ -23,10 +19,7 @@ import java.time.Duration;
 public record WriterConfig(
     String bootstrap,
     KafkaNames names,
-    int groupMaxRecords,
-    long groupMaxBytes,
-    Duration groupMaxDelay,
-    Duration groupMinInterval,
+    GroupPolicy groups,
     int snapshotEveryDeltas,
     Duration snapshotEvery,
     int ledgerCapacity,
@@ -40,10 +33,7 @@ public record WriterConfig(
     return new WriterConfig(
         bootstrap,
         names,
-        1000,
-        16L << 20,
-        Duration.ofMillis(50),
-        Duration.ZERO,
+        GroupPolicy.DEFAULT,
         100,
         Duration.ofSeconds(30),
         100_000,
@@ -57,10 +47,7 @@ public record WriterConfig(
     return new WriterConfig(
         bootstrap,
         names,
-        groupMaxRecords,
-        groupMaxBytes,
-        groupMaxDelay,
-        groupMinInterval,
+        groups,
         snapshotEveryDeltas,
         snapshotEvery,
         ledgerCapacity,
@@ -70,14 +57,11 @@ public record WriterConfig(
         sstOptions);
   }
 
-  public WriterConfig withGroupTiming(Duration maxDelay, Duration minInterval) {
+  public WriterConfig withGroups(GroupPolicy g) {
     return new WriterConfig(
         bootstrap,
         names,
-        groupMaxRecords,
-        groupMaxBytes,
-        maxDelay,
-        minInterval,
+        g,
         snapshotEveryDeltas,
         snapshotEvery,
         ledgerCapacity,
@@ -91,10 +75,7 @@ public record WriterConfig(
     return new WriterConfig(
         bootstrap,
         names,
-        groupMaxRecords,
-        groupMaxBytes,
-        groupMaxDelay,
-        groupMinInterval,
+        groups,
         everyDeltas,
         every,
         ledgerCapacity,

@@ -12,6 +12,7 @@ import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
 import io.objectkv.runtime.http.HttpServers;
+import io.objectkv.writer.commit.GroupPolicy;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -28,20 +29,25 @@ public final class WriterMain {
   static final Setting GROUP_MAX_RECORDS =
       Setting.of(
           "OBJECTKV_WRITER_GROUP_MAX_RECORDS",
-          "1000",
+          "10000",
           "most write-log records in one group commit");
   static final Setting GROUP_MAX_BYTES =
       Setting.of("OBJECTKV_WRITER_GROUP_MAX_BYTES", "16M", "most record bytes in one group commit");
+  static final Setting GROUP_TARGET_RECORDS =
+      Setting.of(
+          "OBJECTKV_WRITER_GROUP_TARGET_RECORDS",
+          "1000",
+          "records per group commit (S3 PUT) wanted under heavy load: after a group of this many, the next is held the max delay");
   static final Setting GROUP_MAX_DELAY =
       Setting.of(
           "OBJECTKV_WRITER_GROUP_MAX_DELAY",
-          "50ms",
-          "longest a group keeps growing after its first record (it grows only while records keep coming or the committer is busy)");
+          "250ms",
+          "longest a group keeps growing after its first record, and the longest hold after a large group (light load commits at once)");
   static final Setting GROUP_MIN_INTERVAL =
       Setting.of(
           "OBJECTKV_WRITER_GROUP_MIN_INTERVAL",
           "0ms",
-          "least time between two group commits unless a group is full: caps S3 PUTs per second (and their cost) at the price of latency under light load");
+          "least time between two group commits whatever the load: a hard cap on S3 PUTs per second, paid in latency under light load");
   static final Setting SNAPSHOT_EVERY =
       Setting.of(
           "OBJECTKV_WRITER_SNAPSHOT_EVERY_DELTAS",
@@ -74,6 +80,7 @@ public final class WriterMain {
           HTTP_PORT,
           GROUP_MAX_RECORDS,
           GROUP_MAX_BYTES,
+          GROUP_TARGET_RECORDS,
           GROUP_MAX_DELAY,
           GROUP_MIN_INTERVAL,
           SNAPSHOT_EVERY,
@@ -98,10 +105,12 @@ public final class WriterMain {
     return new WriterConfig(
         s.get(CommonSettings.KAFKA_BOOTSTRAP),
         new KafkaNames(s.get(CommonSettings.DATABASE)),
-        s.intValue(GROUP_MAX_RECORDS),
-        s.longValue(GROUP_MAX_BYTES),
-        s.durationValue(GROUP_MAX_DELAY),
-        s.durationValue(GROUP_MIN_INTERVAL),
+        new GroupPolicy(
+            s.intValue(GROUP_MAX_RECORDS),
+            s.longValue(GROUP_MAX_BYTES),
+            s.intValue(GROUP_TARGET_RECORDS),
+            s.durationValue(GROUP_MAX_DELAY),
+            s.durationValue(GROUP_MIN_INTERVAL)),
         s.intValue(SNAPSHOT_EVERY),
         s.durationValue(SNAPSHOT_INTERVAL),
         s.intValue(LEDGER),

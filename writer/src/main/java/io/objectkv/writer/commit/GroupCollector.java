@@ -10,12 +10,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Cuts the write log into groups, one group commit each. A group grows while records keep coming
- * within {@link #GAP} of each other, or while the committer is still busy with the groups before it
- * (a new one could not start anyway). It ends when full by records or bytes (exactly: what a poll
- * returns beyond that opens the next group), or once {@code maxDelay} has passed since its first
- * record; unless full, never sooner than {@code minInterval} after the previous group, which caps
- * the S3 PUTs per second. So a quiet log commits at once and a busy one fills groups.
+ * Cuts the write log into groups, one group commit each, under a {@link GroupPolicy}. A group grows
+ * while records keep coming within {@link #GAP} of each other, or while the committer is still busy
+ * with the groups before it (a new one could not start anyway); a lone client (the group before
+ * held a single record) does not wait for company. It ends when full by records or bytes (exactly:
+ * what a poll returns beyond that opens the next group), or once the policy's max delay has passed
+ * since its first record; unless full, never before the policy's hold after the previous group. So
+ * a quiet log commits at once and a busy one fills groups.
  *
  * <p>One collector serves one active role: records it holds back belong to that role's position in
  * the log.
@@ -29,28 +30,20 @@ public final class GroupCollector {
 
   private final Consumer<byte[], byte[]> log;
   private final TopicPartition partition;
-  private final int maxRecords;
-  private final long maxBytes;
-  private final Duration maxDelay;
-  private final Duration minInterval;
+  private final GroupPolicy policy;
   private final BooleanSupplier committerBusy;
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> heldBack = new ArrayDeque<>();
   private long previousEnd = System.nanoTime() - (1L << 40);
+  private int previousSize = 1;
 
   public GroupCollector(
       Consumer<byte[], byte[]> log,
       TopicPartition partition,
-      int maxRecords,
-      long maxBytes,
-      Duration maxDelay,
-      Duration minInterval,
+      GroupPolicy policy,
       BooleanSupplier committerBusy) {
     this.log = log;
     this.partition = partition;
-    this.maxRecords = maxRecords;
-    this.maxBytes = maxBytes;
-    this.maxDelay = maxDelay;
-    this.minInterval = minInterval;
+    this.policy = policy;
     this.committerBusy = committerBusy;
   }
 
@@ -59,7 +52,7 @@ public final class GroupCollector {
     List<ConsumerRecord<byte[], byte[]>> group = new ArrayList<>();
     long bytes = 0;
     long deadline = Long.MAX_VALUE;
-    long notBefore = previousEnd + minInterval.toNanos();
+    long notBefore = previousEnd + policy.holdNanos(previousSize);
     while (true) {
       long now = System.nanoTime();
       List<ConsumerRecord<byte[], byte[]>> arrived;
@@ -79,7 +72,8 @@ public final class GroupCollector {
       for (int i = 0; i < arrived.size() && !full; i++) {
         ConsumerRecord<byte[], byte[]> r = arrived.get(i);
         int size = Math.max(0, r.serializedValueSize());
-        if (!group.isEmpty() && (group.size() >= maxRecords || bytes + size > maxBytes)) {
+        if (!group.isEmpty()
+            && (group.size() >= policy.maxRecords() || bytes + size > policy.maxBytes())) {
           heldBack.addAll(arrived.subList(i, arrived.size()));
           full = true;
         } else {
@@ -91,14 +85,18 @@ public final class GroupCollector {
         return group;
       }
       now = System.nanoTime();
-      full |= group.size() >= maxRecords || bytes >= maxBytes;
+      full |= group.size() >= policy.maxRecords() || bytes >= policy.maxBytes();
       boolean first = deadline == Long.MAX_VALUE;
       if (first) {
-        deadline = now + maxDelay.toNanos();
+        deadline = now + policy.maxDelay().toNanos();
       }
-      boolean quiet = !first && arrived.isEmpty() && !committerBusy.getAsBoolean();
+      // A lone client gains nothing from a wait for company: after a group of one, a group that
+      // starts alone ends at once.
+      boolean alone = first && group.size() == 1 && previousSize == 1;
+      boolean quiet = (alone || (!first && arrived.isEmpty())) && !committerBusy.getAsBoolean();
       if (full || (now >= notBefore && (quiet || now >= deadline))) {
         previousEnd = now;
+        previousSize = group.size();
         return group;
       }
     }

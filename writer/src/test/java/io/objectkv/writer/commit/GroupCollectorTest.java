@@ -49,7 +49,10 @@ class GroupCollectorTest {
   private GroupCollector collector(
       int maxRecords, long maxBytes, Duration minInterval, BooleanSupplier busy) {
     return new GroupCollector(
-        log, LOG, maxRecords, maxBytes, Duration.ofMillis(50), minInterval, busy);
+        log,
+        LOG,
+        new GroupPolicy(maxRecords, maxBytes, 1000, Duration.ofMillis(50), minInterval),
+        busy);
   }
 
   private static List<Long> offsets(List<ConsumerRecord<byte[], byte[]>> group) {
@@ -134,5 +137,40 @@ class GroupCollectorTest {
     assertEquals(10, groups.next().size());
     assertEquals(10, groups.next().size());
     assertTrue((System.nanoTime() - start) < Duration.ofSeconds(30).toNanos());
+  }
+
+  @Test
+  void aLoneRecordIsNotHeldForCompany() {
+    GroupCollector groups = collector(1000, 1L << 30, Duration.ZERO, () -> false);
+    log.schedulePollTask(() -> append(1, 10));
+    log.schedulePollTask(() -> append(1, 10));
+    assertEquals(List.of(0L), offsets(groups.next()));
+    assertEquals(List.of(1L), offsets(groups.next()));
+  }
+
+  @Test
+  void afterAGroupOfSeveralTheNextWaitsForCompany() {
+    GroupCollector groups = collector(1000, 1L << 30, Duration.ZERO, () -> false);
+    log.schedulePollTask(() -> append(3, 10));
+    assertEquals(List.of(0L, 1L, 2L), offsets(groups.next()));
+    log.schedulePollTask(() -> append(1, 10));
+    log.schedulePollTask(() -> append(1, 10));
+    assertEquals(List.of(3L, 4L), offsets(groups.next()));
+  }
+
+  @Test
+  void aGroupIsHeldInProportionToTheOneBefore() {
+    Duration maxDelay = Duration.ofMillis(200);
+    GroupCollector groups =
+        new GroupCollector(
+            log, LOG, new GroupPolicy(1000, 1L << 30, 10, maxDelay, Duration.ZERO), () -> false);
+    append(5, 10); // half the target: the next group is held half the max delay
+    assertEquals(5, groups.next().size());
+    long end = System.nanoTime();
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    long held = (System.nanoTime() - end) / 1_000_000;
+    assertTrue(held >= 100 - 1, "held " + held + " ms after a group of 5 (target 10)");
+    assertTrue(held < 200, "held " + held + " ms: more than half the max delay");
   }
 }
