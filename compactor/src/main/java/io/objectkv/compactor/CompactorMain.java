@@ -5,7 +5,6 @@ import io.objectkv.compactor.merge.CompactionMerger;
 import io.objectkv.compactor.plan.CompactionPolicy;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectStore;
-import io.objectkv.format.SstOptions;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
@@ -54,8 +53,6 @@ public final class CompactorMain {
           "OBJECTKV_COMPACTOR_TEMP_DIR",
           "./data/compactor-tmp",
           "where outputs are built before upload");
-  public static final Setting BLOCK_SIZE =
-      Setting.of("OBJECTKV_SST_BLOCK_BYTES", "16384", "target data block size of new SSTs");
 
   public static final List<Setting> OWN =
       List.of(
@@ -68,7 +65,7 @@ public final class CompactorMain {
           GC_INTERVAL,
           GC_DRY_RUN,
           TEMP_DIR,
-          BLOCK_SIZE);
+          CommonSettings.SST_BLOCK_BYTES);
 
   public static void main(String[] args) {
     ProcessMain.run(
@@ -89,7 +86,7 @@ public final class CompactorMain {
             s.longValue(MIN_L0_BYTES),
             s.intValue(MAX_L0_PER_JOB),
             s.longValue(TARGET_L1_BYTES)),
-        new SstOptions(s.intValue(BLOCK_SIZE), 10, true),
+        CommonSettings.sstOptions(s),
         s.durationValue(GC_GRACE),
         s.durationValue(GC_INTERVAL),
         s.boolValue(GC_DRY_RUN),

@@ -3,7 +3,6 @@ package io.objectkv.writer;
 import io.javalin.Javalin;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectStore;
-import io.objectkv.format.SstOptions;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
 import io.objectkv.runtime.ProcessMain;
@@ -72,8 +71,6 @@ public final class WriterMain {
           "OBJECTKV_WRITER_SESSION_TIMEOUT",
           "6s",
           "a silent active writer is replaced after this long");
-  static final Setting BLOCK_SIZE =
-      Setting.of("OBJECTKV_SST_BLOCK_BYTES", "16384", "target data block size of new SSTs");
 
   public static final List<Setting> OWN =
       List.of(
@@ -89,7 +86,7 @@ public final class WriterMain {
           KEY_CACHE,
           BLOCK_CACHE,
           SESSION_TIMEOUT,
-          BLOCK_SIZE);
+          CommonSettings.SST_BLOCK_BYTES);
 
   public static void main(String[] args) {
     ProcessMain.run(
@@ -117,7 +114,7 @@ public final class WriterMain {
         s.longValue(KEY_CACHE),
         s.longValue(BLOCK_CACHE),
         s.durationValue(SESSION_TIMEOUT),
-        new SstOptions(s.intValue(BLOCK_SIZE), 10, true));
+        CommonSettings.sstOptions(s));
   }
 
   static AutoCloseable start(Settings s) {

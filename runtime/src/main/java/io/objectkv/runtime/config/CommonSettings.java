@@ -1,5 +1,6 @@
 package io.objectkv.runtime.config;
 
+import io.objectkv.format.SstOptions;
 import java.util.List;
 
 /** Settings every process has: which database, where Kafka is, where the objects are. */
@@ -66,6 +67,15 @@ public final class CommonSettings {
           S3_ACCESS_KEY,
           S3_SECRET_KEY,
           HTTP_HOST);
+
+  /** For the processes that write SSTs (writer and compactor), not in {@link #ALL}. */
+  public static final Setting SST_BLOCK_BYTES =
+      Setting.of("OBJECTKV_SST_BLOCK_BYTES", "16384", "target data block size of new SSTs");
+
+  /** How this process writes SSTs: {@link #SST_BLOCK_BYTES}, 10 bloom bits per key, compressed. */
+  public static SstOptions sstOptions(Settings s) {
+    return new SstOptions(s.intValue(SST_BLOCK_BYTES), 10, true);
+  }
 
   /** The replication factor for topics this process creates; empty for the broker's default. */
   public static java.util.Optional<Short> replication(Settings s) {
