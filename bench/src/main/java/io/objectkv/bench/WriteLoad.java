@@ -1,5 +1,6 @@
 package io.objectkv.bench;
 
+import io.objectkv.core.metrics.Metrics;
 import io.objectkv.gateway.GatewayMain;
 import io.objectkv.runtime.http.PathKeys;
 import io.objectkv.writer.commit.GroupPolicy;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Write load through the gateway: N clients each PUT 100-byte values to their own keys for a
  * bounded time, on loopback. Prints writes/s, ack latency percentiles and S3 PUTs per 1,000
  * acknowledged writes, next to the floor measured in the same run on the same servers: a bare S3
- * PUT and a bare Kafka produce.
+ * PUT and a bare Kafka produce, right before and right after each step (S3Mock's PUTs slow down as
+ * its bucket fills, see {@link Floor}); p50/floor uses the mean of the two.
  *
  * <p>The writer's grouping (see {@link GroupPolicy}): {@code --group-delay MS} is
  * OBJECTKV_WRITER_GROUP_MAX_DELAY (0 makes one poll a group), {@code --group-target N} is
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WriteLoad {
   private WriteLoad() {}
 
-  private static io.objectkv.core.metrics.Metrics gatewayMetrics;
+  private static Metrics gatewayMetrics;
 
   public static void main(String[] args) throws Exception {
     List<Integer> clientCounts = List.of(1, 16, 64);
@@ -62,12 +64,10 @@ public final class WriteLoad {
     }
     try (BenchCluster cluster = new BenchCluster()) {
       System.out.println(
-          "floor: measuring bare S3 PUTs (16 KiB) and Kafka produces (100 B, acks=all) ...");
+          "floor: bare S3 PUTs (16 KiB) and Kafka produces (100 B, acks=all); measured again before and after every step ...");
       Floor.Result floor = Floor.measure(cluster.servers, 300, 16 * 1024);
       System.out.println("  S3 PUT:        " + floor.s3Put().summary());
       System.out.println("  Kafka produce: " + floor.kafkaProduce().summary());
-      double floorP50 = floor.s3Put().millis(0.5) + floor.kafkaProduce().millis(0.5);
-      System.out.printf("  floor p50 (PUT + produce): %.2f ms%n", floorP50);
 
       cluster.startWriter(
           cluster
@@ -88,18 +88,25 @@ public final class WriteLoad {
       // a step that starts cold at hundreds of clients starves the compiler threads and measured
       // 1,572 instead of 3,823 writes/s at 256 clients.
       System.out.printf("warming up: 64 clients, %d s ...%n", WARM_UP.toSeconds());
-      run(cluster, clientsFor(64), base, 64, WARM_UP, value, null);
+      run(cluster, clientsFor(64), base, 64, WARM_UP, value);
       for (int clients : clientCounts) {
         HttpClient[] http = clientsFor(clients);
-        run(
-            cluster,
-            http,
-            base,
-            clients,
-            Duration.ofSeconds(Math.max(2, seconds / 5)),
-            value,
-            null);
-        Result r = run(cluster, http, base, clients, Duration.ofSeconds(seconds), value, floorP50);
+        run(cluster, http, base, clients, Duration.ofSeconds(Math.max(2, seconds / 5)), value);
+        // The step's own objects slow S3Mock's PUTs down while it runs: a floor before and after.
+        Floor.Result floorBefore = Floor.measure(cluster.servers, 200, 16 * 1024);
+        var m = cluster.writerMetrics;
+        Step group = Step.of(m.histogram("objectkv_writer_group_seconds", ""));
+        Step upload = Step.of(m.histogram("objectkv_writer_upload_seconds", ""));
+        Step publish = Step.of(m.histogram("objectkv_writer_publish_seconds", ""));
+        Step gatewayPublish =
+            Step.of(gatewayMetrics.histogram("objectkv_gateway_publish_seconds", ""));
+        Step recordAge = Step.of(m.histogram("objectkv_writer_record_age_seconds", ""));
+        Step gatewayAck = Step.of(gatewayMetrics.histogram("objectkv_gateway_write_seconds", ""));
+        Result r = run(cluster, http, base, clients, Duration.ofSeconds(seconds), value);
+        Floor.Result floorAfter = Floor.measure(cluster.servers, 200, 16 * 1024);
+        double floorP50 = (floorBefore.p50Millis() + floorAfter.p50Millis()) / 2;
+        System.out.println("  floor before: " + floorBefore.summary());
+        System.out.println("  floor after:  " + floorAfter.summary());
         System.out.printf(
             "clients=%d: %.0f writes/s; ack %s; %.2f S3 PUTs per 1000 writes; %.1f batches per group; p50/floor = %.2f%n",
             clients,
@@ -108,23 +115,30 @@ public final class WriteLoad {
             r.putsPerThousand,
             r.batchesPerGroup,
             r.latencies.millis(0.5) / floorP50);
-        var m = cluster.writerMetrics;
         System.out.printf(
             "  writer means: group %.2f ms = upload %.2f ms + publish %.2f ms + the rest%n",
-            m.histogram("objectkv_writer_group_seconds", "").meanMillis(),
-            m.histogram("objectkv_writer_upload_seconds", "").meanMillis(),
-            m.histogram("objectkv_writer_publish_seconds", "").meanMillis());
+            group.millis(), upload.millis(), publish.millis());
         System.out.printf(
             "  means: gateway publish %.2f ms, record age at decision %.2f ms, gateway ack %.2f ms%n",
-            gatewayMetrics.histogram("objectkv_gateway_publish_seconds", "").meanMillis(),
-            m.histogram("objectkv_writer_record_age_seconds", "").meanMillis(),
-            gatewayMetrics.histogram("objectkv_gateway_write_seconds", "").meanMillis());
+            gatewayPublish.millis(), recordAge.millis(), gatewayAck.millis());
       }
     }
     System.exit(0);
   }
 
   private static final Duration WARM_UP = Duration.ofSeconds(20);
+
+  /** A histogram's mean over one step: the processes' histograms count from their start. */
+  private record Step(Metrics.Histogram h, long count, double sumSeconds) {
+    static Step of(Metrics.Histogram h) {
+      return new Step(h, h.count(), h.sumSeconds());
+    }
+
+    double millis() {
+      long n = h.count() - count;
+      return n == 0 ? Double.NaN : (h.sumSeconds() - sumSeconds) * 1000 / n;
+    }
+  }
 
   /**
    * One JDK HttpClient serves its connections from a single selector thread: every 64 clients get
@@ -150,8 +164,7 @@ public final class WriteLoad {
       URI base,
       int clients,
       Duration duration,
-      byte[] value,
-      Double floor)
+      byte[] value)
       throws Exception {
     long putsBefore =
         cluster.storeRequests(cluster.writerMetrics, "put_if_absent")

@@ -72,6 +72,10 @@ public final class Metrics {
       return n;
     }
 
+    public double sumSeconds() {
+      return sum.sum();
+    }
+
     /** Mean of the observations in milliseconds (NaN before any). */
     public double meanMillis() {
       long n = count();
