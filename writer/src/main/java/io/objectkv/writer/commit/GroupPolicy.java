@@ -8,17 +8,17 @@ import java.time.Duration;
  * <p>Light load wants a group to commit at once; heavy load wants few PUTs, since they are the cost
  * that grows with traffic. The hold does both: a group is held after the one before it in
  * proportion to how many records that one had, the full {@code maxDelay} once it had {@code
- * targetRecords}. A lone client holds nothing; when records come in faster than {@code
- * targetRecords} per {@code maxDelay}, groups merge until each holds about {@code targetRecords}.
- * The hold feeds on group sizes, not on a measured rate, so it does not swing with the latency it
- * adds.
+ * targetRecords}. A lone client is held a fraction of a millisecond; when records come in faster
+ * than {@code targetRecords} per {@code maxDelay}, groups merge until each holds what arrives in
+ * {@code maxDelay}, at least {@code targetRecords}. The hold feeds on group sizes, not on a
+ * measured rate, so it does not swing with the latency it adds.
  *
  * @param maxRecords at most this many log records per group (what a poll returns beyond it waits)
  * @param maxBytes at most this many bytes of records per group (a larger record stands alone)
  * @param targetRecords the records per S3 PUT wanted under heavy load
  * @param maxDelay longest a group keeps growing after its first record, and the longest hold
- * @param minInterval least time between the ends of two groups whatever the load: a hard cap on
- *     PUTs per second, paid in latency under light load
+ * @param minInterval least time between the ends of two groups whatever the load (a full group does
+ *     not wait): a hard cap on PUTs per second, paid in latency under light load
  */
 public record GroupPolicy(
     int maxRecords, long maxBytes, int targetRecords, Duration maxDelay, Duration minInterval) {
