@@ -11,9 +11,16 @@ import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
 import io.objectkv.testkit.Poll;
+import io.objectkv.testkit.ServerProcess;
 import io.objectkv.testkit.TestCluster;
 import io.objectkv.writer.Writer;
 import io.objectkv.writer.WriterConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -115,6 +122,60 @@ final class BenchCluster implements AutoCloseable {
             UUID.randomUUID().toString());
     running.add(g);
     return g;
+  }
+
+  /** A compactor process and where its HTTP server listens. */
+  record Compactor(ServerProcess process, int port) {
+    URI uri(String path) {
+      return URI.create("http://127.0.0.1:" + port + path);
+    }
+  }
+
+  /**
+   * The deployable compactor in its own JVM, as deployed, with {@code settings} over the database's
+   * and its work files and log under {@code temp}; returns once its status answers. It stops with
+   * the cluster at the latest.
+   */
+  Compactor startCompactor(Map<String, String> settings, String heap, Path temp) {
+    // bench/run runs from the repository root
+    Path jar = Path.of("compactor", "target", "objectkv-compactor.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(
+          jar.toAbsolutePath() + " is missing: run ./mvnw -pl compactor -am package -DskipTests");
+    }
+    int port = ServerProcess.freePort();
+    Map<String, String> e = new HashMap<>(env);
+    e.put("OBJECTKV_COMPACTOR_HTTP_PORT", Integer.toString(port));
+    e.put("OBJECTKV_COMPACTOR_TEMP_DIR", temp.toString());
+    e.putAll(settings);
+    HttpClient http = HttpClient.newHttpClient();
+    URI status = URI.create("http://127.0.0.1:" + port + "/v1/status");
+    ServerProcess p =
+        ServerProcess.start(
+            "compactor",
+            List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-jar", jar.toString()),
+            e,
+            temp.resolve("compactor.log"),
+            Duration.ofSeconds(60),
+            () -> httpGet(http, status) != null);
+    running.add(p);
+    return new Compactor(p, port);
+  }
+
+  /** The body of a 200 answer, or null for anything else (not up yet, gone, an error). */
+  static String httpGet(HttpClient http, URI uri) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? r.body() : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   long storeRequests(Metrics metrics, String type) {

@@ -13,13 +13,10 @@ import io.objectkv.writer.WriterConfig;
 import io.objectkv.writer.commit.GroupPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -90,28 +87,22 @@ public final class CompactionLoad {
           "loaded in %.0f s: %s L0 objects, %s bytes%n",
           (System.nanoTime() - loadStart) / 1e9, loaded.get("l0Objects"), loaded.get("l0Bytes"));
 
-      int port = ServerProcess.freePort();
       Path temp = Files.createTempDirectory("compaction-load");
-      Map<String, String> env = new HashMap<>(cluster.env);
-      env.put("OBJECTKV_COMPACTOR_HTTP_PORT", Integer.toString(port));
-      env.put("OBJECTKV_COMPACTOR_MIN_L0_OBJECTS", "1");
-      env.put("OBJECTKV_COMPACTOR_MAX_L0_PER_JOB", "100000");
-      env.put("OBJECTKV_COMPACTOR_GC_GRACE", "1h");
-      env.put("OBJECTKV_COMPACTOR_TEMP_DIR", temp.toString());
+      BenchCluster.Compactor c =
+          cluster.startCompactor(
+              Map.of(
+                  "OBJECTKV_COMPACTOR_MIN_L0_OBJECTS", "1",
+                  "OBJECTKV_COMPACTOR_MAX_L0_PER_JOB", "100000",
+                  "OBJECTKV_COMPACTOR_GC_GRACE", "1h"),
+              heap,
+              temp);
       HttpClient http = HttpClient.newHttpClient();
-      URI status = URI.create("http://127.0.0.1:" + port + "/v1/status");
+      URI status = c.uri("/v1/status");
       long start = System.nanoTime();
-      try (ServerProcess compactor =
-          ServerProcess.start(
-              "compactor",
-              List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-jar", compactorJar().toString()),
-              env,
-              temp.resolve("compactor.log"),
-              Duration.ofSeconds(60),
-              () -> get(http, status) != null)) {
+      try (ServerProcess compactor = c.process()) {
         String s;
         // done once it has read the whole manifest and L0 is empty
-        while ((s = get(http, status)) == null
+        while ((s = BenchCluster.httpGet(http, status)) == null
             || number(s, "\"appliedVersion\":") < lastOffset
             || !s.contains("\"l0Objects\":0,")) {
           if (s == null && !compactor.isAlive()) {
@@ -122,7 +113,7 @@ public final class CompactionLoad {
           System.out.println("  compactor: " + s);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        String metrics = get(http, URI.create("http://127.0.0.1:" + port + "/metrics"));
+        String metrics = BenchCluster.httpGet(http, c.uri("/metrics"));
         long l0Bytes = ((Number) loaded.get("l0Bytes")).longValue();
         long read = number(metrics, "objectkv_compactor_read_bytes_total");
         long written = number(metrics, "objectkv_compactor_written_bytes_total");
@@ -191,34 +182,12 @@ public final class CompactionLoad {
     return last;
   }
 
-  /** The deployable compactor (bench/run runs from the repository root). */
-  private static Path compactorJar() {
-    Path jar = Path.of("compactor", "target", "objectkv-compactor.jar");
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException(
-          jar.toAbsolutePath() + " is missing: run ./mvnw -pl compactor -am package -DskipTests");
-    }
-    return jar;
-  }
-
   private static byte[] longBytes(long v) {
     byte[] b = new byte[8];
     for (int i = 0; i < 8; i++) {
       b[i] = (byte) (v >>> (8 * i));
     }
     return b;
-  }
-
-  private static String get(HttpClient http, URI uri) {
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? r.body() : null;
-    } catch (Exception e) {
-      return null;
-    }
   }
 
   private static long number(String text, String name) {
