@@ -84,10 +84,9 @@ public final class WriteLoad {
           "writer groups: max delay %d ms, target %d records, min interval %d ms%n",
           groupDelay.toMillis(), groupTarget, groupInterval.toMillis());
       if (compactor) {
-        // As deployed, a compactor merges L0 and deletes what it replaced, so S3Mock's bucket
-        // (whose
-        // PUTs slow down with every object it holds) stays small; but on these 2 cores it competes
-        // with the write path (1 client: p50 22 ms instead of 15), so it is not on by default.
+        // As deployed, a compactor merges L0 and deletes what it replaced, which keeps S3Mock's
+        // bucket small (its PUTs slow down with every object it holds); but on these 2 cores it
+        // competes with the write path (1 client: p50 22 ms instead of 15): off by default.
         Duration grace = Duration.ofSeconds(15);
         cluster.startCompactor(
             Map.of(
