@@ -12,6 +12,7 @@ import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.store.ObjectInfo;
 import io.objectkv.testkit.Poll;
+import io.objectkv.writer.Writer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Compaction keeps every key exactly as it was, frees dead space, and survives crashes. */
 class CompactionIT {
   static Cluster cluster;
+  static Writer writer;
   static Api api;
   static Api replica;
   @TempDir static Path dir;
@@ -49,7 +51,7 @@ class CompactionIT {
   @BeforeAll
   static void start() {
     cluster = new Cluster("compaction");
-    cluster.startActiveWriter();
+    writer = cluster.startActiveWriter();
     replica = Cluster.api(cluster.startReader(dir.resolve("reader")));
     api = cluster.startGateway();
   }
@@ -170,6 +172,15 @@ class CompactionIT {
         "no tombstones, no overwritten versions");
     assertTrue(m.l1().size() > 1, "outputs cut at the target size");
     verifyModel();
+    // The writer keeps the metadata of live objects only: what compaction replaced is let go.
+    Poll.until(
+        Duration.ofSeconds(10),
+        "the writer's open tables to be the manifest's objects",
+        () -> {
+          Map<String, Object> s = writer.status();
+          return s.get("openTables").equals(m.l0().size() + m.l1().size())
+              && s.get("manifestVersion").equals(m.id());
+        });
     full.close();
   }
 

@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * then runs a two-stage pipeline: this thread decides each group and starts the upload of its L0
  * object; a committer thread fills the group's Kafka transaction while the object uploads and
  * commits it once the object is durable, strictly in group order. So the next group is decided
- * while the previous one commits. Any failure ends the role; the next one recovers from S3 and the
- * manifest log, so nothing half-done survives.
+ * while the previous one commits. The committer also builds the committed view after each commit,
+ * which costs time in the number of live objects, so deciding the next group does not wait for it.
+ * Any failure ends the role; the next one recovers from S3 and the manifest log, so nothing
+ * half-done survives.
  */
 final class ActiveWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ActiveWriter.class);
@@ -71,7 +73,8 @@ final class ActiveWriter implements AutoCloseable {
       int records,
       long started) {}
 
-  private record Committed(Prepared group, long deltaOffset) {}
+  /** A committed group and the committed view that includes it, built off the decide path. */
+  private record Committed(Prepared group, long deltaOffset, LsmView view) {}
 
   private final WriterConfig config;
   private final Consumer<byte[], byte[]> consumer;
@@ -102,7 +105,6 @@ final class ActiveWriter implements AutoCloseable {
   private Manifest manifest;
 
   private long manifestLogOffset;
-  private LsmView view;
 
   ActiveWriter(
       WriterConfig config,
@@ -145,8 +147,7 @@ final class ActiveWriter implements AutoCloseable {
       }
       this.tables =
           new TableCache(new StoreRangeFetcher(store), new BlockCache(config.blockCacheBytes()));
-      this.view = LsmView.open(manifest, tables);
-      this.keys = new KeyStates(view, config.keyCacheBytes());
+      this.keys = new KeyStates(LsmView.open(manifest, tables), config.keyCacheBytes());
       this.uploader = new L0Uploader(store, random);
       this.snapshots =
           new SnapshotKeeper(
@@ -235,6 +236,7 @@ final class ActiveWriter implements AutoCloseable {
       GroupCommit.L0Object built =
           group.buildL0(uploader.newKey(group.lastVersion(), epoch), config.sstOptions());
       long uploadStart = System.nanoTime();
+      metrics.decideSeconds.observeNanos(uploadStart - start);
       upload =
           CompletableFuture.runAsync(
               () -> {
@@ -333,12 +335,26 @@ final class ActiveWriter implements AutoCloseable {
         metrics.groups.inc();
         metrics.records.add(p.records);
         metrics.groupSeconds.observeNanos(System.nanoTime() - p.started);
-        committed.add(new Committed(p, offset));
+        committed.add(new Committed(p, offset, committedView(p)));
       } catch (RuntimeException | Error e) {
         failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         return;
       }
     }
+  }
+
+  /**
+   * The view of the database after {@code p}. All changes to the table cache happen here, on the
+   * committer thread (the writer thread only reads through views, which hold their tables).
+   */
+  private LsmView committedView(Prepared p) {
+    if (p.l0() != null) {
+      tables.registerFromBytes(p.l0().info(), p.l0().bytes());
+    }
+    if (p.delta().edits().stream().anyMatch(e -> e instanceof ManifestEdit.Compaction)) {
+      tables.retainOnly(p.manifest().objectKeys());
+    }
+    return LsmView.open(p.manifest(), tables);
   }
 
   private void checkFailure() {
@@ -360,15 +376,10 @@ final class ActiveWriter implements AutoCloseable {
         ledger.record(r.requestId(), r.outcome());
         pendingRequests.remove(r.requestId());
       }
-      if (p.l0() != null) {
-        tables.registerFromBytes(p.l0().info(), p.l0().bytes());
-      }
-      view = LsmView.open(manifest, tables);
-      keys.groupCommitted(view, p.writtenVersions());
+      keys.groupCommitted(c.view(), p.writtenVersions());
       changed = true;
     }
     if (changed) {
-      tables.retainOnly(manifest.objectKeys());
       snapshots.maybeSnapshot(manifest, manifestLogOffset, ledger::entries);
     }
   }
@@ -388,6 +399,7 @@ final class ActiveWriter implements AutoCloseable {
         "l0Bytes", manifest.l0Bytes(),
         "l1Objects", manifest.l1().size(),
         "l1Bytes", manifest.l1Bytes(),
+        "openTables", tables.openCount(),
         "rememberedRequests", ledger.size(),
         "snapshotsWritten", snapshots.written());
   }

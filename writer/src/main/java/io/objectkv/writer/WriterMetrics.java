@@ -17,6 +17,7 @@ final class WriterMetrics {
   final Metrics.Counter l0Bytes;
   final Metrics.Counter recoveries;
   final Metrics.Histogram groupSeconds;
+  final Metrics.Histogram decideSeconds;
   final Metrics.Histogram uploadSeconds;
   final Metrics.Histogram publishSeconds;
   final Metrics.Histogram recoverySeconds;
@@ -68,6 +69,10 @@ final class WriterMetrics {
     groupSeconds =
         m.histogram(
             "objectkv_writer_group_seconds", "Time to commit a group: decide, upload, publish.");
+    decideSeconds =
+        m.histogram(
+            "objectkv_writer_decide_seconds",
+            "Time from taking a group's records to starting the upload of its L0 object.");
     uploadSeconds = m.histogram("objectkv_writer_upload_seconds", "Time to upload an L0 object.");
     publishSeconds =
         m.histogram(
