@@ -13,10 +13,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The latency floor on the same servers: a bare S3 PUT and a bare Kafka produce, sequentially.
- * S3Mock stores a bucket's object list in one file, so its PUTs grow slower with the objects the
- * bucket holds (p50 7.4 ms empty, 12.0 ms after some 2,400 L0 objects, measured side by side):
- * compare a run's latencies with a floor measured next to them.
+ * The latency floor on the same servers: a bare S3 PUT (into the cluster's bucket) and a bare Kafka
+ * produce, sequentially. S3Mock stores a bucket's object list in one file, so its PUTs grow slower
+ * with the objects the bucket holds: compare a run's latencies with a floor measured next to them,
+ * in the same bucket.
  */
 final class Floor {
   private Floor() {}
@@ -34,11 +34,12 @@ final class Floor {
     }
   }
 
-  static Result measure(TestCluster servers, int samples, int objectBytes) throws Exception {
+  static Result measure(BenchCluster cluster, int samples, int objectBytes) throws Exception {
+    TestCluster servers = cluster.servers;
     byte[] object = new byte[objectBytes];
     new Random(1).nextBytes(object);
     Latencies puts = new Latencies();
-    try (ObjectStore s3 = servers.rawObjectStore(servers.uniqueName("floor") + "/")) {
+    try (ObjectStore s3 = cluster.rawStore(servers.uniqueName("floor") + "/")) {
       for (int i = -samples / 5; i < samples; i++) {
         long t = System.nanoTime();
         s3.putIfAbsent("floor/" + i + ".sst", Content.of(object));

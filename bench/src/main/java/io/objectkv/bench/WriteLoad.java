@@ -4,6 +4,8 @@ import io.objectkv.core.metrics.Metrics;
 import io.objectkv.gateway.GatewayMain;
 import io.objectkv.runtime.http.PathKeys;
 import io.objectkv.writer.commit.GroupPolicy;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * bounded time, on loopback. Prints writes/s, ack latency percentiles and S3 PUTs per 1,000
  * acknowledged writes, next to the floor measured in the same run on the same servers: a bare S3
  * PUT and a bare Kafka produce, right before and right after each step (S3Mock's PUTs slow down as
- * its bucket fills, see {@link Floor}); p50/floor uses the mean of the two.
+ * its bucket fills, see {@link Floor}); p50/floor uses the mean of the two. Every process warms up
+ * until the JIT settles, and each step runs in a new database with a bucket of its own.
  *
  * <p>The writer's grouping (see {@link GroupPolicy}): {@code --group-delay MS} is
  * OBJECTKV_WRITER_GROUP_MAX_DELAY (0 makes one poll a group), {@code --group-target N} is
@@ -67,55 +70,36 @@ public final class WriteLoad {
         }
       }
     }
-    try (BenchCluster cluster = new BenchCluster()) {
-      System.out.println(
-          "floor: bare S3 PUTs (16 KiB) and Kafka produces (100 B, acks=all); measured again before and after every step ...");
-      Floor.Result floor = Floor.measure(cluster.servers, 300, 16 * 1024);
-      System.out.println("  S3 PUT:        " + floor.s3Put().summary());
-      System.out.println("  Kafka produce: " + floor.kafkaProduce().summary());
-
-      cluster.startWriter(
-          cluster
-              .writerConfig()
-              .withGroups(
-                  new GroupPolicy(
-                      d.maxRecords(), d.maxBytes(), groupTarget, groupDelay, groupInterval)));
-      System.out.printf(
-          "writer groups: max delay %d ms, target %d records, min interval %d ms%n",
-          groupDelay.toMillis(), groupTarget, groupInterval.toMillis());
-      if (compactor) {
-        // As deployed, a compactor merges L0 and deletes what it replaced, which keeps S3Mock's
-        // bucket small (its PUTs slow down with every object it holds); but on these 2 cores it
-        // competes with the write path (1 client: p50 22 ms instead of 15): off by default.
-        Duration grace = Duration.ofSeconds(15);
-        cluster.startCompactor(
-            Map.of(
-                "OBJECTKV_COMPACTOR_GC_GRACE",
-                grace.toSeconds() + "s",
-                "OBJECTKV_COMPACTOR_GC_INTERVAL",
-                "5s"),
-            "256m",
-            Files.createTempDirectory("write-load"));
-        System.out.printf("compactor: its own process, GC grace %d s%n", grace.toSeconds());
+    GroupPolicy groups =
+        new GroupPolicy(d.maxRecords(), d.maxBytes(), groupTarget, groupDelay, groupInterval);
+    System.out.printf(
+        "writer groups: max delay %d ms, target %d records, min interval %d ms%n",
+        groupDelay.toMillis(), groupTarget, groupInterval.toMillis());
+    byte[] value = new byte[valueBytes];
+    new Random(7).nextBytes(value);
+    // Every process's JIT warms up first, under loads the 2 cores can carry while compiling, each
+    // in a database of its own: a step that starts cold at hundreds of clients starves the compiler
+    // threads (256 clients: 1,572 instead of 3,823 writes/s), and compiling goes on for minutes
+    // (after 30 s at 64 clients and 30 s at 1 client, the C2 threads still took a third of the
+    // broker's and this JVM's CPU at 1 client).
+    System.out.println("warming up until the JIT settles ...");
+    for (int clients : List.of(64, 1)) {
+      try (BenchCluster warm = BenchCluster.inNewBucket()) {
+        warmUp(warm, start(warm, groups, false), clients, value);
       }
-      GatewayMain.Gateway gateway = cluster.startGateway(List.of());
-      gatewayMetrics = gateway.metrics();
-      URI base = URI.create("http://127.0.0.1:" + gateway.port());
-
-      byte[] value = new byte[valueBytes];
-      new Random(7).nextBytes(value);
-      // Every process's JIT warms up first, under a load the 2 cores can carry while compiling:
-      // a step that starts cold at hundreds of clients starves the compiler threads and measured
-      // 1,572 instead of 3,823 writes/s at 256 clients.
-      System.out.printf("warming up: 64 clients, %d s ...%n", WARM_UP.toSeconds());
-      run(cluster, clientsFor(64), base, 64, WARM_UP, value);
-      for (int clients : clientCounts) {
+    }
+    for (int clients : clientCounts) {
+      // Each step runs in a new database with a bucket of its own, so what ran before it does not
+      // slow S3Mock down; the processes (and their JIT) stay warm.
+      try (BenchCluster cluster = BenchCluster.inNewBucket()) {
+        URI base = start(cluster, groups, compactor);
         HttpClient[] http = clientsFor(clients);
-        run(cluster, http, base, clients, Duration.ofSeconds(Math.max(2, seconds / 5)), value);
+        run(cluster, http, base, clients, Duration.ofSeconds(Math.max(5, seconds / 4)), value);
         // The step's own objects slow S3Mock's PUTs down while it runs: a floor before and after.
-        Floor.Result floorBefore = Floor.measure(cluster.servers, 200, 16 * 1024);
+        Floor.Result floorBefore = Floor.measure(cluster, 200, 16 * 1024);
         var m = cluster.writerMetrics;
         Step group = Step.of(m.histogram("objectkv_writer_group_seconds", ""));
+        Step decide = Step.of(m.histogram("objectkv_writer_decide_seconds", ""));
         Step upload = Step.of(m.histogram("objectkv_writer_upload_seconds", ""));
         Step publish = Step.of(m.histogram("objectkv_writer_publish_seconds", ""));
         Step gatewayPublish =
@@ -123,7 +107,7 @@ public final class WriteLoad {
         Step recordAge = Step.of(m.histogram("objectkv_writer_record_age_seconds", ""));
         Step gatewayAck = Step.of(gatewayMetrics.histogram("objectkv_gateway_write_seconds", ""));
         Result r = run(cluster, http, base, clients, Duration.ofSeconds(seconds), value);
-        Floor.Result floorAfter = Floor.measure(cluster.servers, 200, 16 * 1024);
+        Floor.Result floorAfter = Floor.measure(cluster, 200, 16 * 1024);
         double floorP50 = (floorBefore.p50Millis() + floorAfter.p50Millis()) / 2;
         System.out.println("  floor before: " + floorBefore.summary());
         System.out.println("  floor after:  " + floorAfter.summary());
@@ -136,8 +120,9 @@ public final class WriteLoad {
             r.batchesPerGroup,
             r.latencies.millis(0.5) / floorP50);
         System.out.printf(
-            "  writer means: group %.2f ms = upload %.2f ms + publish %.2f ms + the rest%n",
-            group.millis(), upload.millis(), publish.millis());
+            "  writer means: group %.2f ms = decide %.2f ms + upload %.2f ms + the rest of publish%n"
+                + "    (publish %.2f ms: its transaction is filled while the object uploads)%n",
+            group.millis(), decide.millis(), upload.millis(), publish.millis());
         System.out.printf(
             "  means: gateway publish %.2f ms, record age at decision %.2f ms, gateway ack %.2f ms%n",
             gatewayPublish.millis(), recordAge.millis(), gatewayAck.millis());
@@ -146,7 +131,51 @@ public final class WriteLoad {
     System.exit(0);
   }
 
-  private static final Duration WARM_UP = Duration.ofSeconds(20);
+  /** Starts the writer (and a compactor if asked) and a gateway; returns the gateway's address. */
+  private static URI start(BenchCluster cluster, GroupPolicy groups, boolean compactor)
+      throws Exception {
+    cluster.startWriter(cluster.writerConfig().withGroups(groups));
+    if (compactor) {
+      // As deployed, a compactor merges L0 and deletes what it replaced, which keeps S3Mock's
+      // bucket small (its PUTs slow down with every object it holds); but on these 2 cores it
+      // competes with the write path (1 client: p50 22 ms instead of 15): off by default.
+      Duration grace = Duration.ofSeconds(15);
+      cluster.startCompactor(
+          Map.of(
+              "OBJECTKV_COMPACTOR_GC_GRACE",
+              grace.toSeconds() + "s",
+              "OBJECTKV_COMPACTOR_GC_INTERVAL",
+              "5s"),
+          "256m",
+          Files.createTempDirectory("write-load"));
+      System.out.printf("compactor: its own process, GC grace %d s%n", grace.toSeconds());
+    }
+    GatewayMain.Gateway gateway = cluster.startGateway(List.of());
+    gatewayMetrics = gateway.metrics();
+    return URI.create("http://127.0.0.1:" + gateway.port());
+  }
+
+  /**
+   * Runs {@code clients} in 10 s slices until this JVM's JIT compiles for less than 5% of a slice
+   * (the broker's compilers keep the same pace), for 90 s at most.
+   */
+  private static void warmUp(BenchCluster cluster, URI base, int clients, byte[] value)
+      throws Exception {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    Duration slice = Duration.ofSeconds(10);
+    HttpClient[] http = clientsFor(clients);
+    for (int i = 1; i <= 9; i++) {
+      long before = jit.getTotalCompilationTime();
+      Result r = run(cluster, http, base, clients, slice, value);
+      long compiling = jit.getTotalCompilationTime() - before;
+      System.out.printf(
+          "  %d clients, %3d s: %.0f writes/s, p50 %.2f ms; JIT compiled for %d ms%n",
+          clients, i * slice.toSeconds(), r.writesPerSecond, r.latencies.millis(0.5), compiling);
+      if (compiling < slice.toMillis() / 20) {
+        return;
+      }
+    }
+  }
 
   /** A histogram's mean over one step: the processes' histograms count from their start. */
   private record Step(Metrics.Histogram h, long count, double sumSeconds) {

@@ -5,10 +5,6 @@ import java.util.List;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.kafka.KafkaContainer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /** Testcontainers Kafka (apache/kafka, KRaft) and MinIO, for machines with a Docker engine. */
 final class DockerBackend {
@@ -27,17 +23,8 @@ final class DockerBackend {
     kafka.start();
     minio.start();
     URI endpoint = URI.create(minio.getS3URL());
-    try (S3Client s3 =
-        S3Client.builder()
-            .endpointOverride(endpoint)
-            .region(Region.US_EAST_1)
-            .forcePathStyle(true)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(minio.getUserName(), minio.getPassword())))
-            .build()) {
-      s3.createBucket(b -> b.bucket(TestCluster.BUCKET));
-    }
+    TestCluster.createBucket(
+        endpoint, minio.getUserName(), minio.getPassword(), TestCluster.BUCKET);
     return TestCluster.of(
         kafka.getBootstrapServers(),
         endpoint,

@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Assumptions;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The servers integration tests run against, started once per test JVM and stopped at its exit: a
@@ -253,7 +257,35 @@ public final class TestCluster {
   }
 
   public S3Config s3Config(String prefix) {
-    return S3Config.compatible(s3Endpoint, BUCKET, prefix, accessKey, secretKey);
+    return s3Config(BUCKET, prefix);
+  }
+
+  public S3Config s3Config(String bucket, String prefix) {
+    return S3Config.compatible(s3Endpoint, bucket, prefix, accessKey, secretKey);
+  }
+
+  /**
+   * Creates a bucket of its own named after {@code base}. Benchmarks use one per measurement:
+   * S3Mock keeps a bucket's object list in one file, so its PUTs slow down with every object the
+   * bucket holds.
+   */
+  public String newBucket(String base) {
+    String bucket = uniqueName(base).toLowerCase(java.util.Locale.ROOT);
+    createBucket(s3Endpoint, accessKey, secretKey, bucket);
+    return bucket;
+  }
+
+  static void createBucket(URI endpoint, String accessKey, String secretKey, String bucket) {
+    try (S3Client s3 =
+        S3Client.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+            .build()) {
+      s3.createBucket(b -> b.bucket(bucket));
+    }
   }
 
   /** The raw S3 store for {@code prefix}, without retries (for store tests). */
@@ -273,11 +305,16 @@ public final class TestCluster {
 
   /** What the servers need to be reached, for a child process: env-var style settings. */
   public Map<String, String> environment(String database) {
+    return environment(database, BUCKET);
+  }
+
+  /** As {@link #environment(String)}, with the database's objects in {@code bucket}. */
+  public Map<String, String> environment(String database, String bucket) {
     return Map.of(
         "OBJECTKV_DATABASE", database,
         "OBJECTKV_KAFKA_BOOTSTRAP", bootstrapServers,
         "OBJECTKV_S3_ENDPOINT", s3Endpoint.toString(),
-        "OBJECTKV_S3_BUCKET", BUCKET,
+        "OBJECTKV_S3_BUCKET", bucket,
         "OBJECTKV_S3_PREFIX", database + "/",
         "OBJECTKV_S3_ACCESS_KEY", accessKey,
         "OBJECTKV_S3_SECRET_KEY", secretKey);
