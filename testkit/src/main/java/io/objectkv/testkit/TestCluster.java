@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -270,7 +271,7 @@ public final class TestCluster {
    * bucket holds.
    */
   public String newBucket(String base) {
-    String bucket = uniqueName(base).toLowerCase(java.util.Locale.ROOT);
+    String bucket = uniqueName(base).toLowerCase(Locale.ROOT);
     createBucket(s3Endpoint, accessKey, secretKey, bucket);
     return bucket;
   }

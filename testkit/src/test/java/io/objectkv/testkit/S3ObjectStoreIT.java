@@ -43,4 +43,19 @@ class S3ObjectStoreIT extends ObjectStoreContract {
           e.getMessage().contains("does not exist"), e.getMessage());
     }
   }
+
+  @Test
+  void aNewBucketIsEmptyAndApartFromTheSharedOne() {
+    TestCluster cluster = TestCluster.get();
+    String prefix = cluster.uniqueName("own-bucket") + "/";
+    String bucket = cluster.newBucket("bench");
+    try (S3ObjectStore own = new S3ObjectStore(cluster.s3Config(bucket, prefix));
+        S3ObjectStore shared = cluster.rawObjectStore(prefix)) {
+      org.junit.jupiter.api.Assertions.assertNotEquals(TestCluster.BUCKET, bucket);
+      org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), own.list(""));
+      own.put("x", io.objectkv.core.store.Content.of(new byte[] {1}));
+      org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1}, own.get("x"));
+      org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), shared.list(""));
+    }
+  }
 }
