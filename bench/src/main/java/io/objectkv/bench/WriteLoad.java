@@ -138,7 +138,8 @@ public final class WriteLoad {
     if (compactor) {
       // As deployed, a compactor merges L0 and deletes what it replaced, which keeps S3Mock's
       // bucket small (its PUTs slow down with every object it holds); but on these 2 cores it
-      // competes with the write path (1 client: p50 22 ms instead of 15): off by default.
+      // competes with the write path, and its new JVM compiles during the step (1 client: p50
+      // 19.1 ms instead of 11.5-12): off by default.
       Duration grace = Duration.ofSeconds(15);
       cluster.startCompactor(
           Map.of(
