@@ -41,8 +41,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WriteLoad {
   private WriteLoad() {}
 
-  private static Metrics gatewayMetrics;
-
   public static void main(String[] args) throws Exception {
     List<Integer> clientCounts = List.of(1, 16, 64);
     int seconds = 20;
@@ -85,14 +83,16 @@ public final class WriteLoad {
     System.out.println("warming up until the JIT settles ...");
     for (int clients : List.of(64, 1)) {
       try (BenchCluster warm = BenchCluster.inNewBucket()) {
-        warmUp(warm, start(warm, groups, false), clients, value);
+        warmUp(warm, address(start(warm, groups, false)), clients, value);
       }
     }
     for (int clients : clientCounts) {
       // Each step runs in a new database with a bucket of its own, so what ran before it does not
       // slow S3Mock down; the processes (and their JIT) stay warm.
       try (BenchCluster cluster = BenchCluster.inNewBucket()) {
-        URI base = start(cluster, groups, compactor);
+        GatewayMain.Gateway gateway = start(cluster, groups, compactor);
+        URI base = address(gateway);
+        Metrics gatewayMetrics = gateway.metrics();
         HttpClient[] http = clientsFor(clients);
         run(cluster, http, base, clients, Duration.ofSeconds(Math.max(5, seconds / 4)), value);
         // The step's own objects slow S3Mock's PUTs down while it runs: a floor before and after.
@@ -131,9 +131,9 @@ public final class WriteLoad {
     System.exit(0);
   }
 
-  /** Starts the writer (and a compactor if asked) and a gateway; returns the gateway's address. */
-  private static URI start(BenchCluster cluster, GroupPolicy groups, boolean compactor)
-      throws Exception {
+  /** Starts the writer (and a compactor if asked) and a gateway; returns the gateway. */
+  private static GatewayMain.Gateway start(
+      BenchCluster cluster, GroupPolicy groups, boolean compactor) throws Exception {
     cluster.startWriter(cluster.writerConfig().withGroups(groups));
     if (compactor) {
       // As deployed, a compactor merges L0 and deletes what it replaced, which keeps S3Mock's
@@ -151,14 +151,17 @@ public final class WriteLoad {
           Files.createTempDirectory("write-load"));
       System.out.printf("compactor: its own process, GC grace %d s%n", grace.toSeconds());
     }
-    GatewayMain.Gateway gateway = cluster.startGateway(List.of());
-    gatewayMetrics = gateway.metrics();
+    return cluster.startGateway(List.of());
+  }
+
+  private static URI address(GatewayMain.Gateway gateway) {
     return URI.create("http://127.0.0.1:" + gateway.port());
   }
 
   /**
-   * Runs {@code clients} in 10 s slices until this JVM's JIT compiles for less than 5% of a slice
-   * (the broker's compilers keep the same pace), for 90 s at most.
+   * Runs {@code clients} in 10 s slices until this JVM's JIT compiles for less than 5% of a slice,
+   * for 90 s at most. Only this JVM's compile time is visible here; measured from outside, the
+   * broker's C2 threads settled on about the same schedule.
    */
   private static void warmUp(BenchCluster cluster, URI base, int clients, byte[] value)
       throws Exception {
