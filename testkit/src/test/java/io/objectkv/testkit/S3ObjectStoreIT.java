@@ -1,10 +1,18 @@
 package io.objectkv.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.objectkv.core.store.Content;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.core.store.ObjectStoreContract;
 import io.objectkv.core.store.PermanentStoreException;
 import io.objectkv.s3.S3Config;
 import io.objectkv.s3.S3ObjectStore;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,11 +44,8 @@ class S3ObjectStoreIT extends ObjectStoreContract {
     TestCluster cluster = TestCluster.get();
     S3Config c = S3Config.compatible(cluster.s3Endpoint(), "no-such-bucket", "", "test", "test");
     try (S3ObjectStore store = new S3ObjectStore(c)) {
-      PermanentStoreException e =
-          org.junit.jupiter.api.Assertions.assertThrows(
-              PermanentStoreException.class, () -> store.get("x"));
-      org.junit.jupiter.api.Assertions.assertTrue(
-          e.getMessage().contains("does not exist"), e.getMessage());
+      PermanentStoreException e = assertThrows(PermanentStoreException.class, () -> store.get("x"));
+      assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
   }
 
@@ -51,11 +56,11 @@ class S3ObjectStoreIT extends ObjectStoreContract {
     String bucket = cluster.newBucket("bench");
     try (S3ObjectStore own = new S3ObjectStore(cluster.s3Config(bucket, prefix));
         S3ObjectStore shared = cluster.rawObjectStore(prefix)) {
-      org.junit.jupiter.api.Assertions.assertNotEquals(TestCluster.BUCKET, bucket);
-      org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), own.list(""));
-      own.put("x", io.objectkv.core.store.Content.of(new byte[] {1}));
-      org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1}, own.get("x"));
-      org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), shared.list(""));
+      assertNotEquals(TestCluster.BUCKET, bucket);
+      assertEquals(List.of(), own.list(""));
+      own.put("x", Content.of(new byte[] {1}));
+      assertArrayEquals(new byte[] {1}, own.get("x"));
+      assertEquals(List.of(), shared.list(""));
     }
   }
 }
