@@ -17,6 +17,7 @@ import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.http.HttpServers;
 import java.net.URI;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,9 +72,15 @@ public final class GatewayMain {
     String bootstrap = s.get(CommonSettings.KAFKA_BOOTSTRAP);
     TopicSetup.ensureTopics(bootstrap, names, CommonSettings.replication(s));
     Metrics metrics = new Metrics();
-    WriteClient writes = new WriteClient(bootstrap, names, gatewayId, metrics);
-    Duration timeout = s.durationValue(WRITE_TIMEOUT);
-    WriteRoutes writeRoutes = new WriteRoutes(writes, timeout);
+    WriteClient writes =
+        new WriteClient(
+            bootstrap,
+            names,
+            gatewayId,
+            s.durationValue(WRITE_TIMEOUT),
+            InstantSource.system(),
+            metrics);
+    WriteRoutes writeRoutes = new WriteRoutes(writes);
     List<URI> readers =
         java.util.Arrays.stream(s.get(READERS).split(","))
             .map(String::trim)

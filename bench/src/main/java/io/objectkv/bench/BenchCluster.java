@@ -10,6 +10,7 @@ import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
+import io.objectkv.runtime.health.Liveness;
 import io.objectkv.s3.S3ObjectStore;
 import io.objectkv.testkit.Poll;
 import io.objectkv.testkit.ServerProcess;
@@ -96,6 +97,7 @@ final class BenchCluster implements AutoCloseable {
             InstantSource.system(),
             new SecureRandom(),
             writerMetrics,
+            new Liveness(InstantSource.system()),
             "bench");
     Thread t = Thread.ofPlatform().name("writer").start(w);
     running.add(
@@ -103,10 +105,7 @@ final class BenchCluster implements AutoCloseable {
           w.close();
           t.join(30_000);
         });
-    Poll.until(
-        Duration.ofSeconds(60),
-        "the writer to become active",
-        () -> w.role() == Writer.Role.ACTIVE);
+    Poll.until(Duration.ofSeconds(60), "the writer to become active", w::isActive);
     return w;
   }
 

@@ -10,6 +10,7 @@ import io.objectkv.kafka.KafkaClients;
 import io.objectkv.testkit.ServerProcess;
 import io.objectkv.writer.Writer;
 import io.objectkv.writer.WriterConfig;
+import io.objectkv.writer.WriterStatus;
 import io.objectkv.writer.commit.GroupPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,7 +65,7 @@ public final class CompactionLoad {
               new GroupPolicy(20, 32L << 20, 20, Duration.ZERO, Duration.ZERO),
               100,
               Duration.ofSeconds(30),
-              1000,
+              base.decisions(),
               8L << 20,
               8L << 20,
               base.sessionTimeout(),
@@ -75,17 +76,18 @@ public final class CompactionLoad {
           records, logical / (double) (1L << 30));
       long loadStart = System.nanoTime();
       long lastOffset = load(cluster, records, keyBytes, valueBytes);
-      while (((Number) writer.status().getOrDefault("appliedVersion", -1L)).longValue()
-          < lastOffset) {
+      WriterStatus.Active loaded;
+      while ((loaded = writer.status().active()) == null || loaded.appliedVersion() < lastOffset) {
         Thread.sleep(2000);
         System.out.printf(
             "  writer applied version %s of %d, %s L0 objects%n",
-            writer.status().get("appliedVersion"), lastOffset, writer.status().get("l0Objects"));
+            loaded == null ? "-" : loaded.appliedVersion(),
+            lastOffset,
+            loaded == null ? "-" : loaded.l0Objects());
       }
-      Map<String, Object> loaded = writer.status();
       System.out.printf(
-          "loaded in %.0f s: %s L0 objects, %s bytes%n",
-          (System.nanoTime() - loadStart) / 1e9, loaded.get("l0Objects"), loaded.get("l0Bytes"));
+          "loaded in %.0f s: %d L0 objects, %d bytes%n",
+          (System.nanoTime() - loadStart) / 1e9, loaded.l0Objects(), loaded.l0Bytes());
 
       Path temp = Files.createTempDirectory("compaction-load");
       BenchCluster.Compactor c =
@@ -114,7 +116,7 @@ public final class CompactionLoad {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         String metrics = BenchCluster.httpGet(http, c.uri("/metrics"));
-        long l0Bytes = ((Number) loaded.get("l0Bytes")).longValue();
+        long l0Bytes = loaded.l0Bytes();
         long read = number(metrics, "objectkv_compactor_read_bytes_total");
         long written = number(metrics, "objectkv_compactor_written_bytes_total");
         long l1Bytes = number(s, "\"l1Bytes\":");
@@ -168,7 +170,8 @@ public final class CompactionLoad {
         }
         byte[] record =
             LogCodec.encode(
-                new LogCommand.ClientBatch("bulk-load", correlation++, new WriteBatch(ops, null)));
+                new LogCommand.ClientBatch(
+                    "bulk-load", correlation++, LogCommand.NO_DEADLINE, new WriteBatch(ops, null)));
         var sent = producer.send(new ProducerRecord<>(cluster.names.writes(), 0, null, record));
         if (done == records) {
           last = sent.get().offset();

@@ -17,12 +17,12 @@ import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectInfo;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.ManifestFollower;
+import io.objectkv.runtime.health.Liveness;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +57,7 @@ public final class Compactor implements Runnable, AutoCloseable {
   private volatile Manifest manifest = Manifest.EMPTY;
   private volatile boolean running = true;
   private volatile String lastError = "";
+  private final Liveness.Worker worker;
   private Instant nextGc;
 
   public Compactor(
@@ -66,8 +67,12 @@ public final class Compactor implements Runnable, AutoCloseable {
       InstantSource clock,
       RandomGenerator random,
       Metrics metrics,
+      Liveness liveness,
       CompactionMerger.Step step) {
     this.config = config;
+    // Every loop, merge progress, GC deletion and wait for the writer beats; a session that fails
+    // keeps retrying, and says so here once it has been failing this long.
+    this.worker = liveness.worker("compactor", Duration.ofMinutes(2));
     this.store = store;
     this.admin = admin;
     this.clock = clock;
@@ -97,8 +102,41 @@ public final class Compactor implements Runnable, AutoCloseable {
         this::spaceAmplification);
   }
 
+  /**
+   * Runs compaction sessions until closed. A session that fails (Kafka or S3 errors past their
+   * retries, a gap in the manifest log after a trim, an unknown outcome) is logged and a new one
+   * starts from the newest snapshot after a backoff: the compactor keeps no state a restart needs.
+   * Only a VirtualMachineError ends it (the process exits; see ProcessMain).
+   */
   @Override
   public void run() {
+    Duration backoff = MIN_BACKOFF;
+    while (running) {
+      try {
+        session();
+        return;
+      } catch (RuntimeException e) {
+        if (!running) {
+          return;
+        }
+        lastError = e.toString();
+        metrics.failures.inc();
+        worker.trouble(e.toString());
+        log.error("compaction session failed; starting again in {}: {}", backoff, e.toString(), e);
+        sleep(backoff);
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
+      }
+    }
+    worker.retire();
+  }
+
+  private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  private void session() {
     try (CompactionSubmitter submitter =
             new CompactionSubmitter(config.bootstrap(), config.names());
         ManifestFollower follower =
@@ -106,16 +144,13 @@ public final class Compactor implements Runnable, AutoCloseable {
                 config.bootstrap(),
                 config.names(),
                 config.names().database() + "-compactor",
-                Snapshots.newest(store))) {
+                Snapshots.newest(store, ManifestCodec.Ledger.SKIP))) {
       follow(follower, follower.catchUp(Duration.ofSeconds(60)));
-      // A compaction submitted by an earlier run may still wait in the log: let the writer decide
-      // it first.
-      CompactionSubmitter.Pending pending = submitter.pendingAfter(manifest.appliedVersion());
-      awaitDecision(follower, pending.lastOffset());
       while (running) {
+        worker.beat();
         follow(follower, follower.poll(Duration.ofMillis(200)));
         if (!clock.instant().isBefore(nextGc)) {
-          collectGarbage(submitter);
+          collectGarbage(follower);
           nextGc = clock.instant().plus(config.gcInterval());
         }
         Optional<CompactionJob> job = CompactionPlanner.plan(manifest, config.policy());
@@ -123,11 +158,14 @@ public final class Compactor implements Runnable, AutoCloseable {
           compact(job.get(), submitter, follower);
         }
       }
-    } catch (RuntimeException e) {
-      if (running) {
-        lastError = e.toString();
-        log.error("compactor stopped: {}", e.toString(), e);
-      }
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -152,28 +190,47 @@ public final class Compactor implements Runnable, AutoCloseable {
     manifest = follower.manifest();
   }
 
-  /** Merges, uploads, submits, and waits until the writer applied or rejected the result. */
+  /**
+   * Marks the start in the write log, merges, uploads, submits, and waits until the writer applied
+   * or rejected the result.
+   */
   void compact(CompactionJob job, CompactionSubmitter submitter, ManifestFollower follower) {
     long start = System.nanoTime();
-    String id =
-        String.format("%020d-%s", job.basedOn(), HexFormat.of().toHexDigits(random.nextLong()));
+    String id = HexFormat.of().toHexDigits(random.nextLong());
+    long startedAt = submitter.start(id);
     log.info(
         "compaction {}: {} L0 + {} L1 objects, {} bytes",
         id,
         job.l0().size(),
         job.l1().size(),
         job.inputBytes());
-    CompactionMerger.Result result = merger.merge(job, id, step);
+    CompactionMerger.Result result =
+        merger.merge(
+            job,
+            n -> ObjectNames.compactionOutput(startedAt, id, n),
+            s -> {
+              worker.beat();
+              step.reached(s);
+            });
     metrics.runs.inc();
     metrics.bytesRead.add(result.bytesRead());
     metrics.bytesWritten.add(result.bytesWritten());
     metrics.entriesIn.add(result.entriesIn());
     metrics.entriesOut.add(result.entriesOut());
     step.reached("merged");
+    if (Duration.ofNanos(System.nanoTime() - start).compareTo(config.compactionMaxAge()) >= 0) {
+      metrics.rejected.inc();
+      log.warn(
+          "compaction {} took longer than {}: the writer would refuse it; its outputs are garbage",
+          id,
+          config.compactionMaxAge());
+      return;
+    }
     long offset =
         submitter.submit(
             new LogCommand.CompactionCommit(
                 id,
+                startedAt,
                 job.l0().stream().map(SstInfo::key).toList(),
                 job.l1().stream().map(SstInfo::key).toList(),
                 result.outputs()));
@@ -205,17 +262,18 @@ public final class Compactor implements Runnable, AutoCloseable {
 
   /**
    * Follows the manifest until the writer has decided on the write-log record at {@code offset}.
+   * Waiting for the writer is not being stuck, so it beats meanwhile.
    */
   private void awaitDecision(ManifestFollower follower, long offset) {
     while (running && manifest.appliedVersion() < offset) {
+      worker.beat();
       follow(follower, follower.poll(Duration.ofMillis(200)));
     }
   }
 
   /** One garbage-collection pass. */
-  void collectGarbage(CompactionSubmitter submitter) {
+  void collectGarbage(ManifestFollower follower) {
     Manifest m = manifest;
-    CompactionSubmitter.Pending pending = submitter.pendingAfter(m.appliedVersion());
     List<ObjectInfo> objects = new ArrayList<>();
     for (String prefix :
         List.of(ObjectNames.L0_PREFIX, ObjectNames.L1_PREFIX, ObjectNames.SNAPSHOT_PREFIX)) {
@@ -223,14 +281,9 @@ public final class Compactor implements Runnable, AutoCloseable {
     }
     List<String> delete =
         GarbageCollector.deletable(
-            objects,
-            m.objectKeys(),
-            removedAt,
-            started,
-            pending.outputs(),
-            clock.instant(),
-            config.gcGrace(),
-            config.keepSnapshots());
+            new GarbageCollector.Pass(objects, m, removedAt, started, clock.instant()),
+            new GarbageCollector.Rules(
+                config.gcGrace(), config.compactionMaxAge(), config.keepSnapshots()));
     metrics.gcRuns.inc();
     if (config.gcDryRun()) {
       delete.forEach(k -> log.info("gc (dry run): would delete {}", k));
@@ -240,28 +293,36 @@ public final class Compactor implements Runnable, AutoCloseable {
       store.delete(key);
       removedAt.remove(key);
       metrics.gcDeleted.inc();
+      worker.beat();
     }
     if (!delete.isEmpty()) {
       log.info("gc: deleted {} objects", delete.size());
     }
-    trimManifestLog();
+    trimManifestLog(follower.position());
   }
 
-  /** Deletes manifest-log records that even the oldest kept snapshot no longer needs. */
-  private void trimManifestLog() {
+  /**
+   * Deletes manifest-log records that even the oldest kept snapshot no longer needs, and never past
+   * what this compactor's own follower has read ({@code followed}): a trim ahead of it would break
+   * the log under its feet. Readers further behind restart from a snapshot.
+   */
+  private void trimManifestLog(long followed) {
     List<String> snapshots = Snapshots.list(store);
     if (snapshots.size() < config.keepSnapshots()) {
       return;
     }
     String oldestKept = snapshots.get(snapshots.size() - config.keepSnapshots());
     try {
-      long logOffset = ManifestCodec.decodeSnapshot(oldestKept, store.get(oldestKept)).logOffset();
-      if (logOffset >= 0) {
+      long logOffset =
+          ManifestCodec.decodeSnapshot(oldestKept, store.get(oldestKept), ManifestCodec.Ledger.SKIP)
+              .logOffset();
+      long before = Math.min(logOffset + 1, followed);
+      if (before > 0) {
         admin
             .deleteRecords(
                 Map.of(
                     new TopicPartition(config.names().manifest(), 0),
-                    RecordsToDelete.beforeOffset(logOffset + 1)))
+                    RecordsToDelete.beforeOffset(before)))
             .all()
             .get();
       }
@@ -295,24 +356,26 @@ public final class Compactor implements Runnable, AutoCloseable {
     return estimate == 0 ? 0 : (m.l0Bytes() + m.l1Bytes()) / estimate;
   }
 
-  public Map<String, Object> status() {
+  public CompactorStatus status() {
     Manifest m = manifest;
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("process", "compactor");
-    s.put("manifestVersion", m.id());
-    s.put("appliedVersion", m.appliedVersion());
-    s.put("l0Objects", m.l0().size());
-    s.put("l0Bytes", m.l0Bytes());
-    s.put("l1Objects", m.l1().size());
-    s.put("l1Bytes", m.l1Bytes());
-    s.put("compactions", metrics.runs.get());
-    s.put("bytesRead", metrics.bytesRead.get());
-    s.put("bytesWritten", metrics.bytesWritten.get());
-    s.put("writeAmplification", writeAmplification());
-    s.put("spaceAmplification", spaceAmplification());
-    s.put("gcDeleted", metrics.gcDeleted.get());
-    s.put("lastError", lastError);
-    return s;
+    return new CompactorStatus(
+        "compactor",
+        m.id(),
+        m.appliedVersion(),
+        m.l0().size(),
+        m.l0Bytes(),
+        m.l1().size(),
+        m.l1Bytes(),
+        metrics.runs.get(),
+        metrics.applied.get(),
+        metrics.rejected.get(),
+        metrics.bytesRead.get(),
+        metrics.bytesWritten.get(),
+        writeAmplification(),
+        spaceAmplification(),
+        metrics.gcDeleted.get(),
+        metrics.failures.get(),
+        lastError);
   }
 
   public Manifest manifest() {
@@ -322,5 +385,6 @@ public final class Compactor implements Runnable, AutoCloseable {
   @Override
   public void close() {
     running = false;
+    worker.retire();
   }
 }

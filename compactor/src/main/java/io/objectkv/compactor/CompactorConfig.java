@@ -1,6 +1,7 @@
 package io.objectkv.compactor;
 
 import io.objectkv.compactor.plan.CompactionPolicy;
+import io.objectkv.core.log.LogCommand;
 import io.objectkv.format.SstOptions;
 import io.objectkv.kafka.KafkaNames;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import java.time.Duration;
  * @param gcGrace an object unreferenced for this long may be deleted
  * @param gcInterval how often garbage is collected
  * @param gcDryRun list what would be deleted, delete nothing
+ * @param compactionMaxAge the writer refuses a compaction committed later than this after its
+ *     start; GC deletes unfinished outputs only after it (the writers' setting must be the same)
  * @param keepSnapshots the newest snapshots kept whatever their age
  * @param readAhead bytes fetched per ranged GET of an input
  * @param tempDir where output objects are built before upload
@@ -24,6 +27,7 @@ public record CompactorConfig(
     Duration gcGrace,
     Duration gcInterval,
     boolean gcDryRun,
+    Duration compactionMaxAge,
     int keepSnapshots,
     int readAhead,
     Path tempDir) {
@@ -37,6 +41,7 @@ public record CompactorConfig(
         Duration.ofMinutes(10),
         Duration.ofMinutes(1),
         false,
+        LogCommand.CompactionCommit.DEFAULT_MAX_AGE,
         3,
         1 << 20,
         tempDir);
@@ -51,6 +56,22 @@ public record CompactorConfig(
         gcGrace,
         gcInterval,
         gcDryRun,
+        compactionMaxAge,
+        keepSnapshots,
+        readAhead,
+        tempDir);
+  }
+
+  public CompactorConfig withCompactionMaxAge(Duration maxAge) {
+    return new CompactorConfig(
+        bootstrap,
+        names,
+        policy,
+        sstOptions,
+        gcGrace,
+        gcInterval,
+        gcDryRun,
+        maxAge,
         keepSnapshots,
         readAhead,
         tempDir);
@@ -65,6 +86,7 @@ public record CompactorConfig(
         grace,
         interval,
         gcDryRun,
+        compactionMaxAge,
         keepSnapshots,
         readAhead,
         tempDir);

@@ -13,6 +13,7 @@ import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
+import io.objectkv.runtime.health.Liveness;
 import io.objectkv.runtime.http.HttpServers;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -48,6 +49,11 @@ public final class CompactorMain {
           "OBJECTKV_COMPACTOR_GC_DRY_RUN",
           "false",
           "only list what garbage collection would delete");
+  public static final Setting COMPACTION_MAX_AGE =
+      Setting.of(
+          "OBJECTKV_COMPACTION_MAX_AGE",
+          "20m",
+          "a compaction committed later than this after its start is refused by the writer, and only then are its unfinished outputs deleted; writers and compactors must agree");
   public static final Setting TEMP_DIR =
       Setting.of(
           "OBJECTKV_COMPACTOR_TEMP_DIR",
@@ -64,6 +70,7 @@ public final class CompactorMain {
           GC_GRACE,
           GC_INTERVAL,
           GC_DRY_RUN,
+          COMPACTION_MAX_AGE,
           TEMP_DIR,
           CommonSettings.SST_BLOCK_BYTES);
 
@@ -90,6 +97,7 @@ public final class CompactorMain {
         s.durationValue(GC_GRACE),
         s.durationValue(GC_INTERVAL),
         s.boolValue(GC_DRY_RUN),
+        s.durationValue(COMPACTION_MAX_AGE),
         3,
         1 << 20,
         Path.of(s.get(TEMP_DIR)));
@@ -101,6 +109,7 @@ public final class CompactorMain {
     Admin admin = KafkaClients.admin(config.bootstrap());
     TopicSetup.ensureTopics(admin, config.names(), CommonSettings.replication(s));
     ObjectStore store = Stores.open(s, metrics);
+    Liveness liveness = new Liveness(InstantSource.system());
     Compactor compactor =
         new Compactor(
             config,
@@ -109,12 +118,14 @@ public final class CompactorMain {
             InstantSource.system(),
             new SecureRandom(),
             metrics,
+            liveness,
             CompactionMerger.Step.NONE);
     Thread thread = Thread.ofPlatform().name("compactor").start(compactor);
     Javalin http =
         HttpServers.create(
                 "compactor",
                 metrics,
+                liveness,
                 routes -> routes.routes.get("/v1/status", ctx -> ctx.json(compactor.status())))
             .start(s.get(CommonSettings.HTTP_HOST), s.intValue(HTTP_PORT));
     System.out.println(

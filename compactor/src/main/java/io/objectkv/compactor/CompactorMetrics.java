@@ -13,11 +13,16 @@ final class CompactorMetrics {
   final Metrics.Counter entriesOut;
   final Metrics.Counter gcDeleted;
   final Metrics.Counter gcRuns;
+  final Metrics.Counter failures;
   final Metrics.Counter l0Ingested;
   final Metrics.Histogram seconds;
 
   CompactorMetrics(Metrics m) {
     runs = m.counter("objectkv_compactor_runs_total", "Compactions run.");
+    failures =
+        m.counter(
+            "objectkv_compactor_session_failures_total",
+            "Compaction sessions that failed and were started again.");
     applied =
         m.counter(
             "objectkv_compactor_results_total",

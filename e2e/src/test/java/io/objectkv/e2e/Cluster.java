@@ -13,10 +13,12 @@ import io.objectkv.reader.ReaderMain;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
+import io.objectkv.runtime.health.Liveness;
 import io.objectkv.testkit.Poll;
 import io.objectkv.testkit.TestCluster;
 import io.objectkv.writer.Writer;
 import io.objectkv.writer.WriterConfig;
+import io.objectkv.writer.decide.Decider;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -64,9 +66,19 @@ final class Cluster implements AutoCloseable {
         e);
   }
 
+  /**
+   * Compactions older than this (log time) are refused, and their outputs collected: short, so
+   * tests see orphans of crashed compactions go. Writers and compactors use the same.
+   */
+  static final Duration COMPACTION_MAX_AGE = Duration.ofSeconds(5);
+
   WriterConfig writerConfig() {
+    Decider.Bounds d = Decider.Bounds.DEFAULT;
     return WriterConfig.defaults(servers.bootstrapServers(), names)
-        .withSessionTimeout(Duration.ofSeconds(2));
+        .withSessionTimeout(Duration.ofSeconds(2))
+        .withDecisions(
+            new Decider.Bounds(
+                d.requestRetention(), d.requestBookBytes(), d.deltaBytes(), COMPACTION_MAX_AGE));
   }
 
   Writer startWriter(WriterConfig config) {
@@ -77,6 +89,7 @@ final class Cluster implements AutoCloseable {
             InstantSource.system(),
             new Random(writers.size()),
             new Metrics(),
+            new Liveness(InstantSource.system()),
             "w" + writers.size());
     Thread t = Thread.ofPlatform().name("writer-" + writers.size()).start(w);
     writers.add(w);
@@ -87,8 +100,7 @@ final class Cluster implements AutoCloseable {
   /** Starts a writer and waits until it is the active one. */
   Writer startActiveWriter() {
     Writer w = startWriter(writerConfig());
-    Poll.until(
-        Duration.ofSeconds(60), "writer to become active", () -> w.role() == Writer.Role.ACTIVE);
+    Poll.until(Duration.ofSeconds(60), "writer to become active", () -> w.isActive());
     return w;
   }
 
@@ -139,7 +151,8 @@ final class Cluster implements AutoCloseable {
   CompactorConfig compactorConfig(java.nio.file.Path tempDir) {
     return CompactorConfig.defaults(servers.bootstrapServers(), names, tempDir)
         .with(new CompactionPolicy(4, 1L << 30, 64, 4096))
-        .withGc(Duration.ofSeconds(2), Duration.ofSeconds(1));
+        .withGc(Duration.ofSeconds(2), Duration.ofSeconds(1))
+        .withCompactionMaxAge(COMPACTION_MAX_AGE);
   }
 
   /** A compactor in this JVM; {@code step} may throw to simulate a crash between steps. */
@@ -152,6 +165,7 @@ final class Cluster implements AutoCloseable {
             InstantSource.system(),
             new Random(),
             new Metrics(),
+            new Liveness(InstantSource.system()),
             step);
     Thread t = Thread.ofPlatform().name("compactor").start(c);
     compactors.add(c);

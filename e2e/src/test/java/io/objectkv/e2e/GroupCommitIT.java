@@ -33,7 +33,7 @@ class GroupCommitIT {
             cluster
                 .writerConfig()
                 .withGroups(GroupPolicy.DEFAULT.withDelays(Duration.ofMillis(50), interval)));
-    Poll.until(Duration.ofSeconds(60), "the writer", () -> writer.role() == Writer.Role.ACTIVE);
+    Poll.until(Duration.ofSeconds(60), "the writer", () -> writer.isActive());
     Api api = cluster.startGateway();
     Inspector db = cluster.inspector();
 

@@ -7,7 +7,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -17,6 +21,32 @@ public final class TopicSetup {
 
   /** Largest write-log record: a 4 MiB batch plus its framing. */
   public static final int MAX_WRITE_RECORD_BYTES = 8 << 20;
+
+  private static final String LOG_APPEND_TIME = "LogAppendTime";
+
+  /**
+   * The write log's timestamps are the broker's append times: the writer decides deadlines, request
+   * retention and compaction age in that one clock (topics made before this rule are switched).
+   */
+  private static void stampWithAppendTime(Admin admin, String topic)
+      throws InterruptedException, ExecutionException {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+    ConfigEntry type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+    if (type == null || !LOG_APPEND_TIME.equals(type.value())) {
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  resource,
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry(
+                              TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get();
+    }
+  }
 
   /** The same, through an admin client of its own. */
   public static void ensureTopics(
@@ -36,7 +66,8 @@ public final class TopicSetup {
                 Map.of(
                     TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_WRITE_RECORD_BYTES),
                     // Applied batches live on in S3; the log only needs to outlast writer failover.
-                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(7L * 24 * 3600 * 1000))));
+                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(7L * 24 * 3600 * 1000),
+                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME)));
     wanted.add(
         new NewTopic(names.results(), Optional.of(1), replicationFactor)
             .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(3600L * 1000))));
@@ -60,6 +91,7 @@ public final class TopicSetup {
           }
         }
       }
+      stampWithAppendTime(admin, names.writes());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);

@@ -8,6 +8,7 @@ import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
+import io.objectkv.kafka.ManifestFollower;
 import io.objectkv.reader.cache.DiskBlockCache;
 import io.objectkv.reader.follow.CommittedEnd;
 import io.objectkv.reader.follow.ManifestTracker;
@@ -18,8 +19,10 @@ import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
+import io.objectkv.runtime.health.Liveness;
 import io.objectkv.runtime.http.HttpServers;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,14 +100,15 @@ public final class ReaderMain {
     metrics.gauge(
         "objectkv_reader_block_cache_bytes", "Bytes of decoded blocks in memory.", blocks::bytes);
     TableCache tables = new TableCache(disk, blocks);
+    Liveness liveness = new Liveness(InstantSource.system());
+    String clientId = names.database() + "-reader-" + UUID.randomUUID();
     ManifestTracker tracker =
         new ManifestTracker(
             store,
             tables,
-            bootstrap,
-            names,
-            names.database() + "-reader-" + UUID.randomUUID(),
-            metrics);
+            snapshot -> ManifestFollower.open(bootstrap, names, clientId, snapshot),
+            metrics,
+            liveness);
     Admin admin = KafkaClients.admin(bootstrap);
     ReaderRoutes routes = new ReaderRoutes(tracker, new CommittedEnd(admin, names.manifest()));
     // Cold boot: the HTTP server starts while the manifest loads; reads that arrive first wait.
@@ -114,6 +118,7 @@ public final class ReaderMain {
                 HttpServers.create(
                         "reader",
                         metrics,
+                        liveness,
                         config -> {
                           routes.register(config);
                           config.routes.get(

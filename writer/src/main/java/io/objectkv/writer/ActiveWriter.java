@@ -1,36 +1,28 @@
 package io.objectkv.writer;
 
-import io.objectkv.core.codec.LogCodec;
-import io.objectkv.core.log.LogCommand;
 import io.objectkv.core.log.ResultRecord;
 import io.objectkv.core.manifest.Manifest;
-import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
-import io.objectkv.core.manifest.RequestRecord;
-import io.objectkv.core.model.Key;
-import io.objectkv.core.model.Outcome;
 import io.objectkv.core.read.BlockCache;
 import io.objectkv.core.read.LsmView;
 import io.objectkv.core.read.StoreRangeFetcher;
 import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
-import io.objectkv.format.FormatException;
 import io.objectkv.writer.commit.GroupCollector;
 import io.objectkv.writer.commit.GroupCommit;
 import io.objectkv.writer.commit.L0Uploader;
+import io.objectkv.writer.decide.Decider;
+import io.objectkv.writer.decide.LogGapException;
+import io.objectkv.writer.decide.LogRecord;
+import io.objectkv.writer.decide.RequestBook;
 import io.objectkv.writer.publish.Publisher;
 import io.objectkv.writer.recover.Recovery;
 import io.objectkv.writer.recover.SnapshotKeeper;
-import io.objectkv.writer.validate.BatchValidator;
 import io.objectkv.writer.validate.KeyStates;
-import io.objectkv.writer.validate.Mutation;
-import io.objectkv.writer.validate.RequestLedger;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -49,43 +41,43 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The writer while it owns the write log. It fences the previous writer and recovers the manifest,
- * then runs a two-stage pipeline: this thread decides each group and starts the upload of its L0
- * object; a committer thread fills the group's Kafka transaction while the object uploads and
- * commits it once the object is durable, strictly in group order. So the next group is decided
- * while the previous one commits. The committer also builds the committed view after each commit,
- * which costs time in the number of live objects, so deciding the next group does not wait for it.
- * Any failure ends the role; the next one recovers from S3 and the manifest log, so nothing
- * half-done survives.
+ * then runs a two-stage pipeline: this thread has the {@link Decider} decide each group and starts
+ * the upload of its L0 object; a committer thread fills the group's Kafka transaction while the
+ * object uploads and commits it once the object is durable, strictly in group order. So the next
+ * group is decided while the previous one commits. The committer also builds the committed view
+ * after each commit, which costs time in the number of live objects, so deciding the next group
+ * does not wait for it. Any failure ends the role; the next one recovers from S3 and the manifest
+ * log, so nothing half-done survives.
  */
 final class ActiveWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ActiveWriter.class);
 
   /** A decided group on its way to commit. */
   private record Prepared(
-      ManifestDelta delta,
-      Manifest manifest,
-      List<ResultRecord> results,
-      GroupCommit.L0Object l0,
+      Decider.Decision decision,
       CompletableFuture<Void> upload,
-      long nextOffset,
       ConsumerGroupMetadata consumerGroup,
-      Map<Key, Long> writtenVersions,
-      int records,
-      long started) {}
+      long started) {
+    List<ResultRecord> results() {
+      return decision.group().results();
+    }
+
+    Manifest manifest() {
+      return decision.manifest();
+    }
+  }
 
   /** A committed group and the committed view that includes it, built off the decide path. */
   private record Committed(Prepared group, long deltaOffset, LsmView view) {}
 
-  private final WriterConfig config;
   private final Consumer<byte[], byte[]> consumer;
   private final TopicPartition writes;
   private final Publisher publisher;
   private final L0Uploader uploader;
   private final TableCache tables;
   private final SnapshotKeeper snapshots;
-  private final RequestLedger ledger;
-  private final Map<String, Outcome> pendingRequests = new HashMap<>();
-  private final KeyStates keys;
+  private final RequestBook book;
+  private final Decider decider;
   private final GroupCollector groups;
   private final WriterMetrics metrics;
   private final long epoch;
@@ -97,9 +89,6 @@ final class ActiveWriter implements AutoCloseable {
   private final Thread committer;
   private volatile Throwable failure;
   private volatile boolean running = true;
-
-  /** The manifest after every decided group (ids and compaction checks use it). */
-  private Manifest prepared;
 
   /** The manifest after every committed group (reads and snapshots use it). */
   private Manifest manifest;
@@ -115,40 +104,37 @@ final class ActiveWriter implements AutoCloseable {
       WriterMetrics metrics,
       String clientId) {
     long start = System.nanoTime();
-    this.config = config;
     this.consumer = consumer;
     this.metrics = metrics;
     this.writes = new TopicPartition(config.names().writes(), 0);
     // Fence first: after this no earlier writer can commit, so the manifest log is final.
     this.publisher = new Publisher(config.bootstrap(), config.names(), clientId);
     try {
+      Decider.Bounds bounds = config.decisions();
       Recovery.State state =
           Recovery.recover(
               store,
               config.bootstrap(),
               config.names(),
-              config.ledgerCapacity(),
+              s -> RequestBook.of(s, bounds.requestRetention(), bounds.requestBookBytes()),
               Duration.ofSeconds(60));
       this.manifest = state.manifest();
-      this.prepared = manifest;
       this.manifestLogOffset = state.manifestLogOffset();
-      this.ledger = state.ledger();
+      this.book = state.book();
       this.epoch = manifest.writerEpoch() + 1;
-      long end = consumer.endOffsets(List.of(writes)).get(writes);
-      if (end < manifest.appliedVersion() + 1) {
-        throw new IllegalStateException(
-            "the write log "
-                + writes
-                + " ends at "
-                + end
-                + " but the manifest has applied version "
-                + manifest.appliedVersion()
-                + ": the Kafka topics were reset or belong to another database; refusing to reuse versions");
-      }
+      checkLogCovers(manifest.appliedVersion() + 1);
       this.tables =
           new TableCache(new StoreRangeFetcher(store), new BlockCache(config.blockCacheBytes()));
-      this.keys = new KeyStates(LsmView.open(manifest, tables), config.keyCacheBytes());
       this.uploader = new L0Uploader(store, random);
+      this.decider =
+          new Decider(
+              manifest,
+              epoch,
+              book,
+              new KeyStates(LsmView.open(manifest, tables), config.keyCacheBytes()),
+              lastVersion -> uploader.newKey(lastVersion, epoch),
+              config.sstOptions(),
+              bounds);
       this.snapshots =
           new SnapshotKeeper(
               store,
@@ -157,6 +143,7 @@ final class ActiveWriter implements AutoCloseable {
               config.snapshotEvery(),
               state.snapshotId());
       consumer.seek(writes, manifest.appliedVersion() + 1);
+      consumer.resume(List.of(writes));
     } catch (RuntimeException e) {
       publisher.close();
       uploads.shutdownNow();
@@ -174,122 +161,81 @@ final class ActiveWriter implements AutoCloseable {
         manifest.appliedVersion(),
         manifest.l0().size(),
         manifest.l1().size(),
-        ledger.size(),
+        book.size(),
         manifest.appliedVersion() + 1);
+  }
+
+  /**
+   * The write log must still hold the next record to decide, and not end before it: otherwise
+   * acknowledged writes are gone, or versions would be reused.
+   */
+  private void checkLogCovers(long next) {
+    long begin = consumer.beginningOffsets(List.of(writes)).get(writes);
+    long end = consumer.endOffsets(List.of(writes)).get(writes);
+    if (end < next) {
+      throw new LogGapException(
+          "the write log "
+              + writes
+              + " ends at "
+              + end
+              + " but the manifest has applied version "
+              + (next - 1)
+              + ": the Kafka topics were reset or belong to another database; refusing to reuse versions");
+    }
+    if (begin > next) {
+      throw new LogGapException(
+          "the write log "
+              + writes
+              + " begins at "
+              + begin
+              + " but the manifest has applied only up to version "
+              + (next - 1)
+              + ": records "
+              + next
+              + ".."
+              + (begin - 1)
+              + " were deleted (retention) before the writer applied them; refusing to skip them");
+    }
   }
 
   /** Decides one group of consecutive write-log records and hands it to the committer. */
   void process(List<ConsumerRecord<byte[], byte[]>> records) {
     long start = System.nanoTime();
     applyCommitted();
-    GroupCommit group = new GroupCommit();
-    Manifest working = prepared;
     long now = System.currentTimeMillis();
+    List<LogRecord> input = new ArrayList<>(records.size());
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      long version = r.offset();
-      if (version <= prepared.appliedVersion() || version <= group.lastVersion()) {
-        // A rebalance may hand the partition back at an older position: deciding a record twice
-        // would reuse its version, so give up the role and recover from the manifest instead.
-        throw new IllegalStateException(
-            "the write log went back to offset "
-                + version
-                + " after "
-                + Math.max(prepared.appliedVersion(), group.lastVersion())
-                + "; recovering");
-      }
       metrics.recordAge.observeNanos(Math.max(0, now - r.timestamp()) * 1_000_000);
-      LogCommand command;
-      try {
-        command = LogCodec.decodeCommand(writes + "@" + version, r.value());
-      } catch (FormatException e) {
-        log.warn("skipping undecodable write-log record: {}", e.getMessage());
-        metrics.undecodable.inc();
-        group.advance(version);
-        continue;
-      }
-      switch (command) {
-        case LogCommand.ClientBatch b -> decide(group, version, b);
-        case LogCommand.CompactionCommit c -> {
-          ManifestEdit.Compaction edit =
-              new ManifestEdit.Compaction(c.inputsL0(), c.inputsL1(), c.outputs());
-          if (working.accepts(edit)) {
-            working = working.withEdits(List.of(edit));
-            group.compaction(edit, version);
-            metrics.compactionsApplied.inc();
-          } else {
-            log.info(
-                "compaction {} no longer applies (its inputs changed); its outputs are orphans for GC",
-                c.compactionId());
-            group.advance(version);
-            metrics.compactionsRejected.inc();
-          }
-        }
-      }
+      input.add(new LogRecord(r.offset(), r.timestamp(), r.value()));
     }
-    if (group.lastVersion() < 0) {
-      return;
+    Decider.Decision d = decider.decide(input);
+    if (d.consumed() < records.size()) {
+      groups.pushBack(records.subList(d.consumed(), records.size()));
     }
-    List<ManifestEdit> edits = new ArrayList<>(group.compactions());
-    GroupCommit.L0Object l0 = null;
+    count(d);
     CompletableFuture<Void> upload = CompletableFuture.completedFuture(null);
-    if (group.hasWrites()) {
-      GroupCommit.L0Object built =
-          group.buildL0(uploader.newKey(group.lastVersion(), epoch), config.sstOptions());
+    GroupCommit.L0Object l0 = d.l0();
+    if (l0 != null) {
       long uploadStart = System.nanoTime();
       metrics.decideSeconds.observeNanos(uploadStart - start);
       upload =
           CompletableFuture.runAsync(
               () -> {
-                uploader.upload(built.key(), built.bytes());
+                uploader.upload(l0.key(), l0.bytes());
                 metrics.uploadSeconds.observeNanos(System.nanoTime() - uploadStart);
+                metrics.l0Objects.inc();
+                metrics.l0Bytes.add(l0.bytes().length);
               },
               uploads);
-      l0 = built;
-      edits.add(new ManifestEdit.AddL0(built.info()));
     }
-    ManifestDelta delta =
-        new ManifestDelta(prepared.id() + 1, epoch, group.lastVersion(), edits, group.requests());
-    Manifest next = prepared.apply(delta); // invariants are checked before anything is published
-    prepared = next;
-    hand(
-        new Prepared(
-            delta,
-            next,
-            group.results(),
-            l0,
-            upload,
-            group.lastVersion() + 1,
-            consumer.groupMetadata(),
-            group.writtenVersions(),
-            records.size(),
-            start));
+    hand(new Prepared(d, upload, consumer.groupMetadata(), start));
   }
 
-  private void decide(GroupCommit group, long version, LogCommand.ClientBatch b) {
-    String requestId = b.batch().requestId();
-    Outcome first =
-        requestId == null ? null : pendingRequests.getOrDefault(requestId, ledger.get(requestId));
-    if (first != null) {
-      metrics.duplicates.inc();
-      group.outcome(version, b.replyTo(), b.correlationId(), requestId, first, false);
-      return;
+  private void count(Decider.Decision d) {
+    metrics.records.add(d.consumed());
+    for (Decider.Tally t : Decider.Tally.values()) {
+      metrics.tally(t).add(d.count(t));
     }
-    BatchValidator.Decision d = BatchValidator.decide(b.batch(), version, keys);
-    switch (d.outcome()) {
-      case Outcome.Committed c -> {
-        for (Mutation m : d.mutations()) {
-          keys.write(m.key(), version, m.value());
-        }
-        group.write(version, d.mutations());
-        metrics.committed.inc();
-      }
-      case Outcome.ConditionFailed f -> metrics.conditionFailed.inc();
-      case Outcome.Rejected rej -> metrics.rejected.inc();
-    }
-    if (requestId != null) {
-      pendingRequests.put(requestId, d.outcome());
-    }
-    group.outcome(version, b.replyTo(), b.correlationId(), requestId, d.outcome(), true);
   }
 
   /** The next group of the write log, or an empty list when it stayed quiet. */
@@ -328,12 +274,13 @@ final class ActiveWriter implements AutoCloseable {
       }
       try {
         long publishStart = System.nanoTime();
-        publisher.send(p.delta, p.results, writes, p.nextOffset, p.consumerGroup);
+        Decider.Decision d = p.decision();
+        publisher.send(
+            d.delta(), p.results(), writes, d.delta().appliedVersion() + 1, p.consumerGroup());
         p.upload.join(); // the object is durable before the manifest that names it commits
         long offset = publisher.commit();
         metrics.publishSeconds.observeNanos(System.nanoTime() - publishStart);
         metrics.groups.inc();
-        metrics.records.add(p.records);
         metrics.groupSeconds.observeNanos(System.nanoTime() - p.started);
         committed.add(new Committed(p, offset, committedView(p)));
       } catch (RuntimeException | Error e) {
@@ -348,10 +295,11 @@ final class ActiveWriter implements AutoCloseable {
    * committer thread (the writer thread only reads through views, which hold their tables).
    */
   private LsmView committedView(Prepared p) {
-    if (p.l0() != null) {
-      tables.registerFromBytes(p.l0().info(), p.l0().bytes());
+    Decider.Decision d = p.decision();
+    if (d.l0() != null) {
+      tables.registerFromBytes(d.l0().info(), d.l0().bytes());
     }
-    if (p.delta().edits().stream().anyMatch(e -> e instanceof ManifestEdit.Compaction)) {
+    if (d.delta().edits().stream().anyMatch(e -> e instanceof ManifestEdit.Compaction)) {
       tables.retainOnly(p.manifest().objectKeys());
     }
     return LsmView.open(p.manifest(), tables);
@@ -364,7 +312,7 @@ final class ActiveWriter implements AutoCloseable {
     }
   }
 
-  /** Moves what the committer finished into the committed view, ledger and cache. */
+  /** Moves what the committer finished into the committed view, request book and key cache. */
   private void applyCommitted() {
     checkFailure();
     boolean changed = false;
@@ -372,36 +320,32 @@ final class ActiveWriter implements AutoCloseable {
       Prepared p = c.group();
       manifest = p.manifest();
       manifestLogOffset = c.deltaOffset();
-      for (RequestRecord r : p.delta().requests()) {
-        ledger.record(r.requestId(), r.outcome());
-        pendingRequests.remove(r.requestId());
-      }
-      keys.groupCommitted(c.view(), p.writtenVersions());
+      decider.committed(p.decision(), c.view());
       changed = true;
     }
     if (changed) {
-      snapshots.maybeSnapshot(manifest, manifestLogOffset, ledger::entries);
+      snapshots.maybeSnapshot(manifest, manifestLogOffset, () -> book.snapshot(manifest.id()));
     }
   }
 
   /** Nothing new in the log: finish what committed, and take a snapshot that is due by time. */
   void idle() {
     applyCommitted();
-    snapshots.maybeSnapshot(manifest, manifestLogOffset, ledger::entries);
+    snapshots.maybeSnapshot(manifest, manifestLogOffset, () -> book.snapshot(manifest.id()));
   }
 
-  Map<String, Object> status() {
-    return Map.of(
-        "epoch", epoch,
-        "manifestVersion", manifest.id(),
-        "appliedVersion", manifest.appliedVersion(),
-        "l0Objects", manifest.l0().size(),
-        "l0Bytes", manifest.l0Bytes(),
-        "l1Objects", manifest.l1().size(),
-        "l1Bytes", manifest.l1Bytes(),
-        "openTables", tables.openCount(),
-        "rememberedRequests", ledger.size(),
-        "snapshotsWritten", snapshots.written());
+  WriterStatus.Active status() {
+    return new WriterStatus.Active(
+        epoch,
+        manifest.id(),
+        manifest.appliedVersion(),
+        manifest.l0().size(),
+        manifest.l0Bytes(),
+        manifest.l1().size(),
+        manifest.l1Bytes(),
+        tables.openCount(),
+        book.size(),
+        snapshots.written());
   }
 
   @Override

@@ -3,12 +3,15 @@ package io.objectkv.writer;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaClients;
+import io.objectkv.runtime.health.Liveness;
+import io.objectkv.writer.decide.LogGapException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,17 +26,64 @@ import org.slf4j.LoggerFactory;
  * A writer process: a member of the database's writer group. The member that owns partition 0 of
  * the write log is the active writer ({@link ActiveWriter}); the others are standbys that wait in
  * the group and take over when it leaves or goes silent. Any failure of the active role ends it;
- * the process rejoins as a standby and may win the partition again.
+ * the process rejoins as a standby and may win the partition again. A write log that lost records
+ * the manifest has not applied makes every writer refuse the role: the process stays up, unhealthy,
+ * saying why.
  */
 public final class Writer implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Writer.class);
 
-  /** What this process is doing now. */
-  public enum Role {
-    STANDBY,
-    RECOVERING,
-    ACTIVE,
-    STOPPED
+  /** What this process is doing now: one state at a time. */
+  public sealed interface State {
+    /** In the group, waiting for the write log's partition. */
+    record Standby() implements State {}
+
+    /** Won the partition; fencing and recovering. */
+    record Recovering() implements State {}
+
+    /** Deciding and committing groups; {@code status} as of the last one. */
+    record Active(WriterStatus.Active status) implements State {}
+
+    /** Will not be active: the write log cannot continue the manifest. */
+    record Refused(String why) implements State {}
+
+    /** Closed. */
+    record Stopped() implements State {}
+  }
+
+  /**
+   * Whether this member owns partition 0, as the group's rebalances say. An assigned partition is
+   * paused until the active writer has sought to the position its manifest gives: the group's
+   * committed offset is not what it resumes from, and a partition with none must not fail a poll.
+   */
+  private static final class Ownership implements ConsumerRebalanceListener {
+    private final TopicPartition p0;
+    private final Consumer<?, ?> consumer;
+    private volatile boolean owned;
+
+    Ownership(TopicPartition p0, Consumer<?, ?> consumer) {
+      this.p0 = p0;
+      this.consumer = consumer;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      consumer.pause(partitions);
+      // A position the standby's polls can resolve without a committed offset (nothing is fetched
+      // while paused); the active writer seeks to its own.
+      consumer.seekToBeginning(partitions);
+      owned |= partitions.contains(p0);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      owned &= !partitions.contains(p0);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      owned &= !partitions.contains(p0);
+    }
   }
 
   private final WriterConfig config;
@@ -42,9 +92,9 @@ public final class Writer implements Runnable, AutoCloseable {
   private final RandomGenerator random;
   private final WriterMetrics metrics;
   private final String instanceId;
+  private final Liveness.Worker worker;
   private volatile boolean running = true;
-  private volatile Role role = Role.STANDBY;
-  private volatile Map<String, Object> activeStatus = Map.of();
+  private volatile State state = new State.Standby();
   private volatile KafkaConsumer<byte[], byte[]> consumer;
 
   public Writer(
@@ -53,6 +103,7 @@ public final class Writer implements Runnable, AutoCloseable {
       InstantSource clock,
       RandomGenerator random,
       Metrics metrics,
+      Liveness liveness,
       String instanceId) {
     this.config = config;
     this.store = store;
@@ -60,19 +111,37 @@ public final class Writer implements Runnable, AutoCloseable {
     this.random = random;
     this.metrics = new WriterMetrics(metrics);
     this.instanceId = instanceId;
+    // Recovery reads the manifest log for up to a minute; any other step beats far more often.
+    this.worker = liveness.worker("writer", Duration.ofSeconds(90));
     metrics.gauge(
         "objectkv_writer_active",
         "1 while this process is the active writer.",
-        () -> role == Role.ACTIVE ? 1 : 0);
+        () -> isActive() ? 1 : 0);
   }
 
-  public Role role() {
-    return role;
+  public State state() {
+    return state;
   }
 
-  /** The active writer's manifest and counters (empty unless active). */
-  public Map<String, Object> status() {
-    return activeStatus;
+  public boolean isActive() {
+    return state instanceof State.Active;
+  }
+
+  public WriterStatus status() {
+    State s = state;
+    String role =
+        switch (s) {
+          case State.Standby x -> "standby";
+          case State.Recovering x -> "recovering";
+          case State.Active x -> "active";
+          case State.Refused x -> "refused";
+          case State.Stopped x -> "stopped";
+        };
+    return new WriterStatus(
+        "writer",
+        role,
+        s instanceof State.Refused r ? r.why() : "",
+        s instanceof State.Active a ? a.status() : null);
   }
 
   @Override
@@ -82,20 +151,27 @@ public final class Writer implements Runnable, AutoCloseable {
         member();
       } catch (WakeupException e) {
         // close() interrupted a poll
+      } catch (LogGapException e) {
+        log.error("refusing to be the active writer: {}", e.getMessage());
+        state = new State.Refused(e.getMessage());
+        worker.dead(e.getMessage());
+        return;
       } catch (RuntimeException e) {
         log.error("writer role ended; rejoining as a standby: {}", e.toString(), e);
+        worker.trouble(e.toString());
         pause(Duration.ofSeconds(1));
       } finally {
-        activeStatus = Map.of();
-        role = running ? Role.STANDBY : Role.STOPPED;
+        if (!(state instanceof State.Refused)) {
+          state = running ? new State.Standby() : new State.Stopped();
+        }
       }
     }
-    role = Role.STOPPED;
+    state = new State.Stopped();
+    worker.retire();
   }
 
   private void member() {
     TopicPartition p0 = new TopicPartition(config.names().writes(), 0);
-    boolean[] owned = {false};
     Map<String, Object> c =
         KafkaClients.follower(
             config.bootstrap(), config.names().database() + "-writer-" + instanceId);
@@ -112,35 +188,20 @@ public final class Writer implements Runnable, AutoCloseable {
         ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
         (int) Math.min(Integer.MAX_VALUE, Math.max(config.groups().maxBytes(), 8L << 20)));
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    // Never jump over records the manifest has not applied: a missing offset is an error.
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(c)) {
       consumer = kafka;
-      kafka.subscribe(
-          List.of(config.names().writes()),
-          new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-              owned[0] |= partitions.contains(p0);
-            }
-
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-              owned[0] &= !partitions.contains(p0);
-            }
-
-            @Override
-            public void onPartitionsLost(Collection<TopicPartition> partitions) {
-              owned[0] &= !partitions.contains(p0);
-            }
-          });
+      Ownership ownership = new Ownership(p0, kafka);
+      kafka.subscribe(List.of(config.names().writes()), ownership);
       ActiveWriter active = null;
       try {
         while (running) {
+          worker.beat();
           if (active == null) {
-            kafka.poll(
-                Duration.ofMillis(
-                    200)); // standby: stay in the group; records are re-read after recovery
-            if (owned[0]) {
-              role = Role.RECOVERING;
+            kafka.poll(Duration.ofMillis(200)); // standby: stay in the group
+            if (ownership.owned) {
+              state = new State.Recovering();
               active =
                   new ActiveWriter(
                       config,
@@ -150,18 +211,16 @@ public final class Writer implements Runnable, AutoCloseable {
                       random,
                       metrics,
                       config.names().database() + "-writer-" + instanceId);
-              role = Role.ACTIVE;
-              activeStatus = active.status();
+              state = new State.Active(active.status());
             }
             continue;
           }
           List<ConsumerRecord<byte[], byte[]>> group = active.nextGroup();
-          if (!owned[0]) {
+          if (!ownership.owned) {
             log.warn("lost the write log partition; giving up the active role");
             active.close();
             active = null;
-            role = Role.STANDBY;
-            activeStatus = Map.of();
+            state = new State.Standby();
             continue;
           }
           if (group.isEmpty()) {
@@ -169,7 +228,7 @@ public final class Writer implements Runnable, AutoCloseable {
           } else {
             active.process(group);
           }
-          activeStatus = active.status();
+          state = new State.Active(active.status());
         }
       } finally {
         if (active != null) {

@@ -3,6 +3,7 @@ package io.objectkv.writer;
 import io.objectkv.format.SstOptions;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.writer.commit.GroupPolicy;
+import io.objectkv.writer.decide.Decider;
 import java.time.Duration;
 
 /**
@@ -11,7 +12,7 @@ import java.time.Duration;
  * @param groups how the write log is cut into group commits
  * @param snapshotEveryDeltas write a manifest snapshot after this many deltas...
  * @param snapshotEvery ...or when this much time has passed since the last one
- * @param ledgerCapacity how many request ids are remembered for retries
+ * @param decisions the decider's bounds: request-id retention and bytes, delta size, compaction age
  * @param keyCacheBytes the cache of recent key states used for condition checks
  * @param blockCacheBytes the cache of decoded data blocks
  * @param sessionTimeout how long a silent active writer keeps its role before a standby takes over
@@ -22,7 +23,7 @@ public record WriterConfig(
     GroupPolicy groups,
     int snapshotEveryDeltas,
     Duration snapshotEvery,
-    int ledgerCapacity,
+    Decider.Bounds decisions,
     long keyCacheBytes,
     long blockCacheBytes,
     Duration sessionTimeout,
@@ -36,7 +37,7 @@ public record WriterConfig(
         GroupPolicy.DEFAULT,
         100,
         Duration.ofSeconds(30),
-        100_000,
+        Decider.Bounds.DEFAULT,
         64L << 20,
         64L << 20,
         Duration.ofSeconds(6),
@@ -50,7 +51,7 @@ public record WriterConfig(
         groups,
         snapshotEveryDeltas,
         snapshotEvery,
-        ledgerCapacity,
+        decisions,
         keyCacheBytes,
         blockCacheBytes,
         d,
@@ -64,7 +65,21 @@ public record WriterConfig(
         g,
         snapshotEveryDeltas,
         snapshotEvery,
-        ledgerCapacity,
+        decisions,
+        keyCacheBytes,
+        blockCacheBytes,
+        sessionTimeout,
+        sstOptions);
+  }
+
+  public WriterConfig withDecisions(Decider.Bounds b) {
+    return new WriterConfig(
+        bootstrap,
+        names,
+        groups,
+        snapshotEveryDeltas,
+        snapshotEvery,
+        b,
         keyCacheBytes,
         blockCacheBytes,
         sessionTimeout,
@@ -78,7 +93,7 @@ public record WriterConfig(
         groups,
         everyDeltas,
         every,
-        ledgerCapacity,
+        decisions,
         keyCacheBytes,
         blockCacheBytes,
         sessionTimeout,

@@ -10,13 +10,13 @@ import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
+import io.objectkv.runtime.health.Liveness;
 import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.writer.commit.GroupPolicy;
+import io.objectkv.writer.decide.Decider;
 import java.security.SecureRandom;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /** Entry point of the writer process. */
@@ -54,11 +54,21 @@ public final class WriterMain {
           "manifest snapshot after this many deltas");
   static final Setting SNAPSHOT_INTERVAL =
       Setting.of("OBJECTKV_WRITER_SNAPSHOT_INTERVAL", "30s", "or after this much time");
-  static final Setting LEDGER =
+  static final Setting REQUEST_RETENTION =
       Setting.of(
-          "OBJECTKV_WRITER_REMEMBERED_REQUESTS",
-          "100000",
-          "request ids remembered for idempotent retries");
+          "OBJECTKV_WRITER_REQUEST_RETENTION",
+          "60s",
+          "how long (log time) a request id's outcome is remembered for retries; keep it above the gateways' write timeout plus clock skew");
+  static final Setting REQUEST_BOOK_BYTES =
+      Setting.of(
+          "OBJECTKV_WRITER_REQUEST_BOOK_BYTES",
+          "64M",
+          "bound of the remembered request ids; beyond it new ids are answered 503 until old ones expire");
+  static final Setting COMPACTION_MAX_AGE =
+      Setting.of(
+          "OBJECTKV_COMPACTION_MAX_AGE",
+          "20m",
+          "a compaction committed later than this after its start is refused (its outputs become garbage); must match the compactors' setting");
   static final Setting KEY_CACHE =
       Setting.of(
           "OBJECTKV_WRITER_KEY_CACHE_BYTES",
@@ -82,7 +92,9 @@ public final class WriterMain {
           GROUP_MIN_INTERVAL,
           SNAPSHOT_EVERY,
           SNAPSHOT_INTERVAL,
-          LEDGER,
+          REQUEST_RETENTION,
+          REQUEST_BOOK_BYTES,
+          COMPACTION_MAX_AGE,
           KEY_CACHE,
           BLOCK_CACHE,
           SESSION_TIMEOUT,
@@ -110,7 +122,11 @@ public final class WriterMain {
             s.durationValue(GROUP_MIN_INTERVAL)),
         s.intValue(SNAPSHOT_EVERY),
         s.durationValue(SNAPSHOT_INTERVAL),
-        s.intValue(LEDGER),
+        new Decider.Bounds(
+            s.durationValue(REQUEST_RETENTION),
+            s.longValue(REQUEST_BOOK_BYTES),
+            Decider.Bounds.DEFAULT.deltaBytes(),
+            s.durationValue(COMPACTION_MAX_AGE)),
         s.longValue(KEY_CACHE),
         s.longValue(BLOCK_CACHE),
         s.durationValue(SESSION_TIMEOUT),
@@ -122,6 +138,7 @@ public final class WriterMain {
     WriterConfig config = config(s);
     TopicSetup.ensureTopics(config.bootstrap(), config.names(), CommonSettings.replication(s));
     ObjectStore store = Stores.open(s, metrics);
+    Liveness liveness = new Liveness(InstantSource.system());
     Writer writer =
         new Writer(
             config,
@@ -129,23 +146,15 @@ public final class WriterMain {
             InstantSource.system(),
             new SecureRandom(),
             metrics,
+            liveness,
             UUID.randomUUID().toString().substring(0, 8));
     Thread thread = Thread.ofPlatform().name("writer").start(writer);
     Javalin http =
         HttpServers.create(
                 "writer",
                 metrics,
-                routes ->
-                    routes.routes.get(
-                        "/v1/status",
-                        ctx -> {
-                          Map<String, Object> status = new LinkedHashMap<>();
-                          status.put("process", "writer");
-                          status.put(
-                              "role", writer.role().name().toLowerCase(java.util.Locale.ROOT));
-                          status.putAll(writer.status());
-                          ctx.json(status);
-                        }))
+                liveness,
+                routes -> routes.routes.get("/v1/status", ctx -> ctx.json(writer.status())))
             .start(s.get(CommonSettings.HTTP_HOST), s.intValue(HTTP_PORT));
     System.out.println(
         "objectkv-writer: http://"

@@ -1,18 +1,16 @@
 package io.objectkv.writer;
 
 import io.objectkv.core.metrics.Metrics;
+import io.objectkv.writer.decide.Decider;
+import java.util.EnumMap;
+import java.util.Locale;
 
 /** The writer's counters and latencies, registered once per process. */
 final class WriterMetrics {
   final Metrics.Counter groups;
   final Metrics.Counter records;
-  final Metrics.Counter committed;
-  final Metrics.Counter conditionFailed;
-  final Metrics.Counter rejected;
-  final Metrics.Counter duplicates;
-  final Metrics.Counter undecodable;
-  final Metrics.Counter compactionsApplied;
-  final Metrics.Counter compactionsRejected;
+  private final EnumMap<Decider.Tally, Metrics.Counter> tallies =
+      new EnumMap<>(Decider.Tally.class);
   final Metrics.Counter l0Objects;
   final Metrics.Counter l0Bytes;
   final Metrics.Counter recoveries;
@@ -23,44 +21,39 @@ final class WriterMetrics {
   final Metrics.Histogram recoverySeconds;
   final Metrics.Histogram recordAge;
 
+  Metrics.Counter tally(Decider.Tally t) {
+    return tallies.get(t);
+  }
+
   WriterMetrics(Metrics m) {
     groups = m.counter("objectkv_writer_groups_total", "Group commits published.");
     records = m.counter("objectkv_writer_records_total", "Write-log records applied.");
-    committed =
-        m.counter(
-            "objectkv_writer_batches_total",
-            "Batches decided, by outcome.",
-            "outcome",
-            "committed");
-    conditionFailed =
-        m.counter(
-            "objectkv_writer_batches_total",
-            "Batches decided, by outcome.",
-            "outcome",
-            "condition_failed");
-    rejected =
-        m.counter(
-            "objectkv_writer_batches_total", "Batches decided, by outcome.", "outcome", "rejected");
-    duplicates =
-        m.counter(
-            "objectkv_writer_duplicate_requests_total",
-            "Retried request ids answered from the ledger.");
-    undecodable =
-        m.counter(
-            "objectkv_writer_undecodable_records_total",
-            "Write-log records that could not be decoded (skipped).");
-    compactionsApplied =
-        m.counter(
-            "objectkv_writer_compactions_total",
-            "Compaction results by decision.",
-            "decision",
-            "applied");
-    compactionsRejected =
-        m.counter(
-            "objectkv_writer_compactions_total",
-            "Compaction results by decision.",
-            "decision",
-            "rejected");
+    for (Decider.Tally t : Decider.Tally.values()) {
+      tallies.put(
+          t,
+          switch (t) {
+            case COMMITTED, CONDITION_FAILED, REJECTED, EXPIRED, BUSY ->
+                m.counter(
+                    "objectkv_writer_batches_total",
+                    "Batches decided, by outcome.",
+                    "outcome",
+                    t.name().toLowerCase(Locale.ROOT));
+            case DUPLICATE ->
+                m.counter(
+                    "objectkv_writer_duplicate_requests_total",
+                    "Retried request ids answered from the request book.");
+            case UNDECODABLE ->
+                m.counter(
+                    "objectkv_writer_undecodable_records_total",
+                    "Write-log records that could not be decoded (skipped).");
+            case COMPACTION_APPLIED, COMPACTION_REJECTED ->
+                m.counter(
+                    "objectkv_writer_compactions_total",
+                    "Compaction results by decision.",
+                    "decision",
+                    t == Decider.Tally.COMPACTION_APPLIED ? "applied" : "rejected");
+          });
+    }
     l0Objects = m.counter("objectkv_writer_l0_objects_total", "L0 objects uploaded.");
     l0Bytes = m.counter("objectkv_writer_l0_bytes_total", "Bytes of L0 objects uploaded.");
     recoveries =

@@ -51,26 +51,48 @@ public final class Answers {
             fields);
       }
       case Outcome.Rejected r -> ApiException.badRequest(r.message());
+      case Outcome.Expired e ->
+          notApplied(
+              "the batch reached the write log "
+                  + (e.arrivedMillis() - e.deadlineMillis())
+                  + " ms after its deadline (the writer or Kafka was slow); nothing was written; retry");
+      case Outcome.Busy b -> notApplied(b.reason() + "; nothing was written");
       case Outcome.Committed c ->
           throw new IllegalArgumentException("a committed outcome is not a failure");
     };
   }
 
-  /** The error for a write whose outcome could not be learned. */
-  public static ApiException unknown(Throwable t, boolean hasRequestId) {
-    Throwable cause = t instanceof ExecutionException && t.getCause() != null ? t.getCause() : t;
+  /** 503 for a write that certainly was not applied: retrying it is safe. */
+  static ApiException notApplied(String message) {
+    return ApiException.unavailable(message, Map.of("applied", false));
+  }
+
+  /**
+   * 503 for a write whose outcome could not be learned: it may have been applied, or still be,
+   * until its deadline has passed in the log.
+   */
+  static ApiException mayBeApplied(String message, boolean hasRequestId) {
     String retry =
         hasRequestId
             ? "retry with the same requestId to learn it"
             : "send a requestId to make retries safe";
+    return ApiException.unavailable(message + "; " + retry, Map.of("applied", "unknown"));
+  }
+
+  /** The error for a write whose outcome did not arrive. */
+  public static ApiException unknown(Throwable t, boolean hasRequestId) {
+    Throwable cause = t instanceof ExecutionException && t.getCause() != null ? t.getCause() : t;
     if (cause instanceof TimeoutException) {
-      return ApiException.unavailable(
-          "the outcome of the write is unknown: no answer from the writer in time; it may still be applied; "
-              + retry);
+      return mayBeApplied(
+          "the outcome of the write is unknown: no answer from the writer before its deadline; it"
+              + " may have been applied",
+          hasRequestId);
     }
     if (cause instanceof WriteClient.PublishFailed p) {
-      return ApiException.unavailable(p.getMessage() + "; nothing was written; retry");
+      return p.mayBeApplied()
+          ? mayBeApplied(p.getMessage() + "; it may have been applied", hasRequestId)
+          : notApplied(p.getMessage() + "; nothing was written; retry");
     }
-    return ApiException.unavailable("the outcome of the write is unknown: " + cause + "; " + retry);
+    return mayBeApplied("the outcome of the write is unknown: " + cause, hasRequestId);
   }
 }

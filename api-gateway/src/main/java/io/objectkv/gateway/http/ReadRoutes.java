@@ -1,29 +1,14 @@
 package io.objectkv.gateway.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.objectkv.gateway.read.ReadForwarder;
-import io.objectkv.runtime.http.ApiException;
-import io.objectkv.runtime.http.Json;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The read endpoints of API.md, forwarded to reader replicas: point reads to the key's replica
- * (rendezvous hashing), scans to any, multi-gets split by key and merged back in order.
+ * (rendezvous hashing), scans and multi-gets to any.
  */
 public final class ReadRoutes {
   static final String APPLIED_VERSION = "X-ObjectKV-Applied-Version";
@@ -88,125 +73,22 @@ public final class ReadRoutes {
     }
   }
 
+  /**
+   * A multi-get goes whole to one replica: its answer is then one snapshot (every key as of the
+   * same applied version), whatever the number of replicas, and the replica alone parses and
+   * validates it, so every deployment answers the same request the same way.
+   */
   private void multiGet(Context ctx) {
-    byte[] body = ctx.bodyAsBytes();
-    JsonNode parsed = Json.parse(body);
-    List<byte[]> keys = new ArrayList<>();
-    if (parsed.isObject()) {
-      for (String field : List.of("keys", "keysBase64")) {
-        JsonNode arr = parsed.get(field);
-        if (arr != null && arr.isArray()) {
-          for (JsonNode k : arr) {
-            if (!k.isTextual()) {
-              keys = null;
-              break;
-            }
-            keys.add(
-                field.equals("keys")
-                    ? k.asText().getBytes(StandardCharsets.UTF_8)
-                    : decode(k.asText()));
-          }
-        }
-        if (keys == null) {
-          break;
-        }
-      }
-    }
     String query = ctx.req().getQueryString() == null ? "" : "?" + ctx.req().getQueryString();
-    Map<URI, List<Integer>> byReplica = new LinkedHashMap<>();
-    if (keys != null) {
-      for (int i = 0; i < keys.size(); i++) {
-        byReplica
-            .computeIfAbsent(
-                forwarder.pool().forKey(keys.get(i)).getFirst(), r -> new ArrayList<>())
-            .add(i);
-      }
-    }
-    if (keys == null || byReplica.size() <= 1) {
-      // one replica (or a request the replica must refuse): forward it whole
-      List<URI> order =
-          keys == null || keys.isEmpty()
-              ? forwarder.pool().any()
-              : forwarder.pool().forKey(keys.getFirst());
-      relay(
-          forwarder.send(
-              order,
-              "POST",
-              "/v1/get" + query,
-              body,
-              timeout(ctx),
-              "Content-Type",
-              "application/json"),
-          ctx);
-      return;
-    }
-    List<byte[]> all = keys;
-    JsonNode[] items = new JsonNode[all.size()];
-    long applied = Long.MAX_VALUE;
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Map.Entry<List<Integer>, Future<ReadForwarder.Answer>>> parts = new ArrayList<>();
-      for (Map.Entry<URI, List<Integer>> e : byReplica.entrySet()) {
-        ObjectNode sub = Json.object();
-        ArrayNode b64 = sub.putArray("keysBase64");
-        e.getValue().forEach(i -> b64.add(Base64.getEncoder().encodeToString(all.get(i))));
-        byte[] subBody = Json.bytes(sub);
-        List<URI> order = forwarder.pool().forKey(all.get(e.getValue().getFirst()));
-        parts.add(
-            Map.entry(
-                e.getValue(),
-                pool.submit(
-                    () ->
-                        forwarder.send(
-                            order,
-                            "POST",
-                            "/v1/get" + query,
-                            subBody,
-                            timeout(ctx),
-                            "Content-Type",
-                            "application/json"))));
-      }
-      for (var part : parts) {
-        ReadForwarder.Answer a = part.getValue().get();
-        if (a.status() != 200) {
-          relay(a, ctx);
-          return;
-        }
-        JsonNode subItems = Json.parse(a.response().body()).get("items");
-        for (int j = 0; j < part.getKey().size(); j++) {
-          items[part.getKey().get(j)] = subItems.get(j);
-        }
-        applied =
-            Math.min(
-                applied,
-                a.response()
-                    .headers()
-                    .firstValue(APPLIED_VERSION)
-                    .map(Long::parseLong)
-                    .orElse(-1L));
-      }
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof ApiException api) {
-        throw api;
-      }
-      throw ApiException.unavailable("multi-get failed: " + e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApiException.unavailable("interrupted");
-    }
-    ObjectNode out = Json.object();
-    ArrayNode arr = out.putArray("items");
-    for (JsonNode item : items) {
-      arr.add(item);
-    }
-    ctx.header(APPLIED_VERSION, Long.toString(applied));
-    ctx.contentType("application/json").result(Json.bytes(out));
-  }
-
-  private static byte[] decode(String b64) {
-    try {
-      return Base64.getDecoder().decode(b64);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("\"keysBase64\" holds something that is not base64");
-    }
+    relay(
+        forwarder.send(
+            forwarder.pool().any(),
+            "POST",
+            "/v1/get" + query,
+            ctx.bodyAsBytes(),
+            timeout(ctx),
+            "Content-Type",
+            "application/json"),
+        ctx);
   }
 }

@@ -14,7 +14,6 @@ import io.objectkv.gateway.write.WriteClient;
 import io.objectkv.runtime.http.ApiException;
 import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.PathKeys;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -29,11 +28,9 @@ public final class WriteRoutes {
   static final String KV_PREFIX = "/v1/kv/";
 
   private final WriteClient client;
-  private final Duration timeout;
 
-  public WriteRoutes(WriteClient client, Duration timeout) {
+  public WriteRoutes(WriteClient client) {
     this.client = client;
-    this.timeout = timeout;
   }
 
   public void register(JavalinConfig config) {
@@ -93,7 +90,7 @@ public final class WriteRoutes {
   private Outcome.Committed submit(WriteBatch batch, Answers.Style style) {
     Outcome outcome;
     try {
-      outcome = client.submit(batch, timeout).get();
+      outcome = client.submit(batch).get();
     } catch (ExecutionException e) {
       throw Answers.unknown(e, batch.requestId() != null);
     } catch (InterruptedException e) {

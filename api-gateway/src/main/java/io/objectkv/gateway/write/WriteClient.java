@@ -11,6 +11,7 @@ import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +23,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,25 +51,67 @@ public final class WriteClient implements AutoCloseable {
   private final Metrics.Histogram ackSeconds;
   private final Metrics.Histogram publishSeconds;
   private final Metrics.Counter timeouts;
+  private final Duration timeout;
+  private final InstantSource clock;
   private volatile boolean running = true;
 
-  /** The write could not be handed to the log (Kafka unreachable, or refused it). */
+  /** Longest a request waits for Kafka to take a record before it is answered 503. */
+  private static final Duration MAX_BLOCK = Duration.ofSeconds(2);
+
+  /**
+   * The write log did not take the batch. {@code mayBeApplied} is false when the record certainly
+   * never reached it (it was never sent, or the broker refused it whole), true when it may have
+   * been appended all the same (a timeout, a lost answer): then only its deadline bounds when it
+   * can still be applied.
+   */
   public static final class PublishFailed extends RuntimeException {
-    PublishFailed(String message, Throwable cause) {
+    private final boolean mayBeApplied;
+
+    PublishFailed(String message, Throwable cause, boolean mayBeApplied) {
       super(message, cause);
+      this.mayBeApplied = mayBeApplied;
+    }
+
+    public boolean mayBeApplied() {
+      return mayBeApplied;
     }
   }
 
-  public WriteClient(String bootstrap, KafkaNames names, String gatewayId, Metrics metrics) {
+  /** Failures the broker reports only for records it did not append. */
+  private static boolean certainlyNotAppended(Exception e) {
+    return e instanceof RecordTooLargeException
+        || e instanceof RecordBatchTooLargeException
+        || e instanceof InvalidRecordException
+        || e instanceof InvalidTopicException
+        || e instanceof AuthorizationException;
+  }
+
+  /**
+   * @param timeout how long a write waits for its outcome: also its deadline (a record that reaches
+   *     the log later is not applied) and the producer's delivery timeout, so no copy of a record
+   *     outlives the wait for it
+   */
+  public WriteClient(
+      String bootstrap,
+      KafkaNames names,
+      String gatewayId,
+      Duration timeout,
+      InstantSource clock,
+      Metrics metrics) {
     this.names = names;
     this.gatewayId = gatewayId;
+    this.timeout = timeout;
+    this.clock = clock;
     Map<String, Object> p =
         KafkaClients.producer(bootstrap, names.database() + "-gateway-" + gatewayId);
     // No linger: under load, records batch up behind in-flight requests anyway.
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    int deliveryMs = (int) Math.max(2_000, timeout.toMillis());
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, deliveryMs / 2);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMs);
+    // With Kafka unreachable, send() waits this long for metadata before failing: answer quickly.
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(deliveryMs, MAX_BLOCK.toMillis()));
     this.producer = new KafkaProducer<>(p);
     this.results =
         new KafkaConsumer<>(
@@ -98,14 +146,16 @@ public final class WriteClient implements AutoCloseable {
 
   /**
    * Publishes {@code batch} and returns its outcome, completed exceptionally with {@link
-   * PublishFailed} or a {@code TimeoutException} after {@code timeout}.
+   * PublishFailed} or a {@code TimeoutException} once the timeout passed: its deadline, after which
+   * the writer will not apply it.
    */
-  public CompletableFuture<Outcome> submit(WriteBatch batch, Duration timeout) {
+  public CompletableFuture<Outcome> submit(WriteBatch batch) {
     long id = correlation.incrementAndGet();
     long start = System.nanoTime();
+    long deadline = clock.millis() + timeout.toMillis();
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     pending.put(id, outcome);
-    byte[] value = LogCodec.encode(new LogCommand.ClientBatch(gatewayId, id, batch));
+    byte[] value = LogCodec.encode(new LogCommand.ClientBatch(gatewayId, id, deadline, batch));
     byte[] key =
         batch.requestId() == null ? null : batch.requestId().getBytes(StandardCharsets.UTF_8);
     try {
@@ -118,13 +168,17 @@ public final class WriteClient implements AutoCloseable {
               pending.remove(id);
               outcome.completeExceptionally(
                   new PublishFailed(
-                      "the write log did not accept the batch: " + e.getMessage(), e));
+                      "the write log did not confirm the batch: " + e.getMessage(),
+                      e,
+                      !certainlyNotAppended(e)));
             }
           });
     } catch (RuntimeException e) {
+      // send() failed before handing the record over (no metadata in time, buffer full, closed)
       pending.remove(id);
       outcome.completeExceptionally(
-          new PublishFailed("the write log did not accept the batch: " + e.getMessage(), e));
+          new PublishFailed(
+              "the write log is unreachable: " + e.getMessage(), e, /* mayBeApplied= */ false));
     }
     return outcome
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -1,5 +1,6 @@
 package io.objectkv.compactor.gc;
 
+import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ObjectNames;
 import io.objectkv.core.store.ObjectInfo;
 import java.time.Duration;
@@ -8,66 +9,93 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Decides which objects may be deleted; a pure function, so its rules are tested alone.
+ * Decides which objects may be deleted; a pure function, so its rules are tested alone. It is safe
+ * with any number of compactors running, zombies included, because each rule rests on something no
+ * other process can undo:
  *
  * <ul>
- *   <li>An SST the current manifest references, or a pending (unapplied) compaction names, is never
- *       deleted.
- *   <li>An SST a manifest stopped referencing is deleted once the grace period has passed since
- *       then, so in-flight reads of older views still find it.
- *   <li>An SST no manifest ever referenced (a fenced writer's, a failed compaction's) is deleted
- *       once the grace period has passed since it was written.
+ *   <li>An SST the current manifest references is never deleted.
+ *   <li>An SST that is not referenced waits out the grace period since it left the manifest (as
+ *       this process saw it; since this process started, or since it was written, when it did not
+ *       see it leave), so reads of older views still find it.
+ *   <li>An unreferenced L0 object is deleted only if its group's last version (in its name) is
+ *       applied: the writer adds L0 objects only for versions after the applied one, so it can
+ *       never be referenced again. A newer one may be the active writer's upload in flight.
+ *   <li>An unreferenced compaction output is deleted only once the manifest's log time is more than
+ *       {@code compactionMaxAge} past the compaction's start (in its name): the writer refuses
+ *       commits that old, judged on its own log time, which is never behind the manifest's. A
+ *       younger one may belong to a merge still running in any compactor.
  *   <li>The newest {@code keepSnapshots} snapshots are kept; older ones go after the grace period.
  * </ul>
  */
 public final class GarbageCollector {
   private GarbageCollector() {}
 
+  /** The rules' settings. */
+  public record Rules(Duration grace, Duration compactionMaxAge, int keepSnapshots) {}
+
   /**
+   * What one pass sees.
+   *
    * @param objects every object under the database prefix
-   * @param live object keys the current manifest references
+   * @param manifest the current manifest
    * @param removedAt when each object left the manifest, as far as this process saw it
-   * @param unseenRemovalsBefore objects not live and not in {@code removedAt} may have left the
-   *     manifest before this process started: treat them as removed at this instant
-   * @param pending outputs of compactions submitted but not yet decided by the writer
+   * @param started when this process started: the earliest removal it could have missed
    */
-  public static List<String> deletable(
+  public record Pass(
       List<ObjectInfo> objects,
-      Set<String> live,
+      Manifest manifest,
       Map<String, Instant> removedAt,
-      Instant unseenRemovalsBefore,
-      Set<String> pending,
-      Instant now,
-      Duration grace,
-      int keepSnapshots) {
+      Instant started,
+      Instant now) {}
+
+  public static List<String> deletable(Pass pass, Rules rules) {
+    Set<String> live = pass.manifest().objectKeys();
     List<String> delete = new ArrayList<>();
     List<ObjectInfo> snapshots = new ArrayList<>();
-    for (ObjectInfo o : objects) {
+    for (ObjectInfo o : pass.objects()) {
       String key = o.key();
       if (ObjectNames.isSnapshot(key)) {
         snapshots.add(o);
-        continue;
-      }
-      boolean sst = key.startsWith(ObjectNames.L0_PREFIX) || key.startsWith(ObjectNames.L1_PREFIX);
-      if (!sst || live.contains(key) || pending.contains(key)) {
-        continue;
-      }
-      Instant gone = removedAt.get(key);
-      Instant since = gone != null ? gone : max(o.lastModified(), unseenRemovalsBefore);
-      if (since.plus(grace).isBefore(now)) {
+      } else if (!live.contains(key)
+          && graceOver(o, pass, rules)
+          && neverLiveAgain(key, pass, rules)) {
         delete.add(key);
       }
     }
     snapshots.sort(Comparator.comparing(ObjectInfo::key).reversed());
-    for (int i = keepSnapshots; i < snapshots.size(); i++) {
-      if (snapshots.get(i).lastModified().plus(grace).isBefore(now)) {
+    for (int i = rules.keepSnapshots(); i < snapshots.size(); i++) {
+      if (snapshots.get(i).lastModified().plus(rules.grace()).isBefore(pass.now())) {
         delete.add(snapshots.get(i).key());
       }
     }
     return delete;
+  }
+
+  private static boolean graceOver(ObjectInfo o, Pass pass, Rules rules) {
+    Instant gone = pass.removedAt().get(o.key());
+    Instant since = gone != null ? gone : max(o.lastModified(), pass.started());
+    return since.plus(rules.grace()).isBefore(pass.now());
+  }
+
+  private static boolean neverLiveAgain(String key, Pass pass, Rules rules) {
+    Manifest m = pass.manifest();
+    if (key.startsWith(ObjectNames.L0_PREFIX)) {
+      OptionalLong version = ObjectNames.l0Version(key);
+      return version.isPresent() && version.getAsLong() <= m.appliedVersion();
+    }
+    if (key.startsWith(ObjectNames.L1_PREFIX)) {
+      OptionalLong started = ObjectNames.compactionStart(key);
+      // Outputs named without a start time were made by older compactors, whose commits the writer
+      // refuses: they can never become live.
+      return started.isEmpty()
+          || m.logTimeMillis() - started.getAsLong() > rules.compactionMaxAge().toMillis();
+    }
+    return false; // not ours: never deleted
   }
 
   private static Instant max(Instant a, Instant b) {

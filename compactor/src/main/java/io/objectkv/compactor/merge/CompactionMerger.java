@@ -1,12 +1,12 @@
 package io.objectkv.compactor.merge;
 
 import io.objectkv.compactor.plan.CompactionJob;
-import io.objectkv.core.manifest.ObjectNames;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.read.MergingIterator;
 import io.objectkv.core.read.SortedRunIterator;
 import io.objectkv.core.store.Content;
 import io.objectkv.core.store.ObjectStore;
+import io.objectkv.core.store.OutcomeUnknownException;
 import io.objectkv.format.Entry;
 import io.objectkv.format.SstMetadata;
 import io.objectkv.format.SstOptions;
@@ -50,13 +50,25 @@ public final class CompactionMerger {
       long entriesOut,
       long logicalBytesOut) {}
 
-  /** Called between the steps of a compaction; tests throw from it to simulate a crash. */
+  /**
+   * Called between the steps of a compaction ("output-written", "output-uploaded", and "merging"
+   * every {@link #PROGRESS_ENTRIES} entries); tests throw from it to simulate a crash, the
+   * compactor beats its liveness.
+   */
   @FunctionalInterface
   public interface Step {
     void reached(String step);
 
     Step NONE = step -> {};
   }
+
+  /** Names output {@code n} of a compaction. */
+  @FunctionalInterface
+  public interface OutputNames {
+    String name(int n);
+  }
+
+  static final int PROGRESS_ENTRIES = 1 << 16;
 
   public CompactionMerger(
       ObjectStore store, Path tempDir, SstOptions sstOptions, long targetBytes, int readAhead) {
@@ -76,7 +88,7 @@ public final class CompactionMerger {
   /** Ranged GETs in flight at once: enough to hide S3 latency behind the merge. */
   private static final int PREFETCH_THREADS = 8;
 
-  public Result merge(CompactionJob job, String compactionId, Step step) {
+  public Result merge(CompactionJob job, OutputNames names, Step step) {
     ExecutorService prefetch =
         Executors.newFixedThreadPool(
             PREFETCH_THREADS, r -> Thread.ofPlatform().name("prefetch").daemon().unstarted(r));
@@ -84,7 +96,7 @@ public final class CompactionMerger {
         Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("output-upload").daemon().unstarted(r));
     try {
-      return merge(job, compactionId, step, prefetch, upload);
+      return merge(job, names, step, prefetch, upload);
     } finally {
       prefetch.shutdownNow();
       upload.shutdownNow();
@@ -93,7 +105,7 @@ public final class CompactionMerger {
 
   private Result merge(
       CompactionJob job,
-      String compactionId,
+      OutputNames names,
       Step step,
       ExecutorService prefetch,
       ExecutorService upload) {
@@ -114,11 +126,13 @@ public final class CompactionMerger {
       }
       sources.add(new SortedRunIterator(run, null, null, false));
     }
-    Output out = new Output(compactionId, step, upload);
+    Output out = new Output(names, step, upload);
     long in = 0;
     for (MergingIterator it = new MergingIterator(sources, false); it.hasNext(); ) {
       Entry e = it.next();
-      in++;
+      if (++in % PROGRESS_ENTRIES == 0) {
+        step.reached("merging");
+      }
       if (!e.isTombstone()) {
         out.add(e);
       }
@@ -148,7 +162,7 @@ public final class CompactionMerger {
    * next one is written: at most one in the making and one uploading, uploaded in order.
    */
   private final class Output {
-    private final String compactionId;
+    private final OutputNames names;
     private final Step step;
     private final ExecutorService upload;
     private final List<SstInfo> outputs = new ArrayList<>();
@@ -160,8 +174,8 @@ public final class CompactionMerger {
     private long entries;
     private long logicalBytes;
 
-    Output(String compactionId, Step step, ExecutorService upload) {
-      this.compactionId = compactionId;
+    Output(OutputNames names, Step step, ExecutorService upload) {
+      this.names = names;
       this.step = step;
       this.upload = upload;
     }
@@ -201,13 +215,13 @@ public final class CompactionMerger {
         throw ex;
       }
       Futures.join(uploading);
-      String key = ObjectNames.l1(compactionId + "-" + outputs.size());
+      String key = names.name(outputs.size());
       uploading = CompletableFuture.runAsync(() -> upload(key, written, summary), upload);
     }
 
     private void upload(String key, Path written, SstSummary summary) {
       try {
-        if (!store.putIfAbsent(key, Content.of(written))) {
+        if (!created(key, written)) {
           throw new IllegalStateException("compaction output name " + key + " is taken");
         }
         outputs.add(SstInfo.of(key, summary));
@@ -215,6 +229,28 @@ public final class CompactionMerger {
         step.reached("output-uploaded");
       } finally {
         deleteQuietly(written);
+      }
+    }
+
+    /**
+     * Creates the output with put-if-absent. Its name is this compaction's alone, so when the
+     * outcome is unknown, finding an object of its size under the name means it is ours.
+     */
+    private boolean created(String key, Path written) {
+      try {
+        return store.putIfAbsent(key, Content.of(written));
+      } catch (OutcomeUnknownException e) {
+        long size;
+        try {
+          size = Files.size(written);
+        } catch (IOException io) {
+          throw new UncheckedIOException(io);
+        }
+        var there = store.head(key);
+        if (there.isPresent()) {
+          return there.get().size() == size;
+        }
+        return store.putIfAbsent(key, Content.of(written));
       }
     }
 

@@ -1,35 +1,70 @@
 package io.objectkv.compactor.gc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.objectkv.core.manifest.Manifest;
+import io.objectkv.core.manifest.ObjectNames;
+import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.store.ObjectInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class GarbageCollectorTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  private static final Duration GRACE = Duration.ofMinutes(10);
+  private static final GarbageCollector.Rules RULES =
+      new GarbageCollector.Rules(Duration.ofMinutes(10), Duration.ofMinutes(20), 3);
+
+  /** Log time of the manifest: one hour after the epoch of these tests' compaction starts. */
+  private static final long LOG_TIME = 3_600_000;
 
   private static ObjectInfo obj(String key, int minutesAgo) {
     return new ObjectInfo(key, 100, T0.minus(Duration.ofMinutes(minutesAgo)));
   }
 
+  private static String l0(long version) {
+    return ObjectNames.l0(version, "1-ab");
+  }
+
+  /** A compaction output whose compaction started {@code minutesBeforeLogTime} before LOG_TIME. */
+  private static String output(int minutesBeforeLogTime) {
+    return ObjectNames.compactionOutput(
+        LOG_TIME - Duration.ofMinutes(minutesBeforeLogTime).toMillis(), "c", 0);
+  }
+
+  private static SstInfo sst(String key) {
+    return new SstInfo(key, 100, 1, new byte[] {1}, new byte[] {1}, 0, 0);
+  }
+
+  /** A manifest at applied version 100 and LOG_TIME, referencing {@code live}. */
+  private static Manifest manifest(List<String> liveL0, List<String> liveL1) {
+    return new Manifest(
+        7,
+        1,
+        100,
+        LOG_TIME,
+        liveL0.stream().map(GarbageCollectorTest::sst).toList(),
+        liveL1.stream().map(GarbageCollectorTest::sst).toList());
+  }
+
+  private static List<String> deletable(
+      List<ObjectInfo> objects, Manifest m, Map<String, Instant> removedAt, Instant started) {
+    return GarbageCollector.deletable(
+        new GarbageCollector.Pass(objects, m, removedAt, started, T0), RULES);
+  }
+
   @Test
   void aFreshProcessWaitsTheGracePeriodForWhatItDidNotSeeLeave() {
     List<String> delete =
-        GarbageCollector.deletable(
-            List.of(obj("l1/removed-before-we-started.sst", 600), obj("l0/orphan.sst", 600)),
-            Set.of(),
+        deletable(
+            List.of(obj("l1/removed-before-we-started.sst", 600), obj(l0(5), 600)),
+            manifest(List.of(), List.of()),
             Map.of(),
-            T0.minus(Duration.ofMinutes(1)),
-            Set.of(),
-            T0,
-            GRACE,
-            3);
+            T0.minus(Duration.ofMinutes(1)));
     assertEquals(List.of(), delete, "it may have left the manifest a second before we started");
   }
 
@@ -37,45 +72,65 @@ class GarbageCollectorTest {
   void followsEveryRule() {
     List<ObjectInfo> objects =
         List.of(
-            obj("l0/live.sst", 60),
+            obj(l0(10), 60), // live
             obj("l1/live.sst", 60),
             obj("l1/removed-long-ago.sst", 60),
             obj("l1/removed-just-now.sst", 60),
-            obj("l0/orphan-old.sst", 30),
-            obj("l0/orphan-older.sst", 40),
-            obj("l0/orphan-young.sst", 2),
-            obj("l1/pending-output.sst", 60),
+            obj(l0(20), 30), // an orphan of a fenced writer: its version is applied
+            obj(l0(101), 30), // newer than applied: the active writer's upload in flight
+            obj(l0(30), 2), // an orphan too young
+            obj(output(25), 30), // an unfinished compaction the writer can no longer accept
+            obj(output(15), 30), // one it can still accept: a merge may be running
             obj("l1/removed-before-we-started.sst", 600),
-            obj("l0/old-but-unseen.sst", 30),
             obj("unknown/thing", 600),
+            obj("l0/not-a-version.sst", 600),
             obj("manifest/00000000000000000001.manifest", 60),
             obj("manifest/00000000000000000002.manifest", 60),
             obj("manifest/00000000000000000003.manifest", 60),
             obj("manifest/00000000000000000004.manifest", 60),
             obj("manifest/00000000000000000005.manifest", 1));
     List<String> delete =
-        GarbageCollector.deletable(
+        deletable(
             objects,
-            Set.of("l0/live.sst", "l1/live.sst"),
+            manifest(List.of(l0(10)), List.of("l1/live.sst")),
             Map.of(
                 "l1/removed-long-ago.sst",
                 T0.minus(Duration.ofMinutes(11)),
                 "l1/removed-just-now.sst",
                 T0.minus(Duration.ofMinutes(1))),
-            T0.minus(Duration.ofMinutes(20)),
-            Set.of("l1/pending-output.sst"),
-            T0,
-            GRACE,
-            3);
+            T0.minus(Duration.ofMinutes(20)));
     assertEquals(
         List.of(
             "l1/removed-long-ago.sst",
-            "l0/orphan-old.sst",
-            "l0/orphan-older.sst",
+            l0(20),
+            output(25),
             "l1/removed-before-we-started.sst",
-            "l0/old-but-unseen.sst",
             "manifest/00000000000000000002.manifest",
             "manifest/00000000000000000001.manifest"),
         delete);
+  }
+
+  /**
+   * Defect: two compactors, one merge longer than the grace period. The second compactor's GC must
+   * not delete the first one's early outputs while the writer may still accept them.
+   */
+  @Test
+  void aLongMergeOfAnotherCompactorKeepsItsOutputsUntilTheWriterWouldRefuseThem() {
+    String early = output(15); // uploaded 15 minutes (wall clock) ago, compaction started 15 min
+    List<ObjectInfo> objects = List.of(obj(early, 15));
+    Manifest m = manifest(List.of(), List.of());
+    Instant longAgo = T0.minus(Duration.ofHours(1));
+    assertTrue(
+        deletable(objects, m, Map.of(), longAgo).isEmpty(),
+        "past the grace period, but the writer still accepts a commit 15 min after its start");
+    Manifest later =
+        new Manifest(8, 1, 200, LOG_TIME + Duration.ofMinutes(6).toMillis(), List.of(), List.of());
+    assertEquals(
+        List.of(early),
+        deletable(objects, later, Map.of(), longAgo),
+        "21 minutes after its start, in log time, the writer refuses the commit");
+    assertFalse(
+        deletable(List.of(obj(l0(150), 60)), m, Map.of(), longAgo).contains(l0(150)),
+        "an L0 upload for a version the writer has not applied yet may still be committed");
   }
 }

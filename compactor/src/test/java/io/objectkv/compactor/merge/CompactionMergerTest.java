@@ -79,7 +79,8 @@ class CompactionMergerTest {
       CompactionMerger merger =
           new CompactionMerger(store, temp, new SstOptions(256, 10, true), 1024, 2048);
       CompactionMerger.Result r =
-          merger.merge(new CompactionJob(1, l0, l1), "c" + seed, CompactionMerger.Step.NONE);
+          merger.merge(
+              new CompactionJob(1, l0, l1), n -> "l1/c-" + n + ".sst", CompactionMerger.Step.NONE);
       assertTrue(r.outputs().size() > 3, "outputs are cut at the target size: " + r);
       assertTrue(ManifestInvariants.isSortedRun(r.outputs()), "outputs form a sorted run");
       List<Entry> merged = new ArrayList<>();

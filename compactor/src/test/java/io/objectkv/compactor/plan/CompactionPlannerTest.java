@@ -22,11 +22,12 @@ class CompactionPlannerTest {
             5,
             1,
             20,
+            0,
             List.of(sst("l0/a", "a", "b", 0, 1, 10), sst("l0/b", "a", "b", 2, 3, 10)),
             List.of());
     assertTrue(
         CompactionPlanner.plan(m, POLICY).isEmpty(), "2 small objects: below both thresholds");
-    Manifest big = new Manifest(5, 1, 20, List.of(sst("l0/a", "a", "b", 0, 1, 5000)), List.of());
+    Manifest big = new Manifest(5, 1, 20, 0, List.of(sst("l0/a", "a", "b", 0, 1, 5000)), List.of());
     assertTrue(CompactionPlanner.plan(big, POLICY).isPresent(), "enough bytes");
   }
 
@@ -37,6 +38,7 @@ class CompactionPlannerTest {
             9,
             1,
             50,
+            0,
             List.of(
                 sst("l0/1", "d", "f", 10, 11, 10),
                 sst("l0/2", "m", "n", 12, 13, 10),

@@ -112,8 +112,8 @@ final class Fields {
     };
   }
 
-  // Outcomes: 1 committed, 2 condition failed, 3 rejected. Reasons: 1 exists, 2 absent, 3 version,
-  // 4 value.
+  // Outcomes: 1 committed, 2 condition failed, 3 rejected, 4 expired, 5 busy. Reasons: 1 exists,
+  // 2 absent, 3 version, 4 value. A remembered condition failure has an empty key.
   static void writeOutcome(ByteWriter w, Outcome o) {
     switch (o) {
       case Outcome.Committed c -> {
@@ -137,6 +137,15 @@ final class Fields {
         w.writeByte(3);
         writeString(w, rej.message());
       }
+      case Outcome.Expired e -> {
+        w.writeByte(4);
+        w.writeVarint(e.deadlineMillis());
+        w.writeVarint(e.arrivedMillis());
+      }
+      case Outcome.Busy b -> {
+        w.writeByte(5);
+        writeString(w, b.reason());
+      }
     }
   }
 
@@ -159,6 +168,8 @@ final class Fields {
         yield new Outcome.ConditionFailed(index, key, reason, readOptionalVersion(r));
       }
       case 3 -> new Outcome.Rejected(readString(r, "message"));
+      case 4 -> new Outcome.Expired(r.readVarint(), r.readVarint());
+      case 5 -> new Outcome.Busy(readString(r, "reason"));
       default -> throw r.corrupt("unknown outcome tag " + tag);
     };
   }
@@ -213,13 +224,15 @@ final class Fields {
   }
 
   /**
-   * The version gate of every top-level record: one byte, this build reads exactly {@code
-   * supported}.
+   * The version gate of every top-level record: one byte, this build reads {@code oldest..newest}.
+   *
+   * @return the record's version
    */
-  static void readVersion(ByteReader r, String what, int supported) {
+  static int readVersion(ByteReader r, String what, int oldest, int newest) {
     int v = r.readByte();
-    if (v != supported) {
-      throw new io.objectkv.format.UnsupportedFormatVersionException(what, v, supported);
+    if (v < oldest || v > newest) {
+      throw new io.objectkv.format.UnsupportedFormatVersionException(what, v, oldest, newest);
     }
+    return v;
   }
 }

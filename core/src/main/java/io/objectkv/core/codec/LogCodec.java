@@ -12,24 +12,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records of the write log and the result log. Layout: {@code version u8 (=1) | type u8 | body};
- * see docs/format.md.
+ * Records of the write log and the result log. Layout: {@code version u8 | type u8 | body}; see
+ * docs/format.md, section 8. Write-log records are written in version 2 and read in 1 and 2
+ * (version 1 has no deadlines and no compaction start times); result records are version 1.
  */
 public final class LogCodec {
   private LogCodec() {}
 
-  public static final int VERSION = 1;
+  public static final int WRITE_LOG_VERSION = 2;
+  public static final int RESULT_VERSION = 1;
   private static final int CLIENT_BATCH = 1;
   private static final int COMPACTION_COMMIT = 2;
+  private static final int COMPACTION_START = 3;
 
   public static byte[] encode(LogCommand command) {
     ByteWriter w = new ByteWriter(256);
-    w.writeByte(VERSION);
+    w.writeByte(WRITE_LOG_VERSION);
     switch (command) {
       case LogCommand.ClientBatch b -> {
         w.writeByte(CLIENT_BATCH);
         Fields.writeString(w, b.replyTo());
         w.writeVarint(b.correlationId());
+        w.writeVarint(b.deadlineMillis());
         String requestId = b.batch().requestId();
         w.writeByte(requestId == null ? 0 : 1);
         if (requestId != null) {
@@ -41,9 +45,14 @@ public final class LogCodec {
       case LogCommand.CompactionCommit c -> {
         w.writeByte(COMPACTION_COMMIT);
         Fields.writeString(w, c.compactionId());
+        Fields.writeOptionalVersion(w, c.startedAtMillis());
         Fields.writeStrings(w, c.inputsL0());
         Fields.writeStrings(w, c.inputsL1());
         Fields.writeSstInfos(w, c.outputs());
+      }
+      case LogCommand.CompactionStart s -> {
+        w.writeByte(COMPACTION_START);
+        Fields.writeString(w, s.compactionId());
       }
     }
     return w.toByteArray();
@@ -51,19 +60,23 @@ public final class LogCodec {
 
   /** Whether a write-log record is a compaction commit, without decoding it. */
   public static boolean isCompactionCommit(byte[] record) {
-    return record.length > 1 && record[0] == VERSION && record[1] == COMPACTION_COMMIT;
+    return record.length > 1
+        && record[0] >= 1
+        && record[0] <= WRITE_LOG_VERSION
+        && record[1] == COMPACTION_COMMIT;
   }
 
   /** Decodes a write-log record; malformed bytes are a {@code FormatException}. */
   public static LogCommand decodeCommand(String source, byte[] bytes) {
     ByteReader r = ByteReader.of(source, bytes);
-    Fields.readVersion(r, source, VERSION);
+    int version = Fields.readVersion(r, source, 1, WRITE_LOG_VERSION);
     int type = r.readByte();
     LogCommand command =
         switch (type) {
           case CLIENT_BATCH -> {
             String replyTo = Fields.readString(r, "reply-to");
             long correlationId = r.readVarint();
+            long deadline = version >= 2 ? r.readVarint() : LogCommand.NO_DEADLINE;
             String requestId = null;
             if (r.readByte() == 1) {
               byte[] id = r.readLengthPrefixed(Limits.MAX_REQUEST_ID_BYTES, "request id");
@@ -75,14 +88,21 @@ public final class LogCodec {
               ops.add(Fields.readOp(r));
             }
             yield new LogCommand.ClientBatch(
-                replyTo, correlationId, new WriteBatch(ops, requestId));
+                replyTo, correlationId, deadline, new WriteBatch(ops, requestId));
           }
           case COMPACTION_COMMIT ->
               new LogCommand.CompactionCommit(
                   Fields.readString(r, "compaction id"),
+                  version >= 2 ? Fields.readOptionalVersion(r) : -1,
                   Fields.readStrings(r, "L0 input"),
                   Fields.readStrings(r, "L1 input"),
                   Fields.readSstInfos(r, "output"));
+          case COMPACTION_START -> {
+            if (version < 2) {
+              throw r.corrupt("compaction start in a version-1 record");
+            }
+            yield new LogCommand.CompactionStart(Fields.readString(r, "compaction id"));
+          }
           default -> throw r.corrupt("unknown write-log record type " + type);
         };
     r.expectEnd("write-log record");
@@ -91,7 +111,7 @@ public final class LogCodec {
 
   public static byte[] encode(ResultRecord result) {
     ByteWriter w = new ByteWriter(64);
-    w.writeByte(VERSION);
+    w.writeByte(RESULT_VERSION);
     Fields.writeString(w, result.replyTo());
     w.writeVarint(result.correlationId());
     w.writeVarint(result.offset());
@@ -101,7 +121,7 @@ public final class LogCodec {
 
   public static ResultRecord decodeResult(String source, byte[] bytes) {
     ByteReader r = ByteReader.of(source, bytes);
-    Fields.readVersion(r, source, VERSION);
+    Fields.readVersion(r, source, RESULT_VERSION, RESULT_VERSION);
     ResultRecord result =
         new ResultRecord(
             Fields.readString(r, "reply-to"),

@@ -15,14 +15,21 @@ import java.util.zip.CRC32C;
 /**
  * Manifest deltas (records of the manifest log) and snapshots (objects in the store). Both start
  * with a version byte; a snapshot ends with a CRC32C of everything before it, since object storage,
- * unlike Kafka, does not checksum what it returns.
+ * unlike Kafka, does not checksum what it returns. Written in version 2 (log time, request ids with
+ * their decision time, a snapshot's ledger behind a length so readers skip it); version 1 is read.
  */
 public final class ManifestCodec {
   private ManifestCodec() {}
 
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   private static final int ADD_L0 = 1;
   private static final int COMPACTION = 2;
+
+  /** Whether a snapshot is decoded with its request ledger (only writers need it). */
+  public enum Ledger {
+    READ,
+    SKIP
+  }
 
   public static byte[] encode(ManifestDelta d) {
     ByteWriter w = new ByteWriter(256);
@@ -30,31 +37,51 @@ public final class ManifestCodec {
     w.writeVarint(d.id());
     w.writeVarint(d.writerEpoch());
     Fields.writeOptionalVersion(w, d.appliedVersion());
+    w.writeVarint(d.logTimeMillis());
     w.writeVarint(d.edits().size());
     for (ManifestEdit e : d.edits()) {
-      switch (e) {
-        case ManifestEdit.AddL0 add -> {
-          w.writeByte(ADD_L0);
-          Fields.writeSstInfo(w, add.sst());
-        }
-        case ManifestEdit.Compaction c -> {
-          w.writeByte(COMPACTION);
-          Fields.writeStrings(w, c.removedL0());
-          Fields.writeStrings(w, c.removedL1());
-          Fields.writeSstInfos(w, c.addedL1());
-        }
+      writeEdit(w, e);
+    }
+    writeLedger(w, d.requests(), d.logTimeMillis());
+    return w.toByteArray();
+  }
+
+  /** The bytes {@code edit} adds to an encoded delta. */
+  public static int encodedSize(ManifestEdit edit) {
+    ByteWriter w = new ByteWriter(64);
+    writeEdit(w, edit);
+    return w.toByteArray().length;
+  }
+
+  /** The bytes {@code r} adds to an encoded delta (at most, whatever its decision time). */
+  public static int encodedSize(RequestRecord r) {
+    ByteWriter w = new ByteWriter(64);
+    writeRequest(w, r, r.decidedAtMillis());
+    return w.toByteArray().length + 9;
+  }
+
+  private static void writeEdit(ByteWriter w, ManifestEdit e) {
+    switch (e) {
+      case ManifestEdit.AddL0 add -> {
+        w.writeByte(ADD_L0);
+        Fields.writeSstInfo(w, add.sst());
+      }
+      case ManifestEdit.Compaction c -> {
+        w.writeByte(COMPACTION);
+        Fields.writeStrings(w, c.removedL0());
+        Fields.writeStrings(w, c.removedL1());
+        Fields.writeSstInfos(w, c.addedL1());
       }
     }
-    writeLedger(w, d.requests());
-    return w.toByteArray();
   }
 
   public static ManifestDelta decodeDelta(String source, byte[] bytes) {
     ByteReader r = ByteReader.of(source, bytes);
-    Fields.readVersion(r, source, VERSION);
+    int version = Fields.readVersion(r, source, 1, VERSION);
     long id = r.readVarint();
     long epoch = r.readVarint();
     long applied = Fields.readOptionalVersion(r);
+    long logTime = version >= 2 ? r.readVarint() : 0;
     int n = Fields.readCount(r, "edit");
     List<ManifestEdit> edits = new ArrayList<>(Math.min(n, 1024));
     for (int i = 0; i < n; i++) {
@@ -70,24 +97,39 @@ public final class ManifestCodec {
             default -> throw r.corrupt("unknown manifest edit tag " + tag);
           });
     }
-    List<RequestRecord> requests = readLedger(r);
+    List<RequestRecord> requests = readLedger(r, version, logTime);
     r.expectEnd("manifest delta");
-    return new ManifestDelta(id, epoch, applied, edits, requests);
+    return new ManifestDelta(id, epoch, applied, logTime, edits, requests);
   }
 
-  private static void writeLedger(ByteWriter w, List<RequestRecord> ledger) {
+  /** Request records, their decision times stored as ages before {@code logTime}. */
+  private static void writeLedger(ByteWriter w, List<RequestRecord> ledger, long logTime) {
     w.writeVarint(ledger.size());
     for (RequestRecord rr : ledger) {
-      Fields.writeString(w, rr.requestId());
-      Fields.writeOutcome(w, rr.outcome());
+      writeRequest(w, rr, logTime);
     }
   }
 
-  private static List<RequestRecord> readLedger(ByteReader r) {
+  private static void writeRequest(ByteWriter w, RequestRecord rr, long logTime) {
+    if (rr.decidedAtMillis() > logTime) {
+      throw new IllegalArgumentException(
+          "request " + rr.requestId() + " decided after log time " + logTime);
+    }
+    Fields.writeString(w, rr.requestId());
+    w.writeVarint(logTime - rr.decidedAtMillis());
+    Fields.writeOutcome(w, rr.outcome());
+  }
+
+  private static List<RequestRecord> readLedger(ByteReader r, int version, long logTime) {
     int n = Fields.readCount(r, "request");
     List<RequestRecord> out = new ArrayList<>(Math.min(n, 1024));
     for (int i = 0; i < n; i++) {
-      out.add(new RequestRecord(Fields.readString(r, "request id"), Fields.readOutcome(r)));
+      String id = Fields.readString(r, "request id");
+      long age = version >= 2 ? r.readVarint() : 0;
+      if (age > logTime) {
+        throw r.corrupt("request " + id + " decided before log time 0");
+      }
+      out.add(new RequestRecord(id, Fields.readOutcome(r), logTime - age));
     }
     return out;
   }
@@ -100,9 +142,12 @@ public final class ManifestCodec {
     w.writeVarint(m.writerEpoch());
     Fields.writeOptionalVersion(w, m.appliedVersion());
     Fields.writeOptionalVersion(w, s.logOffset());
+    w.writeVarint(m.logTimeMillis());
     Fields.writeSstInfos(w, m.l0());
     Fields.writeSstInfos(w, m.l1());
-    writeLedger(w, s.ledger());
+    ByteWriter ledger = new ByteWriter(64 + s.ledger().size() * 48);
+    writeLedger(ledger, s.ledger(), m.logTimeMillis());
+    w.writeLengthPrefixed(ledger.toByteArray());
     CRC32C crc = new CRC32C();
     byte[] body = w.toByteArray();
     crc.update(body);
@@ -111,6 +156,11 @@ public final class ManifestCodec {
   }
 
   public static ManifestSnapshot decodeSnapshot(String source, byte[] bytes) {
+    return decodeSnapshot(source, bytes, Ledger.READ);
+  }
+
+  /** A snapshot; with {@link Ledger#SKIP} its ledger is checksummed but not decoded (empty). */
+  public static ManifestSnapshot decodeSnapshot(String source, byte[] bytes, Ledger ledger) {
     if (bytes.length < 5) {
       throw new CorruptionException(source, 0, "snapshot of " + bytes.length + " bytes");
     }
@@ -122,16 +172,36 @@ public final class ManifestCodec {
       throw new CorruptionException(source, bodyLength, "snapshot checksum mismatch");
     }
     ByteReader r = new ByteReader(source, 0, bytes, 0, bodyLength);
-    Fields.readVersion(r, source, VERSION);
+    int version = Fields.readVersion(r, source, 1, VERSION);
     long id = r.readVarint();
     long epoch = r.readVarint();
     long applied = Fields.readOptionalVersion(r);
     long logOffset = Fields.readOptionalVersion(r);
+    long logTime = version >= 2 ? r.readVarint() : 0;
     Manifest m =
         new Manifest(
-            id, epoch, applied, Fields.readSstInfos(r, "L0"), Fields.readSstInfos(r, "L1"));
-    List<RequestRecord> ledger = readLedger(r);
+            id,
+            epoch,
+            applied,
+            logTime,
+            Fields.readSstInfos(r, "L0"),
+            Fields.readSstInfos(r, "L1"));
+    List<RequestRecord> requests = List.of();
+    if (version == 1) {
+      requests = readLedger(r, version, logTime);
+    } else {
+      int length = r.readLength(Integer.MAX_VALUE, "ledger length");
+      if (ledger == Ledger.SKIP) {
+        r.skip(length);
+      } else {
+        int end = r.position() + length;
+        requests = readLedger(r, version, logTime);
+        if (r.position() != end) {
+          throw r.corrupt("the ledger ends at " + r.position() + ", not at " + end);
+        }
+      }
+    }
     r.expectEnd("manifest snapshot");
-    return new ManifestSnapshot(m, logOffset, ledger);
+    return new ManifestSnapshot(m, logOffset, requests);
   }
 }

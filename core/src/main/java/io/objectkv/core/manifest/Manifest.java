@@ -12,12 +12,20 @@ import java.util.Set;
  * @param id the manifest version: 0 is the empty database, each delta adds one
  * @param writerEpoch the epoch of the writer that wrote the newest delta
  * @param appliedVersion the newest log offset whose batch is reflected here (-1: none)
+ * @param logTimeMillis the log time of that record: the largest write-log timestamp applied (0:
+ *     none). The writer decides deadlines, request-id retention and compaction age from it, never
+ *     from its own clock, so every replay decides the same
  * @param l0 L0 objects, oldest first; their version ranges ascend and do not overlap
  * @param l1 the L1 sorted run, in key order; key ranges do not overlap
  */
 public record Manifest(
-    long id, long writerEpoch, long appliedVersion, List<SstInfo> l0, List<SstInfo> l1) {
-  public static final Manifest EMPTY = new Manifest(0, 0, -1, List.of(), List.of());
+    long id,
+    long writerEpoch,
+    long appliedVersion,
+    long logTimeMillis,
+    List<SstInfo> l0,
+    List<SstInfo> l1) {
+  public static final Manifest EMPTY = new Manifest(0, 0, -1, 0, List.of(), List.of());
 
   public Manifest {
     l0 = List.copyOf(l0);
@@ -28,7 +36,13 @@ public record Manifest(
   public Manifest apply(ManifestDelta delta) {
     Manifest edited = withEdits(delta.edits());
     Manifest next =
-        new Manifest(delta.id(), delta.writerEpoch(), delta.appliedVersion(), edited.l0, edited.l1);
+        new Manifest(
+            delta.id(),
+            delta.writerEpoch(),
+            delta.appliedVersion(),
+            delta.logTimeMillis(),
+            edited.l0,
+            edited.l1);
     ManifestInvariants.check(this, delta, next);
     return next;
   }
@@ -50,12 +64,13 @@ public record Manifest(
         }
       }
     }
-    return new Manifest(id, writerEpoch, appliedVersion, newL0, newL1);
+    return new Manifest(id, writerEpoch, appliedVersion, logTimeMillis, newL0, newL1);
   }
 
   /**
    * Whether a compaction can apply to this manifest: its inputs are all present, its L0 inputs are
-   * the oldest L0 objects, and the result keeps the invariants.
+   * the oldest L0 objects, its outputs are new, and the result keeps every invariant (so a
+   * compaction accepted here can never make {@link #apply} throw).
    */
   public boolean accepts(ManifestEdit.Compaction c) {
     if (!containsAll(c.removedL0(), c.removedL1())) {
@@ -65,7 +80,12 @@ public record Manifest(
     if (!new HashSet<>(oldest).equals(new HashSet<>(c.removedL0()))) {
       return false;
     }
-    return ManifestInvariants.isSortedRun(withEdits(List.of(c)).l1);
+    Set<String> present = objectKeys();
+    if (c.addedL1().stream().anyMatch(s -> present.contains(s.key()))) {
+      return false; // an output already live would be listed twice, or removed by its own edit
+    }
+    Manifest result = withEdits(List.of(c));
+    return ManifestInvariants.isSortedRun(result.l1) && ManifestInvariants.holds(result);
   }
 
   /** Whether every object named is still part of this manifest. */

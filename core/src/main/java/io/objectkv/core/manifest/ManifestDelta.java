@@ -9,6 +9,7 @@ import java.util.List;
  * @param id the manifest version this delta produces (previous id + 1)
  * @param writerEpoch the epoch of the writer that wrote it
  * @param appliedVersion the newest log offset reflected once it is applied
+ * @param logTimeMillis the log time of that record (see {@link Manifest#logTimeMillis})
  * @param edits changes to the set of objects, applied in order
  * @param requests outcomes of requests with ids, in log order
  */
@@ -16,6 +17,7 @@ public record ManifestDelta(
     long id,
     long writerEpoch,
     long appliedVersion,
+    long logTimeMillis,
     List<ManifestEdit> edits,
     List<RequestRecord> requests) {
   public ManifestDelta {

@@ -35,6 +35,16 @@ public final class ManifestInvariants {
         next.writerEpoch() >= prev.writerEpoch(),
         "writer epoch went back from " + prev.writerEpoch() + " to " + next.writerEpoch(),
         delta);
+    require(
+        next.logTimeMillis() >= prev.logTimeMillis(),
+        "log time went back from " + prev.logTimeMillis() + " to " + next.logTimeMillis(),
+        delta);
+    for (RequestRecord r : delta.requests()) {
+      require(
+          r.decidedAtMillis() <= delta.logTimeMillis(),
+          "request " + r.requestId() + " decided after the delta's log time",
+          delta);
+    }
     Manifest working = prev;
     for (ManifestEdit edit : delta.edits()) {
       if (edit instanceof ManifestEdit.Compaction c) {
@@ -45,7 +55,7 @@ public final class ManifestInvariants {
             "compaction inputs are not the oldest L0 objects of the manifest, or its outputs overlap",
             delta);
       }
-      working = working.withEdits(java.util.List.of(edit));
+      working = working.withEdits(List.of(edit));
     }
     check(next);
   }
@@ -61,10 +71,21 @@ public final class ManifestInvariants {
     return true;
   }
 
+  /** Whether {@link #check(Manifest)} passes. */
+  public static boolean holds(Manifest m) {
+    try {
+      check(m);
+      return true;
+    } catch (Violation e) {
+      return false;
+    }
+  }
+
   /** The invariants of one manifest on its own. */
   public static void check(Manifest m) {
     ManifestDelta at =
-        new ManifestDelta(m.id(), m.writerEpoch(), m.appliedVersion(), List.of(), List.of());
+        new ManifestDelta(
+            m.id(), m.writerEpoch(), m.appliedVersion(), m.logTimeMillis(), List.of(), List.of());
     Set<String> keys = new HashSet<>();
     long previousMax = -1;
     for (SstInfo s : m.l0()) {

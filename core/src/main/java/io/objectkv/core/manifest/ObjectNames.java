@@ -1,5 +1,7 @@
 package io.objectkv.core.manifest;
 
+import java.util.OptionalLong;
+
 /**
  * Where each kind of object lives under the database's prefix (docs/format.md, section 9). Ids are
  * random per writer attempt, so no two writers ever need one name.
@@ -18,6 +20,44 @@ public final class ObjectNames {
 
   public static String l1(String id) {
     return L1_PREFIX + id + ".sst";
+  }
+
+  /**
+   * Output {@code n} of a compaction: {@code l1/t<startedAtMillis>-<compactionId>-<n>.sst}. The
+   * start's log time in the name lets garbage collection tell when the writer can no longer accept
+   * the compaction, without reading the write log.
+   */
+  public static String compactionOutput(long startedAtMillis, String compactionId, int n) {
+    return l1("t" + startedAtMillis + "-" + compactionId + "-" + n);
+  }
+
+  /** The start time in a compaction output's name; empty for other names (older versions). */
+  public static OptionalLong compactionStart(String key) {
+    if (!key.startsWith(L1_PREFIX + "t")) {
+      return OptionalLong.empty();
+    }
+    int from = L1_PREFIX.length() + 1;
+    int dash = key.indexOf('-', from);
+    try {
+      return dash < 0
+          ? OptionalLong.empty()
+          : OptionalLong.of(Long.parseLong(key.substring(from, dash)));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** The group's last version in an L0 object's name, if it has the expected form. */
+  public static OptionalLong l0Version(String key) {
+    if (!key.startsWith(L0_PREFIX) || key.length() < L0_PREFIX.length() + 20) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(
+          Long.parseLong(key.substring(L0_PREFIX.length(), L0_PREFIX.length() + 20)));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
   }
 
   public static String snapshot(long manifestId) {

@@ -29,14 +29,15 @@ public final class Snapshots {
 
   /**
    * The newest readable snapshot, or the empty manifest when there is none. A damaged newest
-   * snapshot is reported and the one before it used: the manifest log replays the difference.
+   * snapshot is reported and the one before it used: the manifest log replays the difference. Only
+   * a writer needs the request ledger; readers skip it.
    */
-  public static ManifestSnapshot newest(ObjectStore store) {
+  public static ManifestSnapshot newest(ObjectStore store, ManifestCodec.Ledger ledger) {
     List<String> keys = list(store);
     for (int i = keys.size() - 1; i >= 0; i--) {
       String key = keys.get(i);
       try {
-        return ManifestCodec.decodeSnapshot(key, store.get(key));
+        return ManifestCodec.decodeSnapshot(key, store.get(key), ledger);
       } catch (FormatException | ObjectNotFoundException e) {
         log.error("skipping unreadable snapshot {}: {}", key, e.getMessage());
       }

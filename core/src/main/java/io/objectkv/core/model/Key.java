@@ -6,6 +6,9 @@ import java.util.HexFormat;
 
 /** A key: any bytes, ordered unsigned lexicographically. */
 public record Key(byte[] bytes) implements Comparable<Key> {
+  /** The empty key: never a valid key of a batch; stands for "not recorded". */
+  public static final Key EMPTY = new Key(new byte[0]);
+
   public static Key of(String utf8) {
     return new Key(utf8.getBytes(StandardCharsets.UTF_8));
   }

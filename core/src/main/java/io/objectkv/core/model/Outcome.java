@@ -11,10 +11,38 @@ public sealed interface Outcome {
    * @param currentVersion the key's version, or -1 when it does not exist
    */
   record ConditionFailed(int index, Key key, Reason reason, long currentVersion)
-      implements Outcome {}
+      implements Outcome {
+    /** As remembered for retries: the key is the retry's own op {@code index} (see RequestBook). */
+    public ConditionFailed withoutKey() {
+      return new ConditionFailed(index, Key.EMPTY, reason, currentVersion);
+    }
+  }
 
   /**
    * The record could not be applied at all (undecodable or over the limits); nothing was applied.
    */
   record Rejected(String message) implements Outcome {}
+
+  /**
+   * The batch reached the write log after its deadline: nothing was applied, and nothing is
+   * remembered of it, so a retry (with the same request id) is decided afresh. Copies of a request
+   * that arrive this late are what the deadline guards against: see docs/design.md, "Request ids".
+   */
+  record Expired(long deadlineMillis, long arrivedMillis) implements Outcome {}
+
+  /**
+   * The writer could not take the batch now (a bound was reached); nothing was applied or
+   * remembered: retry later.
+   */
+  record Busy(String reason) implements Outcome {}
+
+  /** Whether the batch's writes were applied. */
+  default boolean applied() {
+    return this instanceof Committed;
+  }
+
+  /** Whether a retry with the same request id gets this outcome again (it is remembered). */
+  default boolean remembered() {
+    return this instanceof Committed || this instanceof ConditionFailed || this instanceof Rejected;
+  }
 }

@@ -20,6 +20,9 @@ import io.objectkv.core.model.Reason;
 import io.objectkv.core.model.WriteBatch;
 import io.objectkv.format.FormatException;
 import io.objectkv.format.UnsupportedFormatVersionException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -42,14 +45,97 @@ class CodecTest {
 
   @Test
   void logCommandsRoundTrip() {
-    LogCommand batch = new LogCommand.ClientBatch("gw-1", 42, BATCH);
+    LogCommand batch = new LogCommand.ClientBatch("gw-1", 42, 1_764_000_000_123L, BATCH);
     assertEquals(batch, LogCodec.decodeCommand("t", LogCodec.encode(batch)));
-    LogCommand noId = new LogCommand.ClientBatch("gw-1", 43, new WriteBatch(BATCH.ops(), null));
+    LogCommand noId =
+        new LogCommand.ClientBatch(
+            "gw-1", 43, LogCommand.NO_DEADLINE, new WriteBatch(BATCH.ops(), null));
     assertEquals(noId, LogCodec.decodeCommand("t", LogCodec.encode(noId)));
     LogCommand compaction =
         new LogCommand.CompactionCommit(
-            "c1", List.of("l0/a", "l0/b"), List.of("l1/x"), List.of(SST));
+            "c1", 1_764_000_000_000L, List.of("l0/a", "l0/b"), List.of("l1/x"), List.of(SST));
     assertEquals(compaction, LogCodec.decodeCommand("t", LogCodec.encode(compaction)));
+    LogCommand start = new LogCommand.CompactionStart("c1");
+    assertEquals(start, LogCodec.decodeCommand("t", LogCodec.encode(start)));
+    assertTrue(LogCodec.isCompactionCommit(LogCodec.encode(compaction)));
+  }
+
+  /** Bytes written by version 1 (before deadlines and log time), committed at that version. */
+  private static byte[] golden(String name) throws IOException {
+    try (InputStream in = CodecTest.class.getResourceAsStream("/golden/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static final List<RequestRecord> V1_LEDGER_DELTA =
+      List.of(
+          new RequestRecord("r1", new Outcome.Committed(99), 0),
+          new RequestRecord(
+              "r2", new Outcome.ConditionFailed(1, Key.of("k"), Reason.EXISTS, 98), 0));
+
+  @Test
+  void version1RecordsAreStillRead() throws IOException {
+    assertEquals(
+        new LogCommand.ClientBatch("gw-1", 42, LogCommand.NO_DEADLINE, BATCH),
+        LogCodec.decodeCommand("v1", golden("write-v1-batch.bin")));
+    assertEquals(
+        new LogCommand.CompactionCommit(
+            "c1", -1, List.of("l0/a", "l0/b"), List.of("l1/x"), List.of(SST)),
+        LogCodec.decodeCommand("v1", golden("write-v1-compaction.bin")));
+    assertTrue(LogCodec.isCompactionCommit(golden("write-v1-compaction.bin")));
+    assertEquals(
+        new ResultRecord(
+            "gw", 5, 99, new Outcome.ConditionFailed(3, Key.of("d"), Reason.VERSION_MISMATCH, 12)),
+        LogCodec.decodeResult("v1", golden("result-v1.bin")));
+    assertEquals(
+        new ManifestDelta(
+            5,
+            2,
+            100,
+            0,
+            List.of(
+                new ManifestEdit.AddL0(SST),
+                new ManifestEdit.Compaction(List.of("l0/a"), List.of("l1/b"), List.of(SST))),
+            V1_LEDGER_DELTA),
+        ManifestCodec.decodeDelta("v1", golden("delta-v1.bin")));
+    ManifestSnapshot snapshot =
+        new ManifestSnapshot(
+            new Manifest(5, 2, 100, 0, List.of(SST), List.of()),
+            4711,
+            List.of(
+                new RequestRecord("r1", new Outcome.Committed(99), 0),
+                new RequestRecord("r2", new Outcome.Rejected("no"), 0)));
+    assertEquals(snapshot, ManifestCodec.decodeSnapshot("v1", golden("snapshot-v1.bin")));
+  }
+
+  /**
+   * Version 2 bytes, pinned: a change to them is a new format version. Regenerate only with a
+   * version bump.
+   */
+  @Test
+  void version2BytesArePinned() {
+    ManifestDelta d =
+        new ManifestDelta(
+            5,
+            2,
+            100,
+            1_000_000,
+            List.of(new ManifestEdit.AddL0(SST)),
+            List.of(new RequestRecord("r1", new Outcome.Committed(99), 999_990)));
+    assertEquals(
+        "02050265c0843d01011e6c302f30303030303030303030303030303030303030372d61622e737374d2"
+            + "090a0101020909030701027231"
+            + "0a0163",
+        HexFormat.of().formatHex(ManifestCodec.encode(d)));
+    // version 2, type 1, reply-to "gw-1", correlation 42, deadline 1000, request id "req-1",
+    // one op: put "a" = "1", no condition
+    assertEquals(
+        "0201" + "0467772d31" + "2a" + "e807" + "01057265712d31" + "01" + "01016101" + "3100",
+        HexFormat.of()
+            .formatHex(
+                LogCodec.encode(
+                    new LogCommand.ClientBatch(
+                        "gw-1", 42, 1000, new WriteBatch(BATCH.ops().subList(0, 1), "req-1")))));
   }
 
   @Test
@@ -59,7 +145,9 @@ class CodecTest {
             new Outcome.Committed(77),
             new Outcome.ConditionFailed(3, Key.of("d"), Reason.VERSION_MISMATCH, 12),
             new Outcome.ConditionFailed(0, Key.of("x"), Reason.ABSENT, -1),
-            new Outcome.Rejected("too big"))) {
+            new Outcome.Rejected("too big"),
+            new Outcome.Expired(1_000, 1_234),
+            new Outcome.Busy("too many ids"))) {
       ResultRecord r = new ResultRecord("gw", 5, 99, o);
       assertEquals(r, LogCodec.decodeResult("t", LogCodec.encode(r)));
       assertEquals(o, OutcomeCodec.decode("t", OutcomeCodec.encode(o)));
@@ -68,22 +156,32 @@ class CodecTest {
 
   @Test
   void deltasAndSnapshotsRoundTrip() {
+    List<RequestRecord> ledger =
+        List.of(
+            new RequestRecord("r1", new Outcome.Committed(99), 1_700),
+            new RequestRecord(
+                "r2",
+                new Outcome.ConditionFailed(2, Key.EMPTY, Reason.VALUE_MISMATCH, 7).withoutKey(),
+                2_000));
     ManifestDelta d =
         new ManifestDelta(
             5,
             2,
             100,
+            2_000,
             List.of(
                 new ManifestEdit.AddL0(SST),
                 new ManifestEdit.Compaction(List.of("l0/a"), List.of("l1/b"), List.of(SST))),
-            List.of(new RequestRecord("r1", new Outcome.Committed(99))));
+            ledger);
     assertEquals(d, ManifestCodec.decodeDelta("t", ManifestCodec.encode(d)));
     ManifestSnapshot s =
-        new ManifestSnapshot(
-            new Manifest(5, 2, 100, List.of(SST), List.of()),
-            4711,
-            List.of(new RequestRecord("r1", new Outcome.Committed(99))));
-    assertEquals(s, ManifestCodec.decodeSnapshot("t", ManifestCodec.encode(s)));
+        new ManifestSnapshot(new Manifest(5, 2, 100, 2_000, List.of(SST), List.of()), 4711, ledger);
+    byte[] bytes = ManifestCodec.encode(s);
+    assertEquals(s, ManifestCodec.decodeSnapshot("t", bytes));
+    assertEquals(
+        new ManifestSnapshot(s.manifest(), 4711, List.of()),
+        ManifestCodec.decodeSnapshot("t", bytes, ManifestCodec.Ledger.SKIP),
+        "readers skip the ledger");
     assertEquals(
         ManifestSnapshot.EMPTY,
         ManifestCodec.decodeSnapshot("t", ManifestCodec.encode(ManifestSnapshot.EMPTY)));
@@ -92,7 +190,10 @@ class CodecTest {
   @Test
   void everySingleByteChangeOfASnapshotIsDetected() {
     ManifestSnapshot s =
-        new ManifestSnapshot(new Manifest(5, 2, 100, List.of(SST), List.of()), 4711, List.of());
+        new ManifestSnapshot(
+            new Manifest(5, 2, 100, 9, List.of(SST), List.of()),
+            4711,
+            List.of(new RequestRecord("r", new Outcome.Committed(3), 8)));
     byte[] bytes = ManifestCodec.encode(s);
     for (int i = 0; i < bytes.length; i++) {
       byte[] damaged = bytes.clone();
@@ -104,13 +205,13 @@ class CodecTest {
 
   @Test
   void unknownVersionsAndGarbageAreTypedErrors() {
-    byte[] bytes = LogCodec.encode(new LogCommand.ClientBatch("gw", 1, BATCH));
+    byte[] bytes = LogCodec.encode(new LogCommand.ClientBatch("gw", 1, 0, BATCH));
     bytes[0] = 9;
     UnsupportedFormatVersionException e =
         assertThrows(
             UnsupportedFormatVersionException.class,
             () -> LogCodec.decodeCommand("writes@17", bytes));
-    assertTrue(e.getMessage().contains("reads version 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("reads version 1 to 2"), e.getMessage());
     assertThrows(
         FormatException.class, () -> LogCodec.decodeCommand("writes@18", new byte[] {1, 1, 5}));
     assertThrows(FormatException.class, () -> LogCodec.decodeCommand("writes@19", new byte[0]));

@@ -1,8 +1,11 @@
 package io.objectkv.core.manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.objectkv.core.model.Outcome;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +15,7 @@ class ManifestTest {
   }
 
   private static ManifestDelta delta(Manifest m, long applied, ManifestEdit... edits) {
-    return new ManifestDelta(m.id() + 1, 1, applied, List.of(edits), List.of());
+    return new ManifestDelta(m.id() + 1, 1, applied, applied * 10, List.of(edits), List.of());
   }
 
   @Test
@@ -66,8 +69,24 @@ class ManifestTest {
             delta(Manifest.EMPTY, 5, new ManifestEdit.AddL0(sst("l0/a", "a", "m", 0, 5))));
     assertThrows(
         ManifestInvariants.Violation.class,
-        () -> m.apply(new ManifestDelta(m.id() + 2, 1, 6, List.of(), List.of())),
+        () -> m.apply(new ManifestDelta(m.id() + 2, 1, 6, 60, List.of(), List.of())),
         "gap in ids");
+    assertThrows(
+        ManifestInvariants.Violation.class,
+        () -> m.apply(new ManifestDelta(m.id() + 1, 1, 6, 10, List.of(), List.of())),
+        "log time went back");
+    assertThrows(
+        ManifestInvariants.Violation.class,
+        () ->
+            m.apply(
+                new ManifestDelta(
+                    m.id() + 1,
+                    1,
+                    6,
+                    60,
+                    List.of(),
+                    List.of(new RequestRecord("r", new Outcome.Committed(6), 61)))),
+        "a request decided after the delta's log time");
     assertThrows(
         ManifestInvariants.Violation.class,
         () -> m.apply(delta(m, 4)),
@@ -96,5 +115,33 @@ class ManifestTest {
         ManifestInvariants.Violation.class,
         () -> m.apply(delta(m, 6, new ManifestEdit.AddL0(sst("l0/d", "x", "y", 6, 7)))),
         "object newer than applied");
+  }
+
+  @Test
+  void acceptsOnlyCompactionsWhoseResultKeepsTheInvariants() {
+    Manifest m0 = Manifest.EMPTY;
+    Manifest m1 = m0.apply(delta(m0, 5, new ManifestEdit.AddL0(sst("l0/a", "a", "m", 0, 5))));
+    Manifest m = m1.apply(delta(m1, 9, new ManifestEdit.AddL0(sst("l0/b", "c", "z", 6, 9))));
+    assertTrue(
+        m.accepts(
+            new ManifestEdit.Compaction(
+                List.of("l0/a"), List.of(), List.of(sst("l1/1", "a", "m", 0, 5)))));
+    assertFalse(
+        m.accepts(
+            new ManifestEdit.Compaction(
+                List.of("l0/a"), List.of(), List.of(sst("l1/1", "a", "m", 0, 99)))),
+        "an output newer than the applied version would make apply throw");
+    assertFalse(
+        m.accepts(
+            new ManifestEdit.Compaction(
+                List.of("l0/a"), List.of(), List.of(sst("l0/b", "a", "m", 0, 5)))),
+        "an output named like a live object");
+    assertFalse(
+        m.accepts(
+            new ManifestEdit.Compaction(
+                List.of("l0/a"),
+                List.of(),
+                List.of(new SstInfo("l1/e", 0, 0, new byte[0], new byte[0], 0, 0)))),
+        "an empty output");
   }
 }

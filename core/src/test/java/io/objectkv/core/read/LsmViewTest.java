@@ -85,12 +85,15 @@ class LsmViewTest {
 
     Manifest m = Manifest.EMPTY;
     long lastVersion = version - 1;
+    // The L1 run as a compaction would leave it: versions up to the applied one.
+    m = m.apply(new ManifestDelta(1, 1, lastVersion, 0, List.of(), List.of()));
     m =
         m.apply(
             new ManifestDelta(
-                1,
+                2,
                 1,
                 lastVersion,
+                0,
                 List.of(new ManifestEdit.Compaction(List.of(), List.of(), l1)),
                 List.of()));
 
@@ -111,7 +114,7 @@ class LsmViewTest {
       m =
           m.apply(
               new ManifestDelta(
-                  m.id() + 1, 1, version - 1, List.of(new ManifestEdit.AddL0(info)), List.of()));
+                  m.id() + 1, 1, version - 1, 0, List.of(new ManifestEdit.AddL0(info)), List.of()));
     }
 
     LsmView view =

@@ -9,7 +9,12 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Finds the end of the committed manifest log for strong reads, and shares each lookup among the
+ * Finds the barrier of a strong read: the manifest log's high watermark, every record any broker
+ * has acknowledged. A read that waits until this reader's {@code read_committed} position passes it
+ * has seen the outcome of every transaction that wrote a delta before the read arrived. (The last
+ * stable offset is not enough with more than one broker: the markers of one transaction land on
+ * each partition separately, so a write's outcome on the result log can be visible, and
+ * acknowledged, before its delta is stable on the manifest log.) Each lookup is shared among the
  * reads that arrived before it was sent: a read never uses a lookup sent before it arrived.
  */
 public final class CommittedEnd {
@@ -42,7 +47,7 @@ public final class CommittedEnd {
     admin
         .listOffsets(
             Map.of(manifest, OffsetSpec.latest()),
-            new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+            new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
         .partitionResult(manifest)
         .whenComplete(
             (info, e) -> {

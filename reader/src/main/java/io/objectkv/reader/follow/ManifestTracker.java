@@ -1,15 +1,15 @@
 package io.objectkv.reader.follow;
 
-import io.objectkv.core.manifest.ManifestDelta;
+import io.objectkv.core.codec.ManifestCodec;
+import io.objectkv.core.manifest.ManifestSnapshot;
 import io.objectkv.core.manifest.Snapshots;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.read.LsmView;
 import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
-import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.ManifestFollower;
+import io.objectkv.runtime.health.Liveness;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,11 +24,16 @@ import org.slf4j.LoggerFactory;
 public final class ManifestTracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ManifestTracker.class);
 
+  /** Opens a follower of the manifest log from a snapshot. */
+  @FunctionalInterface
+  public interface Followers {
+    ManifestFollower open(ManifestSnapshot start);
+  }
+
   private final ObjectStore store;
   private final TableCache tables;
-  private final String bootstrap;
-  private final KafkaNames names;
-  private final String clientId;
+  private final Followers followers;
+  private final Liveness.Worker worker;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition advanced = lock.newCondition();
   private volatile ReadState state;
@@ -44,15 +49,14 @@ public final class ManifestTracker implements AutoCloseable {
   public ManifestTracker(
       ObjectStore store,
       TableCache tables,
-      String bootstrap,
-      KafkaNames names,
-      String clientId,
-      Metrics metrics) {
+      Followers followers,
+      Metrics metrics,
+      Liveness liveness) {
     this.store = store;
     this.tables = tables;
-    this.bootstrap = bootstrap;
-    this.names = names;
-    this.clientId = clientId;
+    this.followers = followers;
+    // Polls return every 100 ms; a tracker silent for this long cannot follow the log.
+    this.worker = liveness.worker("manifest tracker", Duration.ofSeconds(30));
     metrics.gauge(
         "objectkv_reader_applied_version",
         "Newest write-log version this reader reflects.",
@@ -77,53 +81,84 @@ public final class ManifestTracker implements AutoCloseable {
     thread = Thread.ofPlatform().name("manifest-tracker").daemon().start(this::follow);
   }
 
+  /**
+   * Builds a new follower from the newest snapshot and switches to it together with the view of its
+   * manifest. If anything fails, the old follower and state stay as they were: a position is only
+   * ever published with the view built from the same follower's manifest.
+   */
   private void boot() {
-    follower = ManifestFollower.open(bootstrap, names, clientId, Snapshots.newest(store));
-    follower.catchUp(Duration.ofSeconds(60));
-    publish(LsmView.open(follower.manifest(), tables));
+    ManifestFollower fresh = followers.open(Snapshots.newest(store, ManifestCodec.Ledger.SKIP));
+    try {
+      fresh.catchUp(Duration.ofSeconds(60));
+      LsmView view = LsmView.open(fresh.manifest(), tables);
+      ManifestFollower old = follower;
+      follower = fresh;
+      publish(view, fresh.position());
+      if (old != null) {
+        old.close();
+      }
+    } catch (RuntimeException e) {
+      fresh.close();
+      throw e;
+    }
   }
 
-  private void publish(LsmView view) {
+  private void publish(LsmView view, long position) {
     tables.retainOnly(view.manifest().objectKeys());
     lock.lock();
     try {
-      state = new ReadState(view, follower.position());
+      state = new ReadState(view, position);
       advanced.signalAll();
     } finally {
       lock.unlock();
     }
+    worker.beat();
   }
 
   private void follow() {
     while (running) {
       try {
-        List<ManifestDelta> applied = follower.poll(Duration.ofMillis(100));
-        long position = follower.position();
-        lagRecords = follower.lag();
-        if (lagRecords == 0) {
-          caughtUpAt = System.nanoTime();
-        }
-        if (!applied.isEmpty()) {
-          publish(LsmView.open(follower.manifest(), tables));
-        } else if (position != state.logPosition()) {
-          publish(state.view()); // transaction markers moved the position, not the manifest
-        }
+        follower.poll(Duration.ofMillis(100));
       } catch (org.apache.kafka.common.errors.WakeupException e) {
         return;
       } catch (RuntimeException e) {
         if (!running) {
           return;
         }
+        // The log itself failed us (a gap after a trim, a lost broker): start over from a snapshot.
         log.error(
             "following the manifest log failed; restarting from the newest snapshot: {}",
             e.toString());
+        worker.trouble(e.toString());
         pause();
         try {
-          follower.close();
           boot();
         } catch (RuntimeException again) {
           log.error("restart failed; will retry: {}", again.toString());
+          worker.trouble(again.toString());
         }
+        continue;
+      }
+      lagRecords = follower.lag();
+      if (lagRecords == 0) {
+        caughtUpAt = System.nanoTime();
+      }
+      try {
+        ReadState s = state;
+        long position = follower.position();
+        if (follower.manifest().id() != s.view().manifest().id()) {
+          publish(LsmView.open(follower.manifest(), tables), position);
+        } else if (position != s.logPosition()) {
+          publish(s.view(), position); // transaction markers moved the position, not the manifest
+        } else {
+          worker.beat();
+        }
+      } catch (RuntimeException e) {
+        // Opening the new manifest's objects failed (the store is failing): the state stays at the
+        // old view and old position, and the next round tries again.
+        log.warn("cannot open manifest {} yet: {}", follower.manifest().id(), e.toString());
+        worker.trouble(e.toString());
+        pause();
       }
     }
   }
@@ -180,6 +215,7 @@ public final class ManifestTracker implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    worker.retire();
     if (thread != null) {
       try {
         thread.join(2_000);

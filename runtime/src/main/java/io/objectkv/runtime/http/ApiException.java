@@ -11,6 +11,7 @@ public final class ApiException extends RuntimeException {
   private final int status;
   private final String code;
   private final Map<String, Object> fields;
+  private final Map<String, String> headers = new LinkedHashMap<>();
 
   public ApiException(int status, String code, String message) {
     this(status, code, message, Map.of());
@@ -31,6 +32,16 @@ public final class ApiException extends RuntimeException {
     return code;
   }
 
+  /** Headers the answer carries (e.g. {@code Retry-After}). */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  public ApiException withHeader(String name, String value) {
+    headers.put(name, value);
+    return this;
+  }
+
   public Map<String, Object> body() {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", code);
@@ -47,7 +58,12 @@ public final class ApiException extends RuntimeException {
     return new ApiException(413, "too_large", message);
   }
 
+  /** 503: the process cannot take this work now; the client should retry after a second. */
   public static ApiException unavailable(String message) {
-    return new ApiException(503, "unavailable", message);
+    return unavailable(message, Map.of());
+  }
+
+  public static ApiException unavailable(String message, Map<String, Object> fields) {
+    return new ApiException(503, "unavailable", message, fields).withHeader("Retry-After", "1");
   }
 }

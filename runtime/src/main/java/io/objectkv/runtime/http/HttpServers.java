@@ -5,6 +5,9 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.objectkv.core.metrics.Metrics;
+import io.objectkv.runtime.health.Liveness;
+import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.UriCompliance;
@@ -30,6 +33,15 @@ public final class HttpServers {
   public static final long MAX_REQUEST_BYTES = 16L << 20;
 
   public static Javalin create(String process, Metrics metrics, Consumer<JavalinConfig> routes) {
+    return create(process, metrics, new Liveness(InstantSource.system()), routes);
+  }
+
+  /**
+   * As {@link #create(String, Metrics, Consumer)}; {@code GET /health} answers 503 naming the
+   * problems while {@code liveness} has any.
+   */
+  public static Javalin create(
+      String process, Metrics metrics, Liveness liveness, Consumer<JavalinConfig> routes) {
     registerJvm(metrics);
     return Javalin.create(
         config -> {
@@ -69,7 +81,26 @@ public final class HttpServers {
                     new ApiException(
                         500, "internal", e.getClass().getSimpleName() + ": " + e.getMessage()));
               });
-          config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "process", process)));
+          config.routes.get(
+              "/health",
+              ctx -> {
+                List<String> problems = liveness.problems();
+                if (problems.isEmpty()) {
+                  ctx.json(Map.of("status", "ok", "process", process));
+                } else {
+                  ctx.status(503)
+                      .json(
+                          Map.of(
+                              "status",
+                              "unhealthy",
+                              "process",
+                              process,
+                              "error",
+                              "unavailable",
+                              "problems",
+                              problems));
+                }
+              });
           config.routes.get(
               "/metrics",
               ctx ->
@@ -145,6 +176,7 @@ public final class HttpServers {
 
   /** Writes an error answer. */
   public static void render(Context ctx, ApiException e) {
+    e.headers().forEach(ctx::header);
     ctx.status(e.status()).contentType("application/json").result(Json.bytes(e.body()));
   }
 

@@ -47,6 +47,16 @@ public final class GroupCollector {
     this.committerBusy = committerBusy;
   }
 
+  /**
+   * Records taken from the last group that its decision left for the next one (in log order): they
+   * come first in the next group.
+   */
+  public void pushBack(List<ConsumerRecord<byte[], byte[]>> records) {
+    for (int i = records.size() - 1; i >= 0; i--) {
+      heldBack.addFirst(records.get(i));
+    }
+  }
+
   /** The next group of consecutive records, or an empty list when the log stayed quiet. */
   public List<ConsumerRecord<byte[], byte[]>> next() {
     List<ConsumerRecord<byte[], byte[]>> group = new ArrayList<>();

@@ -16,6 +16,7 @@ import io.objectkv.writer.validate.Mutation;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,21 +38,24 @@ public final class GroupCommit {
   private int batches;
   private long writeBytes;
 
-  /** A client batch's outcome; {@code requestId} null when it sent none. */
+  /**
+   * A client batch's outcome; {@code requestId} null when it sent none, {@code remembered} the
+   * record to remember for retries (null when nothing new is remembered).
+   */
   public void outcome(
       long version,
       String replyTo,
       long correlationId,
       String requestId,
       Outcome outcome,
-      boolean firstTime) {
+      RequestRecord remembered) {
     advance(version);
     batches++;
     byte[] id = requestId == null ? new byte[0] : requestId.getBytes(StandardCharsets.UTF_8);
     wal.add(new WalRecord(version, id, OutcomeCodec.encode(outcome)));
     results.add(new ResultRecord(replyTo, correlationId, version, outcome));
-    if (requestId != null && firstTime) {
-      requests.add(new RequestRecord(requestId, outcome));
+    if (remembered != null) {
+      requests.add(remembered);
     }
   }
 
@@ -109,7 +113,7 @@ public final class GroupCommit {
 
   /** The version each written key got. */
   public Map<Key, Long> writtenVersions() {
-    Map<Key, Long> versions = new java.util.HashMap<>(writes.size() * 2);
+    Map<Key, Long> versions = new HashMap<>(writes.size() * 2);
     writes.forEach((k, w) -> versions.put(k, w.version));
     return versions;
   }

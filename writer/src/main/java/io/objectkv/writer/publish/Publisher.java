@@ -42,7 +42,10 @@ public final class Publisher implements AutoCloseable {
     this.names = names;
     Map<String, Object> config = KafkaClients.producer(bootstrap, clientId);
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, names.writerTransactionalId());
-    config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+    // An open transaction holds back strong reads (they wait for the manifest log's high
+    // watermark): a writer that dies mid-group is aborted by the broker after this at the latest,
+    // and sooner by the standby that fences it.
+    config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 20_000);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     // A transaction begun right after the previous commit is refused (CONCURRENT_TRANSACTIONS)
     // until the broker has written its markers; the default 100 ms backoff would add to every

@@ -1,5 +1,6 @@
 package io.objectkv.writer.recover;
 
+import io.objectkv.core.codec.ManifestCodec;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestSnapshot;
@@ -7,8 +8,9 @@ import io.objectkv.core.manifest.Snapshots;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.ManifestFollower;
-import io.objectkv.writer.validate.RequestLedger;
+import io.objectkv.writer.decide.RequestBook;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * Rebuilds the writer's state: the newest snapshot, then every committed delta after it. Called
@@ -18,21 +20,24 @@ import java.time.Duration;
 public final class Recovery {
   private Recovery() {}
 
-  /** The manifest, the manifest-log offset of its newest delta, and the request ledger. */
+  /** The manifest, the manifest-log offset of its newest delta, and the request book. */
   public record State(
-      Manifest manifest, long manifestLogOffset, RequestLedger ledger, long snapshotId) {}
+      Manifest manifest, long manifestLogOffset, RequestBook book, long snapshotId) {}
 
   public static State recover(
-      ObjectStore store, String bootstrap, KafkaNames names, int ledgerCapacity, Duration timeout) {
-    ManifestSnapshot snapshot = Snapshots.newest(store);
-    RequestLedger ledger = new RequestLedger(ledgerCapacity);
-    ledger.recordAll(snapshot.ledger());
+      ObjectStore store,
+      String bootstrap,
+      KafkaNames names,
+      Function<ManifestSnapshot, RequestBook> books,
+      Duration timeout) {
+    ManifestSnapshot snapshot = Snapshots.newest(store, ManifestCodec.Ledger.READ);
+    RequestBook book = books.apply(snapshot);
     try (ManifestFollower follower =
         ManifestFollower.open(bootstrap, names, names.database() + "-writer-recovery", snapshot)) {
       for (ManifestDelta d : follower.catchUp(timeout)) {
-        ledger.recordAll(d.requests());
+        book.apply(d);
       }
-      return new State(follower.manifest(), follower.logOffset(), ledger, snapshot.manifest().id());
+      return new State(follower.manifest(), follower.logOffset(), book, snapshot.manifest().id());
     }
   }
 }

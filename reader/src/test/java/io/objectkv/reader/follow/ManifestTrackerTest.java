@@ -1,0 +1,122 @@
+package io.objectkv.reader.follow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.objectkv.core.codec.ManifestCodec;
+import io.objectkv.core.manifest.ManifestDelta;
+import io.objectkv.core.manifest.ManifestEdit;
+import io.objectkv.core.manifest.SstInfo;
+import io.objectkv.core.metrics.Metrics;
+import io.objectkv.core.read.BlockCache;
+import io.objectkv.core.read.StoreRangeFetcher;
+import io.objectkv.core.read.TableCache;
+import io.objectkv.core.store.Content;
+import io.objectkv.core.store.ForwardingStore;
+import io.objectkv.core.store.InMemoryObjectStore;
+import io.objectkv.core.store.TransientStoreException;
+import io.objectkv.format.SstOptions;
+import io.objectkv.format.SstSummary;
+import io.objectkv.format.SstWriter;
+import io.objectkv.kafka.ManifestFollower;
+import io.objectkv.runtime.health.Liveness;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Defect: a reader that failed to follow the log could publish a newer log position with an older
+ * view, so a strong read waiting for that position was answered from stale data. A position is only
+ * ever published with the view of the same manifest.
+ */
+class ManifestTrackerTest {
+  private static final String TOPIC = "db.manifest";
+  private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+
+  /** A store whose reads fail while {@code failing} is set. */
+  private static final class FlakyStore extends ForwardingStore {
+    final AtomicBoolean failing = new AtomicBoolean();
+
+    FlakyStore() {
+      super(new InMemoryObjectStore());
+    }
+
+    @Override
+    protected void before(String op) {
+      if (failing.get()) {
+        throw new TransientStoreException("injected: the store is down", null);
+      }
+    }
+  }
+
+  private static SstInfo l0(FlakyStore store, String key, long version) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SstWriter w = new SstWriter(out, SstOptions.DEFAULT);
+    w.add(
+        "k".getBytes(StandardCharsets.UTF_8),
+        version,
+        ("v" + version).getBytes(StandardCharsets.UTF_8));
+    SstSummary s = w.finish();
+    store.put(key, Content.of(out.toByteArray()));
+    return SstInfo.of(key, s);
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record(long offset, ManifestDelta d) {
+    return new ConsumerRecord<>(TOPIC, 0, offset, null, ManifestCodec.encode(d));
+  }
+
+  @Test
+  void aPositionIsOnlyPublishedWithTheViewOfItsManifest() throws Exception {
+    FlakyStore store = new FlakyStore();
+    MockConsumer<byte[], byte[]> kafka = new MockConsumer<>("earliest");
+    kafka.updateBeginningOffsets(Map.of(P0, 0L));
+    kafka.updateEndOffsets(Map.of(P0, 0L));
+    TableCache tables = new TableCache(new StoreRangeFetcher(store), new BlockCache(1 << 20));
+    Liveness liveness = new Liveness(InstantSource.system());
+    ManifestTracker tracker =
+        new ManifestTracker(
+            store,
+            tables,
+            snapshot -> new ManifestFollower(kafka, TOPIC, snapshot),
+            new Metrics(),
+            liveness);
+    tracker.start();
+    assertEquals(0, tracker.state().logPosition());
+
+    // Delta 1 arrives while the store is down: its L0 object cannot be opened.
+    ManifestDelta d1 =
+        new ManifestDelta(
+            1, 1, 5, 1000, List.of(new ManifestEdit.AddL0(l0(store, "l0/a", 5))), List.of());
+    store.failing.set(true);
+    kafka.addRecord(record(0, d1));
+    kafka.updateEndOffsets(Map.of(P0, 1L));
+    // The tracker keeps polling (the consumer moved past delta 1) but must not say it applied it.
+    assertThrows(
+        TimeoutException.class,
+        () -> tracker.awaitPosition(1, Duration.ofMillis(1500)),
+        "a strong read at the new position must wait for the view that includes delta 1");
+    assertEquals(0, tracker.state().view().manifest().id());
+
+    // The log fails too (a gap, a lost broker): the reboot cannot even read a snapshot.
+    kafka.setPollException(new KafkaException("injected: the log failed"));
+    assertThrows(TimeoutException.class, () -> tracker.awaitPosition(1, Duration.ofMillis(1500)));
+    assertEquals(0, tracker.state().logPosition());
+
+    // The store comes back: the state moves to delta 1 and its position together.
+    store.failing.set(false);
+    ReadState s = tracker.awaitPosition(1, Duration.ofSeconds(10));
+    assertEquals(1, s.view().manifest().id());
+    assertEquals(5, s.appliedVersion());
+    tracker.close();
+  }
+}
