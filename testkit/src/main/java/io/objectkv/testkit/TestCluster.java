@@ -7,7 +7,6 @@ import io.objectkv.kafka.KafkaClients;
 import io.objectkv.s3.S3Config;
 import io.objectkv.s3.S3ObjectStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,30 +89,8 @@ public final class TestCluster {
     return instance;
   }
 
-  private static Properties buildPaths() {
-    Properties p = new Properties();
-    try (InputStream in = TestCluster.class.getResourceAsStream("/objectkv-testkit.properties")) {
-      p.load(in);
-    } catch (IOException | NullPointerException e) {
-      throw new IllegalStateException(
-          "objectkv-testkit.properties missing: build the testkit module with Maven", e);
-    }
-    return p;
-  }
-
   private static TestCluster startEmbedded(long start) {
-    Properties paths = buildPaths();
-    Path s3mockJar = Path.of(paths.getProperty("s3mock.jar"));
-    String kafkaClasspath = paths.getProperty("embeddedKafka.classpath");
-    if (!Files.exists(s3mockJar)
-        || !Files.isDirectory(Path.of(kafkaClasspath.split(java.io.File.pathSeparator)[0]))) {
-      throw new IllegalStateException(
-          "test servers are not built ("
-              + s3mockJar
-              + ", "
-              + kafkaClasspath
-              + "): run ./mvnw install -DskipTests once");
-    }
+    TestServers.checkBuilt();
     Path dir;
     try {
       dir =
@@ -126,57 +102,24 @@ public final class TestCluster {
       throw new UncheckedIOException(e);
     }
     Path runDir = dir;
-    String pid = Long.toString(ProcessHandle.current().pid());
-
     int kafkaPort = ServerProcess.freePort();
     int controllerPort = ServerProcess.freePort();
     String bootstrap = "127.0.0.1:" + kafkaPort;
     CompletableFuture<ServerProcess> kafka =
         CompletableFuture.supplyAsync(
             () ->
-                ServerProcess.start(
-                    "kafka",
-                    List.of(
-                        "-Xmx768m",
-                        "-XX:+UseSerialGC",
-                        "-cp",
-                        kafkaClasspath,
-                        "io.objectkv.embeddedkafka.EmbeddedKafka",
-                        "--dir",
-                        runDir.resolve("kafka").toString(),
-                        "--port",
-                        Integer.toString(kafkaPort),
-                        "--controller-port",
-                        Integer.toString(controllerPort),
-                        "--parent-pid",
-                        pid),
-                    runDir.resolve("kafka.log"),
-                    Duration.ofSeconds(60),
-                    () -> kafkaReady(bootstrap)));
-
+                TestServers.kafka(
+                    runDir.resolve("kafka"),
+                    kafkaPort,
+                    controllerPort,
+                    runDir.resolve("kafka.log")));
     int s3Port = ServerProcess.freePort();
     URI endpoint = URI.create("http://127.0.0.1:" + s3Port);
     CompletableFuture<ServerProcess> s3 =
         CompletableFuture.supplyAsync(
             () ->
-                ServerProcess.start(
-                    "s3mock",
-                    List.of(
-                        "-Xmx512m",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-jar",
-                        s3mockJar.toString(),
-                        "--server.port=0",
-                        "--server.address=127.0.0.1",
-                        "--com.adobe.testing.s3mock.httpPort=" + s3Port,
-                        "--com.adobe.testing.s3mock.store.root=" + runDir.resolve("s3"),
-                        "--com.adobe.testing.s3mock.store.initialBuckets=" + BUCKET,
-                        "--logging.level.root=WARN",
-                        "--spring.main.banner-mode=off"),
-                    runDir.resolve("s3mock.log"),
-                    Duration.ofSeconds(60),
-                    () -> httpReady(endpoint)));
+                TestServers.s3mock(
+                    runDir.resolve("s3"), s3Port, BUCKET, runDir.resolve("s3mock.log")));
     List<AutoCloseable> servers = new ArrayList<>();
     try {
       servers.add(kafka.join());
@@ -190,7 +133,7 @@ public final class TestCluster {
         bootstrap, endpoint, "test", "test", servers, Duration.ofNanos(System.nanoTime() - start));
   }
 
-  static boolean kafkaReady(String bootstrap) {
+  public static boolean kafkaReady(String bootstrap) {
     try (Admin admin =
         Admin.create(
             Map.of(
@@ -206,7 +149,7 @@ public final class TestCluster {
     }
   }
 
-  static boolean httpReady(URI endpoint) {
+  public static boolean httpReady(URI endpoint) {
     try {
       HttpResponse<Void> r =
           HttpClient.newHttpClient()
@@ -276,7 +219,7 @@ public final class TestCluster {
     return bucket;
   }
 
-  static void createBucket(URI endpoint, String accessKey, String secretKey, String bucket) {
+  public static void createBucket(URI endpoint, String accessKey, String secretKey, String bucket) {
     try (S3Client s3 =
         S3Client.builder()
             .endpointOverride(endpoint)

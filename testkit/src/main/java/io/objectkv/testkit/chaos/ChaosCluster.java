@@ -1,0 +1,282 @@
+package io.objectkv.testkit.chaos;
+
+import io.objectkv.testkit.ServerProcess;
+import io.objectkv.testkit.TestCluster;
+import io.objectkv.testkit.TestServers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A whole ObjectKV cluster as separate OS processes, like {@code ./objectkv local}, for fault runs:
+ * its own Kafka broker and S3 server (S3Mock, reached through an {@link S3FaultProxy}), two
+ * writers, a compactor, two readers and a gateway, each on a fixed port so it can be killed with
+ * SIGKILL and started again. The processes run from this JVM's class path by their main classes.
+ */
+public final class ChaosCluster implements AutoCloseable {
+  /** A process the cluster runs. */
+  public record Part(String name, String mainClass, String portVariable, int port) {}
+
+  private static final String BUCKET = "chaos";
+
+  /**
+   * This JVM's class path without its directories: the processes' classes are in the modules' jars,
+   * and a class archive cannot be made for a class path holding directories.
+   */
+  private static final String JARS =
+      java.util.Arrays.stream(
+              System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+          .filter(p -> !Files.isDirectory(Path.of(p)))
+          .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private final Path dir;
+  private final int kafkaPort = ServerProcess.freePort();
+  private final int controllerPort = ServerProcess.freePort();
+  private final ServerProcess s3mock;
+  private final S3FaultProxy proxy;
+  private final Map<String, Part> parts = new LinkedHashMap<>();
+  private final Map<String, ServerProcess> running = new ConcurrentHashMap<>();
+  private final Map<String, String> common = new HashMap<>();
+  private final Map<String, Map<String, String>> own = new HashMap<>();
+  private volatile ServerProcess kafka;
+
+  /**
+   * @param settings extra environment for every process (e.g. shorter GC periods)
+   * @param readerCache the cache directory of reader {@code i} (1-based)
+   */
+  public ChaosCluster(Path dir, long seed, Map<String, String> settings, List<Path> readerCache) {
+    this.dir = dir;
+    try {
+      Files.createDirectories(dir.resolve("jvm"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    int s3Port = ServerProcess.freePort();
+    s3mock = TestServers.s3mock(dir.resolve("s3"), s3Port, BUCKET, dir.resolve("logs/s3mock.log"));
+    proxy = new S3FaultProxy(URI.create("http://127.0.0.1:" + s3Port), seed);
+    kafka = startKafka();
+    common.put("OBJECTKV_DATABASE", "chaos");
+    common.put("OBJECTKV_KAFKA_BOOTSTRAP", bootstrap());
+    common.put("OBJECTKV_STORE", "s3");
+    common.put("OBJECTKV_S3_ENDPOINT", proxy.endpoint().toString());
+    common.put("OBJECTKV_S3_BUCKET", BUCKET);
+    common.put("OBJECTKV_S3_PREFIX", "chaos/");
+    common.put("OBJECTKV_S3_ACCESS_KEY", "test");
+    common.put("OBJECTKV_S3_SECRET_KEY", "test");
+    common.putAll(settings);
+    add(
+        new Part(
+            "writer-1",
+            "io.objectkv.writer.WriterMain",
+            "OBJECTKV_WRITER_HTTP_PORT",
+            ServerProcess.freePort()),
+        Map.of());
+    add(
+        new Part(
+            "writer-2",
+            "io.objectkv.writer.WriterMain",
+            "OBJECTKV_WRITER_HTTP_PORT",
+            ServerProcess.freePort()),
+        Map.of());
+    add(
+        new Part(
+            "compactor",
+            "io.objectkv.compactor.CompactorMain",
+            "OBJECTKV_COMPACTOR_HTTP_PORT",
+            ServerProcess.freePort()),
+        Map.of("OBJECTKV_COMPACTOR_TEMP_DIR", dir.resolve("compactor-tmp").toString()));
+    List<String> readers = new ArrayList<>();
+    for (int i = 1; i <= readerCache.size(); i++) {
+      Part r =
+          new Part(
+              "reader-" + i,
+              "io.objectkv.reader.ReaderMain",
+              "OBJECTKV_READER_PORT",
+              ServerProcess.freePort());
+      add(r, Map.of("OBJECTKV_READER_CACHE_DIR", readerCache.get(i - 1).toString()));
+      readers.add("http://127.0.0.1:" + r.port());
+    }
+    add(
+        new Part(
+            "gateway",
+            "io.objectkv.gateway.GatewayMain",
+            "OBJECTKV_GATEWAY_PORT",
+            ServerProcess.freePort()),
+        Map.of("OBJECTKV_GATEWAY_READERS", String.join(",", readers)));
+    for (String name : parts.keySet()) {
+      start(name);
+    }
+    // Stopped cleanly once, each JVM writes its class archive; every later start, after a kill -9
+    // too, maps it instead of loading thousands of classes again.
+    parts.keySet().parallelStream().forEach(name -> running.remove(name).close());
+    for (String name : parts.keySet()) {
+      start(name);
+    }
+  }
+
+  private void add(Part p, Map<String, String> env) {
+    parts.put(p.name(), p);
+    own.put(p.name(), env);
+  }
+
+  public String bootstrap() {
+    return "127.0.0.1:" + kafkaPort;
+  }
+
+  public S3FaultProxy s3() {
+    return proxy;
+  }
+
+  public URI gateway() {
+    return uri("gateway");
+  }
+
+  public List<URI> readers() {
+    return parts.keySet().stream().filter(n -> n.startsWith("reader-")).map(this::uri).toList();
+  }
+
+  public URI uri(String part) {
+    return URI.create("http://127.0.0.1:" + parts.get(part).port());
+  }
+
+  public List<String> parts() {
+    return List.copyOf(parts.keySet());
+  }
+
+  private ServerProcess startKafka() {
+    return TestServers.kafka(
+        dir.resolve("kafka"), kafkaPort, controllerPort, dir.resolve("logs/kafka.log"));
+  }
+
+  /** Starts a part and waits until it answers {@code /health} (a writer: until it has a role). */
+  public void start(String name) {
+    Part p = parts.get(name);
+    Map<String, String> env = new HashMap<>(common);
+    env.putAll(own.get(name));
+    env.put(p.portVariable(), Integer.toString(p.port()));
+    List<String> jvm =
+        List.of(
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+AutoCreateSharedArchive",
+            "-XX:SharedArchiveFile=" + dir.resolve("jvm/" + name + ".jsa"),
+            "-Xlog:cds*=error",
+            "-cp",
+            JARS,
+            p.mainClass());
+    URI health = uri(name).resolve(name.startsWith("writer") ? "/v1/status" : "/health");
+    running.put(
+        name,
+        ServerProcess.start(
+            name,
+            jvm,
+            env,
+            dir.resolve("logs/" + name + ".log"),
+            Duration.ofSeconds(90),
+            () -> answers(health)));
+  }
+
+  static boolean answers(URI uri) {
+    try {
+      HttpResponse<Void> r =
+          HTTP.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).build(),
+              HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Whether a part answers {@code /health} with 200 now. */
+  public boolean healthy(String name) {
+    return answers(uri(name).resolve("/health"));
+  }
+
+  /** SIGKILL. */
+  public void kill(String name) {
+    ServerProcess p = running.remove(name);
+    if (p != null) {
+      p.kill();
+    }
+  }
+
+  public void killKafka() {
+    kafka.kill();
+  }
+
+  public void startKafkaAgain() {
+    kafka = startKafka();
+  }
+
+  /** The writer that is active now, or null. */
+  public String activeWriter() {
+    for (String name : parts.keySet()) {
+      if (name.startsWith("writer") && running.containsKey(name)) {
+        try {
+          HttpResponse<String> r =
+              HTTP.send(
+                  HttpRequest.newBuilder(uri(name).resolve("/v1/status"))
+                      .timeout(Duration.ofSeconds(1))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          if (r.body().contains("\"role\":\"active\"")) {
+            return name;
+          }
+        } catch (IOException e) {
+          // not answering: not the active one as far as we can tell
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    return null;
+  }
+
+  public boolean isRunning(String name) {
+    ServerProcess p = running.get(name);
+    return p != null && p.isAlive();
+  }
+
+  public Path logs() {
+    return dir.resolve("logs");
+  }
+
+  /** Creates the bucket S3Mock serves (for tools that talk to it directly). */
+  public void createBucket(String bucket) {
+    TestCluster.createBucket(proxy.endpoint(), "test", "test", bucket);
+  }
+
+  @Override
+  public void close() {
+    List<String> names = new ArrayList<>(parts.keySet());
+    for (int i = names.size() - 1; i >= 0; i--) {
+      ServerProcess p = running.remove(names.get(i));
+      if (p != null) {
+        p.close();
+      }
+    }
+    kafka.close();
+    proxy.close();
+    s3mock.close();
+  }
+}
