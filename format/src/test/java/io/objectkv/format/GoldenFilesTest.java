@@ -46,6 +46,12 @@ class GoldenFilesTest {
         basicEntries(), new SstOptions(1024, 10, true), WalSection.encode(BASIC_WAL));
   }
 
+  /** The same entries without compression: these bytes are the layout alone. */
+  private static byte[] uncompressed() {
+    return SstFixtures.build(
+        basicEntries(), new SstOptions(1024, 10, false), WalSection.encode(BASIC_WAL));
+  }
+
   private static byte[] empty() {
     return SstFixtures.build(new TreeMap<>(SstFixtures.UNSIGNED), SstOptions.DEFAULT, null);
   }
@@ -53,7 +59,12 @@ class GoldenFilesTest {
   private static byte[] golden(String name) throws IOException {
     String dir = System.getProperty("objectkv.writeGolden");
     if (dir != null) {
-      byte[] bytes = name.equals("sst-v1-basic.bin") ? basic() : empty();
+      byte[] bytes =
+          switch (name) {
+            case "sst-v1-basic.bin" -> basic();
+            case "sst-v1-uncompressed.bin" -> uncompressed();
+            default -> empty();
+          };
       Files.write(Path.of(dir, name), bytes);
     }
     try (InputStream in = GoldenFilesTest.class.getResourceAsStream("/golden/" + name)) {
@@ -85,11 +96,25 @@ class GoldenFilesTest {
     assertEquals(0, reader.metadata().footer().entryCount());
   }
 
+  /**
+   * Today's writer lays out the bytes of version 1 exactly. Compressed blocks are compared by what
+   * they hold, not byte for byte: the LZ4 block format is fixed, but which matches a compressor
+   * finds is not (lz4-java 1.8.0 and the at.yawk.lz4 line compress the same block differently).
+   */
   @Test
   void todaysWriterProducesTheGoldenBytes() throws IOException {
     assertArrayEquals(
-        golden("sst-v1-basic.bin"), basic(), "format v1 bytes changed: bump the format version");
+        golden("sst-v1-uncompressed.bin"),
+        uncompressed(),
+        "format v1 bytes changed: bump the format version");
     assertArrayEquals(
         golden("sst-v1-empty.bin"), empty(), "format v1 bytes changed: bump the format version");
+    SstReader today = SstReader.of("today", basic());
+    assertEquals(
+        List.copyOf(basicEntries().values()),
+        SstRoundTripTest.drain(today.scan(null, null, false)));
+    assertEquals(
+        SstReader.of("golden", golden("sst-v1-basic.bin")).metadata().footer().entryCount(),
+        today.metadata().footer().entryCount());
   }
 }
