@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -31,7 +32,15 @@ import java.util.function.BooleanSupplier;
 final class LocalCluster {
   private LocalCluster() {}
 
-  private record Part(String name, Process process, Path log) {}
+  /** A running part, and how to start it again. */
+  private record Part(
+      String name,
+      Process process,
+      Path log,
+      List<String> command,
+      Map<String, String> env,
+      BooleanSupplier ready,
+      long startedNanos) {}
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -88,7 +97,7 @@ final class LocalCluster {
       env.put("OBJECTKV_DATA_DIR", data.resolve("objects").toString());
     }
 
-    List<Part> parts = new ArrayList<>();
+    List<Part> parts = new CopyOnWriteArrayList<>();
     CountDownLatch stopping = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -253,25 +262,19 @@ final class LocalCluster {
     out.printf("starting %-12s", name);
     out.flush();
     long t0 = System.nanoTime();
-    Path log = logs.resolve(name + ".log");
-    ProcessBuilder pb =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    Part part = new Part(name, p, log);
+    Part part = launch(name, command, env, logs.resolve(name + ".log"), ready);
+    Process p = part.process();
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (!ready.getAsBoolean()) {
       if (!p.isAlive()) {
         out.println(" failed");
         throw new IllegalStateException(
-            name + " exited with code " + p.exitValue() + " during start; see " + log);
+            name + " exited with code " + p.exitValue() + " during start; see " + part.log());
       }
       if (System.nanoTime() > deadline) {
         out.println(" timed out");
         p.destroyForcibly();
-        throw new IllegalStateException(name + " did not become ready in 90 s; see " + log);
+        throw new IllegalStateException(name + " did not become ready in 90 s; see " + part.log());
       }
       sleep(100);
     }
@@ -279,21 +282,60 @@ final class LocalCluster {
     return part;
   }
 
-  /** Reports parts that exit on their own, until Ctrl-C. */
+  private static Part launch(
+      String name, List<String> command, Map<String, String> env, Path log, BooleanSupplier ready)
+      throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().putAll(env);
+    return new Part(name, pb.start(), log, command, env, ready, System.nanoTime());
+  }
+
+  /** A part that stays up this long has its restart backoff reset. */
+  private static final Duration STABLE = Duration.ofSeconds(60);
+
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  /**
+   * Restarts parts that exit on their own, until Ctrl-C: after 1 s, then twice as long each time it
+   * dies again soon (at most 30 s), and says so. The data survives in S3 (or the data directory)
+   * and Kafka, so a restarted part recovers where its predecessor stopped.
+   */
   private static void watch(List<Part> parts, PrintStream err, CountDownLatch stopping) {
-    List<Part> alive = new ArrayList<>(parts);
+    Map<String, Duration> backoff = new HashMap<>();
+    Map<String, Long> restartAt = new HashMap<>();
     try {
-      while (!stopping.await(1, TimeUnit.SECONDS)) {
-        for (Part p : List.copyOf(alive)) {
-          if (!p.process().isAlive() && stopping.getCount() > 0) {
-            err.println(
-                "objectkv local: "
-                    + p.name()
-                    + " exited with code "
-                    + p.process().exitValue()
-                    + "; see "
-                    + p.log());
-            alive.remove(p);
+      while (!stopping.await(200, TimeUnit.MILLISECONDS)) {
+        for (int i = 0; i < parts.size(); i++) {
+          Part p = parts.get(i);
+          if (p.process().isAlive() || stopping.getCount() == 0) {
+            continue;
+          }
+          long now = System.nanoTime();
+          Long due = restartAt.get(p.name());
+          if (due == null) {
+            Duration wait =
+                now - p.startedNanos() > STABLE.toNanos()
+                    ? Duration.ofSeconds(1)
+                    : backoff.getOrDefault(p.name(), Duration.ofMillis(500)).multipliedBy(2);
+            wait = wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
+            backoff.put(p.name(), wait);
+            restartAt.put(p.name(), now + wait.toNanos());
+            err.printf(
+                "objectkv local: %s exited with code %d; restarting it in %.1f s (see %s)%n",
+                p.name(), p.process().exitValue(), wait.toMillis() / 1e3, p.log());
+          } else if (now >= due) {
+            restartAt.remove(p.name());
+            try {
+              parts.set(i, launch(p.name(), p.command(), p.env(), p.log(), p.ready()));
+              err.printf(
+                  "objectkv local: restarted %s (pid %d)%n",
+                  p.name(), parts.get(i).process().pid());
+            } catch (IOException e) {
+              err.printf("objectkv local: cannot restart %s: %s%n", p.name(), e);
+            }
           }
         }
       }

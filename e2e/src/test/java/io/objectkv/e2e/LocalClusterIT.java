@@ -121,6 +121,21 @@ class LocalClusterIT {
       assertEquals(List.of("0", "cli value"), cli("get", "from-cli", "--strong"));
       List<String> scan = cli("scan", "--prefix", "from-", "--strong");
       assertEquals("from-cli\tcli value\nfrom-client\tclient value", scan.get(1));
+
+      // A part that dies is started again, and says so.
+      Path log = data.resolve("second.log");
+      var pid =
+          java.util.regex.Pattern.compile("starting reader-1 .*\\(pid (\\d+)\\)")
+              .matcher(read(log));
+      assertTrue(pid.find(), read(log));
+      ProcessHandle.of(Long.parseLong(pid.group(1))).orElseThrow().destroyForcibly();
+      Poll.until(
+          Duration.ofSeconds(60),
+          "reader-1 to be restarted (" + log + ")",
+          () -> read(log).contains("restarted reader-1") && listening(8081 + OFFSET));
+      assertTrue(read(log).contains("reader-1 exited with code"), read(log));
+      assertEquals(
+          "client value", kv.get("from-client", Consistency.strong()).orElseThrow().valueString());
     } finally {
       stop(second);
     }

@@ -60,6 +60,9 @@ public final class S3ObjectStore implements ObjectStore {
                 ApacheHttpClient.builder()
                     .maxConnections(config.maxConnections())
                     .connectionTimeout(java.time.Duration.ofSeconds(5))
+                    // Servers close idle keep-alive connections (S3 after about 20 s): let ours go
+                    // first, or a request on a connection the server already closed is lost.
+                    .connectionMaxIdleTime(java.time.Duration.ofSeconds(8))
                     .socketTimeout(config.requestTimeout()))
             .overrideConfiguration(
                 o ->

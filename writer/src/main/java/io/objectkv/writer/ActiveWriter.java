@@ -33,7 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -53,11 +52,7 @@ final class ActiveWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ActiveWriter.class);
 
   /** A decided group on its way to commit. */
-  private record Prepared(
-      Decider.Decision decision,
-      CompletableFuture<Void> upload,
-      ConsumerGroupMetadata consumerGroup,
-      long started) {
+  private record Prepared(Decider.Decision decision, CompletableFuture<Void> upload, long started) {
     List<ResultRecord> results() {
       return decision.group().results();
     }
@@ -228,7 +223,7 @@ final class ActiveWriter implements AutoCloseable {
               },
               uploads);
     }
-    hand(new Prepared(d, upload, consumer.groupMetadata(), start));
+    hand(new Prepared(d, upload, start));
   }
 
   private void count(Decider.Decision d) {
@@ -275,8 +270,7 @@ final class ActiveWriter implements AutoCloseable {
       try {
         long publishStart = System.nanoTime();
         Decider.Decision d = p.decision();
-        publisher.send(
-            d.delta(), p.results(), writes, d.delta().appliedVersion() + 1, p.consumerGroup());
+        publisher.send(d.delta(), p.results());
         p.upload.join(); // the object is durable before the manifest that names it commits
         long offset = publisher.commit();
         metrics.publishSeconds.observeNanos(System.nanoTime() - publishStart);

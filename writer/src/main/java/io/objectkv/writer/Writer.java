@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,13 @@ public final class Writer implements Runnable, AutoCloseable {
     private final Consumer<?, ?> consumer;
     private volatile boolean owned;
 
+    /**
+     * Times partition 0 was assigned to this member. An active role belongs to one assignment: a
+     * new one (after a broker restart the coordinator may revoke and assign it again between two
+     * polls) paused the partition and reset its position, so the role must recover.
+     */
+    private volatile int assignments;
+
     Ownership(TopicPartition p0, Consumer<?, ?> consumer) {
       this.p0 = p0;
       this.consumer = consumer;
@@ -68,21 +76,35 @@ public final class Writer implements Runnable, AutoCloseable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return; // a cooperative rebalance that gave us nothing new (seekToBeginning of an empty
+        // collection would seek every assigned partition)
+      }
       consumer.pause(partitions);
       // A position the standby's polls can resolve without a committed offset (nothing is fetched
       // while paused); the active writer seeks to its own.
       consumer.seekToBeginning(partitions);
-      owned |= partitions.contains(p0);
+      if (partitions.contains(p0)) {
+        owned = true;
+        assignments++;
+        log.info("assigned the write log partition {}", p0);
+      }
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      owned &= !partitions.contains(p0);
+      if (partitions.contains(p0)) {
+        owned = false;
+        log.info("the write log partition {} was revoked", p0);
+      }
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      owned &= !partitions.contains(p0);
+      if (partitions.contains(p0)) {
+        owned = false;
+        log.info("the write log partition {} was lost", p0);
+      }
     }
   }
 
@@ -156,6 +178,15 @@ public final class Writer implements Runnable, AutoCloseable {
         state = new State.Refused(e.getMessage());
         worker.dead(e.getMessage());
         return;
+      } catch (InvalidSessionTimeoutException e) {
+        log.error(
+            "the Kafka brokers refuse the session timeout {} (OBJECTKV_WRITER_SESSION_TIMEOUT): set"
+                + " group.min.session.timeout.ms on the brokers to at most that, or raise the"
+                + " setting; retrying: {}",
+            config.sessionTimeout(),
+            e.toString());
+        worker.trouble(e.toString());
+        pause(Duration.ofSeconds(5));
       } catch (RuntimeException e) {
         log.error("writer role ended; rejoining as a standby: {}", e.toString(), e);
         worker.trouble(e.toString());
@@ -195,12 +226,18 @@ public final class Writer implements Runnable, AutoCloseable {
       Ownership ownership = new Ownership(p0, kafka);
       kafka.subscribe(List.of(config.names().writes()), ownership);
       ActiveWriter active = null;
+      int activeAssignment = -1;
       try {
         while (running) {
-          worker.beat();
+          // A standby beats as it waits; an active writer only while its partition is not paused
+          // (a paused one makes no progress: see Ownership).
+          if (active == null || kafka.paused().isEmpty()) {
+            worker.beat();
+          }
           if (active == null) {
             kafka.poll(Duration.ofMillis(200)); // standby: stay in the group
             if (ownership.owned) {
+              activeAssignment = ownership.assignments;
               state = new State.Recovering();
               active =
                   new ActiveWriter(
@@ -216,8 +253,11 @@ public final class Writer implements Runnable, AutoCloseable {
             continue;
           }
           List<ConsumerRecord<byte[], byte[]>> group = active.nextGroup();
-          if (!ownership.owned) {
-            log.warn("lost the write log partition; giving up the active role");
+          if (!ownership.owned || ownership.assignments != activeAssignment) {
+            log.warn(
+                ownership.owned
+                    ? "the write log partition was assigned anew; recovering the active role"
+                    : "lost the write log partition; giving up the active role");
             active.close();
             active = null;
             state = new State.Standby();

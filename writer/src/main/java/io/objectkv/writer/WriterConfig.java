@@ -40,7 +40,7 @@ public record WriterConfig(
         Decider.Bounds.DEFAULT,
         64L << 20,
         64L << 20,
-        Duration.ofSeconds(6),
+        Duration.ofSeconds(2),
         SstOptions.DEFAULT);
   }
 

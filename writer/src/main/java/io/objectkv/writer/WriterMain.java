@@ -79,8 +79,8 @@ public final class WriterMain {
   static final Setting SESSION_TIMEOUT =
       Setting.of(
           "OBJECTKV_WRITER_SESSION_TIMEOUT",
-          "6s",
-          "a silent active writer is replaced after this long");
+          "2s",
+          "a silent active writer is replaced after this long (the brokers' group.min.session.timeout.ms must allow it)");
 
   public static final List<Setting> OWN =
       List.of(

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -114,17 +115,15 @@ public final class CompactionMerger {
     int inputs = job.l0().size() + (job.l1().isEmpty() ? 0 : 1);
     int window =
         (int) Math.max(64 << 10, Math.min(readAhead, WINDOW_BUDGET / (2L * Math.max(1, inputs))));
+    List<SstReader> l0 = openAll(job.l0(), bytesRead, window, prefetch);
     List<Iterator<Entry>> sources = new ArrayList<>();
     // Newest L0 first: on equal versions (never, in practice) the newer object wins.
-    for (int i = job.l0().size() - 1; i >= 0; i--) {
-      sources.add(open(job.l0().get(i), bytesRead, window, prefetch).scan(null, null, false));
+    for (int i = l0.size() - 1; i >= 0; i--) {
+      sources.add(l0.get(i).scan(null, null, false));
     }
     if (!job.l1().isEmpty()) {
-      List<SstReader> run = new ArrayList<>();
-      for (SstInfo s : job.l1()) {
-        run.add(open(s, bytesRead, window, prefetch));
-      }
-      sources.add(new SortedRunIterator(run, null, null, false));
+      sources.add(
+          new SortedRunIterator(openAll(job.l1(), bytesRead, window, prefetch), null, null, false));
     }
     Output out = new Output(names, step, upload);
     long in = 0;
@@ -142,7 +141,44 @@ public final class CompactionMerger {
         out.outputs, bytesRead.get(), out.bytesWritten, in, out.entries, out.logicalBytes);
   }
 
+  /** Objects this small are read whole, in one GET: metadata and data together. */
+  static final long READ_WHOLE_BYTES = SstMetadata.DEFAULT_TAIL_READ;
+
+  /** Metadata reads in flight at once when a compaction opens its inputs. */
+  private static final int OPEN_PARALLELISM = 32;
+
+  /**
+   * Opens the inputs, their metadata read in parallel: a job of a thousand small L0 objects would
+   * otherwise wait for a thousand GETs one after the other.
+   */
+  private List<SstReader> openAll(
+      List<SstInfo> infos, AtomicLong bytesRead, int window, Executor prefetch) {
+    Semaphore permits = new Semaphore(OPEN_PARALLELISM);
+    try (ExecutorService opening = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<CompletableFuture<SstReader>> readers = new ArrayList<>(infos.size());
+      for (SstInfo info : infos) {
+        readers.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  permits.acquireUninterruptibly();
+                  try {
+                    return open(info, bytesRead, window, prefetch);
+                  } finally {
+                    permits.release();
+                  }
+                },
+                opening));
+      }
+      return readers.stream().map(Futures::join).toList();
+    }
+  }
+
   private SstReader open(SstInfo info, AtomicLong bytesRead, int window, Executor prefetch) {
+    if (info.sizeBytes() <= READ_WHOLE_BYTES) {
+      byte[] whole = store.get(info.key());
+      bytesRead.addAndGet(whole.length);
+      return SstReader.of(info.key(), whole);
+    }
     SstMetadata meta =
         SstMetadata.read(
             info.key(),

@@ -49,6 +49,10 @@ public final class DiskBlockCache implements RangeFetcher {
   private final Metrics.Counter misses;
   private final Metrics.Counter corrupt;
   private final Metrics.Counter evictions;
+  private final Metrics.Counter writeFailures;
+  private volatile long lastWriteWarning = System.nanoTime() - WARN_EVERY_NANOS;
+
+  private static final long WARN_EVERY_NANOS = 10_000_000_000L;
 
   public DiskBlockCache(RangeFetcher source, Path dir, long capacityBytes, Metrics metrics) {
     this.source = source;
@@ -68,6 +72,10 @@ public final class DiskBlockCache implements RangeFetcher {
         metrics.counter(
             "objectkv_reader_disk_cache_evictions_total",
             "Cache files evicted to stay within capacity.");
+    this.writeFailures =
+        metrics.counter(
+            "objectkv_reader_disk_cache_write_failures_total",
+            "Ranges not cached because the disk refused the write (full, failing).");
     metrics.gauge(
         "objectkv_reader_disk_cache_bytes", "Bytes in the local disk cache.", this::bytes);
     load();
@@ -194,13 +202,28 @@ public final class DiskBlockCache implements RangeFetcher {
     w.writeBytes(data);
     byte[] file = w.toByteArray();
     Path p = path(name);
+    Path tmp = p.resolveSibling(name + "." + Thread.currentThread().threadId() + ".tmp");
     try {
       Files.createDirectories(p.getParent());
-      Path tmp = p.resolveSibling(name + "." + Thread.currentThread().threadId() + ".tmp");
       Files.write(tmp, file);
       Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      log.warn("cannot write disk cache file {}: {}", p, e.toString());
+      // A full or failing disk costs the cache, not the read: the bytes came from the store.
+      writeFailures.inc();
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the next write of this name replaces it
+      }
+      long now = System.nanoTime();
+      if (now - lastWriteWarning > WARN_EVERY_NANOS) {
+        lastWriteWarning = now;
+        log.warn(
+            "cannot write disk cache files ({} failures so far), e.g. {}: {}",
+            writeFailures.get(),
+            p,
+            e.toString());
+      }
       return;
     }
     synchronized (this) {

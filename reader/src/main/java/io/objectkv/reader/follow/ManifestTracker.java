@@ -87,10 +87,24 @@ public final class ManifestTracker implements AutoCloseable {
    * ever published with the view built from the same follower's manifest.
    */
   private void boot() {
-    ManifestFollower fresh = followers.open(Snapshots.newest(store, ManifestCodec.Ledger.SKIP));
+    long t0 = System.nanoTime();
+    ManifestSnapshot snapshot = Snapshots.newest(store, ManifestCodec.Ledger.SKIP);
+    long t1 = System.nanoTime();
+    ManifestFollower fresh = followers.open(snapshot);
     try {
-      fresh.catchUp(Duration.ofSeconds(60));
+      int deltas = fresh.catchUp(Duration.ofSeconds(60)).size();
+      long t2 = System.nanoTime();
       LsmView view = LsmView.open(fresh.manifest(), tables);
+      long t3 = System.nanoTime();
+      log.info(
+          "loaded manifest {}: snapshot {} in {} ms, {} deltas in {} ms, {} objects opened in {} ms",
+          fresh.manifest().id(),
+          snapshot.manifest().id(),
+          (t1 - t0) / 1_000_000,
+          deltas,
+          (t2 - t1) / 1_000_000,
+          view.l0Count() + view.l1Count(),
+          (t3 - t2) / 1_000_000);
       ManifestFollower old = follower;
       follower = fresh;
       publish(view, fresh.position());

@@ -11,20 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * Publishes each group in one Kafka transaction: the manifest delta, every outcome, and the
- * consumed offset of the write log. The transaction is opened and filled while the group's L0
- * object uploads, and committed only once the object is durable. Creating a publisher fences every
- * earlier writer of the database (same transactional id); a fenced one only fails.
+ * Publishes each group in one Kafka transaction: the manifest delta and every outcome. The
+ * transaction is opened and filled while the group's L0 object uploads, and committed only once the
+ * object is durable. Creating a publisher fences every earlier writer of the database (same
+ * transactional id); a fenced one only fails.
  */
 public final class Publisher implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
@@ -55,13 +52,13 @@ public final class Publisher implements AutoCloseable {
     producer.initTransactions();
   }
 
-  /** Opens the group's transaction and sends everything in it; nothing is visible yet. */
-  public void send(
-      ManifestDelta delta,
-      List<ResultRecord> results,
-      TopicPartition writes,
-      long nextOffset,
-      ConsumerGroupMetadata group) {
+  /**
+   * Opens the group's transaction and sends everything in it; nothing is visible yet. The write
+   * log's position is not committed with it: a writer resumes from its manifest's applied version,
+   * and tying the transaction to the consumer group's generation would end the active role at every
+   * rebalance (a standby joining).
+   */
+  public void send(ManifestDelta delta, List<ResultRecord> results) {
     try {
       producer.beginTransaction();
       deltaSent =
@@ -72,7 +69,6 @@ public final class Publisher implements AutoCloseable {
             new ProducerRecord<>(
                 names.results(), r.replyTo().getBytes(StandardCharsets.UTF_8), LogCodec.encode(r)));
       }
-      producer.sendOffsetsToTransaction(Map.of(writes, new OffsetAndMetadata(nextOffset)), group);
     } catch (KafkaException e) {
       throw new PublishException(
           "could not open the transaction of manifest delta " + delta.id() + ": " + e, e);
