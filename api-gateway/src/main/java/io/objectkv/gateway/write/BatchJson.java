@@ -8,7 +8,6 @@ import io.objectkv.core.model.Op;
 import io.objectkv.core.model.WriteBatch;
 import io.objectkv.runtime.http.ApiException;
 import io.objectkv.runtime.http.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -79,7 +78,7 @@ public final class BatchJson {
   }
 
   public static String checkRequestId(String id) {
-    int length = id.getBytes(StandardCharsets.UTF_8).length;
+    int length = Json.utf8Bytes(id, "the requestId").length;
     if (length == 0 || length > Limits.MAX_REQUEST_ID_BYTES) {
       throw ApiException.badRequest("a requestId is 1.." + Limits.MAX_REQUEST_ID_BYTES + " bytes");
     }

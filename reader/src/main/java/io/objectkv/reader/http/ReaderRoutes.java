@@ -16,7 +16,6 @@ import io.objectkv.reader.query.Scans;
 import io.objectkv.runtime.http.ApiException;
 import io.objectkv.runtime.http.Json;
 import io.objectkv.runtime.http.PathKeys;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,7 +64,11 @@ public final class ReaderRoutes {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      ReadState s = tracker.awaitVersion(-1, timeout); // only waits during a cold boot
+      ReadState s = tracker.state();
+      if (s == null) {
+        // Cold boot: say so at once, so a gateway asks another replica instead of waiting.
+        throw ApiException.unavailable("this reader is still loading the manifest; retry");
+      }
       if (minVersion != null) {
         s = tracker.awaitVersion(nonNegative(minVersion, "minVersion"), timeout);
       }
@@ -194,7 +197,7 @@ public final class ReaderRoutes {
         if (!k.isTextual()) {
           throw ApiException.badRequest("\"keys\" must hold strings");
         }
-        wanted.add(k.asText().getBytes(StandardCharsets.UTF_8));
+        wanted.add(Json.utf8Bytes(k.asText(), "a key of \"keys\""));
       }
     }
     if (keysBase64 != null) {

@@ -6,10 +6,12 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.runtime.health.Liveness;
+import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -32,6 +34,15 @@ public final class HttpServers {
   /** Largest request body read before the API's own limits decide (413 above 4 MiB). */
   public static final long MAX_REQUEST_BYTES = 16L << 20;
 
+  /** Largest request line plus headers (431 beyond). */
+  static final int MAX_HEADER_BYTES = 64 << 10;
+
+  /** Requests handled at once; beyond, 503 with Retry-After at once instead of a queue. */
+  static final int MAX_IN_FLIGHT = 8192;
+
+  /** Declared request bodies held at once (their Content-Length); beyond, 503 as above. */
+  static final long MAX_IN_FLIGHT_BYTES = 128L << 20;
+
   public static Javalin create(String process, Metrics metrics, Consumer<JavalinConfig> routes) {
     return create(process, metrics, new Liveness(InstantSource.system()), routes);
   }
@@ -43,6 +54,7 @@ public final class HttpServers {
   public static Javalin create(
       String process, Metrics metrics, Liveness liveness, Consumer<JavalinConfig> routes) {
     registerJvm(metrics);
+    Admission admission = new Admission(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES, metrics);
     return Javalin.create(
         config -> {
           config.startup.showJavalinBanner = false;
@@ -52,8 +64,13 @@ public final class HttpServers {
           config.http.maxRequestSize = MAX_REQUEST_BYTES;
           config.http.generateEtags = false;
           config.router.ignoreTrailingSlashes = false;
-          // Keys are arbitrary bytes, percent-encoded: %2F, %25 and friends must reach us.
-          config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.UNSAFE));
+          // Keys are arbitrary bytes, percent-encoded: %2F, %25 and friends must reach us. A key
+          // of 4096 bytes percent-encoded is 12 KiB of path, a scan's start and end twice that.
+          config.jetty.modifyHttpConfiguration(
+              http -> {
+                http.setUriCompliance(UriCompliance.UNSAFE);
+                http.setRequestHeaderSize(MAX_HEADER_BYTES);
+              });
           config.jetty.modifyServletContextHandler(
               handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
           config.jetty.modifyServer(
@@ -62,9 +79,36 @@ public final class HttpServers {
                 widenAcceptQueue(server);
               });
 
-          config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
-          config.routes.after(ctx -> observe(metrics, process, ctx));
+          config.routes.before(
+              ctx -> {
+                ctx.attribute(STARTED, System.nanoTime());
+                PathKeys.checkEscapes(ctx.req().getRequestURI(), "the path");
+                PathKeys.checkEscapes(ctx.req().getQueryString(), "the query");
+                admission.enter(ctx);
+              });
+          config.routes.after(
+              ctx -> {
+                admission.leave(ctx);
+                observe(metrics, process, ctx);
+              });
           config.routes.exception(ApiException.class, (e, ctx) -> render(ctx, e));
+          // A body cut short (its Content-Length not reached, a broken chunk) is the client's.
+          config.routes.exception(
+              BadMessageException.class,
+              (e, ctx) ->
+                  render(
+                      ctx,
+                      new ApiException(
+                          e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400,
+                          codeFor(e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400),
+                          "malformed request: " + e.getReason())));
+          config.routes.exception(
+              UncheckedIOException.class,
+              (e, ctx) ->
+                  render(
+                      ctx,
+                      ApiException.badRequest(
+                          "the request body could not be read whole: " + e.getCause())));
           // Javalin's own refusals (no route, wrong method, body too large) as JSON errors.
           config.routes.exception(
               HttpResponseException.class,
@@ -75,6 +119,15 @@ public final class HttpServers {
           config.routes.exception(
               Exception.class,
               (e, ctx) -> {
+                if (clientCutShort(e)) {
+                  render(
+                      ctx,
+                      ApiException.badRequest(
+                          "the request ended before its body did (Content-Length or chunks"
+                              + " promised more): "
+                              + e.getMessage()));
+                  return;
+                }
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 render(
                     ctx,
@@ -108,6 +161,16 @@ public final class HttpServers {
                       .result(metrics.render()));
           routes.accept(config);
         });
+  }
+
+  /** Whether {@code e} (or a cause) is the client's connection ending inside a request body. */
+  static boolean clientCutShort(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.eclipse.jetty.io.EofException || t instanceof BadMessageException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Connections waiting to be accepted; beyond it the kernel drops them. */

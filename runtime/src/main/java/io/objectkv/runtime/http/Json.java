@@ -67,6 +67,30 @@ public final class Json {
     }
   }
 
+  /**
+   * The UTF-8 bytes of a JSON string; 400 if it is not valid Unicode (a lone surrogate such as
+   * {@code "\\ud800"} has no UTF-8 form, and a lenient encoder would turn it into {@code ?}, making
+   * different keys collide).
+   */
+  public static byte[] utf8Bytes(String text, String what) {
+    try {
+      ByteBuffer b =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(java.nio.CharBuffer.wrap(text));
+      byte[] out = new byte[b.remaining()];
+      b.get(out);
+      return out;
+    } catch (CharacterCodingException e) {
+      throw ApiException.badRequest(
+          what
+              + " is not a valid Unicode string (a lone UTF-16 surrogate?); send arbitrary bytes"
+              + " base64-encoded in the ...Base64 field instead");
+    }
+  }
+
   /** Sets {@code name} (UTF-8) or {@code nameBase64} on {@code node}. */
   public static void putBytes(ObjectNode node, String name, byte[] bytes) {
     Optional<String> text = utf8(bytes);
@@ -92,7 +116,7 @@ public final class Json {
       if (!text.isTextual()) {
         throw ApiException.badRequest(where + ": " + name + " must be a string");
       }
-      return Optional.of(text.asText().getBytes(StandardCharsets.UTF_8));
+      return Optional.of(utf8Bytes(text.asText(), where + ": " + name));
     }
     if (b64 != null) {
       if (!b64.isTextual()) {

@@ -38,6 +38,28 @@ public final class PathKeys {
     return out.toByteArray();
   }
 
+  /**
+   * 400 unless every {@code %} in {@code raw} starts an escape of two hex digits: a malformed
+   * escape (like {@code %zz} or {@code %u0041}) is the client's error, whatever later decodes it.
+   */
+  public static void checkEscapes(String raw, String where) {
+    if (raw == null) {
+      return;
+    }
+    for (int i = raw.indexOf('%'); i >= 0; i = raw.indexOf('%', i + 1)) {
+      if (i + 2 >= raw.length()
+          || Character.digit(raw.charAt(i + 1), 16) < 0
+          || Character.digit(raw.charAt(i + 2), 16) < 0) {
+        throw ApiException.badRequest(
+            "bad percent-encoding in "
+                + where
+                + " at character "
+                + i
+                + ": % must be followed by two hex digits");
+      }
+    }
+  }
+
   /** Percent-encodes every byte outside the unreserved set, for building URLs. */
   public static String encode(byte[] key) {
     StringBuilder sb = new StringBuilder(key.length * 2);
