@@ -108,7 +108,7 @@ public final class CompactorMain {
     CompactorConfig config = config(s);
     Admin admin = KafkaClients.admin(config.bootstrap());
     TopicSetup.ensureTopics(admin, config.names(), CommonSettings.replication(s));
-    ObjectStore store = Stores.open(s, metrics);
+    ObjectStore store = Stores.openInBackground(s, metrics);
     Liveness liveness = new Liveness(InstantSource.system());
     Compactor compactor =
         new Compactor(

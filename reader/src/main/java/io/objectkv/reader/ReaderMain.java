@@ -85,7 +85,7 @@ public final class ReaderMain {
     long started = System.nanoTime();
     KafkaNames names = new KafkaNames(s.get(CommonSettings.DATABASE));
     String bootstrap = s.get(CommonSettings.KAFKA_BOOTSTRAP);
-    ObjectStore store = Stores.open(s, metrics);
+    ObjectStore store = Stores.openInBackground(s, metrics);
     DiskBlockCache disk =
         new DiskBlockCache(
             new StoreRangeFetcher(store),

@@ -1,12 +1,10 @@
 package io.objectkv.testkit;
 
-import io.objectkv.core.store.Content;
-import io.objectkv.core.store.ObjectInfo;
+import io.objectkv.core.store.ForwardingStore;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.core.store.TransientStoreException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -16,18 +14,7 @@ import java.util.function.Supplier;
  * after it was applied (the caller sees an error although the effect happened: a lost answer),
  * delay it, or run a hook (a simulated crash point).
  */
-public final class FaultInjectingObjectStore implements ObjectStore {
-  /** Which requests a rule applies to. */
-  public enum Op {
-    PUT,
-    PUT_IF_ABSENT,
-    GET,
-    GET_RANGE,
-    HEAD,
-    LIST,
-    DELETE
-  }
-
+public final class FaultInjectingObjectStore extends ForwardingStore {
   /** When a rule acts. */
   public enum When {
     BEFORE,
@@ -41,12 +28,11 @@ public final class FaultInjectingObjectStore implements ObjectStore {
       AtomicInteger remaining,
       Supplier<RuntimeException> failure) {}
 
-  private final ObjectStore inner;
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private volatile Duration latency = Duration.ZERO;
 
   public FaultInjectingObjectStore(ObjectStore inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   /** The next {@code times} matching requests fail with a transient error before being sent. */
@@ -106,62 +92,11 @@ public final class FaultInjectingObjectStore implements ObjectStore {
     }
   }
 
-  private <T> T around(Op op, String key, Supplier<T> call) {
+  @Override
+  protected <T> T call(Op op, String key, Supplier<T> request) {
     apply(op, key, When.BEFORE);
-    T result = call.get();
+    T result = request.get();
     apply(op, key, When.AFTER);
     return result;
-  }
-
-  @Override
-  public void put(String key, Content content) {
-    around(
-        Op.PUT,
-        key,
-        () -> {
-          inner.put(key, content);
-          return null;
-        });
-  }
-
-  @Override
-  public boolean putIfAbsent(String key, Content content) {
-    return around(Op.PUT_IF_ABSENT, key, () -> inner.putIfAbsent(key, content));
-  }
-
-  @Override
-  public byte[] get(String key) {
-    return around(Op.GET, key, () -> inner.get(key));
-  }
-
-  @Override
-  public byte[] getRange(String key, long offset, int length) {
-    return around(Op.GET_RANGE, key, () -> inner.getRange(key, offset, length));
-  }
-
-  @Override
-  public Optional<ObjectInfo> head(String key) {
-    return around(Op.HEAD, key, () -> inner.head(key));
-  }
-
-  @Override
-  public List<ObjectInfo> list(String prefix) {
-    return around(Op.LIST, prefix, () -> inner.list(prefix));
-  }
-
-  @Override
-  public void delete(String key) {
-    around(
-        Op.DELETE,
-        key,
-        () -> {
-          inner.delete(key);
-          return null;
-        });
-  }
-
-  @Override
-  public void close() {
-    inner.close();
   }
 }

@@ -137,7 +137,7 @@ public final class WriterMain {
     Metrics metrics = new Metrics();
     WriterConfig config = config(s);
     TopicSetup.ensureTopics(config.bootstrap(), config.names(), CommonSettings.replication(s));
-    ObjectStore store = Stores.open(s, metrics);
+    ObjectStore store = Stores.openInBackground(s, metrics);
     Liveness liveness = new Liveness(InstantSource.system());
     Writer writer =
         new Writer(

@@ -2,24 +2,11 @@ package io.objectkv.core.store;
 
 import io.objectkv.core.metrics.Metrics;
 import java.util.EnumMap;
-import java.util.List;
-import java.util.Optional;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /** Counts requests, failures, bytes and latency by request type. */
-public final class MeteredObjectStore implements ObjectStore {
-  /** Request types as S3 bills them. */
-  public enum Op {
-    PUT,
-    PUT_IF_ABSENT,
-    GET,
-    RANGE_GET,
-    HEAD,
-    LIST,
-    DELETE
-  }
-
-  private final ObjectStore inner;
+public final class MeteredObjectStore extends ForwardingStore {
   private final EnumMap<Op, Metrics.Counter> requests = new EnumMap<>(Op.class);
   private final EnumMap<Op, Metrics.Counter> failures = new EnumMap<>(Op.class);
   private final EnumMap<Op, Metrics.Histogram> latency = new EnumMap<>(Op.class);
@@ -27,9 +14,9 @@ public final class MeteredObjectStore implements ObjectStore {
   private final Metrics.Counter bytesWritten;
 
   public MeteredObjectStore(ObjectStore inner, Metrics metrics) {
-    this.inner = inner;
+    super(inner);
     for (Op op : Op.values()) {
-      String type = op.name().toLowerCase(java.util.Locale.ROOT);
+      String type = op.name().toLowerCase(Locale.ROOT);
       requests.put(
           op,
           metrics.counter(
@@ -57,11 +44,17 @@ public final class MeteredObjectStore implements ObjectStore {
     return requests.get(op).get();
   }
 
-  private <T> T timed(Op op, Supplier<T> call) {
+  @Override
+  protected <T> T call(Op op, String key, Supplier<T> request) {
     long start = System.nanoTime();
     requests.get(op).inc();
     try {
-      return call.get();
+      T result = request.get();
+      switch (result) {
+        case byte[] b -> bytesRead.add(b.length);
+        case null, default -> {}
+      }
+      return result;
     } catch (ObjectNotFoundException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -74,65 +67,16 @@ public final class MeteredObjectStore implements ObjectStore {
 
   @Override
   public void put(String key, Content content) {
-    timed(
-        Op.PUT,
-        () -> {
-          inner.put(key, content);
-          return null;
-        });
+    super.put(key, content);
     bytesWritten.add(content.length());
   }
 
   @Override
   public boolean putIfAbsent(String key, Content content) {
-    boolean created = timed(Op.PUT_IF_ABSENT, () -> inner.putIfAbsent(key, content));
+    boolean created = super.putIfAbsent(key, content);
     if (created) {
       bytesWritten.add(content.length());
     }
     return created;
-  }
-
-  @Override
-  public byte[] get(String key) {
-    byte[] b = timed(Op.GET, () -> inner.get(key));
-    bytesRead.add(b.length);
-    return b;
-  }
-
-  @Override
-  public byte[] getRange(String key, long offset, int length) {
-    byte[] b = timed(Op.RANGE_GET, () -> inner.getRange(key, offset, length));
-    bytesRead.add(b.length);
-    return b;
-  }
-
-  @Override
-  public Optional<ObjectInfo> head(String key) {
-    return timed(Op.HEAD, () -> inner.head(key));
-  }
-
-  @Override
-  public List<ObjectInfo> list(String prefix) {
-    return timed(Op.LIST, () -> inner.list(prefix));
-  }
-
-  @Override
-  public void delete(String key) {
-    timed(
-        Op.DELETE,
-        () -> {
-          inner.delete(key);
-          return null;
-        });
-  }
-
-  @Override
-  public void close() {
-    inner.close();
-  }
-
-  @Override
-  public String toString() {
-    return inner.toString();
   }
 }

@@ -1,8 +1,6 @@
 package io.objectkv.core.store;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -13,26 +11,26 @@ import org.slf4j.LoggerFactory;
  * conditional create is never retried blindly: if a retry finds the object present, the first
  * attempt may have created it, so the outcome is reported as unknown for the caller to resolve.
  */
-public final class RetryingObjectStore implements ObjectStore {
+public final class RetryingObjectStore extends ForwardingStore {
   private static final Logger log = LoggerFactory.getLogger(RetryingObjectStore.class);
 
-  private final ObjectStore inner;
   private final RetryPolicy policy;
   private final RandomGenerator random;
   private final RetryPolicy.Sleeper sleeper;
 
   public RetryingObjectStore(
       ObjectStore inner, RetryPolicy policy, RandomGenerator random, RetryPolicy.Sleeper sleeper) {
-    this.inner = inner;
+    super(inner);
     this.policy = policy;
     this.random = random;
     this.sleeper = sleeper;
   }
 
-  private <T> T retry(String op, String key, Supplier<T> call) {
+  @Override
+  protected <T> T call(Op op, String key, Supplier<T> request) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return call.get();
+        return request.get();
       } catch (TransientStoreException e) {
         if (attempt >= policy.maxAttempts()) {
           throw new TransientStoreException(
@@ -43,7 +41,7 @@ public final class RetryingObjectStore implements ObjectStore {
     }
   }
 
-  private void pause(String op, String key, int attempt, Exception cause) {
+  private void pause(Op op, String key, int attempt, Exception cause) {
     Duration delay = policy.delayBefore(attempt, random);
     log.debug(
         "retrying {} of {} in {} after attempt {}: {}", op, key, delay, attempt, cause.toString());
@@ -56,29 +54,18 @@ public final class RetryingObjectStore implements ObjectStore {
   }
 
   @Override
-  public void put(String key, Content content) {
-    retry(
-        "put",
-        key,
-        () -> {
-          inner.put(key, content);
-          return null;
-        });
-  }
-
-  @Override
   public boolean putIfAbsent(String key, Content content) {
     TransientStoreException first;
     try {
-      return inner.putIfAbsent(key, content);
+      return inner().putIfAbsent(key, content);
     } catch (TransientStoreException e) {
       first = e;
     }
     // The first attempt may have been applied: a retry that finds the key cannot say by whom.
     for (int attempt = 1; ; attempt++) {
-      pause("putIfAbsent", key, attempt, first);
+      pause(Op.PUT_IF_ABSENT, key, attempt, first);
       try {
-        if (inner.putIfAbsent(key, content)) {
+        if (inner().putIfAbsent(key, content)) {
           return true;
         }
         throw new OutcomeUnknownException(
@@ -94,46 +81,5 @@ public final class RetryingObjectStore implements ObjectStore {
         }
       }
     }
-  }
-
-  @Override
-  public byte[] get(String key) {
-    return retry("get", key, () -> inner.get(key));
-  }
-
-  @Override
-  public byte[] getRange(String key, long offset, int length) {
-    return retry("getRange", key, () -> inner.getRange(key, offset, length));
-  }
-
-  @Override
-  public Optional<ObjectInfo> head(String key) {
-    return retry("head", key, () -> inner.head(key));
-  }
-
-  @Override
-  public List<ObjectInfo> list(String prefix) {
-    return retry("list", prefix, () -> inner.list(prefix));
-  }
-
-  @Override
-  public void delete(String key) {
-    retry(
-        "delete",
-        key,
-        () -> {
-          inner.delete(key);
-          return null;
-        });
-  }
-
-  @Override
-  public void close() {
-    inner.close();
-  }
-
-  @Override
-  public String toString() {
-    return inner.toString();
   }
 }

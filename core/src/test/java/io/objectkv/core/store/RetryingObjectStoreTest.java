@@ -19,7 +19,7 @@ class RetryingObjectStoreTest {
    * Fails the next {@code failures} calls with a transient error, after applying them if {@code
    * applyThenFail}.
    */
-  private final class Flaky extends ForwardingStore {
+  private final class Flaky extends HookedStore {
     int failures;
     boolean applyThenFail;
 
@@ -28,7 +28,7 @@ class RetryingObjectStoreTest {
     }
 
     @Override
-    protected void before(String op) {
+    protected void before(Op op) {
       if (failures > 0 && !applyThenFail) {
         failures--;
         throw new TransientStoreException("injected 503 on " + op, null);
@@ -36,7 +36,7 @@ class RetryingObjectStoreTest {
     }
 
     @Override
-    protected void after(String op) {
+    protected void after(Op op) {
       if (failures > 0 && applyThenFail) {
         failures--;
         throw new TransientStoreException("injected timeout after " + op, null);

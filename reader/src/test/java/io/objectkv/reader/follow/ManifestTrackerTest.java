@@ -12,7 +12,7 @@ import io.objectkv.core.read.BlockCache;
 import io.objectkv.core.read.StoreRangeFetcher;
 import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.Content;
-import io.objectkv.core.store.ForwardingStore;
+import io.objectkv.core.store.HookedStore;
 import io.objectkv.core.store.InMemoryObjectStore;
 import io.objectkv.core.store.TransientStoreException;
 import io.objectkv.format.SstOptions;
@@ -44,7 +44,7 @@ class ManifestTrackerTest {
   private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
 
   /** A store whose reads fail while {@code failing} is set. */
-  private static final class FlakyStore extends ForwardingStore {
+  private static final class FlakyStore extends HookedStore {
     final AtomicBoolean failing = new AtomicBoolean();
 
     FlakyStore() {
@@ -52,7 +52,7 @@ class ManifestTrackerTest {
     }
 
     @Override
-    protected void before(String op) {
+    protected void before(Op op) {
       if (failing.get()) {
         throw new TransientStoreException("injected: the store is down", null);
       }

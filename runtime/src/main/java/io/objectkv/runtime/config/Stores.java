@@ -1,6 +1,7 @@
 package io.objectkv.runtime.config;
 
 import io.objectkv.core.metrics.Metrics;
+import io.objectkv.core.store.DeferredObjectStore;
 import io.objectkv.core.store.LocalFileObjectStore;
 import io.objectkv.core.store.MeteredObjectStore;
 import io.objectkv.core.store.ObjectStore;
@@ -23,18 +24,33 @@ public final class Stores {
    */
   public static ObjectStore open(Settings s, Metrics metrics) {
     ObjectStore raw =
-        switch (s.get(CommonSettings.STORE)) {
-          case "file" -> new LocalFileObjectStore(Path.of(s.get(CommonSettings.DATA_DIR)));
-          case "s3" -> new S3ObjectStore(s3Config(s));
-          default ->
-              throw new Settings.ConfigException(
-                  "OBJECTKV_STORE must be s3 or file, not '" + s.get(CommonSettings.STORE) + "'");
-        };
+        isS3(s)
+            ? new S3ObjectStore(s3Config(s))
+            : new LocalFileObjectStore(Path.of(s.get(CommonSettings.DATA_DIR)));
     return new RetryingObjectStore(
         new MeteredObjectStore(raw, metrics),
         RetryPolicy.DEFAULT,
         new SecureRandom(),
         RetryPolicy.Sleeper.REAL);
+  }
+
+  /**
+   * As {@link #open(Settings, Metrics)}, built in the background: the process goes on starting
+   * while the S3 client initialises (about a second), and its first requests wait for it.
+   */
+  public static ObjectStore openInBackground(Settings s, Metrics metrics) {
+    isS3(s); // a bad setting stops the process here, not in the background
+    return new DeferredObjectStore(() -> open(s, metrics));
+  }
+
+  private static boolean isS3(Settings s) {
+    return switch (s.get(CommonSettings.STORE)) {
+      case "file" -> false;
+      case "s3" -> true;
+      default ->
+          throw new Settings.ConfigException(
+              "OBJECTKV_STORE must be s3 or file, not '" + s.get(CommonSettings.STORE) + "'");
+    };
   }
 
   public static S3Config s3Config(Settings s) {
