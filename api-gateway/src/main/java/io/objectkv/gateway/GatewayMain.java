@@ -14,13 +14,17 @@ import io.objectkv.runtime.ProcessMain;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
+import io.objectkv.runtime.health.Liveness;
 import io.objectkv.runtime.http.HttpServers;
+import io.objectkv.runtime.http.Security;
+import io.objectkv.runtime.http.Tls;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Entry point of the API gateway. */
@@ -41,7 +45,12 @@ public final class GatewayMain {
           "",
           "comma-separated base URLs of the reader replicas, e.g. http://127.0.0.1:8081");
 
-  public static final List<Setting> OWN = List.of(PORT, WRITE_TIMEOUT, READERS);
+  static final Setting READER_TOKEN =
+      Setting.secret(
+          "OBJECTKV_GATEWAY_READER_TOKEN",
+          "the gateway's own bearer token for its calls to readers (when they require tokens)");
+
+  public static final List<Setting> OWN = List.of(PORT, WRITE_TIMEOUT, READERS, READER_TOKEN);
 
   public static void main(String[] args) {
     ProcessMain.run(
@@ -87,13 +96,22 @@ public final class GatewayMain {
             .filter(r -> !r.isEmpty())
             .map(r -> URI.create(r.endsWith("/") ? r : r + "/"))
             .toList();
+    Security security = Security.from(s);
+    System.out.println(security.describe("objectkv-api-gateway"));
+    String readerToken = s.get(READER_TOKEN);
     ReadForwarder forwarder =
-        new ReadForwarder(new ReaderPool(readers, Duration.ofSeconds(5)), metrics);
+        new ReadForwarder(
+            new ReaderPool(readers, Duration.ofSeconds(5)),
+            security.tls().map(Tls::clientContext),
+            readerToken.isBlank() ? Optional.empty() : Optional.of(readerToken),
+            metrics);
     ReadRoutes readRoutes = new ReadRoutes(forwarder);
     Javalin http =
         HttpServers.create(
                 "api-gateway",
                 metrics,
+                new Liveness(InstantSource.system()),
+                security,
                 config -> {
                   writeRoutes.register(config);
                   readRoutes.register(config);

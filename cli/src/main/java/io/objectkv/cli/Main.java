@@ -45,9 +45,14 @@ public final class Main {
         scan [--prefix P | --start S --end E] [--limit N] [--reverse] [--strong] [--json]
         batch FILE                    apply a JSON batch ({"ops": [...]}, as POST /v1/batch); - for stdin
         status                        the database status
+        token --name N --role R [--db D]
+                                      a new bearer token (read, write or admin; database D or *) and the
+                                      line that grants it in an OBJECTKV_AUTH_FILE (only its hash)
 
-      Options for every command but local:
+      Options for every command but local and token:
         --url URL                     the API (default: $OBJECTKV_URL or http://127.0.0.1:8080)
+        --token T                     bearer token (default: $OBJECTKV_TOKEN)
+        --ca FILE                     PEM certificates to trust for https (default: $OBJECTKV_CA)
 
       Exit codes: 0 done, 1 not found, 2 usage error, 3 condition failed, 4 server error or unreachable.
       """;
@@ -108,13 +113,24 @@ public final class Main {
       if (command.equals("local")) {
         return LocalCluster.run(Args.parse(rest, List.of("rebuild")), out, err);
       }
+      if (command.equals("token")) {
+        return token(Args.parse(rest, List.of()), out, err);
+      }
       Args a =
           Args.parse(rest, List.of("if-absent", "if-exists", "strong", "raw", "reverse", "json"));
       String url =
           a.get(
               "url",
               Optional.ofNullable(System.getenv("OBJECTKV_URL")).orElse("http://127.0.0.1:8080"));
-      try (ObjectKvClient kv = ObjectKvClient.connect(url)) {
+      ObjectKvClient.Builder client =
+          ObjectKvClient.builder(url)
+              .token(
+                  a.get("token", Optional.ofNullable(System.getenv("OBJECTKV_TOKEN")).orElse("")));
+      String ca = a.get("ca", Optional.ofNullable(System.getenv("OBJECTKV_CA")).orElse(""));
+      if (!ca.isBlank()) {
+        client.trust(java.nio.file.Path.of(ca));
+      }
+      try (ObjectKvClient kv = client.build()) {
         return switch (command) {
           case "put" -> put(kv, a, out);
           case "get" -> get(kv, a, out, err);
@@ -272,5 +288,39 @@ public final class Main {
   private static int status(ObjectKvClient kv, PrintStream out) {
     kv.status().forEach((k, v) -> out.println(k + ": " + v));
     return OK;
+  }
+
+  /** Prints a new token, and the token-file line that grants it (its hash only). */
+  static int token(Args a, PrintStream out, PrintStream err) {
+    String name = a.get("name", "");
+    String role = a.get("role", "");
+    String db = a.get("db", "*");
+    if (name.isBlank()
+        || !name.matches("[A-Za-z0-9._-]+")
+        || !List.of("read", "write", "admin").contains(role)) {
+      err.println("usage: objectkv token --name NAME --role read|write|admin [--db DATABASE|*]");
+      return USAGE;
+    }
+    byte[] random = new byte[32];
+    new java.security.SecureRandom().nextBytes(random);
+    String token =
+        "okv_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    out.println("token (give it to the client; it is not stored anywhere):");
+    out.println("  " + token);
+    out.println("line for the OBJECTKV_AUTH_FILE:");
+    out.println("  " + tokenLine(name, role, db, token));
+    return OK;
+  }
+
+  /** The token-file line of runtime's Tokens: {@code name role db sha256:<hex>}. */
+  public static String tokenLine(String name, String role, String db, String token) {
+    try {
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return name + " " + role + " " + db + " sha256:" + java.util.HexFormat.of().formatHex(h);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -33,20 +33,25 @@ public final class ObjectKvClient implements AutoCloseable {
   private final HttpClient http;
   private final Duration timeout;
   private final int attempts;
+  private final String token;
 
-  private ObjectKvClient(URI base, Duration timeout, int attempts) {
-    this.base = base;
-    this.timeout = timeout;
-    this.attempts = attempts;
-    this.http =
+  private ObjectKvClient(Builder b) {
+    this.base = URI.create(b.url.endsWith("/") ? b.url : b.url + "/");
+    this.timeout = b.timeout;
+    this.attempts = b.attempts;
+    this.token = b.token;
+    HttpClient.Builder http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+            .connectTimeout(Duration.ofSeconds(5));
+    if (b.tls != null) {
+      http.sslContext(b.tls);
+    }
+    this.http = http.build();
   }
 
   public static ObjectKvClient connect(String url) {
-    return connect(url, Duration.ofSeconds(30), 5);
+    return builder(url).build();
   }
 
   /**
@@ -54,7 +59,52 @@ public final class ObjectKvClient implements AutoCloseable {
    * @param attempts how many times a request is sent before giving up
    */
   public static ObjectKvClient connect(String url, Duration timeout, int attempts) {
-    return new ObjectKvClient(URI.create(url.endsWith("/") ? url : url + "/"), timeout, attempts);
+    return builder(url).timeout(timeout).attempts(attempts).build();
+  }
+
+  public static Builder builder(String url) {
+    return new Builder(url);
+  }
+
+  /** How to reach a deployment: its URL, a token when it requires one, whom to trust over TLS. */
+  public static final class Builder {
+    private final String url;
+    private Duration timeout = Duration.ofSeconds(30);
+    private int attempts = 5;
+    private String token;
+    private javax.net.ssl.SSLContext tls;
+
+    private Builder(String url) {
+      this.url = url;
+    }
+
+    /** The time one HTTP request may take. */
+    public Builder timeout(Duration t) {
+      this.timeout = t;
+      return this;
+    }
+
+    /** How many times a request is sent before giving up. */
+    public Builder attempts(int n) {
+      this.attempts = n;
+      return this;
+    }
+
+    /** The bearer token sent with every request. */
+    public Builder token(String t) {
+      this.token = t == null || t.isBlank() ? null : t;
+      return this;
+    }
+
+    /** Trust the certificates of this PEM file (a private CA or a self-signed server). */
+    public Builder trust(java.nio.file.Path pem) {
+      this.tls = Trust.of(pem);
+      return this;
+    }
+
+    public ObjectKvClient build() {
+      return new ObjectKvClient(this);
+    }
   }
 
   private static byte[] utf8(String s) {
@@ -241,6 +291,9 @@ public final class ObjectKvClient implements AutoCloseable {
                       : HttpRequest.BodyPublishers.ofByteArray(body));
       if (body != null) {
         b.header("Content-Type", "application/json");
+      }
+      if (token != null) {
+        b.header("Authorization", "Bearer " + token);
       }
       try {
         HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());

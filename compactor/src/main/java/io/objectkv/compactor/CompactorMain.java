@@ -15,6 +15,7 @@ import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
 import io.objectkv.runtime.health.Liveness;
 import io.objectkv.runtime.http.HttpServers;
+import io.objectkv.runtime.http.Security;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -126,6 +127,7 @@ public final class CompactorMain {
                 "compactor",
                 metrics,
                 liveness,
+                Security.from(s),
                 routes -> routes.routes.get("/v1/status", ctx -> ctx.json(compactor.status())))
             .start(s.get(CommonSettings.HTTP_HOST), s.intValue(HTTP_PORT));
     System.out.println(

@@ -109,24 +109,14 @@ final class Cluster implements AutoCloseable {
     Map<String, String> o = new HashMap<>();
     o.put("OBJECTKV_GATEWAY_PORT", "0");
     o.put("OBJECTKV_GATEWAY_WRITE_TIMEOUT", "20s");
+    String scheme = env.containsKey("OBJECTKV_TLS_CERT") ? "https" : "http";
     o.put(
         "OBJECTKV_GATEWAY_READERS",
-        String.join(",", readers.stream().map(r -> "http://127.0.0.1:" + r.port()).toList()));
+        String.join(",", readers.stream().map(r -> scheme + "://127.0.0.1:" + r.port()).toList()));
     GatewayMain.Gateway g =
-        GatewayMain.start(
-            settings(
-                own(
-                    "OBJECTKV_GATEWAY_PORT",
-                    "OBJECTKV_GATEWAY_WRITE_TIMEOUT",
-                    "OBJECTKV_GATEWAY_READERS"),
-                o),
-            UUID.randomUUID().toString());
+        GatewayMain.start(settings(GatewayMain.OWN, o), UUID.randomUUID().toString());
     gateways.add(g);
-    return new Api("http://127.0.0.1:" + g.port());
-  }
-
-  private static List<Setting> own(String... names) {
-    return java.util.Arrays.stream(names).map(n -> Setting.of(n, "", "")).toList();
+    return new Api(scheme + "://127.0.0.1:" + g.port());
   }
 
   /** A reader replica with its own disk cache directory (reuse one to restart it warm). */

@@ -106,8 +106,13 @@ class ComposeFileTest {
     Map<String, String> gateway = env(services.get("gateway"));
     List<String> ports =
         (List<String>) ((Map<String, Object>) services.get("gateway")).get("ports");
+    // Published on the host's loopback only: the cluster runs without tokens by default.
     assertEquals(
-        List.of(gateway.get("OBJECTKV_GATEWAY_PORT") + ":" + gateway.get("OBJECTKV_GATEWAY_PORT")),
+        List.of(
+            "127.0.0.1:"
+                + gateway.get("OBJECTKV_GATEWAY_PORT")
+                + ":"
+                + gateway.get("OBJECTKV_GATEWAY_PORT")),
         ports);
     for (String reader : gateway.get("OBJECTKV_GATEWAY_READERS").split(",")) {
       URI u = URI.create(reader);

@@ -21,6 +21,7 @@ import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
 import io.objectkv.runtime.health.Liveness;
 import io.objectkv.runtime.http.HttpServers;
+import io.objectkv.runtime.http.Security;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -101,6 +102,8 @@ public final class ReaderMain {
         "objectkv_reader_block_cache_bytes", "Bytes of decoded blocks in memory.", blocks::bytes);
     TableCache tables = new TableCache(disk, blocks);
     Liveness liveness = new Liveness(InstantSource.system());
+    Security security = Security.from(s);
+    System.out.println(security.describe("objectkv-reader"));
     String clientId = names.database() + "-reader-" + UUID.randomUUID();
     ManifestTracker tracker =
         new ManifestTracker(
@@ -119,6 +122,7 @@ public final class ReaderMain {
                         "reader",
                         metrics,
                         liveness,
+                        security,
                         config -> {
                           routes.register(config);
                           config.routes.get(

@@ -12,6 +12,7 @@ import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
 import io.objectkv.runtime.health.Liveness;
 import io.objectkv.runtime.http.HttpServers;
+import io.objectkv.runtime.http.Security;
 import io.objectkv.writer.commit.GroupPolicy;
 import io.objectkv.writer.decide.Decider;
 import java.security.SecureRandom;
@@ -154,6 +155,7 @@ public final class WriterMain {
                 "writer",
                 metrics,
                 liveness,
+                Security.from(s),
                 routes -> routes.routes.get("/v1/status", ctx -> ctx.json(writer.status())))
             .start(s.get(CommonSettings.HTTP_HOST), s.intValue(HTTP_PORT));
     System.out.println(

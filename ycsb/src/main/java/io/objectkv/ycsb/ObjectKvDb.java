@@ -41,7 +41,10 @@ public final class ObjectKvDb extends DB {
         "strong".equals(getProperties().getProperty("objectkv.consistency", "eventual"))
             ? Consistency.strong()
             : Consistency.eventual();
-    client = ObjectKvClient.connect(url);
+    client =
+        ObjectKvClient.builder(url)
+            .token(getProperties().getProperty("objectkv.token", System.getenv("OBJECTKV_TOKEN")))
+            .build();
   }
 
   @Override

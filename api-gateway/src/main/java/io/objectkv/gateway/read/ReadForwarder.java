@@ -9,7 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 
 /**
  * Sends a read to the replicas in order until one answers: a replica that cannot be reached or
@@ -20,18 +22,26 @@ public final class ReadForwarder {
   private final ReaderPool pool;
   private final HttpClient http;
   private final Metrics.Counter failovers;
+  private final Optional<String> token;
 
   /** What a replica answered. */
   public record Answer(int status, HttpResponse<byte[]> response) {}
 
-  public ReadForwarder(ReaderPool pool, Metrics metrics) {
+  /**
+   * @param tls how to trust readers that serve HTTPS (their URLs say https)
+   * @param token the gateway's own bearer token for readers that require one
+   */
+  public ReadForwarder(
+      ReaderPool pool, Optional<SSLContext> tls, Optional<String> token, Metrics metrics) {
     this.pool = pool;
-    this.http =
+    this.token = token;
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+            .executor(Executors.newVirtualThreadPerTaskExecutor());
+    tls.ifPresent(b::sslContext);
+    this.http = b.build();
     this.failovers =
         metrics.counter(
             "objectkv_gateway_read_failovers_total", "Reads retried on another replica.");
@@ -62,6 +72,7 @@ public final class ReadForwarder {
                   body == null
                       ? HttpRequest.BodyPublishers.noBody()
                       : HttpRequest.BodyPublishers.ofByteArray(body));
+      token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
       for (int i = 0; i < headers.length; i += 2) {
         if (headers[i + 1] != null) {
           b.header(headers[i], headers[i + 1]);

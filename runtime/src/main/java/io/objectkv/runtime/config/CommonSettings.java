@@ -52,6 +52,29 @@ public final class CommonSettings {
           "127.0.0.1",
           "address the HTTP server binds (0.0.0.0 in containers)");
 
+  public static final Setting AUTH_FILE =
+      Setting.of(
+          "OBJECTKV_AUTH_FILE",
+          "",
+          "file of accepted bearer tokens (hashes only; see objectkv token); empty: no authentication");
+  public static final Setting METRICS_OPEN =
+      Setting.of(
+          "OBJECTKV_METRICS_OPEN",
+          "false",
+          "with authentication on, serve /metrics without a token (for a scraper on a private network)");
+  public static final Setting TLS_CERT =
+      Setting.of(
+          "OBJECTKV_TLS_CERT",
+          "",
+          "PEM certificate chain: serve HTTPS instead of HTTP (with OBJECTKV_TLS_KEY)");
+  public static final Setting TLS_KEY =
+      Setting.of("OBJECTKV_TLS_KEY", "", "PEM PKCS#8 private key of OBJECTKV_TLS_CERT");
+  public static final Setting TLS_CA =
+      Setting.of(
+          "OBJECTKV_TLS_CA",
+          "",
+          "PEM certificates to trust when calling other processes over HTTPS (default: OBJECTKV_TLS_CERT)");
+
   public static final List<Setting> ALL =
       List.of(
           DATABASE,
@@ -66,7 +89,12 @@ public final class CommonSettings {
           S3_PATH_STYLE,
           S3_ACCESS_KEY,
           S3_SECRET_KEY,
-          HTTP_HOST);
+          HTTP_HOST,
+          AUTH_FILE,
+          METRICS_OPEN,
+          TLS_CERT,
+          TLS_KEY,
+          TLS_CA);
 
   /** For the processes that write SSTs (writer and compactor), not in {@link #ALL}. */
   public static final Setting SST_BLOCK_BYTES =

@@ -28,7 +28,7 @@ public final class Settings {
 
   /** Thrown for missing or malformed settings; the message says which and what is expected. */
   public static final class ConfigException extends RuntimeException {
-    ConfigException(String message) {
+    public ConfigException(String message) {
       super(message);
     }
   }

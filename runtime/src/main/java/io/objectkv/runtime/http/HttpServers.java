@@ -14,8 +14,10 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,15 +46,20 @@ public final class HttpServers {
   static final long MAX_IN_FLIGHT_BYTES = 128L << 20;
 
   public static Javalin create(String process, Metrics metrics, Consumer<JavalinConfig> routes) {
-    return create(process, metrics, new Liveness(InstantSource.system()), routes);
+    return create(process, metrics, new Liveness(InstantSource.system()), Security.OPEN, routes);
   }
 
   /**
    * As {@link #create(String, Metrics, Consumer)}; {@code GET /health} answers 503 naming the
-   * problems while {@code liveness} has any.
+   * problems while {@code liveness} has any; {@code security} decides who may call and whether the
+   * server speaks TLS.
    */
   public static Javalin create(
-      String process, Metrics metrics, Liveness liveness, Consumer<JavalinConfig> routes) {
+      String process,
+      Metrics metrics,
+      Liveness liveness,
+      Security security,
+      Consumer<JavalinConfig> routes) {
     registerJvm(metrics);
     Admission admission = new Admission(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES, metrics);
     return Javalin.create(
@@ -78,12 +85,29 @@ public final class HttpServers {
                 server.setErrorHandler(new JsonErrorHandler());
                 widenAcceptQueue(server);
               });
+          security
+              .tls()
+              .ifPresent(
+                  tls ->
+                      config.jetty.addConnector(
+                          (server, http) -> {
+                            // Called at start, once the host and port are set.
+                            ServerConnector https =
+                                new ServerConnector(
+                                    server,
+                                    new SslConnectionFactory(tls.serverFactory(), "http/1.1"),
+                                    new HttpConnectionFactory(http));
+                            https.setHost(config.jetty.host);
+                            https.setPort(config.jetty.port);
+                            return https;
+                          }));
 
           config.routes.before(
               ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
                 PathKeys.checkEscapes(ctx.req().getRequestURI(), "the path");
                 PathKeys.checkEscapes(ctx.req().getQueryString(), "the query");
+                security.guard().check(ctx);
                 admission.enter(ctx);
               });
           config.routes.after(
