@@ -240,6 +240,32 @@ class CompactionIT {
     gc.close();
   }
 
+  /**
+   * A compaction session that fails (an S3 error past its retries, an unknown outcome) is started
+   * again; it used to end the compactor's thread for good while /health stayed 200.
+   */
+  @Test
+  void aFailedCompactionSessionStartsAgain() throws Exception {
+    AtomicBoolean failed = new AtomicBoolean();
+    Compactor compactor =
+        cluster.startCompactor(
+            cluster
+                .compactorConfig(dir.resolve("again"))
+                .with(new CompactionPolicy(1, 1, 64, 4096)),
+            step -> {
+              if (step.equals("merged") && failed.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected: the store failed past its retries");
+              }
+            });
+    writeRound(10);
+    Poll.until(Duration.ofSeconds(60), "the session to fail once", failed::get);
+    awaitL0Below(1);
+    assertEquals(1, compactor.status().failures(), compactor.status().toString());
+    assertTrue(compactor.status().lastError().contains("injected"), compactor.status().lastError());
+    verifyModel();
+    compactor.close();
+  }
+
   @Test
   void readsNeverFailDuringCompactionAndGarbageCollection() throws Exception {
     Compactor compactor =

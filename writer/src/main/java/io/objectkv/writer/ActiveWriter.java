@@ -76,6 +76,7 @@ final class ActiveWriter implements AutoCloseable {
   private final GroupCollector groups;
   private final WriterMetrics metrics;
   private final long epoch;
+  private final InstantSource clock;
   private final ExecutorService uploads =
       Executors.newFixedThreadPool(
           2, r -> Thread.ofPlatform().name("l0-upload").daemon().unstarted(r));
@@ -99,6 +100,7 @@ final class ActiveWriter implements AutoCloseable {
       WriterMetrics metrics,
       String clientId) {
     long start = System.nanoTime();
+    this.clock = clock;
     this.consumer = consumer;
     this.metrics = metrics;
     this.writes = new TopicPartition(config.names().writes(), 0);
@@ -197,7 +199,7 @@ final class ActiveWriter implements AutoCloseable {
   void process(List<ConsumerRecord<byte[], byte[]>> records) {
     long start = System.nanoTime();
     applyCommitted();
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     List<LogRecord> input = new ArrayList<>(records.size());
     for (ConsumerRecord<byte[], byte[]> r : records) {
       metrics.recordAge.observeNanos(Math.max(0, now - r.timestamp()) * 1_000_000);
