@@ -14,12 +14,14 @@ import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
 import io.objectkv.runtime.health.Liveness;
+import io.objectkv.runtime.http.ApiException;
 import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.Security;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 
 /** Entry point of the compactor process. */
@@ -107,10 +109,28 @@ public final class CompactorMain {
   static AutoCloseable start(Settings s) {
     Metrics metrics = new Metrics();
     CompactorConfig config = config(s);
-    Admin admin = KafkaClients.admin(config.bootstrap());
-    TopicSetup.ensureTopics(admin, config.names(), CommonSettings.replication(s));
-    ObjectStore store = Stores.openInBackground(s, metrics);
     Liveness liveness = new Liveness(InstantSource.system());
+    // The HTTP server first: /health answers while the clients start and the topics are checked.
+    AtomicReference<Compactor> running = new AtomicReference<>();
+    Javalin http =
+        HttpServers.create(
+                "compactor",
+                metrics,
+                liveness,
+                Security.from(s),
+                routes ->
+                    routes.routes.get(
+                        "/v1/status",
+                        ctx -> {
+                          Compactor c = running.get();
+                          if (c == null) {
+                            throw ApiException.unavailable("the compactor is starting");
+                          }
+                          ctx.json(c.status());
+                        }))
+            .start(s.get(CommonSettings.HTTP_HOST), s.intValue(HTTP_PORT));
+    Admin admin = KafkaClients.admin(config.bootstrap());
+    ObjectStore store = Stores.openInBackground(s, metrics);
     Compactor compactor =
         new Compactor(
             config,
@@ -121,21 +141,15 @@ public final class CompactorMain {
             metrics,
             liveness,
             CompactionMerger.Step.NONE);
-    Thread thread = Thread.ofPlatform().name("compactor").start(compactor);
-    Javalin http =
-        HttpServers.create(
-                "compactor",
-                metrics,
-                liveness,
-                Security.from(s),
-                routes -> routes.routes.get("/v1/status", ctx -> ctx.json(compactor.status())))
-            .start(s.get(CommonSettings.HTTP_HOST), s.intValue(HTTP_PORT));
+    running.set(compactor);
     System.out.println(
         "objectkv-compactor: http://"
             + s.get(CommonSettings.HTTP_HOST)
             + ":"
             + http.port()
             + "/v1/status");
+    TopicSetup.ensureTopics(admin, config.names(), CommonSettings.replication(s));
+    Thread thread = Thread.ofPlatform().name("compactor").start(compactor);
     return ProcessMain.all(
         http::stop,
         () -> {

@@ -63,7 +63,7 @@ public final class ReaderMain {
   public record Reader(
       Javalin http,
       ManifestTracker tracker,
-      Admin admin,
+      CompletableFuture<Admin> admin,
       ObjectStore store,
       BlockCache blocks,
       DiskBlockCache disk,
@@ -77,7 +77,7 @@ public final class ReaderMain {
     public void close() {
       http.stop();
       tracker.close();
-      admin.close();
+      admin.join().close();
       store.close();
     }
   }
@@ -112,7 +112,9 @@ public final class ReaderMain {
             snapshot -> ManifestFollower.open(bootstrap, names, clientId, snapshot),
             metrics,
             liveness);
-    Admin admin = KafkaClients.admin(bootstrap);
+    // Made in the background: the HTTP server need not wait for the Kafka admin client.
+    CompletableFuture<Admin> admin =
+        CompletableFuture.supplyAsync(() -> KafkaClients.admin(bootstrap), ReaderMain::thread);
     ReaderRoutes routes = new ReaderRoutes(tracker, new CommittedEnd(admin, names.manifest()));
     // Cold boot: the HTTP server starts while the manifest loads; reads that arrive first wait.
     CompletableFuture<Javalin> server =
@@ -129,7 +131,8 @@ public final class ReaderMain {
                               "/v1/status",
                               ctx -> ctx.json(status(routes.state(ctx), blocks, disk)));
                         })
-                    .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT)));
+                    .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT)),
+            ReaderMain::thread);
     tracker.start();
     Javalin http = server.join();
     System.out.printf(
@@ -140,6 +143,14 @@ public final class ReaderMain {
         tracker.state().appliedVersion(),
         (System.nanoTime() - started) / 1_000_000);
     return new Reader(http, tracker, admin, store, blocks, disk, metrics);
+  }
+
+  /**
+   * Start-up work gets a thread of its own: the common pool has one thread on two cores, and the
+   * HTTP server must not queue behind the admin client.
+   */
+  private static void thread(Runnable r) {
+    Thread.ofPlatform().name("reader-start").daemon().start(r);
   }
 
   static double ratio(long hits, long misses) {

@@ -51,6 +51,12 @@ public final class ProcessMain {
       System.exit(1);
       return;
     }
+    System.out.println(
+        process
+            + ": started "
+            + (System.currentTimeMillis()
+                - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime())
+            + " ms after the JVM did");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

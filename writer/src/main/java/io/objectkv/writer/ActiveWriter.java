@@ -3,9 +3,7 @@ package io.objectkv.writer;
 import io.objectkv.core.log.ResultRecord;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestEdit;
-import io.objectkv.core.read.BlockCache;
 import io.objectkv.core.read.LsmView;
-import io.objectkv.core.read.StoreRangeFetcher;
 import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.writer.commit.GroupCollector;
@@ -18,6 +16,7 @@ import io.objectkv.writer.decide.RequestBook;
 import io.objectkv.writer.publish.Publisher;
 import io.objectkv.writer.recover.Recovery;
 import io.objectkv.writer.recover.SnapshotKeeper;
+import io.objectkv.writer.recover.WarmStandby;
 import io.objectkv.writer.validate.KeyStates;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -98,7 +97,8 @@ final class ActiveWriter implements AutoCloseable {
       InstantSource clock,
       RandomGenerator random,
       WriterMetrics metrics,
-      String clientId) {
+      String clientId,
+      WarmStandby warm) {
     long start = System.nanoTime();
     this.clock = clock;
     this.consumer = consumer;
@@ -108,20 +108,25 @@ final class ActiveWriter implements AutoCloseable {
     this.publisher = new Publisher(config.bootstrap(), config.names(), clientId);
     try {
       Decider.Bounds bounds = config.decisions();
+      // A warm standby kept the state up to date: only the last deltas are left to read.
       Recovery.State state =
-          Recovery.recover(
-              store,
-              config.bootstrap(),
-              config.names(),
-              s -> RequestBook.of(s, bounds.requestRetention(), bounds.requestBookBytes()),
-              Duration.ofSeconds(60));
+          warm != null
+              ? warm.takeOver(Duration.ofSeconds(60))
+              : Recovery.recover(
+                  store,
+                  config.bootstrap(),
+                  config.names(),
+                  s -> RequestBook.of(s, bounds),
+                  Duration.ofSeconds(60));
+      if (warm != null) {
+        warm.close(); // its follower is done: from here the manifest comes from our decisions
+      }
       this.manifest = state.manifest();
       this.manifestLogOffset = state.manifestLogOffset();
       this.book = state.book();
       this.epoch = manifest.writerEpoch() + 1;
       checkLogCovers(manifest.appliedVersion() + 1);
-      this.tables =
-          new TableCache(new StoreRangeFetcher(store), new BlockCache(config.blockCacheBytes()));
+      this.tables = warm != null ? warm.tables() : Writer.tables(store, config);
       this.uploader = new L0Uploader(store, random);
       this.decider =
           new Decider(
@@ -142,6 +147,9 @@ final class ActiveWriter implements AutoCloseable {
       consumer.seek(writes, manifest.appliedVersion() + 1);
       consumer.resume(List.of(writes));
     } catch (RuntimeException e) {
+      if (warm != null) {
+        warm.close();
+      }
       publisher.close();
       uploads.shutdownNow();
       throw e;

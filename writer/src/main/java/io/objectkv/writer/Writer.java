@@ -1,10 +1,15 @@
 package io.objectkv.writer;
 
 import io.objectkv.core.metrics.Metrics;
+import io.objectkv.core.read.BlockCache;
+import io.objectkv.core.read.StoreRangeFetcher;
+import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.runtime.health.Liveness;
 import io.objectkv.writer.decide.LogGapException;
+import io.objectkv.writer.decide.RequestBook;
+import io.objectkv.writer.recover.WarmStandby;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Collection;
@@ -119,6 +124,9 @@ public final class Writer implements Runnable, AutoCloseable {
   private volatile State state = new State.Standby();
   private volatile KafkaConsumer<byte[], byte[]> consumer;
 
+  /** The standby's state, kept warm for a fast take-over (null until built, or after a failure). */
+  private WarmStandby warm;
+
   public Writer(
       WriterConfig config,
       ObjectStore store,
@@ -198,6 +206,7 @@ public final class Writer implements Runnable, AutoCloseable {
       }
     }
     state = new State.Stopped();
+    dropWarm();
     worker.retire();
   }
 
@@ -236,6 +245,7 @@ public final class Writer implements Runnable, AutoCloseable {
           }
           if (active == null) {
             kafka.poll(Duration.ofMillis(200)); // standby: stay in the group
+            keepWarm();
             if (ownership.owned) {
               activeAssignment = ownership.assignments;
               state = new State.Recovering();
@@ -247,7 +257,9 @@ public final class Writer implements Runnable, AutoCloseable {
                       clock,
                       random,
                       metrics,
-                      config.names().database() + "-writer-" + instanceId);
+                      config.names().database() + "-writer-" + instanceId,
+                      warm);
+              warm = null; // the active writer took it over
               state = new State.Active(active.status());
             }
             continue;
@@ -277,6 +289,40 @@ public final class Writer implements Runnable, AutoCloseable {
         consumer = null;
       }
     }
+  }
+
+  /**
+   * Builds the standby's state, or brings it up to date. A failure drops it (the take-over then
+   * recovers cold); it is built again on a later round.
+   */
+  private void keepWarm() {
+    try {
+      if (warm == null) {
+        warm =
+            WarmStandby.start(
+                store,
+                config.bootstrap(),
+                config.names(),
+                s -> RequestBook.of(s, config.decisions()),
+                tables(store, config));
+      }
+      warm.follow(Duration.ZERO);
+    } catch (RuntimeException e) {
+      log.warn("the standby's warm state failed; building it again: {}", e.toString());
+      dropWarm();
+    }
+  }
+
+  private void dropWarm() {
+    if (warm != null) {
+      warm.close();
+      warm = null;
+    }
+  }
+
+  /** The table cache of a writer's committed view (and of a warm standby). */
+  static TableCache tables(ObjectStore store, WriterConfig config) {
+    return new TableCache(new StoreRangeFetcher(store), new BlockCache(config.blockCacheBytes()));
   }
 
   private static void pause(Duration d) {

@@ -137,7 +137,6 @@ public final class WriterMain {
   static AutoCloseable start(Settings s) {
     Metrics metrics = new Metrics();
     WriterConfig config = config(s);
-    TopicSetup.ensureTopics(config.bootstrap(), config.names(), CommonSettings.replication(s));
     ObjectStore store = Stores.openInBackground(s, metrics);
     Liveness liveness = new Liveness(InstantSource.system());
     Writer writer =
@@ -149,7 +148,7 @@ public final class WriterMain {
             metrics,
             liveness,
             UUID.randomUUID().toString().substring(0, 8));
-    Thread thread = Thread.ofPlatform().name("writer").start(writer);
+    // The HTTP server first: /v1/status and /health answer while the topics are checked.
     Javalin http =
         HttpServers.create(
                 "writer",
@@ -164,6 +163,8 @@ public final class WriterMain {
             + ":"
             + http.port()
             + "/v1/status");
+    TopicSetup.ensureTopics(config.bootstrap(), config.names(), CommonSettings.replication(s));
+    Thread thread = Thread.ofPlatform().name("writer").start(writer);
     return ProcessMain.all(
         http::stop,
         () -> {

@@ -18,12 +18,12 @@ import org.apache.kafka.common.TopicPartition;
  * reads that arrived before it was sent: a read never uses a lookup sent before it arrived.
  */
 public final class CommittedEnd {
-  private final Admin admin;
+  private final CompletableFuture<Admin> admin;
   private final TopicPartition manifest;
   private CompletableFuture<Long> next;
   private boolean inFlight;
 
-  public CommittedEnd(Admin admin, String manifestTopic) {
+  public CommittedEnd(CompletableFuture<Admin> admin, String manifestTopic) {
     this.admin = admin;
     this.manifest = new TopicPartition(manifestTopic, 0);
   }
@@ -45,6 +45,7 @@ public final class CommittedEnd {
     next = null;
     inFlight = true;
     admin
+        .join()
         .listOffsets(
             Map.of(manifest, OffsetSpec.latest()),
             new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))

@@ -56,6 +56,11 @@ public final class RequestBook {
     this.maxBytes = maxBytes;
   }
 
+  /** The book of a snapshot, with the decider's bounds. */
+  public static RequestBook of(ManifestSnapshot snapshot, Decider.Bounds bounds) {
+    return of(snapshot, bounds.requestRetention(), bounds.requestBookBytes());
+  }
+
   /** The book of a snapshot. */
   public static RequestBook of(ManifestSnapshot snapshot, Duration retention, long maxBytes) {
     RequestBook book = new RequestBook(retention, maxBytes);

@@ -1,0 +1,91 @@
+package io.objectkv.writer.recover;
+
+import io.objectkv.core.codec.ManifestCodec;
+import io.objectkv.core.manifest.ManifestDelta;
+import io.objectkv.core.manifest.ManifestEdit;
+import io.objectkv.core.manifest.ManifestSnapshot;
+import io.objectkv.core.manifest.Snapshots;
+import io.objectkv.core.read.LsmView;
+import io.objectkv.core.read.TableCache;
+import io.objectkv.core.store.ObjectStore;
+import io.objectkv.kafka.KafkaNames;
+import io.objectkv.kafka.ManifestFollower;
+import io.objectkv.writer.decide.RequestBook;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What a standby writer keeps while it waits: the manifest and request book as the committed
+ * manifest log has them, and the metadata of their objects. Taking over then costs the last few
+ * deltas, not a snapshot load, a replay and opening every object, and the state is the one a cold
+ * recovery would build (the same snapshot, the same deltas applied the same way).
+ */
+public final class WarmStandby implements AutoCloseable {
+  private final ManifestFollower follower;
+  private final RequestBook book;
+  private final TableCache tables;
+  private final long snapshotId;
+  private boolean closed;
+
+  private WarmStandby(
+      ManifestFollower follower, RequestBook book, TableCache tables, long snapshotId) {
+    this.follower = follower;
+    this.book = book;
+    this.tables = tables;
+    this.snapshotId = snapshotId;
+  }
+
+  /** Loads the newest snapshot and follows the manifest log from it. */
+  public static WarmStandby start(
+      ObjectStore store,
+      String bootstrap,
+      KafkaNames names,
+      Function<ManifestSnapshot, RequestBook> books,
+      TableCache tables) {
+    ManifestSnapshot snapshot = Snapshots.newest(store, ManifestCodec.Ledger.READ);
+    ManifestFollower follower =
+        ManifestFollower.open(bootstrap, names, names.database() + "-writer-standby", snapshot);
+    return new WarmStandby(follower, books.apply(snapshot), tables, snapshot.manifest().id());
+  }
+
+  /** Applies the deltas that arrive within {@code timeout}, and opens their new objects. */
+  public void follow(Duration timeout) {
+    apply(follower.poll(timeout));
+  }
+
+  private void apply(List<ManifestDelta> deltas) {
+    boolean compacted = false;
+    for (ManifestDelta d : deltas) {
+      book.apply(d);
+      compacted |= d.edits().stream().anyMatch(e -> e instanceof ManifestEdit.Compaction);
+    }
+    if (!deltas.isEmpty()) {
+      if (compacted) {
+        tables.retainOnly(follower.manifest().objectKeys());
+      }
+      LsmView.open(follower.manifest(), tables); // metadata of new objects, read now
+    }
+  }
+
+  /**
+   * Called once this writer has fenced every earlier one: the manifest log is final, so catching up
+   * to its end gives the state to resume from.
+   */
+  public Recovery.State takeOver(Duration timeout) {
+    apply(follower.catchUp(timeout));
+    return new Recovery.State(follower.manifest(), follower.logOffset(), book, snapshotId);
+  }
+
+  public TableCache tables() {
+    return tables;
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      follower.close();
+    }
+  }
+}
