@@ -189,27 +189,12 @@ public final class ChaosCluster implements AutoCloseable {
             env,
             dir.resolve("logs/" + name + ".log"),
             Duration.ofSeconds(90),
-            () -> answers(health)));
-  }
-
-  static boolean answers(URI uri) {
-    try {
-      HttpResponse<Void> r =
-          HTTP.send(
-              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).build(),
-              HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+            () -> TestCluster.httpReady(health)));
   }
 
   /** Whether a part answers {@code /health} with 200 now. */
   public boolean healthy(String name) {
-    return answers(uri(name).resolve("/health"));
+    return TestCluster.httpReady(uri(name).resolve("/health"));
   }
 
   /** SIGKILL. */
