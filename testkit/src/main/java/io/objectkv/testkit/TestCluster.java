@@ -149,13 +149,15 @@ public final class TestCluster {
     }
   }
 
+  /** One client for every readiness check: each JDK client holds a selector thread. */
+  private static final HttpClient READY = HttpClient.newHttpClient();
+
   public static boolean httpReady(URI endpoint) {
     try {
       HttpResponse<Void> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(2)).GET().build(),
-                  HttpResponse.BodyHandlers.discarding());
+          READY.send(
+              HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(2)).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 200;
     } catch (IOException e) {
       return false;
