@@ -64,6 +64,12 @@ public final class ObjectNames {
     return String.format("%s%020d%s", SNAPSHOT_PREFIX, manifestId, SNAPSHOT_SUFFIX);
   }
 
+  /**
+   * The pointer to the newest snapshot ({@code manifest/LATEST}: its id as decimal text), so a cold
+   * process finds it with a GET instead of a LIST. Not a snapshot itself.
+   */
+  public static final String LATEST_SNAPSHOT = SNAPSHOT_PREFIX + "LATEST";
+
   public static boolean isSnapshot(String key) {
     return key.startsWith(SNAPSHOT_PREFIX) && key.endsWith(SNAPSHOT_SUFFIX);
   }

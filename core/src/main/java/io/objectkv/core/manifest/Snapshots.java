@@ -7,6 +7,7 @@ import io.objectkv.core.store.ObjectNotFoundException;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.core.store.OutcomeUnknownException;
 import io.objectkv.format.FormatException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
@@ -17,6 +18,17 @@ public final class Snapshots {
   private Snapshots() {}
 
   private static final Logger log = LoggerFactory.getLogger(Snapshots.class);
+
+  /** Points {@link ObjectNames#LATEST_SNAPSHOT} at snapshot {@code id} (best effort). */
+  private static void point(ObjectStore store, long id) {
+    try {
+      store.put(
+          ObjectNames.LATEST_SNAPSHOT,
+          Content.of(Long.toString(id).getBytes(StandardCharsets.US_ASCII)));
+    } catch (RuntimeException e) {
+      log.warn("could not point manifest/LATEST at snapshot {}: {}", id, e.toString());
+    }
+  }
 
   /** Snapshot object keys, oldest first. */
   public static List<String> list(ObjectStore store) {
@@ -33,6 +45,18 @@ public final class Snapshots {
    * a writer needs the request ledger; readers skip it.
    */
   public static ManifestSnapshot newest(ObjectStore store, ManifestCodec.Ledger ledger) {
+    // The pointer first: a GET instead of a LIST (cheaper, and faster on a large bucket). It may
+    // lag behind (an older writer wrote it last) or be gone: then the log replays more, or we list.
+    try {
+      long id =
+          Long.parseLong(
+              new String(store.get(ObjectNames.LATEST_SNAPSHOT), StandardCharsets.US_ASCII)
+                  .strip());
+      String key = ObjectNames.snapshot(id);
+      return ManifestCodec.decodeSnapshot(key, store.get(key), ledger);
+    } catch (ObjectNotFoundException | NumberFormatException | FormatException e) {
+      log.debug("no usable snapshot pointer ({}); listing the snapshots", e.toString());
+    }
     List<String> keys = list(store);
     for (int i = keys.size() - 1; i >= 0; i--) {
       String key = keys.get(i);
@@ -56,7 +80,9 @@ public final class Snapshots {
     String key = ObjectNames.snapshot(snapshot.manifest().id());
     byte[] bytes = ManifestCodec.encode(snapshot);
     try {
-      return store.putIfAbsent(key, Content.of(bytes));
+      boolean created = store.putIfAbsent(key, Content.of(bytes));
+      point(store, snapshot.manifest().id());
+      return created;
     } catch (OutcomeUnknownException e) {
       byte[] stored = store.get(key);
       if (!Arrays.equals(stored, bytes)) {
