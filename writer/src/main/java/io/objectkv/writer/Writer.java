@@ -127,6 +127,9 @@ public final class Writer implements Runnable, AutoCloseable {
   /** The standby's state, kept warm for a fast take-over (null until built, or after a failure). */
   private WarmStandby warm;
 
+  /** When building the warm state may be tried again after a failure (System.nanoTime). */
+  private long warmRetryAt;
+
   public Writer(
       WriterConfig config,
       ObjectStore store,
@@ -296,6 +299,9 @@ public final class Writer implements Runnable, AutoCloseable {
    * recovers cold); it is built again on a later round.
    */
   private void keepWarm() {
+    if (warm == null && System.nanoTime() - warmRetryAt < 0) {
+      return; // it failed a moment ago (the store or the log is down): do not hammer them
+    }
     try {
       if (warm == null) {
         warm =
@@ -308,8 +314,9 @@ public final class Writer implements Runnable, AutoCloseable {
       }
       warm.follow(Duration.ZERO);
     } catch (RuntimeException e) {
-      log.warn("the standby's warm state failed; building it again: {}", e.toString());
+      log.warn("the standby's warm state failed; building it again in 5 s: {}", e.toString());
       dropWarm();
+      warmRetryAt = System.nanoTime() + 5_000_000_000L;
     }
   }
 
