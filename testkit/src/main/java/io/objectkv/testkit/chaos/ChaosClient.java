@@ -313,8 +313,10 @@ public final class ChaosClient implements Runnable {
     if (r.statusCode() == 200) {
       long version = Long.parseLong(r.headers().firstValue("ETag").orElseThrow().replace("\"", ""));
       v = new Result.Value(r.body(), version);
-    } else if (r.statusCode() == 404) {
-      v = new Result.Value(null, -1);
+    } else if (r.statusCode() == 404
+        && applied >= -1
+        && r.headers().firstValue("X-ObjectKV-Applied-Version").isPresent()) {
+      v = new Result.Value(null, -1); // absent, as a replica at `applied` sees it
     } else {
       tally.inc("read failed: " + r.statusCode());
       return;

@@ -45,8 +45,9 @@ public final class ChaosCluster implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final Path dir;
-  private final int kafkaPort = ServerProcess.freePort();
-  private final int controllerPort = ServerProcess.freePort();
+  private final Ports ports = new Ports();
+  private final int kafkaPort = ports.next();
+  private final int controllerPort = ports.next();
   private final ServerProcess s3mock;
   private final S3FaultProxy proxy;
   private final Map<String, Part> parts = new LinkedHashMap<>();
@@ -66,7 +67,7 @@ public final class ChaosCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    int s3Port = ServerProcess.freePort();
+    int s3Port = ports.next();
     s3mock = TestServers.s3mock(dir.resolve("s3"), s3Port, BUCKET, dir.resolve("logs/s3mock.log"));
     proxy = new S3FaultProxy(URI.create("http://127.0.0.1:" + s3Port), seed);
     kafka = startKafka();
@@ -81,42 +82,30 @@ public final class ChaosCluster implements AutoCloseable {
     common.putAll(settings);
     add(
         new Part(
-            "writer-1",
-            "io.objectkv.writer.WriterMain",
-            "OBJECTKV_WRITER_HTTP_PORT",
-            ServerProcess.freePort()),
+            "writer-1", "io.objectkv.writer.WriterMain", "OBJECTKV_WRITER_HTTP_PORT", ports.next()),
         Map.of());
     add(
         new Part(
-            "writer-2",
-            "io.objectkv.writer.WriterMain",
-            "OBJECTKV_WRITER_HTTP_PORT",
-            ServerProcess.freePort()),
+            "writer-2", "io.objectkv.writer.WriterMain", "OBJECTKV_WRITER_HTTP_PORT", ports.next()),
         Map.of());
     add(
         new Part(
             "compactor",
             "io.objectkv.compactor.CompactorMain",
             "OBJECTKV_COMPACTOR_HTTP_PORT",
-            ServerProcess.freePort()),
+            ports.next()),
         Map.of("OBJECTKV_COMPACTOR_TEMP_DIR", dir.resolve("compactor-tmp").toString()));
     List<String> readers = new ArrayList<>();
     for (int i = 1; i <= readerCache.size(); i++) {
       Part r =
           new Part(
-              "reader-" + i,
-              "io.objectkv.reader.ReaderMain",
-              "OBJECTKV_READER_PORT",
-              ServerProcess.freePort());
+              "reader-" + i, "io.objectkv.reader.ReaderMain", "OBJECTKV_READER_PORT", ports.next());
       add(r, Map.of("OBJECTKV_READER_CACHE_DIR", readerCache.get(i - 1).toString()));
       readers.add("http://127.0.0.1:" + r.port());
     }
     add(
         new Part(
-            "gateway",
-            "io.objectkv.gateway.GatewayMain",
-            "OBJECTKV_GATEWAY_PORT",
-            ServerProcess.freePort()),
+            "gateway", "io.objectkv.gateway.GatewayMain", "OBJECTKV_GATEWAY_PORT", ports.next()),
         Map.of("OBJECTKV_GATEWAY_READERS", String.join(",", readers)));
     for (String name : parts.keySet()) {
       start(name);
@@ -180,7 +169,15 @@ public final class ChaosCluster implements AutoCloseable {
             "-cp",
             JARS,
             p.mainClass());
+    // Ready when this part answers, not just anything on its port.
     URI health = uri(name).resolve(name.startsWith("writer") ? "/v1/status" : "/health");
+    String process =
+        switch (p.mainClass().substring(p.mainClass().lastIndexOf('.') + 1)) {
+          case "WriterMain" -> "writer";
+          case "ReaderMain" -> "reader";
+          case "CompactorMain" -> "compactor";
+          default -> "api-gateway";
+        };
     running.put(
         name,
         ServerProcess.start(
@@ -189,7 +186,51 @@ public final class ChaosCluster implements AutoCloseable {
             env,
             dir.resolve("logs/" + name + ".log"),
             Duration.ofSeconds(90),
-            () -> TestCluster.httpReady(health)));
+            () -> answersAs(health, process)));
+  }
+
+  /** Whether {@code uri} answers 200 from the process named {@code process}. */
+  static boolean answersAs(URI uri, String process) {
+    try {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 && r.body().contains("\"process\":\"" + process + "\"");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * Ports for the parts, each distinct and below the kernel's ephemeral range (32768 and up): a
+   * port picked there and bound later can meanwhile be taken by any outgoing connection, or handed
+   * out twice, and then another process answers in a part's place.
+   */
+  static final class Ports {
+    private final java.util.Set<Integer> taken = new java.util.HashSet<>();
+    private final java.util.Random random = new java.util.Random();
+
+    synchronized int next() {
+      while (true) {
+        int port = 20_000 + random.nextInt(12_000);
+        if (taken.add(port) && free(port)) {
+          return port;
+        }
+      }
+    }
+
+    private static boolean free(int port) {
+      try (java.net.ServerSocket s =
+          new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }
   }
 
   /** Whether a part answers {@code /health} with 200 now. */

@@ -219,7 +219,9 @@ public final class ChaosRun {
         long v = Long.parseLong(r.headers().firstValue("ETag").orElseThrow().replace("\"", ""));
         return new Result.Read(new Result.Value(r.body(), v), applied);
       }
-      return r.statusCode() == 404 ? new Result.Read(new Result.Value(null, -1), applied) : null;
+      boolean absent =
+          r.statusCode() == 404 && r.headers().firstValue("X-ObjectKV-Applied-Version").isPresent();
+      return absent ? new Result.Read(new Result.Value(null, -1), applied) : null;
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {
