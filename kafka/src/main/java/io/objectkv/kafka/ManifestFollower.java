@@ -3,6 +3,8 @@ package io.objectkv.kafka;
 import io.objectkv.core.codec.ManifestCodec;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
+import io.objectkv.core.manifest.ManifestLog;
+import io.objectkv.core.manifest.ManifestLogRecord;
 import io.objectkv.core.manifest.ManifestSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,8 @@ public final class ManifestFollower implements AutoCloseable {
   private final TopicPartition partition;
   private Manifest manifest;
   private long logOffset;
+  private long ignored;
+  private long epochSetAt = -1;
 
   public ManifestFollower(Consumer<byte[], byte[]> consumer, String topic, ManifestSnapshot start) {
     this.consumer = consumer;
@@ -43,7 +47,7 @@ public final class ManifestFollower implements AutoCloseable {
     return manifest;
   }
 
-  /** The offset of the newest applied delta (-1 before any). */
+  /** The offset of the newest record read (-1 before any). */
   public long logOffset() {
     return logOffset;
   }
@@ -54,31 +58,43 @@ public final class ManifestFollower implements AutoCloseable {
     return end.get(partition);
   }
 
-  /** Applies the deltas that arrive within {@code timeout}; returns them in order. */
+  /**
+   * Applies the records that arrive within {@code timeout} by the rule of {@link ManifestLog};
+   * returns the deltas that counted, in order.
+   */
   public List<ManifestDelta> poll(Duration timeout) {
     List<ManifestDelta> applied = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
-      ManifestDelta delta = ManifestCodec.decodeDelta(partition + "@" + r.offset(), r.value());
-      if (delta.id() <= manifest.id()) {
-        logOffset = r.offset(); // already in the snapshot we started from
-        continue;
+      String where = partition + "@" + r.offset();
+      ManifestLogRecord record = ManifestCodec.decodeLogRecord(where, r.value());
+      Manifest next = ManifestLog.follow(manifest, record, where);
+      if (record instanceof ManifestDelta d && next != manifest) {
+        applied.add(d);
+      } else if (next == manifest) {
+        ignored++;
       }
-      if (delta.id() != manifest.id() + 1) {
-        throw new IllegalStateException(
-            "manifest log gap at "
-                + partition
-                + "@"
-                + r.offset()
-                + ": delta "
-                + delta.id()
-                + " after manifest "
-                + manifest.id());
+      if (next.writerEpoch() != manifest.writerEpoch()) {
+        epochSetAt = r.offset();
       }
-      manifest = manifest.apply(delta);
+      manifest = next;
       logOffset = r.offset();
-      applied.add(delta);
     }
     return applied;
+  }
+
+  /**
+   * The offset of the record that raised the writer epoch to the current one (-1 if that was before
+   * the starting snapshot): a writer's own fence there means its claim stands.
+   */
+  public long epochSetAt() {
+    return epochSetAt;
+  }
+
+  /**
+   * Records that did not count: deltas already in the starting snapshot, or of replaced writers.
+   */
+  public long ignored() {
+    return ignored;
   }
 
   /**

@@ -38,14 +38,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer while it owns the write log. It fences the previous writer and recovers the manifest,
+ * The writer while it owns the write log. It claims the manifest log (see {@link Recovery#claim}),
  * then runs a two-stage pipeline: this thread has the {@link Decider} decide each group and starts
- * the upload of its L0 object; a committer thread fills the group's Kafka transaction while the
- * object uploads and commits it once the object is durable, strictly in group order. So the next
- * group is decided while the previous one commits. The committer also builds the committed view
- * after each commit, which costs time in the number of live objects, so deciding the next group
- * does not wait for it. Any failure ends the role; the next one recovers from S3 and the manifest
- * log, so nothing half-done survives.
+ * the upload of its L0 object; a committer thread appends the group's delta once the object is
+ * durable and then publishes its outcomes, strictly in group order. So the next group is decided
+ * while the previous one commits. The committer also builds the committed view after each commit,
+ * which costs time in the number of live objects, so deciding the next group does not wait for it.
+ * Any failure ends the role; the next one recovers from S3 and the manifest log, so nothing
+ * half-done survives.
  */
 final class ActiveWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ActiveWriter.class);
@@ -104,29 +104,26 @@ final class ActiveWriter implements AutoCloseable {
     this.consumer = consumer;
     this.metrics = metrics;
     this.writes = new TopicPartition(config.names().writes(), 0);
-    // Fence first: after this no earlier writer can commit, so the manifest log is final.
     this.publisher = new Publisher(config.bootstrap(), config.names(), clientId);
     try {
       Decider.Bounds bounds = config.decisions();
       // A warm standby kept the state up to date: only the last deltas are left to read.
-      Recovery.State state =
+      WarmStandby standby =
           warm != null
-              ? warm.takeOver(Duration.ofSeconds(60))
-              : Recovery.recover(
+              ? warm
+              : WarmStandby.start(
                   store,
                   config.bootstrap(),
                   config.names(),
                   s -> RequestBook.of(s, bounds),
-                  Duration.ofSeconds(60));
-      if (warm != null) {
-        warm.close(); // its follower is done: from here the manifest comes from our decisions
-      }
+                  Writer.tables(store, config));
+      this.tables = standby.tables();
+      Recovery.State state = Recovery.claim(standby, publisher, clock, Duration.ofSeconds(60));
       this.manifest = state.manifest();
       this.manifestLogOffset = state.manifestLogOffset();
       this.book = state.book();
-      this.epoch = manifest.writerEpoch() + 1;
+      this.epoch = manifest.writerEpoch();
       checkLogCovers(manifest.appliedVersion() + 1);
-      this.tables = warm != null ? warm.tables() : Writer.tables(store, config);
       this.uploader = new L0Uploader(store, random);
       this.decider =
           new Decider(
@@ -280,9 +277,8 @@ final class ActiveWriter implements AutoCloseable {
       try {
         long publishStart = System.nanoTime();
         Decider.Decision d = p.decision();
-        publisher.send(d.delta(), p.results());
-        p.upload.join(); // the object is durable before the manifest that names it commits
-        long offset = publisher.commit();
+        p.upload.join(); // the object is durable before the manifest that names it
+        long offset = publisher.publish(d.delta(), p.results());
         metrics.publishSeconds.observeNanos(System.nanoTime() - publishStart);
         metrics.groups.inc();
         metrics.groupSeconds.observeNanos(System.nanoTime() - p.started);

@@ -3,8 +3,10 @@ package io.objectkv.core.codec;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
+import io.objectkv.core.manifest.ManifestLogRecord;
 import io.objectkv.core.manifest.ManifestSnapshot;
 import io.objectkv.core.manifest.RequestRecord;
+import io.objectkv.core.manifest.WriterFence;
 import io.objectkv.format.ByteReader;
 import io.objectkv.format.ByteWriter;
 import io.objectkv.format.CorruptionException;
@@ -22,6 +24,13 @@ public final class ManifestCodec {
   private ManifestCodec() {}
 
   public static final int VERSION = 2;
+
+  /**
+   * The first byte of a writer fence record; a delta starts with its version (1 or 2) instead.
+   * Readers of version 2 without fences fail on it with "unsupported version", as they should.
+   */
+  private static final int FENCE = 0x46; // 'F'
+
   private static final int ADD_L0 = 1;
   private static final int COMPACTION = 2;
 
@@ -73,6 +82,26 @@ public final class ManifestCodec {
         Fields.writeSstInfos(w, c.addedL1());
       }
     }
+  }
+
+  public static byte[] encode(WriterFence f) {
+    ByteWriter w = new ByteWriter(16);
+    w.writeByte(FENCE);
+    w.writeVarint(f.epoch());
+    w.writeVarint(f.logTimeMillis());
+    return w.toByteArray();
+  }
+
+  /** A record of the manifest log: a delta or a writer fence. */
+  public static ManifestLogRecord decodeLogRecord(String source, byte[] bytes) {
+    if (bytes.length == 0 || (bytes[0] & 0xff) != FENCE) {
+      return decodeDelta(source, bytes);
+    }
+    ByteReader r = ByteReader.of(source, bytes);
+    r.readByte();
+    WriterFence f = new WriterFence(r.readVarint(), r.readVarint());
+    r.expectEnd("writer fence");
+    return f;
   }
 
   public static ManifestDelta decodeDelta(String source, byte[] bytes) {

@@ -47,6 +47,11 @@ public record Manifest(
     return next;
   }
 
+  /** The same manifest claimed by the writer of {@code epoch} (see {@link WriterFence}). */
+  public Manifest withWriterEpoch(long epoch) {
+    return new Manifest(id, epoch, appliedVersion, logTimeMillis, l0, l1);
+  }
+
   /** The object lists after {@code edits}, with this manifest's id and versions: no checks. */
   public Manifest withEdits(List<ManifestEdit> edits) {
     List<SstInfo> newL0 = new ArrayList<>(l0);

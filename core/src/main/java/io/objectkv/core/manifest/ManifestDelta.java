@@ -3,8 +3,9 @@ package io.objectkv.core.manifest;
 import java.util.List;
 
 /**
- * One record of the manifest log: the edits of one group commit (or one compaction), together with
- * the outcomes of the requests that carried ids, so a restarted writer still answers retries.
+ * A record of the manifest log that changes the manifest: the edits of one group commit (or one
+ * compaction), together with the outcomes of the requests that carried ids, so a restarted writer
+ * still answers retries.
  *
  * @param id the manifest version this delta produces (previous id + 1)
  * @param writerEpoch the epoch of the writer that wrote it
@@ -19,7 +20,8 @@ public record ManifestDelta(
     long appliedVersion,
     long logTimeMillis,
     List<ManifestEdit> edits,
-    List<RequestRecord> requests) {
+    List<RequestRecord> requests)
+    implements ManifestLogRecord {
   public ManifestDelta {
     edits = List.copyOf(edits);
     requests = List.copyOf(requests);

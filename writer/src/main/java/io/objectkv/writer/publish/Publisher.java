@@ -4,100 +4,147 @@ import io.objectkv.core.codec.LogCodec;
 import io.objectkv.core.codec.ManifestCodec;
 import io.objectkv.core.log.ResultRecord;
 import io.objectkv.core.manifest.ManifestDelta;
+import io.objectkv.core.manifest.WriterFence;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Publishes each group in one Kafka transaction: the manifest delta and every outcome. The
- * transaction is opened and filled while the group's L0 object uploads, and committed only once the
- * object is durable. Creating a publisher fences every earlier writer of the database (same
- * transactional id); a fenced one only fails.
+ * Appends the writer's records to the manifest log and the outcomes of its groups to the result
+ * log, without Kafka transactions: one produce per group instead of a transaction's four requests
+ * and its markers, and no wait between groups for the markers of the one before.
+ *
+ * <p>What a transaction did, fencing, comes from the log itself (see {@code ManifestLog}): this
+ * writer first appends a {@link WriterFence}, and while it is the only writer, its records take
+ * consecutive offsets after it. A delta that lands anywhere else had another writer's record before
+ * it: it may not count, so its outcomes are never published and the writer gives up its role (the
+ * next recovery reads the log and finds out). So an outcome is published only for a delta that is
+ * durable (acks=all) and counts.
  */
 public final class Publisher implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaNames names;
-  private Future<RecordMetadata> deltaSent;
+  private final AtomicReference<Exception> resultFailure = new AtomicReference<>();
+  private long lastOffset = -1;
 
-  /** The transaction did not commit; the writer gives up its role and recovers. */
+  /** The record did not land where it counts; the writer gives up its role and recovers. */
   public static final class PublishException extends RuntimeException {
     PublishException(String message, Throwable cause) {
       super(message, cause);
     }
   }
 
+  /** Longest a record may take to be acknowledged before the writer gives up its role. */
+  private static final Duration DELIVERY = Duration.ofSeconds(15);
+
   public Publisher(String bootstrap, KafkaNames names, String clientId) {
     this.names = names;
+    fenceTransactionalWriters(bootstrap, names, clientId);
     Map<String, Object> config = KafkaClients.producer(bootstrap, clientId);
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, names.writerTransactionalId());
-    // An open transaction holds back strong reads (they wait for the manifest log's high
-    // watermark): a writer that dies mid-group is aborted by the broker after this at the latest,
-    // and sooner by the standby that fences it.
-    config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 20_000);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    // A transaction begun right after the previous commit is refused (CONCURRENT_TRANSACTIONS)
-    // until the broker has written its markers; the default 100 ms backoff would add to every
-    // group. Measured with bench/run KafkaTxnProbe: p50 26 ms -> 9 ms, p99 139 ms -> 36 ms.
-    config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DELIVERY.toMillis() / 3);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY.toMillis());
     this.producer = new KafkaProducer<>(config);
-    producer.initTransactions();
   }
 
   /**
-   * Opens the group's transaction and sends everything in it; nothing is visible yet. The write
-   * log's position is not committed with it: a writer resumes from its manifest's applied version,
-   * and tying the transaction to the consumer group's generation would end the active role at every
-   * rebalance (a standby joining).
+   * Writers before fence records committed each group in a Kafka transaction under one fixed
+   * transactional id: initializing it aborts such a writer's open transaction and fences it, so a
+   * writer of that version still running cannot commit after this one starts (rolling upgrades).
    */
-  public void send(ManifestDelta delta, List<ResultRecord> results) {
-    try {
-      producer.beginTransaction();
-      deltaSent =
-          producer.send(
-              new ProducerRecord<>(names.manifest(), 0, null, ManifestCodec.encode(delta)));
-      for (ResultRecord r : results) {
-        producer.send(
-            new ProducerRecord<>(
-                names.results(), r.replyTo().getBytes(StandardCharsets.UTF_8), LogCodec.encode(r)));
-      }
+  private static void fenceTransactionalWriters(
+      String bootstrap, KafkaNames names, String clientId) {
+    Map<String, Object> config = KafkaClients.producer(bootstrap, clientId + "-fence");
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, names.writerTransactionalId());
+    try (KafkaProducer<byte[], byte[]> fencer = new KafkaProducer<>(config)) {
+      fencer.initTransactions();
     } catch (KafkaException e) {
-      throw new PublishException(
-          "could not open the transaction of manifest delta " + delta.id() + ": " + e, e);
+      throw new PublishException("could not fence transactional writers: " + e, e);
     }
   }
 
   /**
-   * Commits the open transaction.
+   * Appends this writer's fence: the records it appends next must follow it directly.
    *
-   * @return the manifest-log offset of its delta
+   * @return the fence's offset in the manifest log
    */
-  public long commit() {
+  public long fence(WriterFence fence) {
+    lastOffset = append(ManifestCodec.encode(fence), "writer fence of epoch " + fence.epoch());
+    return lastOffset;
+  }
+
+  /** The records up to {@code offset} were read and did not count: the next one follows it. */
+  public void continueAfter(long offset) {
+    lastOffset = Math.max(lastOffset, offset);
+  }
+
+  /**
+   * Appends a group's delta and, once it is durable and counts, publishes the outcomes of its
+   * requests (without waiting for them: an outcome lost is a client's timeout, not a lost write).
+   *
+   * @return the manifest-log offset of the delta
+   * @throws PublishException if the delta is not known to count
+   */
+  public long publish(ManifestDelta delta, List<ResultRecord> results) {
+    Exception failed = resultFailure.getAndSet(null);
+    if (failed != null) {
+      throw new PublishException("publishing outcomes failed: " + failed, failed);
+    }
+    long offset = append(ManifestCodec.encode(delta), "manifest delta " + delta.id());
+    if (offset != lastOffset + 1) {
+      throw new PublishException(
+          "manifest delta "
+              + delta.id()
+              + " landed at offset "
+              + offset
+              + ", not right after this writer's record at "
+              + lastOffset
+              + ": another writer appended in between, so it may not count; giving up the role",
+          null);
+    }
+    lastOffset = offset;
+    for (ResultRecord r : results) {
+      producer.send(
+          new ProducerRecord<>(
+              names.results(), 0, r.replyTo().getBytes(StandardCharsets.UTF_8), LogCodec.encode(r)),
+          (meta, e) -> {
+            if (e != null) {
+              resultFailure.compareAndSet(null, e);
+            }
+          });
+    }
+    return offset;
+  }
+
+  private long append(byte[] record, String what) {
     try {
-      producer.commitTransaction();
-      return deltaSent.get().offset();
-    } catch (KafkaException | ExecutionException e) {
-      throw new PublishException("the group's transaction did not commit: " + e, e);
+      return producer.send(new ProducerRecord<>(names.manifest(), 0, null, record)).get().offset();
+    } catch (ExecutionException e) {
+      throw new PublishException(
+          "the manifest log did not take the " + what + ": " + e.getCause(), e.getCause());
+    } catch (KafkaException e) {
+      throw new PublishException("the manifest log did not take the " + what + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PublishException("interrupted while committing", e);
+      throw new PublishException("interrupted while appending the " + what, e);
     }
   }
 
   @Override
   public void close() {
     try {
-      producer.close(java.time.Duration.ofSeconds(5));
+      producer.close(Duration.ofSeconds(5));
     } catch (KafkaException e) {
-      // closing a fenced producer may complain; nothing to do
+      // nothing left to do
     }
   }
 }

@@ -1,43 +1,59 @@
 package io.objectkv.writer.recover;
 
-import io.objectkv.core.codec.ManifestCodec;
 import io.objectkv.core.manifest.Manifest;
-import io.objectkv.core.manifest.ManifestDelta;
-import io.objectkv.core.manifest.ManifestSnapshot;
-import io.objectkv.core.manifest.Snapshots;
-import io.objectkv.core.store.ObjectStore;
-import io.objectkv.kafka.KafkaNames;
-import io.objectkv.kafka.ManifestFollower;
+import io.objectkv.core.manifest.WriterFence;
 import io.objectkv.writer.decide.RequestBook;
+import io.objectkv.writer.publish.Publisher;
 import java.time.Duration;
-import java.util.function.Function;
+import java.time.InstantSource;
 
 /**
- * Rebuilds the writer's state: the newest snapshot, then every committed delta after it. Called
- * only after the new writer's transactional producer fenced the previous one, so the end of the
- * manifest log cannot move under it.
+ * How a writer becomes the active one: it reads the manifest log to its end, appends a fence of the
+ * next epoch, and reads on through its fence. Every delta before the fence is in the state it
+ * resumes from; every delta of an earlier writer after it is ignored by everyone (see {@code
+ * ManifestLog}). If another writer's fence of this epoch or a later one got in first, this writer
+ * lost the race and must not decide anything.
  */
 public final class Recovery {
   private Recovery() {}
 
-  /** The manifest, the manifest-log offset of its newest delta, and the request book. */
+  /** The manifest, the manifest-log offset of the newest record read, and the request book. */
   public record State(
       Manifest manifest, long manifestLogOffset, RequestBook book, long snapshotId) {}
 
-  public static State recover(
-      ObjectStore store,
-      String bootstrap,
-      KafkaNames names,
-      Function<ManifestSnapshot, RequestBook> books,
-      Duration timeout) {
-    ManifestSnapshot snapshot = Snapshots.newest(store, ManifestCodec.Ledger.READ);
-    RequestBook book = books.apply(snapshot);
-    try (ManifestFollower follower =
-        ManifestFollower.open(bootstrap, names, names.database() + "-writer-recovery", snapshot)) {
-      for (ManifestDelta d : follower.catchUp(timeout)) {
-        book.apply(d);
+  /** Another writer claimed the manifest log while this one recovered. */
+  public static final class LostClaim extends IllegalStateException {
+    LostClaim(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Claims the manifest log for a writer whose publisher has fenced older, transactional writers.
+   *
+   * @param state the standby's state (warm, or just loaded from the newest snapshot); closed here
+   */
+  public static State claim(
+      WarmStandby state, Publisher publisher, InstantSource clock, Duration timeout) {
+    try (state) {
+      long epoch = state.catchUp(timeout).writerEpoch() + 1;
+      long fenceOffset = publisher.fence(new WriterFence(epoch, clock.millis()));
+      State claimed = state.takeOver(timeout);
+      if (state.epochSetAt() != fenceOffset) {
+        // Another fence of this epoch came first (this one did not count), or a later one followed.
+        throw new LostClaim(
+            "another writer claimed the manifest log (epoch "
+                + claimed.manifest().writerEpoch()
+                + " at offset "
+                + state.epochSetAt()
+                + ") while this one claimed epoch "
+                + epoch
+                + " at offset "
+                + fenceOffset);
       }
-      return new State(follower.manifest(), follower.logOffset(), book, snapshot.manifest().id());
+      // Records after the fence that did not count (a replaced writer's last deltas) are behind us.
+      publisher.continueAfter(claimed.manifestLogOffset());
+      return claimed;
     }
   }
 }

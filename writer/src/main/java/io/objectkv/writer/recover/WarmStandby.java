@@ -1,6 +1,7 @@
 package io.objectkv.writer.recover;
 
 import io.objectkv.core.codec.ManifestCodec;
+import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.ManifestSnapshot;
@@ -68,13 +69,24 @@ public final class WarmStandby implements AutoCloseable {
     }
   }
 
+  /** Applies every delta committed up to now; returns the manifest. */
+  public Manifest catchUp(Duration timeout) {
+    apply(follower.catchUp(timeout));
+    return follower.manifest();
+  }
+
   /**
-   * Called once this writer has fenced every earlier one: the manifest log is final, so catching up
-   * to its end gives the state to resume from.
+   * Called once this writer's fence is in the log: catching up to the log's end now gives the state
+   * to resume from (see {@link Recovery#claim}).
    */
   public Recovery.State takeOver(Duration timeout) {
-    apply(follower.catchUp(timeout));
+    catchUp(timeout);
     return new Recovery.State(follower.manifest(), follower.logOffset(), book, snapshotId);
+  }
+
+  /** The offset of the record that set the current writer epoch (see {@link ManifestFollower}). */
+  public long epochSetAt() {
+    return follower.epochSetAt();
   }
 
   public TableCache tables() {

@@ -1,0 +1,448 @@
+package io.objectkv.bench;
+
+import io.objectkv.core.store.Content;
+import io.objectkv.core.store.LocalFileObjectStore;
+import io.objectkv.kafka.KafkaClients;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * ObjectKV against etcd on this machine, driven by one client program in one run: the README
+ * cluster ({@code ./objectkv local}, local-disk object store) and Debian's etcd on the same disk
+ * through its v3 JSON gateway. Each step runs on both, one after the other, and the table gives
+ * their ratio, the CPU time every process of each spent per operation, and idle CPU.
+ */
+public final class VsEtcd {
+  private VsEtcd() {}
+
+  enum Kind {
+    PUT,
+    CAS,
+    GET,
+    STRONG_GET
+  }
+
+  record Step(Kind kind, int clients) {
+    String label() {
+      return switch (kind) {
+            case PUT -> "put";
+            case CAS -> "CAS increment, 8 hot counters";
+            case GET -> "get (eventual / serializable)";
+            case STRONG_GET -> "strong get (linearizable)";
+          }
+          + ", "
+          + clients
+          + (clients == 1 ? " client" : " clients");
+    }
+  }
+
+  record Outcome(double opsPerSecond, Latencies latencies, long errors, double cpuMillisPerOp) {}
+
+  /** A running system: its driver and the processes whose CPU it costs. */
+  record Contender(KvDriver driver, ProcessHandle root) {
+    double cpuSeconds() {
+      return ProcessCpu.seconds(root);
+    }
+  }
+
+  static final String USAGE =
+      """
+      usage: bench/run VsEtcd [--seconds 15] [--keys 10000] [--steps put:1,put:16,...] [--port-offset 300]
+        steps: put:N, cas:N, get:N, strong:N (N clients); the default runs the table of the
+        performance issue. Needs etcd (Debian: apt-get install etcd-server) on the PATH or
+        in /usr/bin, and a built tree (./objectkv local builds it).""";
+
+  public static void main(String[] args) throws Exception {
+    int seconds = 15;
+    int keys = 10_000;
+    int offset = 300;
+    List<Step> steps =
+        parseSteps("put:1,put:16,put:64,put:256,put:1024,cas:16,get:1,get:64,strong:1,strong:64");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+        case "--keys" -> keys = Integer.parseInt(args[++i]);
+        case "--steps" -> steps = parseSteps(args[++i]);
+        case "--port-offset" -> offset = Integer.parseInt(args[++i]);
+        default -> {
+          System.err.println(USAGE);
+          System.exit(2);
+        }
+      }
+    }
+    Path etcdBinary = findEtcd();
+    Path dir = Files.createTempDirectory("vs-etcd");
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    List<Process> started = new ArrayList<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(started)));
+    try {
+      int etcdPort = 23790 + offset;
+      Process etcd = startEtcd(etcdBinary, dir, etcdPort);
+      started.add(etcd);
+      int gatewayPort = 8080 + offset;
+      Process objectkv = startObjectKv(dir, offset);
+      started.add(objectkv);
+      URI etcdUri = URI.create("http://127.0.0.1:" + etcdPort);
+      URI gatewayUri = URI.create("http://127.0.0.1:" + gatewayPort);
+      awaitHealthy(http, etcdUri.resolve("/health"), etcd, Duration.ofSeconds(30));
+      awaitHealthy(http, gatewayUri.resolve("/health"), objectkv, Duration.ofMinutes(10));
+      List<Contender> systems =
+          List.of(
+              new Contender(new KvDriver.ObjectKv(http, gatewayUri), objectkv.toHandle()),
+              new Contender(new KvDriver.Etcd(http, etcdUri), etcd.toHandle()));
+
+      for (Contender s : systems) {
+        long t = System.nanoTime();
+        load(s.driver(), keys);
+        System.out.printf(
+            Locale.ROOT,
+            "%s: loaded %d keys of 100 bytes in %.1f s%n",
+            s.driver().name(),
+            keys,
+            (System.nanoTime() - t) / 1e9);
+      }
+      Floor.Result floor = floor(dir, 9092 + offset);
+      System.out.printf(Locale.ROOT, "floor of one write on these servers: %s%n", floor.summary());
+      double[] idle = new double[systems.size()];
+      Thread.sleep(5_000); // let the load's after-effects (compaction, JIT) settle
+      for (int i = 0; i < systems.size(); i++) {
+        double before = systems.get(i).cpuSeconds();
+        Thread.sleep(10_000);
+        idle[i] = (systems.get(i).cpuSeconds() - before) / 10.0;
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "idle CPU: ObjectKV %.3f cores, etcd %.3f cores (10 s each)%n",
+          idle[0],
+          idle[1]);
+
+      List<Outcome[]> table = new ArrayList<>();
+      for (Step step : steps) {
+        Outcome[] row = new Outcome[systems.size()];
+        for (int i = 0; i < systems.size(); i++) {
+          run(systems.get(i), step, keys, Duration.ofSeconds(Math.min(3, seconds))); // warm-up
+          row[i] = run(systems.get(i), step, keys, Duration.ofSeconds(seconds));
+          System.out.printf(
+              Locale.ROOT,
+              "%-45s %-8s %8.0f ops/s  %s  errors %d  CPU %.3f ms/op%n",
+              step.label(),
+              systems.get(i).driver().name(),
+              row[i].opsPerSecond(),
+              row[i].latencies().summary(),
+              row[i].errors(),
+              row[i].cpuMillisPerOp());
+        }
+        table.add(row);
+      }
+      printTable(steps, table, floor, idle);
+    } finally {
+      stopAll(started);
+    }
+    System.exit(0);
+  }
+
+  static List<Step> parseSteps(String spec) {
+    List<Step> steps = new ArrayList<>();
+    for (String s : spec.split(",")) {
+      String[] p = s.split(":");
+      Kind kind =
+          switch (p[0]) {
+            case "put" -> Kind.PUT;
+            case "cas" -> Kind.CAS;
+            case "get" -> Kind.GET;
+            case "strong" -> Kind.STRONG_GET;
+            default -> throw new IllegalArgumentException("unknown step " + s + "\n" + USAGE);
+          };
+      steps.add(new Step(kind, Integer.parseInt(p[1])));
+    }
+    return steps;
+  }
+
+  static Path findEtcd() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path p = Path.of(dir, "etcd");
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    Path debian = Path.of("/usr/bin/etcd");
+    if (Files.isExecutable(debian)) {
+      return debian;
+    }
+    System.err.println(
+        "etcd is not installed: on Debian run `apt-get install etcd-server` (as root), or put an"
+            + " etcd 3.4+ binary on the PATH");
+    System.exit(2);
+    return null;
+  }
+
+  static Process startEtcd(Path binary, Path dir, int port) throws IOException {
+    String client = "http://127.0.0.1:" + port;
+    String peer = "http://127.0.0.1:" + (port + 1);
+    return new ProcessBuilder(
+            binary.toString(),
+            "--name",
+            "bench",
+            "--data-dir",
+            dir.resolve("etcd").toString(),
+            "--listen-client-urls",
+            client,
+            "--advertise-client-urls",
+            client,
+            "--listen-peer-urls",
+            peer,
+            "--initial-advertise-peer-urls",
+            peer,
+            "--initial-cluster",
+            "bench=" + peer,
+            "--logger",
+            "zap",
+            "--log-level",
+            "warn")
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("etcd.log").toFile())
+        .start();
+  }
+
+  static Process startObjectKv(Path dir, int offset) throws IOException {
+    System.out.println("starting ./objectkv local (logs in " + dir.resolve("objectkv") + ")");
+    return new ProcessBuilder(
+            "./objectkv",
+            "local",
+            "--data-dir",
+            dir.resolve("objectkv").toString(),
+            "--port-offset",
+            Integer.toString(offset))
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("objectkv.log").toFile())
+        .start();
+  }
+
+  static void awaitHealthy(HttpClient http, URI health, Process process, Duration limit)
+      throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            health + ": the process exited with code " + process.exitValue() + "; see its log");
+      }
+      try {
+        if (http.send(
+                    HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(health + " not healthy after " + limit);
+  }
+
+  static void stopAll(List<Process> processes) {
+    for (Process p : processes) {
+      if (p.isAlive()) {
+        p.destroy(); // SIGTERM: ./objectkv local stops its children in its shutdown hook
+      }
+    }
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  static String key(int k) {
+    return String.format(Locale.ROOT, "user%08d", k);
+  }
+
+  static final String VALUE = "v".repeat(100);
+
+  static void load(KvDriver driver, int keys) throws Exception {
+    AtomicLong next = new AtomicLong();
+    List<Thread> threads = new ArrayList<>();
+    List<Exception> failures = new ArrayList<>();
+    for (int c = 0; c < 64; c++) {
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (long k; (k = next.getAndIncrement()) < keys; ) {
+                      try {
+                        driver.put(key((int) k), VALUE);
+                      } catch (Exception e) {
+                        synchronized (failures) {
+                          failures.add(e);
+                        }
+                      }
+                    }
+                  }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException(
+          driver.name() + ": " + failures.size() + " loading puts failed", failures.getFirst());
+    }
+  }
+
+  static Outcome run(Contender system, Step step, int keys, Duration duration) throws Exception {
+    KvDriver driver = system.driver();
+    List<Latencies> parts = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    AtomicLong errors = new AtomicLong();
+    double cpuBefore = system.cpuSeconds();
+    long start = System.nanoTime();
+    long deadline = start + duration.toNanos();
+    for (int c = 0; c < step.clients(); c++) {
+      Latencies mine = new Latencies();
+      parts.add(mine);
+      SplittableRandom random = new SplittableRandom(c * 31L + step.kind().ordinal());
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    while (System.nanoTime() < deadline) {
+                      long t = System.nanoTime();
+                      try {
+                        String k = key(random.nextInt(keys));
+                        switch (step.kind()) {
+                          case PUT -> driver.put(k, VALUE);
+                          case GET -> driver.get(k);
+                          case STRONG_GET -> driver.strongGet(k);
+                          case CAS -> {
+                            String counter = "counter-" + random.nextInt(8);
+                            while (!driver.tryIncrement(counter)) {
+                              if (System.nanoTime() >= deadline) {
+                                return;
+                              }
+                            }
+                          }
+                        }
+                        mine.record(System.nanoTime() - t);
+                      } catch (Exception e) {
+                        errors.incrementAndGet();
+                      }
+                    }
+                  }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    double cpu = system.cpuSeconds() - cpuBefore;
+    Latencies all = Latencies.merge(parts);
+    return new Outcome(
+        all.count() / elapsed, all, errors.get(), all.count() == 0 ? 0 : cpu * 1e3 / all.count());
+  }
+
+  /**
+   * The floor of one ObjectKV write on these servers: a PUT of a small object into a local-disk
+   * store on the same disk plus a produce to the cluster's Kafka broker, one after the other.
+   */
+  static Floor.Result floor(Path dir, int kafkaPort) throws Exception {
+    byte[] object = new byte[1024];
+    new Random(1).nextBytes(object);
+    Latencies puts = new Latencies();
+    int samples = 500;
+    try (LocalFileObjectStore store = new LocalFileObjectStore(dir.resolve("floor"))) {
+      for (int i = -samples / 5; i < samples; i++) {
+        long t = System.nanoTime();
+        store.putIfAbsent("floor/" + i + ".sst", Content.of(object));
+        if (i >= 0) {
+          puts.record(System.nanoTime() - t);
+        }
+      }
+    }
+    Latencies produces = new Latencies();
+    String bootstrap = "127.0.0.1:" + kafkaPort;
+    try (Admin admin = KafkaClients.admin(bootstrap)) {
+      admin
+          .createTopics(List.of(new NewTopic("vs-etcd-floor", Optional.of(1), Optional.empty())))
+          .all()
+          .get();
+    }
+    Map<String, Object> p = KafkaClients.producer(bootstrap, "floor");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      byte[] value = new byte[100];
+      for (int i = -samples / 5; i < samples; i++) {
+        long t = System.nanoTime();
+        producer.send(new ProducerRecord<>("vs-etcd-floor", value)).get();
+        if (i >= 0) {
+          produces.record(System.nanoTime() - t);
+        }
+      }
+    }
+    return new Floor.Result(Latencies.merge(List.of(puts)), Latencies.merge(List.of(produces)));
+  }
+
+  static void printTable(
+      List<Step> steps, List<Outcome[]> table, Floor.Result floor, double[] idle) {
+    System.out.println();
+    System.out.println("| workload | ObjectKV | etcd | ratio | CPU ms/op ObjectKV / etcd |");
+    System.out.println("| --- | --- | --- | --- | --- |");
+    for (int i = 0; i < steps.size(); i++) {
+      Outcome o = table.get(i)[0];
+      Outcome e = table.get(i)[1];
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %s | %.2f× | %.3f / %.3f |%n",
+          steps.get(i).label(),
+          cell(o),
+          cell(e),
+          o.opsPerSecond() / e.opsPerSecond(),
+          o.cpuMillisPerOp(),
+          e.cpuMillisPerOp());
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%nfloor of a write: %s; idle CPU: ObjectKV %.3f cores, etcd %.3f cores%n",
+        floor.summary(),
+        idle[0],
+        idle[1]);
+  }
+
+  private static String cell(Outcome o) {
+    return String.format(
+        Locale.ROOT,
+        "%,.0f/s, p50 %.1f ms, p99 %.1f ms%s",
+        o.opsPerSecond(),
+        o.latencies().millis(0.5),
+        o.latencies().millis(0.99),
+        o.errors() == 0 ? "" : ", " + o.errors() + " errors");
+  }
+}
