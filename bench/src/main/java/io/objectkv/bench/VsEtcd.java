@@ -68,6 +68,7 @@ public final class VsEtcd {
   static final String USAGE =
       """
       usage: bench/run VsEtcd [--seconds 15] [--keys 10000] [--steps put:1,put:16,...] [--port-offset 300]
+                          [--objectkv-home DIR]  (another checkout's ./objectkv, e.g. to compare builds)
         steps: put:N, cas:N, get:N, strong:N (N clients); the default runs the table of the
         performance issue. Needs etcd (Debian: apt-get install etcd-server) on the PATH or
         in /usr/bin, and a built tree (./objectkv local builds it).""";
@@ -76,6 +77,7 @@ public final class VsEtcd {
     int seconds = 15;
     int keys = 10_000;
     int offset = 300;
+    Path home = Path.of(".");
     List<Step> steps =
         parseSteps("put:1,put:16,put:64,put:256,put:1024,cas:16,get:1,get:64,strong:1,strong:64");
     for (int i = 0; i < args.length; i++) {
@@ -84,6 +86,7 @@ public final class VsEtcd {
         case "--keys" -> keys = Integer.parseInt(args[++i]);
         case "--steps" -> steps = parseSteps(args[++i]);
         case "--port-offset" -> offset = Integer.parseInt(args[++i]);
+        case "--objectkv-home" -> home = Path.of(args[++i]);
         default -> {
           System.err.println(USAGE);
           System.exit(2);
@@ -104,7 +107,7 @@ public final class VsEtcd {
       Process etcd = startEtcd(etcdBinary, dir, etcdPort);
       started.add(etcd);
       int gatewayPort = 8080 + offset;
-      Process objectkv = startObjectKv(dir, offset);
+      Process objectkv = startObjectKv(home, dir, offset);
       started.add(objectkv);
       URI etcdUri = URI.create("http://127.0.0.1:" + etcdPort);
       URI gatewayUri = URI.create("http://127.0.0.1:" + gatewayPort);
@@ -228,10 +231,10 @@ public final class VsEtcd {
         .start();
   }
 
-  static Process startObjectKv(Path dir, int offset) throws IOException {
+  static Process startObjectKv(Path home, Path dir, int offset) throws IOException {
     System.out.println("starting ./objectkv local (logs in " + dir.resolve("objectkv") + ")");
     return new ProcessBuilder(
-            "./objectkv",
+            home.resolve("objectkv").toString(),
             "local",
             "--data-dir",
             dir.resolve("objectkv").toString(),

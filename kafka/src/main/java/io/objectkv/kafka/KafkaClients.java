@@ -18,6 +18,9 @@ public final class KafkaClients {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
   }
 
+  /** Longest an idle consumer's fetch waits at the broker. */
+  public static final int IDLE_FETCH_WAIT_MS = 500;
+
   /** A read_committed consumer without a group (assign + seek), for following a log. */
   public static Map<String, Object> follower(String bootstrap, String clientId) {
     Map<String, Object> c = new HashMap<>();
@@ -29,7 +32,10 @@ public final class KafkaClients {
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSetup.MAX_WRITE_RECORD_BYTES);
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    // A fetch waits at the broker until a record arrives (it is answered at once then), or this
+    // long: so this bounds nothing but how often an idle follower asks. 100 ms made the idle
+    // consumers of a cluster a few percent of a core.
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, IDLE_FETCH_WAIT_MS);
     return c;
   }
 

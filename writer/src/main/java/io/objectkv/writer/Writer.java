@@ -230,7 +230,6 @@ public final class Writer implements Runnable, AutoCloseable {
     c.put(
         ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
         (int) Math.min(Integer.MAX_VALUE, Math.max(config.groups().maxBytes(), 8L << 20)));
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
     // Never jump over records the manifest has not applied: a missing offset is an error.
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(c)) {
