@@ -94,6 +94,7 @@ public final class CompactionLoad {
           cluster.startCompactor(
               Map.of(
                   "OBJECTKV_COMPACTOR_MIN_L0_OBJECTS", "1",
+                  "OBJECTKV_COMPACTOR_L0_TO_L1_RATIO", "0",
                   "OBJECTKV_COMPACTOR_MAX_L0_PER_JOB", "100000",
                   "OBJECTKV_COMPACTOR_GC_GRACE", "1h"),
               heap,

@@ -33,9 +33,19 @@ public final class CompactorMain {
           "OBJECTKV_COMPACTOR_HTTP_PORT", "8091", "port of /health, /metrics and /v1/status");
   public static final Setting MIN_L0_OBJECTS =
       Setting.of(
-          "OBJECTKV_COMPACTOR_MIN_L0_OBJECTS", "8", "compact once L0 holds this many objects...");
-  public static final Setting MIN_L0_BYTES =
-      Setting.of("OBJECTKV_COMPACTOR_MIN_L0_BYTES", "64M", "...or this many bytes");
+          "OBJECTKV_COMPACTOR_MIN_L0_OBJECTS", "8", "compact no fewer L0 objects than this...");
+  public static final Setting L0_TO_L1_RATIO =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_L0_TO_L1_RATIO",
+          "0.1",
+          "...once their bytes are this fraction of the L1 bytes they overlap (write amplification about 1 + 1/ratio)");
+  public static final Setting MAX_L0_OBJECTS =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_MAX_L0_OBJECTS",
+          "64",
+          "compact once L0 holds this many objects (the most a read consults in L0)");
+  public static final Setting MAX_L0_BYTES =
+      Setting.of("OBJECTKV_COMPACTOR_MAX_L0_BYTES", "64M", "...or this many bytes");
   public static final Setting MAX_L0_PER_JOB =
       Setting.of(
           "OBJECTKV_COMPACTOR_MAX_L0_PER_JOB", "1024", "most L0 objects merged by one compaction");
@@ -67,7 +77,9 @@ public final class CompactorMain {
       List.of(
           HTTP_PORT,
           MIN_L0_OBJECTS,
-          MIN_L0_BYTES,
+          L0_TO_L1_RATIO,
+          MAX_L0_OBJECTS,
+          MAX_L0_BYTES,
           MAX_L0_PER_JOB,
           TARGET_L1_BYTES,
           GC_GRACE,
@@ -93,7 +105,9 @@ public final class CompactorMain {
         new KafkaNames(s.get(CommonSettings.DATABASE)),
         new CompactionPolicy(
             s.intValue(MIN_L0_OBJECTS),
-            s.longValue(MIN_L0_BYTES),
+            s.fractionValue(L0_TO_L1_RATIO),
+            s.intValue(MAX_L0_OBJECTS),
+            s.longValue(MAX_L0_BYTES),
             s.intValue(MAX_L0_PER_JOB),
             s.longValue(TARGET_L1_BYTES)),
         CommonSettings.sstOptions(s),

@@ -161,7 +161,7 @@ class CompactionIT {
 
     // Compact everything: afterwards L1 holds exactly the live keys, one version each.
     CompactorConfig all =
-        cluster.compactorConfig(dir.resolve("tmp2")).with(new CompactionPolicy(1, 1, 64, 4096));
+        cluster.compactorConfig(dir.resolve("tmp2")).with(CompactionPolicy.eager(64, 4096));
     Compactor full = cluster.startCompactor(all, CompactionMerger.Step.NONE);
     awaitL0Below(1);
     Manifest m = cluster.inspector().manifest();
@@ -192,7 +192,7 @@ class CompactionIT {
       CompactorConfig config =
           cluster
               .compactorConfig(dir.resolve("crash-" + crashAt))
-              .with(new CompactionPolicy(1, 1, 64, 4096));
+              .with(CompactionPolicy.eager(64, 4096));
       cluster.startCompactor(
           config,
           step -> {
@@ -249,9 +249,7 @@ class CompactionIT {
     AtomicBoolean failed = new AtomicBoolean();
     Compactor compactor =
         cluster.startCompactor(
-            cluster
-                .compactorConfig(dir.resolve("again"))
-                .with(new CompactionPolicy(1, 1, 64, 4096)),
+            cluster.compactorConfig(dir.resolve("again")).with(CompactionPolicy.eager(64, 4096)),
             step -> {
               if (step.equals("merged") && failed.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected: the store failed past its retries");
@@ -270,7 +268,9 @@ class CompactionIT {
   void readsNeverFailDuringCompactionAndGarbageCollection() throws Exception {
     Compactor compactor =
         cluster.startCompactor(
-            cluster.compactorConfig(dir.resolve("tmp3")).with(new CompactionPolicy(2, 1, 64, 4096)),
+            cluster
+                .compactorConfig(dir.resolve("tmp3"))
+                .with(new CompactionPolicy(2, 0, 2, 1L << 30, 64, 4096)),
             CompactionMerger.Step.NONE);
     AtomicBoolean stop = new AtomicBoolean();
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();

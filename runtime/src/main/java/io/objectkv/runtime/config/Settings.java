@@ -105,6 +105,19 @@ public final class Settings {
     }
   }
 
+  /** A number that is not negative, such as a ratio. */
+  public double fractionValue(Setting s) {
+    try {
+      double v = Double.parseDouble(raw(s).trim());
+      if (v >= 0 && Double.isFinite(v)) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new ConfigException(s.name() + " must be a number >= 0, not '" + raw(s) + "'");
+  }
+
   public long longValue(Setting s) {
     String v = raw(s).trim();
     try {
