@@ -25,7 +25,6 @@ public final class ManifestFollower implements AutoCloseable {
   private final TopicPartition partition;
   private Manifest manifest;
   private long logOffset;
-  private long ignored;
   private long epochSetAt = -1;
 
   public ManifestFollower(Consumer<byte[], byte[]> consumer, String topic, ManifestSnapshot start) {
@@ -70,8 +69,6 @@ public final class ManifestFollower implements AutoCloseable {
       Manifest next = ManifestLog.follow(manifest, record, where);
       if (record instanceof ManifestDelta d && next != manifest) {
         applied.add(d);
-      } else if (next == manifest) {
-        ignored++;
       }
       if (next.writerEpoch() != manifest.writerEpoch()) {
         epochSetAt = r.offset();
@@ -88,13 +85,6 @@ public final class ManifestFollower implements AutoCloseable {
    */
   public long epochSetAt() {
     return epochSetAt;
-  }
-
-  /**
-   * Records that did not count: deltas already in the starting snapshot, or of replaced writers.
-   */
-  public long ignored() {
-    return ignored;
   }
 
   /**

@@ -163,7 +163,9 @@ public final class ManifestTracker implements AutoCloseable {
         if (follower.manifest().id() != s.view().manifest().id()) {
           publish(LsmView.open(follower.manifest(), tables), position);
         } else if (position != s.logPosition()) {
-          publish(s.view(), position); // transaction markers moved the position, not the manifest
+          // records that change no object moved the position: a writer's fence, a replaced
+          // writer's delta, markers of transactions in logs written before fences
+          publish(s.view(), position);
         } else {
           worker.beat();
         }
