@@ -3,6 +3,7 @@ package io.objectkv.bench;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.gateway.GatewayMain;
 import io.objectkv.runtime.http.PathKeys;
+import io.objectkv.testkit.chaos.S3FaultProxy;
 import io.objectkv.writer.commit.GroupPolicy;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -32,10 +33,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * OBJECTKV_WRITER_GROUP_TARGET_RECORDS, {@code --group-interval MS} is
  * OBJECTKV_WRITER_GROUP_MIN_INTERVAL; the defaults are the writer's.
  *
+ * <p>{@code --s3-latency 0,30,100} runs every step once per median: the store is reached through
+ * {@link S3FaultProxy}, which holds each request for a lognormal time of that median (sigma 0.5, so
+ * p99 about 3.2 times the median), as S3 would. A slower PUT should make groups larger, not the
+ * database slower.
+ *
  * <pre>
  * bench/run WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100]
  *                     [--group-delay 250] [--group-target 1000] [--group-interval 0]
- *                     [--compactor]
+ *                     [--compactor] [--s3-latency 0,30,100]
  * </pre>
  */
 public final class WriteLoad {
@@ -50,6 +56,7 @@ public final class WriteLoad {
     int groupTarget = d.targetRecords();
     Duration groupInterval = d.minInterval();
     boolean compactor = false;
+    List<Double> latencies = List.of(0.0);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--clients" ->
@@ -61,9 +68,12 @@ public final class WriteLoad {
         case "--group-target" -> groupTarget = Integer.parseInt(args[++i]);
         case "--group-interval" -> groupInterval = Duration.ofMillis(Long.parseLong(args[++i]));
         case "--compactor" -> compactor = true;
+        case "--s3-latency" ->
+            latencies =
+                java.util.Arrays.stream(args[++i].split(",")).map(Double::parseDouble).toList();
         default -> {
           System.err.println(
-              "usage: WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100] [--group-delay MS] [--group-target N] [--group-interval MS] [--compactor]");
+              "usage: WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100] [--group-delay MS] [--group-target N] [--group-interval MS] [--compactor] [--s3-latency MS,...]");
           System.exit(2);
         }
       }
@@ -86,48 +96,55 @@ public final class WriteLoad {
         warmUp(warm, address(start(warm, groups, false)), clients, value);
       }
     }
-    for (int clients : clientCounts) {
-      // Each step runs in a new database with a bucket of its own, so what ran before it does not
-      // slow S3Mock down; the processes (and their JIT) stay warm.
-      try (BenchCluster cluster = BenchCluster.inNewBucket()) {
-        GatewayMain.Gateway gateway = start(cluster, groups, compactor);
-        URI base = address(gateway);
-        Metrics gatewayMetrics = gateway.metrics();
-        HttpClient[] http = clientsFor(clients);
-        run(cluster, http, base, clients, Duration.ofSeconds(Math.max(5, seconds / 4)), value);
-        // The step's own objects slow S3Mock's PUTs down while it runs: a floor before and after.
-        Floor.Result floorBefore = Floor.measure(cluster, 200, 16 * 1024);
-        var m = cluster.writerMetrics;
-        Step group = Step.of(m.histogram("objectkv_writer_group_seconds", ""));
-        Step decide = Step.of(m.histogram("objectkv_writer_decide_seconds", ""));
-        Step upload = Step.of(m.histogram("objectkv_writer_upload_seconds", ""));
-        Step publish = Step.of(m.histogram("objectkv_writer_publish_seconds", ""));
-        Step gatewayPublish =
-            Step.of(gatewayMetrics.histogram("objectkv_gateway_publish_seconds", ""));
-        Step recordAge = Step.of(m.histogram("objectkv_writer_record_age_seconds", ""));
-        Step gatewayAck = Step.of(gatewayMetrics.histogram("objectkv_gateway_write_seconds", ""));
-        Result r = run(cluster, http, base, clients, Duration.ofSeconds(seconds), value);
-        Floor.Result floorAfter = Floor.measure(cluster, 200, 16 * 1024);
-        double floorP50 = (floorBefore.p50Millis() + floorAfter.p50Millis()) / 2;
-        System.out.println("  floor before: " + floorBefore.summary());
-        System.out.println("  floor after:  " + floorAfter.summary());
-        System.out.printf(
-            "clients=%d: %.0f writes/s; ack %s; %.2f S3 PUTs per 1000 writes; %.1f batches per group; p50/floor = %.2f%n",
-            clients,
-            r.writesPerSecond,
-            r.latencies.summary(),
-            r.putsPerThousand,
-            r.batchesPerGroup,
-            r.latencies.millis(0.5) / floorP50);
-        System.out.printf(
-            "  writer means: group %.2f ms = decide %.2f ms + upload %.2f ms + the rest of publish%n"
-                + "    (publish %.2f ms: its transaction is filled while the object uploads)%n",
-            group.millis(), decide.millis(), upload.millis(), publish.millis());
-        System.out.printf(
-            "  means: gateway publish %.2f ms, record age at decision %.2f ms, gateway ack %.2f ms%n",
-            gatewayPublish.millis(), recordAge.millis(), gatewayAck.millis());
+    for (double latency : latencies)
+      for (int clients : clientCounts) {
+        // Each step runs in a new database with a bucket of its own, so what ran before it does not
+        // slow S3Mock down; the processes (and their JIT) stay warm.
+        try (BenchCluster cluster = BenchCluster.inNewBucket();
+            S3FaultProxy proxy = new S3FaultProxy(cluster.servers.s3Endpoint(), 1)) {
+          if (latency > 0) {
+            proxy.set(new S3FaultProxy.Faults(latency, 0.5, 0, 0));
+            cluster.env.put("OBJECTKV_S3_ENDPOINT", proxy.endpoint().toString());
+            System.out.printf("S3 requests held for a lognormal time of median %.0f ms%n", latency);
+          }
+          GatewayMain.Gateway gateway = start(cluster, groups, compactor);
+          URI base = address(gateway);
+          Metrics gatewayMetrics = gateway.metrics();
+          HttpClient[] http = clientsFor(clients);
+          run(cluster, http, base, clients, Duration.ofSeconds(Math.max(5, seconds / 4)), value);
+          // The step's own objects slow S3Mock's PUTs down while it runs: a floor before and after.
+          Floor.Result floorBefore = Floor.measure(cluster, 200, 16 * 1024);
+          var m = cluster.writerMetrics;
+          Step group = Step.of(m.histogram("objectkv_writer_group_seconds", ""));
+          Step decide = Step.of(m.histogram("objectkv_writer_decide_seconds", ""));
+          Step upload = Step.of(m.histogram("objectkv_writer_upload_seconds", ""));
+          Step publish = Step.of(m.histogram("objectkv_writer_publish_seconds", ""));
+          Step gatewayPublish =
+              Step.of(gatewayMetrics.histogram("objectkv_gateway_publish_seconds", ""));
+          Step recordAge = Step.of(m.histogram("objectkv_writer_record_age_seconds", ""));
+          Step gatewayAck = Step.of(gatewayMetrics.histogram("objectkv_gateway_write_seconds", ""));
+          Result r = run(cluster, http, base, clients, Duration.ofSeconds(seconds), value);
+          Floor.Result floorAfter = Floor.measure(cluster, 200, 16 * 1024);
+          double floorP50 = (floorBefore.p50Millis() + floorAfter.p50Millis()) / 2;
+          System.out.println("  floor before: " + floorBefore.summary());
+          System.out.println("  floor after:  " + floorAfter.summary());
+          System.out.printf(
+              "clients=%d: %.0f writes/s; ack %s; %.2f S3 PUTs per 1000 writes; %.1f batches per group; p50/floor = %.2f%n",
+              clients,
+              r.writesPerSecond,
+              r.latencies.summary(),
+              r.putsPerThousand,
+              r.batchesPerGroup,
+              r.latencies.millis(0.5) / floorP50);
+          System.out.printf(
+              "  writer means: group %.2f ms = decide %.2f ms + upload %.2f ms + the rest of publish%n"
+                  + "    (publish %.2f ms: the object upload, then the delta appended)%n",
+              group.millis(), decide.millis(), upload.millis(), publish.millis());
+          System.out.printf(
+              "  means: gateway publish %.2f ms, record age at decision %.2f ms, gateway ack %.2f ms%n",
+              gatewayPublish.millis(), recordAge.millis(), gatewayAck.millis());
+        }
       }
-    }
     System.exit(0);
   }
 
