@@ -6,7 +6,6 @@ import io.objectkv.core.read.BlockCache;
 import io.objectkv.core.read.StoreRangeFetcher;
 import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
-import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.ManifestFollower;
 import io.objectkv.reader.cache.DiskBlockCache;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.admin.Admin;
 
 /** Entry point of a reader replica. */
 public final class ReaderMain {
@@ -63,7 +61,7 @@ public final class ReaderMain {
   public record Reader(
       Javalin http,
       ManifestTracker tracker,
-      CompletableFuture<Admin> admin,
+      CommittedEnd committedEnd,
       ObjectStore store,
       BlockCache blocks,
       DiskBlockCache disk,
@@ -77,7 +75,7 @@ public final class ReaderMain {
     public void close() {
       http.stop();
       tracker.close();
-      admin.join().close();
+      committedEnd.close();
       store.close();
     }
   }
@@ -112,10 +110,8 @@ public final class ReaderMain {
             snapshot -> ManifestFollower.open(bootstrap, names, clientId, snapshot),
             metrics,
             liveness);
-    // Made in the background: the HTTP server need not wait for the Kafka admin client.
-    CompletableFuture<Admin> admin =
-        CompletableFuture.supplyAsync(() -> KafkaClients.admin(bootstrap), ReaderMain::thread);
-    ReaderRoutes routes = new ReaderRoutes(tracker, new CommittedEnd(admin, names.manifest()));
+    CommittedEnd committedEnd = new CommittedEnd(bootstrap, clientId + "-end", names.manifest());
+    ReaderRoutes routes = new ReaderRoutes(tracker, committedEnd);
     // Cold boot: the HTTP server starts while the manifest loads; reads that arrive first wait.
     CompletableFuture<Javalin> server =
         CompletableFuture.supplyAsync(
@@ -134,6 +130,7 @@ public final class ReaderMain {
                     .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT)),
             ReaderMain::thread);
     tracker.start();
+    committedEnd.afterNow(); // connects its consumer now rather than at the first strong read
     Javalin http = server.join();
     System.out.printf(
         "objectkv-reader: http://%s:%d serving manifest %d (applied version %d), ready %d ms after start%n",
@@ -142,12 +139,12 @@ public final class ReaderMain {
         tracker.state().view().manifest().id(),
         tracker.state().appliedVersion(),
         (System.nanoTime() - started) / 1_000_000);
-    return new Reader(http, tracker, admin, store, blocks, disk, metrics);
+    return new Reader(http, tracker, committedEnd, store, blocks, disk, metrics);
   }
 
   /**
    * Start-up work gets a thread of its own: the common pool has one thread on two cores, and the
-   * HTTP server must not queue behind the admin client.
+   * HTTP server must not queue behind other start-up work.
    */
   private static void thread(Runnable r) {
     Thread.ofPlatform().name("reader-start").daemon().start(r);

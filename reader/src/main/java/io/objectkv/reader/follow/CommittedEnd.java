@@ -1,30 +1,44 @@
 package io.objectkv.reader.follow;
 
+import io.objectkv.kafka.KafkaClients;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.IsolationLevel;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Finds the barrier of a strong read: the manifest log's high watermark, every record any broker
- * has acknowledged. A read that waits until this reader's {@code read_committed} position passes it
- * has seen the outcome of every transaction that wrote a delta before the read arrived. (The last
- * stable offset is not enough with more than one broker: the markers of one transaction land on
- * each partition separately, so a write's outcome on the result log can be visible, and
- * acknowledged, before its delta is stable on the manifest log.) Each lookup is shared among the
- * reads that arrived before it was sent: a read never uses a lookup sent before it arrived.
+ * has acknowledged. A write is answered only after its delta was acknowledged, so a read that waits
+ * until this reader's position passes the high watermark sees it. (The high watermark, not the last
+ * stable offset, so that logs written by transactional writers of format version 2 are waited for
+ * as well: their markers land on each partition separately.) Each lookup is shared among the reads
+ * that arrived before it was sent: a read never uses a lookup sent before it arrived.
+ *
+ * <p>Lookups go through a consumer of their own on one thread: one ListOffsets request each, where
+ * the admin client first asked for metadata every time.
  */
-public final class CommittedEnd {
-  private final CompletableFuture<Admin> admin;
+public final class CommittedEnd implements AutoCloseable {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final String bootstrap;
+  private final String clientId;
   private final TopicPartition manifest;
+  private final ExecutorService lookups =
+      Executors.newSingleThreadExecutor(
+          r -> Thread.ofPlatform().name("committed-end").daemon().unstarted(r));
+  private Consumer<byte[], byte[]> consumer; // made and used on the lookup thread only
   private CompletableFuture<Long> next;
   private boolean inFlight;
 
-  public CommittedEnd(CompletableFuture<Admin> admin, String manifestTopic) {
-    this.admin = admin;
+  public CommittedEnd(String bootstrap, String clientId, String manifestTopic) {
+    this.bootstrap = bootstrap;
+    this.clientId = clientId;
     this.manifest = new TopicPartition(manifestTopic, 0);
   }
 
@@ -44,25 +58,39 @@ public final class CommittedEnd {
     CompletableFuture<Long> batch = next;
     next = null;
     inFlight = true;
-    admin
-        .join()
-        .listOffsets(
-            Map.of(manifest, OffsetSpec.latest()),
-            new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
-        .partitionResult(manifest)
-        .whenComplete(
-            (info, e) -> {
-              if (e != null) {
-                batch.completeExceptionally(e);
-              } else {
-                batch.complete(info.offset());
-              }
-              synchronized (CommittedEnd.this) {
-                inFlight = false;
-                if (next != null) {
-                  send();
-                }
-              }
-            });
+    lookups.execute(
+        () -> {
+          try {
+            batch.complete(consumer().endOffsets(Set.of(manifest), TIMEOUT).get(manifest));
+          } catch (RuntimeException e) {
+            batch.completeExceptionally(e);
+          }
+          synchronized (CommittedEnd.this) {
+            inFlight = false;
+            if (next != null) {
+              send();
+            }
+          }
+        });
+  }
+
+  private Consumer<byte[], byte[]> consumer() {
+    if (consumer == null) {
+      Map<String, Object> c = KafkaClients.follower(bootstrap, clientId);
+      c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"); // the high watermark
+      consumer = new KafkaConsumer<>(c);
+    }
+    return consumer;
+  }
+
+  @Override
+  public void close() {
+    lookups.execute(
+        () -> {
+          if (consumer != null) {
+            consumer.close();
+          }
+        });
+    lookups.shutdown();
   }
 }
