@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -36,34 +38,41 @@ final class Floor {
 
   static Result measure(BenchCluster cluster, int samples, int objectBytes) throws Exception {
     TestCluster servers = cluster.servers;
+    try (ObjectStore s3 = cluster.rawStore(servers.uniqueName("floor") + "/")) {
+      return measure(
+          s3, servers.bootstrapServers(), servers.uniqueName("floor"), samples, objectBytes);
+    }
+  }
+
+  /**
+   * PUTs of {@code objectBytes} into {@code store} (deleted afterwards: S3Mock's PUTs slow down as
+   * its bucket fills), then produces of 100 bytes to a new topic {@code topic}, one at a time.
+   */
+  static Result measure(
+      ObjectStore store, String bootstrap, String topic, int samples, int objectBytes)
+      throws Exception {
     byte[] object = new byte[objectBytes];
     new Random(1).nextBytes(object);
     Latencies puts = new Latencies();
-    try (ObjectStore s3 = cluster.rawStore(servers.uniqueName("floor") + "/")) {
-      for (int i = -samples / 5; i < samples; i++) {
-        long t = System.nanoTime();
-        s3.putIfAbsent("floor/" + i + ".sst", Content.of(object));
-        if (i >= 0) {
-          puts.record(System.nanoTime() - t);
-        }
-      }
-      // S3Mock's PUTs slow down as its bucket fills: leave it as it was.
-      for (int i = -samples / 5; i < samples; i++) {
-        s3.delete("floor/" + i + ".sst");
+    for (int i = -samples / 5; i < samples; i++) {
+      long t = System.nanoTime();
+      store.putIfAbsent("floor/" + i + ".sst", Content.of(object));
+      if (i >= 0) {
+        puts.record(System.nanoTime() - t);
       }
     }
-    String topic = servers.uniqueName("floor");
-    try (var admin = servers.admin()) {
+    for (int i = -samples / 5; i < samples; i++) {
+      store.delete("floor/" + i + ".sst");
+    }
+    try (Admin admin = KafkaClients.admin(bootstrap)) {
       admin
           .createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
           .all()
           .get();
     }
     Latencies produces = new Latencies();
-    Map<String, Object> p = KafkaClients.producer(servers.bootstrapServers(), "floor");
-    p.put(
-        org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG,
-        0); // Kafka 4 defaults to 5 ms
+    Map<String, Object> p = KafkaClients.producer(bootstrap, "floor");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0); // Kafka 4 defaults to 5 ms
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
       byte[] value = new byte[100];
       for (int i = -samples / 5; i < samples; i++) {

@@ -1,8 +1,6 @@
 package io.objectkv.bench;
 
-import io.objectkv.core.store.Content;
 import io.objectkv.core.store.LocalFileObjectStore;
-import io.objectkv.kafka.KafkaClients;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -15,16 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * ObjectKV against etcd on this machine, driven by one client program in one run: the README
@@ -377,40 +367,9 @@ public final class VsEtcd {
    * store on the same disk plus a produce to the cluster's Kafka broker, one after the other.
    */
   static Floor.Result floor(Path dir, int kafkaPort) throws Exception {
-    byte[] object = new byte[1024];
-    new Random(1).nextBytes(object);
-    Latencies puts = new Latencies();
-    int samples = 500;
     try (LocalFileObjectStore store = new LocalFileObjectStore(dir.resolve("floor"))) {
-      for (int i = -samples / 5; i < samples; i++) {
-        long t = System.nanoTime();
-        store.putIfAbsent("floor/" + i + ".sst", Content.of(object));
-        if (i >= 0) {
-          puts.record(System.nanoTime() - t);
-        }
-      }
+      return Floor.measure(store, "127.0.0.1:" + kafkaPort, "vs-etcd-floor", 500, 1024);
     }
-    Latencies produces = new Latencies();
-    String bootstrap = "127.0.0.1:" + kafkaPort;
-    try (Admin admin = KafkaClients.admin(bootstrap)) {
-      admin
-          .createTopics(List.of(new NewTopic("vs-etcd-floor", Optional.of(1), Optional.empty())))
-          .all()
-          .get();
-    }
-    Map<String, Object> p = KafkaClients.producer(bootstrap, "floor");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-      byte[] value = new byte[100];
-      for (int i = -samples / 5; i < samples; i++) {
-        long t = System.nanoTime();
-        producer.send(new ProducerRecord<>("vs-etcd-floor", value)).get();
-        if (i >= 0) {
-          produces.record(System.nanoTime() - t);
-        }
-      }
-    }
-    return new Floor.Result(Latencies.merge(List.of(puts)), Latencies.merge(List.of(produces)));
   }
 
   static void printTable(

@@ -19,7 +19,7 @@ public final class KafkaClients {
   }
 
   /** Longest an idle consumer's fetch waits at the broker. */
-  public static final int IDLE_FETCH_WAIT_MS = 500;
+  private static final int IDLE_FETCH_WAIT_MS = 500;
 
   /** A read_committed consumer without a group (assign + seek), for following a log. */
   public static Map<String, Object> follower(String bootstrap, String clientId) {
