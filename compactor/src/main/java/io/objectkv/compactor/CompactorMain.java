@@ -103,13 +103,7 @@ public final class CompactorMain {
     return new CompactorConfig(
         s.get(CommonSettings.KAFKA_BOOTSTRAP),
         new KafkaNames(s.get(CommonSettings.DATABASE)),
-        new CompactionPolicy(
-            s.intValue(MIN_L0_OBJECTS),
-            s.fractionValue(L0_TO_L1_RATIO),
-            s.intValue(MAX_L0_OBJECTS),
-            s.longValue(MAX_L0_BYTES),
-            s.intValue(MAX_L0_PER_JOB),
-            s.longValue(TARGET_L1_BYTES)),
+        policy(s),
         CommonSettings.sstOptions(s),
         s.durationValue(GC_GRACE),
         s.durationValue(GC_INTERVAL),
@@ -118,6 +112,22 @@ public final class CompactorMain {
         3,
         1 << 20,
         Path.of(s.get(TEMP_DIR)));
+  }
+
+  /** The compaction settings, checked together: a bad combination is a configuration error. */
+  static CompactionPolicy policy(Settings s) {
+    try {
+      return new CompactionPolicy(
+          s.intValue(MIN_L0_OBJECTS),
+          s.fractionValue(L0_TO_L1_RATIO),
+          s.intValue(MAX_L0_OBJECTS),
+          s.longValue(MAX_L0_BYTES),
+          s.intValue(MAX_L0_PER_JOB),
+          s.longValue(TARGET_L1_BYTES));
+    } catch (IllegalArgumentException e) {
+      throw new Settings.ConfigException(
+          "OBJECTKV_COMPACTOR_*: " + e.getMessage() + "; see objectkv-compactor --help");
+    }
   }
 
   static AutoCloseable start(Settings s) {

@@ -37,7 +37,20 @@ public record CompactionPolicy(
         || maxL0Bytes < 1
         || maxL0PerJob < 1
         || targetL1Bytes < 4096) {
-      throw new IllegalArgumentException("bad compaction policy " + this);
+      throw new IllegalArgumentException(
+          "compaction policy out of bounds: need min L0 objects >= 1 (got "
+              + minL0Objects
+              + "), max L0 objects >= min L0 objects (got "
+              + maxL0Objects
+              + "), L0/L1 ratio >= 0 (got "
+              + l0ToL1Ratio
+              + "), max L0 bytes >= 1 (got "
+              + maxL0Bytes
+              + "), L0 objects per job >= 1 (got "
+              + maxL0PerJob
+              + "), target L1 bytes >= 4096 (got "
+              + targetL1Bytes
+              + ")");
     }
   }
 }
