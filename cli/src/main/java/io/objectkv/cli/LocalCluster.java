@@ -239,10 +239,11 @@ final class LocalCluster {
   /**
    * Only the quick compiler: seven JVMs on one machine otherwise spend minutes compiling with C2,
    * which was the largest single consumer of CPU in the gateway and the writer during their first
-   * minutes. Measured with bench/run VsEtcd on 2 cores: put at 1 client p50 17 -> 12 ms, get at 1
-   * client 1.9 -> 1.4 ms, idle 0.13 -> 0.08 cores, puts at 64 and 1,024 clients unchanged, strong
-   * gets at 64 clients 10-20% fewer. A deployment of one process per machine (compose.yaml) keeps
-   * the default tiered compilation.
+   * minutes. Measured with bench/run VsEtcd on 2 cores (runs differ by 20-30%): put p50 at 1 client
+   * 17 -> 9-10 ms, CAS increments 55-76 -> 86-111/s, idle 0.13 -> 0.07 cores; but strong gets at 1
+   * client 2.3 -> 3.6 ms p50 and at 64 clients up to 20% fewer (the reader's Kafka client code runs
+   * slower), and puts at 1,024 clients within the noise. A deployment of one process per machine
+   * (compose.yaml) keeps the default tiered compilation.
    */
   static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
 
