@@ -85,6 +85,9 @@ final class ActiveWriter implements AutoCloseable {
   private volatile Throwable failure;
   private volatile boolean running = true;
 
+  /** Recent time from a group's decision to its commit (a moving average), for the hold. */
+  private volatile long commitNanos;
+
   /** The manifest after every committed group (reads and snapshots use it). */
   private Manifest manifest;
 
@@ -152,7 +155,23 @@ final class ActiveWriter implements AutoCloseable {
       throw e;
     }
     // Its records held back belong to this role's position in the log: it lives as long as we do.
-    this.groups = new GroupCollector(consumer, writes, config.groups(), this::committerFull);
+    this.groups =
+        new GroupCollector(
+            consumer,
+            writes,
+            config.groups(),
+            new GroupCollector.Committer() {
+              @Override
+              public boolean full() {
+                return toCommit.remainingCapacity() == 0;
+              }
+
+              @Override
+              public long commitNanos() {
+                return commitNanos;
+              }
+            },
+            System::nanoTime);
     this.committer = Thread.ofPlatform().name("committer").daemon().start(this::commitLoop);
     metrics.recoveries.inc();
     metrics.recoverySeconds.observeNanos(System.nanoTime() - start);
@@ -245,11 +264,6 @@ final class ActiveWriter implements AutoCloseable {
     return groups.next();
   }
 
-  /** True while a decided group waits for the committer: a new one would wait too. */
-  private boolean committerFull() {
-    return toCommit.remainingCapacity() == 0;
-  }
-
   /** Queues a group for the committer, waiting while it is busy with the one before. */
   private void hand(Prepared p) {
     try {
@@ -280,8 +294,10 @@ final class ActiveWriter implements AutoCloseable {
         p.upload.join(); // the object is durable before the manifest that names it
         long offset = publisher.publish(d.delta(), p.results());
         metrics.publishSeconds.observeNanos(System.nanoTime() - publishStart);
+        long took = System.nanoTime() - p.started;
         metrics.groups.inc();
-        metrics.groupSeconds.observeNanos(System.nanoTime() - p.started);
+        metrics.groupSeconds.observeNanos(took);
+        commitNanos = commitNanos == 0 ? took : (3 * commitNanos + took) / 4;
         committed.add(new Committed(p, offset, committedView(p)));
       } catch (RuntimeException | Error e) {
         failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;

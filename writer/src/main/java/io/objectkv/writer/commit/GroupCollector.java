@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -22,6 +22,15 @@ import org.apache.kafka.common.TopicPartition;
  * the log.
  */
 public final class GroupCollector {
+  /** What the collector needs to know of the commit pipeline behind it. */
+  public interface Committer {
+    /** True while a decided group waits for the committer: a new one would wait too. */
+    boolean full();
+
+    /** How long groups recently took from their end to their commit (nanoseconds). */
+    long commitNanos();
+  }
+
   /** How long a growing group waits for its next record. */
   static final Duration GAP = Duration.ofMillis(1);
 
@@ -31,20 +40,27 @@ public final class GroupCollector {
   private final Consumer<byte[], byte[]> log;
   private final TopicPartition partition;
   private final GroupPolicy policy;
-  private final BooleanSupplier committerBusy;
+  private final Committer committer;
+  private final LongSupplier nanoClock;
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> heldBack = new ArrayDeque<>();
-  private long previousEnd = System.nanoTime() - (1L << 40);
+  private long previousEnd;
   private int previousSize = 1;
 
+  /**
+   * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime})
+   */
   public GroupCollector(
       Consumer<byte[], byte[]> log,
       TopicPartition partition,
       GroupPolicy policy,
-      BooleanSupplier committerBusy) {
+      Committer committer,
+      LongSupplier nanoClock) {
     this.log = log;
     this.partition = partition;
     this.policy = policy;
-    this.committerBusy = committerBusy;
+    this.committer = committer;
+    this.nanoClock = nanoClock;
+    this.previousEnd = nanoClock.getAsLong() - (1L << 40);
   }
 
   /**
@@ -62,9 +78,9 @@ public final class GroupCollector {
     List<ConsumerRecord<byte[], byte[]>> group = new ArrayList<>();
     long bytes = 0;
     long deadline = Long.MAX_VALUE;
-    long notBefore = previousEnd + policy.holdNanos(previousSize);
+    long notBefore = previousEnd + policy.holdNanos(previousSize, committer.commitNanos());
     while (true) {
-      long now = System.nanoTime();
+      long now = nanoClock.getAsLong();
       List<ConsumerRecord<byte[], byte[]>> arrived;
       if (!heldBack.isEmpty()) {
         arrived = new ArrayList<>(heldBack);
@@ -94,7 +110,7 @@ public final class GroupCollector {
       if (group.isEmpty()) {
         return group;
       }
-      now = System.nanoTime();
+      now = nanoClock.getAsLong();
       full |= group.size() >= policy.maxRecords() || bytes >= policy.maxBytes();
       boolean first = deadline == Long.MAX_VALUE;
       if (first) {
@@ -103,7 +119,7 @@ public final class GroupCollector {
       // A lone client gains nothing from a wait for company: after a group of one, a group that
       // starts alone ends at once.
       boolean alone = first && group.size() == 1 && previousSize == 1;
-      boolean quiet = (alone || (!first && arrived.isEmpty())) && !committerBusy.getAsBoolean();
+      boolean quiet = (alone || (!first && arrived.isEmpty())) && !committer.full();
       if (full || (now >= notBefore && (quiet || now >= deadline))) {
         previousEnd = now;
         previousSize = group.size();

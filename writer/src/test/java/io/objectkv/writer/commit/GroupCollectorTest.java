@@ -11,16 +11,34 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
-/** How the write log is cut into groups (Kafka's in-memory consumer stands in for the log). */
+/**
+ * How the write log is cut into groups. Kafka's in-memory consumer stands in for the log, and time
+ * is a manual clock that a poll which finds nothing advances by its whole timeout, as a real one
+ * would wait.
+ */
 class GroupCollectorTest {
   private static final TopicPartition LOG = new TopicPartition("writes", 0);
-  private final MockConsumer<byte[], byte[]> log = new MockConsumer<>("earliest");
+  private static final long MS = 1_000_000;
+  private long nanos = 1L << 50;
+  private long commitNanos;
+  private final MockConsumer<byte[], byte[]> log =
+      new MockConsumer<>("earliest") {
+        @Override
+        public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+          ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
+          if (records.isEmpty()) {
+            nanos += timeout.toNanos();
+          }
+          return records;
+        }
+      };
   private long nextOffset;
 
   GroupCollectorTest() {
@@ -48,11 +66,24 @@ class GroupCollectorTest {
 
   private GroupCollector collector(
       int maxRecords, long maxBytes, Duration minInterval, BooleanSupplier busy) {
-    return new GroupCollector(
-        log,
-        LOG,
-        new GroupPolicy(maxRecords, maxBytes, 1000, Duration.ofMillis(50), minInterval),
-        busy);
+    return collector(
+        new GroupPolicy(maxRecords, maxBytes, 1000, Duration.ofMillis(50), minInterval), busy);
+  }
+
+  private GroupCollector collector(GroupPolicy policy, BooleanSupplier busy) {
+    GroupCollector.Committer committer =
+        new GroupCollector.Committer() {
+          @Override
+          public boolean full() {
+            return busy.getAsBoolean();
+          }
+
+          @Override
+          public long commitNanos() {
+            return commitNanos;
+          }
+        };
+    return new GroupCollector(log, LOG, policy, committer, () -> nanos);
   }
 
   private static List<Long> offsets(List<ConsumerRecord<byte[], byte[]>> group) {
@@ -122,21 +153,20 @@ class GroupCollectorTest {
     GroupCollector groups = collector(1000, 1L << 30, Duration.ofMillis(150), () -> false);
     append(1, 10);
     assertEquals(1, groups.next().size());
-    long firstEnd = System.nanoTime();
+    long firstEnd = nanos;
     append(1, 10);
     assertEquals(1, groups.next().size());
-    long apart = (System.nanoTime() - firstEnd) / 1_000_000;
-    assertTrue(apart >= 150 - 1, "the second group ended " + apart + " ms after the first");
+    assertEquals(150 * MS, nanos - firstEnd, "the second group ends the interval after the first");
   }
 
   @Test
   void aFullGroupDoesNotWaitForTheInterval() {
     GroupCollector groups = collector(10, 1L << 30, Duration.ofSeconds(30), () -> false);
     append(25, 10);
-    long start = System.nanoTime();
+    long start = nanos;
     assertEquals(10, groups.next().size());
     assertEquals(10, groups.next().size());
-    assertTrue((System.nanoTime() - start) < Duration.ofSeconds(30).toNanos());
+    assertEquals(start, nanos, "full groups took no time");
   }
 
   @Test
@@ -160,17 +190,32 @@ class GroupCollectorTest {
 
   @Test
   void aGroupIsHeldInProportionToTheOneBefore() {
-    Duration maxDelay = Duration.ofMillis(200);
     GroupCollector groups =
-        new GroupCollector(
-            log, LOG, new GroupPolicy(1000, 1L << 30, 10, maxDelay, Duration.ZERO), () -> false);
+        collector(
+            new GroupPolicy(1000, 1L << 30, 10, Duration.ofMillis(200), Duration.ZERO),
+            () -> false);
     append(5, 10); // half the target: the next group is held half the max delay
     assertEquals(5, groups.next().size());
-    long end = System.nanoTime();
+    long end = nanos;
     append(1, 10);
     assertEquals(1, groups.next().size());
-    long held = (System.nanoTime() - end) / 1_000_000;
-    assertTrue(held >= 100 - 1, "held " + held + " ms after a group of 5 (target 10)");
-    assertTrue(held < 200, "held " + held + " ms: more than half the max delay");
+    long held = nanos - end;
+    assertTrue(held >= 100 * MS && held <= 101 * MS, "held " + held / MS + " ms, want 100");
+  }
+
+  @Test
+  void theTimeGroupsTakeToCommitCountsAgainstTheHold() {
+    GroupCollector groups =
+        collector(
+            new GroupPolicy(1000, 1L << 30, 10, Duration.ofMillis(200), Duration.ZERO),
+            () -> false);
+    commitNanos = 80 * MS; // S3 got slower: the wait for company shrinks by as much
+    append(10, 10);
+    assertEquals(10, groups.next().size());
+    long end = nanos;
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    long held = nanos - end;
+    assertTrue(held >= 120 * MS && held <= 121 * MS, "held " + held / MS + " ms, want 120");
   }
 }
