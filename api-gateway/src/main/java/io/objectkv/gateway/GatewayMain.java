@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.gateway.http.ReadRoutes;
 import io.objectkv.gateway.http.ReplicaStatus;
+import io.objectkv.gateway.http.WatchProxy;
 import io.objectkv.gateway.http.WriteRoutes;
 import io.objectkv.gateway.read.ReadForwarder;
 import io.objectkv.gateway.read.ReaderPool;
@@ -106,6 +107,7 @@ public final class GatewayMain {
             readerToken.isBlank() ? Optional.empty() : Optional.of(readerToken),
             metrics);
     ReadRoutes readRoutes = new ReadRoutes(forwarder);
+    WatchProxy watchProxy = new WatchProxy(forwarder);
     Javalin http =
         HttpServers.create(
                 "api-gateway",
@@ -115,6 +117,7 @@ public final class GatewayMain {
                 config -> {
                   writeRoutes.register(config);
                   readRoutes.register(config);
+                  watchProxy.register(config);
                   config.routes.get(
                       "/v1/status",
                       ctx -> {

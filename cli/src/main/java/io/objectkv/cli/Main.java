@@ -1,12 +1,14 @@
 package io.objectkv.cli;
 
 import io.objectkv.client.Batch;
+import io.objectkv.client.ChangeEvent;
 import io.objectkv.client.ConditionFailedException;
 import io.objectkv.client.Consistency;
 import io.objectkv.client.KeyValue;
 import io.objectkv.client.ObjectKvClient;
 import io.objectkv.client.ObjectKvException;
 import io.objectkv.client.Precondition;
+import io.objectkv.client.Watch;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +45,8 @@ public final class Main {
         get KEY [--strong | --min-version N] [--raw]
         delete KEY [--if-exists | --if-version N | --if-value X]
         scan [--prefix P | --start S --end E] [--limit N] [--reverse] [--strong] [--json]
+        watch [--prefix P | --start S --end E] [--from-version N] [--count N] [--json]
+                                      print committed changes as they happen (Ctrl-C stops)
         batch FILE                    apply a JSON batch ({"ops": [...]}, as POST /v1/batch); - for stdin
         status                        the database status
         token --name N --role R [--db D]
@@ -136,6 +140,7 @@ public final class Main {
           case "get" -> get(kv, a, out, err);
           case "delete" -> delete(kv, a, out);
           case "scan" -> scan(kv, a, out);
+          case "watch" -> watch(kv, a, out);
           case "batch" -> batch(kv, a, out);
           case "status" -> status(kv, out);
           default ->
@@ -261,6 +266,57 @@ public final class Main {
       }
     }
     return OK;
+  }
+
+  /** Prints each committed change to the range, one line per changed key (or per event). */
+  private static int watch(ObjectKvClient kv, Args a, PrintStream out) {
+    ObjectKvClient.Scan range =
+        a.has("prefix")
+            ? ObjectKvClient.Scan.prefix(a.get("prefix", ""))
+            : ObjectKvClient.Scan.range(a.options().get("start"), a.options().get("end"));
+    long from = number(a, "from-version", -1);
+    long count = number(a, "count", Long.MAX_VALUE);
+    try (Watch w = kv.watch(range, from)) {
+      for (long n = 0; n < count && w.hasNext(); n++) {
+        ChangeEvent e = w.next();
+        if (a.has("json")) {
+          StringBuilder line =
+              new StringBuilder("{\"version\": " + e.version() + ", \"changes\": [");
+          for (int i = 0; i < e.changes().size(); i++) {
+            ChangeEvent.Change c = e.changes().get(i);
+            line.append(i == 0 ? "" : ", ").append("{\"key\": ").append(quote(c.keyString()));
+            line.append(
+                c.deleted()
+                    ? ", \"deleted\": true}"
+                    : ", \"value\": " + quote(c.valueString()) + "}");
+          }
+          out.println(line.append("]}"));
+        } else {
+          for (ChangeEvent.Change c : e.changes()) {
+            out.println(
+                e.version()
+                    + "\t"
+                    + c.keyString()
+                    + "\t"
+                    + (c.deleted() ? "(deleted)" : c.valueString()));
+          }
+        }
+        out.flush();
+      }
+    }
+    return OK;
+  }
+
+  private static long number(Args a, String option, long fallback) {
+    try {
+      long n = a.has(option) ? Long.parseLong(a.get(option, "")) : fallback;
+      if (n < 0 && n != fallback) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + option + " takes a non-negative number");
+    }
   }
 
   static String quote(String s) {

@@ -231,6 +231,40 @@ public final class ObjectKvClient implements AutoCloseable {
     };
   }
 
+  /**
+   * The committed changes to the keys of {@code range} (its prefix, or start and end; direction,
+   * page size and consistency do not matter), one event per batch in version order, from version
+   * {@code fromVersion} on ({@code -1}: from now).
+   */
+  public Watch watch(Scan range, long fromVersion) {
+    StringBuilder q = new StringBuilder("v1/watch?");
+    if (range.prefix() != null) {
+      q.append("prefix=").append(encode(range.prefix())).append('&');
+    }
+    if (range.start() != null) {
+      q.append("start=").append(encode(range.start())).append('&');
+    }
+    if (range.end() != null) {
+      q.append("end=").append(encode(range.end())).append('&');
+    }
+    if (fromVersion >= 0) {
+      q.append("fromVersion=").append(fromVersion);
+    }
+    URI uri = base.resolve(q.toString());
+    return new Watch(
+        lastEventId -> {
+          HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET();
+          if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+          }
+          if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+          }
+          return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        },
+        attempts);
+  }
+
   /** The database status as {@code GET /v1/status} reports it. */
   public Map<String, Object> status() {
     return json(send("GET", "v1/status", null, false));

@@ -14,19 +14,25 @@ import static io.objectkv.format.SstLayout.MAGIC;
 import static io.objectkv.format.SstLayout.MAGIC_OFFSET;
 import static io.objectkv.format.SstLayout.MAX_VERSION_OFFSET;
 import static io.objectkv.format.SstLayout.MIN_VERSION_OFFSET;
+import static io.objectkv.format.SstLayout.OLDEST_FORMAT_VERSION;
 import static io.objectkv.format.SstLayout.WAL_LENGTH_OFFSET;
 import static io.objectkv.format.SstLayout.WAL_OFFSET_OFFSET;
 
 import java.util.zip.CRC32C;
 
-/** The fixed-size footer at the end of every SST object; see {@link SstLayout}. */
+/**
+ * The fixed-size footer at the end of every SST object; see {@link SstLayout}. {@code
+ * formatVersion} is the version the object was written in (what its WAL section holds depends on
+ * it).
+ */
 public record Footer(
     BlockHandle index,
     BlockHandle filter,
     BlockHandle wal,
     long entryCount,
     long minVersion,
-    long maxVersion) {
+    long maxVersion,
+    int formatVersion) {
 
   public boolean hasWal() {
     return wal.length() > 0;
@@ -43,7 +49,7 @@ public record Footer(
     BlockCodec.putLong(b, ENTRY_COUNT_OFFSET, entryCount);
     BlockCodec.putLong(b, MIN_VERSION_OFFSET, minVersion);
     BlockCodec.putLong(b, MAX_VERSION_OFFSET, maxVersion);
-    BlockCodec.putInt(b, FORMAT_VERSION_OFFSET, FORMAT_VERSION);
+    BlockCodec.putInt(b, FORMAT_VERSION_OFFSET, formatVersion);
     BlockCodec.putLong(b, MAGIC_OFFSET, MAGIC);
     BlockCodec.putInt(b, FOOTER_CRC_OFFSET, checksum(b, 0));
     return b;
@@ -74,8 +80,9 @@ public record Footer(
       throw new CorruptionException(source, at + MAGIC_OFFSET, "bad magic: not an ObjectKV SST");
     }
     int version = ByteReader.getInt(b, off + FORMAT_VERSION_OFFSET);
-    if (version != FORMAT_VERSION) {
-      throw new UnsupportedFormatVersionException("SST " + source, version, FORMAT_VERSION);
+    if (version < OLDEST_FORMAT_VERSION || version > FORMAT_VERSION) {
+      throw new UnsupportedFormatVersionException(
+          "SST " + source, version, OLDEST_FORMAT_VERSION, FORMAT_VERSION);
     }
     if (ByteReader.getInt(b, off + FOOTER_CRC_OFFSET) != checksum(b, off)) {
       throw new CorruptionException(source, at, "footer checksum mismatch");
@@ -100,7 +107,8 @@ public record Footer(
         wal,
         entryCount,
         ByteReader.getLong(b, off + MIN_VERSION_OFFSET),
-        ByteReader.getLong(b, off + MAX_VERSION_OFFSET));
+        ByteReader.getLong(b, off + MAX_VERSION_OFFSET),
+        version);
   }
 
   private static BlockHandle handle(String source, long at, byte[] b, int offsetAt, int lengthAt) {

@@ -1,7 +1,7 @@
 package io.objectkv.format;
 
 /**
- * The byte layout of an SST object, format v1, as chained constants. docs/format.md is the
+ * The byte layout of an SST object, format v2, as chained constants. docs/format.md is the
  * normative description; this class is its only translation into code.
  *
  * <pre>
@@ -14,8 +14,14 @@ package io.objectkv.format;
 public final class SstLayout {
   private SstLayout() {}
 
-  /** The only format version this code writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The format version this code writes. Version 2 adds each committed batch's writes to the WAL
+   * section; otherwise its bytes are those of version 1.
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The oldest format version this code reads. */
+  public static final int OLDEST_FORMAT_VERSION = 1;
 
   /** "OBJKVSST" in ASCII: the last eight bytes of every SST object. */
   public static final long MAGIC = 0x4F424A4B56535354L;

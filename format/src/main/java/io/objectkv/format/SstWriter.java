@@ -152,7 +152,8 @@ public final class SstWriter {
             wal,
             entryCount,
             empty ? 0 : minVersion,
-            empty ? 0 : maxVersion);
+            empty ? 0 : maxVersion,
+            SstLayout.FORMAT_VERSION);
     write(footer.encode());
     try {
       out.flush();

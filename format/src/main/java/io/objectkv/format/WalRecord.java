@@ -1,21 +1,42 @@
 package io.objectkv.format;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * One batch's outcome in the WAL section of an L0 object.
+ * One batch's outcome in the WAL section of an L0 object, with the writes it made.
  *
  * @param version the batch's version (its log offset)
  * @param requestId the client's request id, empty when it sent none
  * @param outcome the outcome, encoded by the layer above (opaque here)
+ * @param writes what the batch wrote when it committed, each at {@code version} (empty values are
+ *     deletes), in key order; empty when it did not commit. The SST section keeps only the newest
+ *     write of each key in the group, so these are the only record of a write that a later batch of
+ *     the same group overwrote (change feeds need every one).
  */
-public record WalRecord(long version, byte[] requestId, byte[] outcome) {
+public record WalRecord(long version, byte[] requestId, byte[] outcome, List<Entry> writes) {
+  public WalRecord {
+    writes = List.copyOf(writes);
+    for (Entry e : writes) {
+      if (e.version() != version) {
+        throw new IllegalArgumentException(
+            "a write of batch " + version + " at version " + e.version());
+      }
+    }
+  }
+
+  /** A batch that wrote nothing. */
+  public WalRecord(long version, byte[] requestId, byte[] outcome) {
+    this(version, requestId, outcome, List.of());
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof WalRecord r
         && version == r.version
         && Arrays.equals(requestId, r.requestId)
-        && Arrays.equals(outcome, r.outcome);
+        && Arrays.equals(outcome, r.outcome)
+        && writes.equals(r.writes);
   }
 
   @Override
@@ -32,6 +53,8 @@ public record WalRecord(long version, byte[] requestId, byte[] outcome) {
         + requestId.length
         + "B, outcome="
         + outcome.length
-        + "B]";
+        + "B, writes="
+        + writes.size()
+        + "]";
   }
 }

@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * The WAL section payload: {@code count varint}, then per record {@code version varint |
- * request_id_length varint | request_id | outcome_length varint | outcome}, in log order.
+ * request_id_length varint | request_id | outcome_length varint | outcome}, in log order; from
+ * format version 2 each record ends with {@code write_count varint}, then per write {@code
+ * key_length varint | key | value_length varint | value}.
  */
 public final class WalSection {
   private WalSection() {}
@@ -13,6 +15,7 @@ public final class WalSection {
   private static final int MAX_REQUEST_ID = 1024;
   private static final int MAX_OUTCOME = 1 << 20;
 
+  /** Encodes in today's format version. */
   public static byte[] encode(List<WalRecord> records) {
     ByteWriter out = new ByteWriter(64 + records.size() * 32);
     out.writeVarint(records.size());
@@ -20,6 +23,11 @@ public final class WalSection {
       out.writeVarint(r.version());
       out.writeLengthPrefixed(r.requestId());
       out.writeLengthPrefixed(r.outcome());
+      out.writeVarint(r.writes().size());
+      for (Entry w : r.writes()) {
+        out.writeLengthPrefixed(w.key());
+        out.writeLengthPrefixed(w.value());
+      }
     }
     return out.toByteArray();
   }
@@ -38,7 +46,17 @@ public final class WalSection {
       long version = r.readVarint();
       byte[] requestId = r.readLengthPrefixed(MAX_REQUEST_ID, "request id");
       byte[] outcome = r.readLengthPrefixed(MAX_OUTCOME, "outcome");
-      records.add(new WalRecord(version, requestId, outcome));
+      List<Entry> writes = List.of();
+      if (footer.formatVersion() >= 2) {
+        int n = r.readLength(raw.length, "write count");
+        writes = new ArrayList<>(n);
+        for (int w = 0; w < n; w++) {
+          byte[] key = r.readLengthPrefixed(SstLayout.MAX_KEY_LENGTH, "written key");
+          byte[] value = r.readLengthPrefixed(SstLayout.MAX_VALUE_LENGTH, "written value");
+          writes.add(new Entry(key, version, value));
+        }
+      }
+      records.add(new WalRecord(version, requestId, outcome, writes));
     }
     r.expectEnd("wal section");
     return records;

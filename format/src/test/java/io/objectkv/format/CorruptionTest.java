@@ -94,11 +94,11 @@ class CorruptionTest {
     byte[] sst =
         SstFixtures.build(SstFixtures.randomEntries(new Random(1), 3), SstOptions.DEFAULT, null);
     int at = sst.length - SstLayout.FOOTER_LENGTH + SstLayout.FORMAT_VERSION_OFFSET;
-    BlockCodec.putInt(sst, at, 2);
+    BlockCodec.putInt(sst, at, 3);
     UnsupportedFormatVersionException e =
-        assertThrows(UnsupportedFormatVersionException.class, () -> SstReader.of("v2.sst", sst));
-    assertEquals(2, e.version());
+        assertThrows(UnsupportedFormatVersionException.class, () -> SstReader.of("v3.sst", sst));
+    assertEquals(3, e.version());
     org.junit.jupiter.api.Assertions.assertTrue(
-        e.getMessage().contains("reads version 1"), e.getMessage());
+        e.getMessage().contains("reads version 1 to 2"), e.getMessage());
   }
 }

@@ -160,7 +160,15 @@ class SstRoundTripTest {
       rnd.nextBytes(id);
       byte[] outcome = new byte[1 + rnd.nextInt(40)];
       rnd.nextBytes(outcome);
-      records.add(new WalRecord(1000 + i, id, outcome));
+      List<Entry> writes = new ArrayList<>();
+      for (int w = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(5); w > 0; w--) {
+        byte[] key = new byte[1 + rnd.nextInt(20)];
+        rnd.nextBytes(key);
+        byte[] value = new byte[rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(300)]; // some deletes
+        rnd.nextBytes(value);
+        writes.add(new Entry(key, 1000 + i, value));
+      }
+      records.add(new WalRecord(1000 + i, id, outcome, writes));
     }
     NavigableMap<byte[], Entry> entries = SstFixtures.randomEntries(rnd, 100);
     byte[] sst = SstFixtures.build(entries, SstOptions.DEFAULT, WalSection.encode(records));

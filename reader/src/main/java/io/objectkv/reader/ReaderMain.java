@@ -13,6 +13,8 @@ import io.objectkv.reader.follow.CommittedEnd;
 import io.objectkv.reader.follow.ManifestTracker;
 import io.objectkv.reader.follow.ReadState;
 import io.objectkv.reader.http.ReaderRoutes;
+import io.objectkv.reader.http.WatchRoute;
+import io.objectkv.reader.watch.ChangeFeed;
 import io.objectkv.runtime.ProcessMain;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
@@ -22,6 +24,7 @@ import io.objectkv.runtime.health.Liveness;
 import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.Security;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,8 +47,28 @@ public final class ReaderMain {
       Setting.of(
           "OBJECTKV_READER_MEMORY_CACHE_BYTES", "256M", "bound of the decoded-block memory cache");
 
+  public static final Setting WATCH_HISTORY_BYTES =
+      Setting.of(
+          "OBJECTKV_READER_WATCH_HISTORY_BYTES",
+          "64M",
+          "bound of the recent changes held for watches (older ones answer 410 once L0 is compacted)");
+  public static final Setting WATCH_HEARTBEAT =
+      Setting.of(
+          "OBJECTKV_READER_WATCH_HEARTBEAT",
+          "15s",
+          "how often a quiet watch gets a comment line that keeps its connection open");
+
   public static final List<Setting> OWN =
-      List.of(PORT, CACHE_DIR, DISK_CACHE_BYTES, MEMORY_CACHE_BYTES);
+      List.of(
+          PORT,
+          CACHE_DIR,
+          DISK_CACHE_BYTES,
+          MEMORY_CACHE_BYTES,
+          WATCH_HISTORY_BYTES,
+          WATCH_HEARTBEAT);
+
+  /** How long the change feed keeps reading after the last watch left. */
+  private static final Duration WATCH_IDLE_STOP = Duration.ofSeconds(60);
 
   public static void main(String[] args) {
     ProcessMain.run(
@@ -62,6 +85,7 @@ public final class ReaderMain {
       Javalin http,
       ManifestTracker tracker,
       CommittedEnd committedEnd,
+      ChangeFeed feed,
       ObjectStore store,
       BlockCache blocks,
       DiskBlockCache disk,
@@ -74,6 +98,7 @@ public final class ReaderMain {
     @Override
     public void close() {
       http.stop();
+      feed.close();
       tracker.close();
       committedEnd.close();
       store.close();
@@ -103,15 +128,19 @@ public final class ReaderMain {
     Security security = Security.from(s);
     System.out.println(security.describe("objectkv-reader"));
     String clientId = names.database() + "-reader-" + UUID.randomUUID();
+    ChangeFeed feed =
+        new ChangeFeed(store, s.longValue(WATCH_HISTORY_BYTES), WATCH_IDLE_STOP, System::nanoTime);
     ManifestTracker tracker =
         new ManifestTracker(
             store,
             tables,
             snapshot -> ManifestFollower.open(bootstrap, names, clientId, snapshot),
             metrics,
-            liveness);
+            liveness,
+            feed::followed);
     CommittedEnd committedEnd = new CommittedEnd(bootstrap, clientId + "-end", names.manifest());
     ReaderRoutes routes = new ReaderRoutes(tracker, committedEnd);
+    WatchRoute watch = new WatchRoute(tracker, feed, s.durationValue(WATCH_HEARTBEAT));
     // Cold boot: the HTTP server starts while the manifest loads; reads that arrive first wait.
     CompletableFuture<Javalin> server =
         CompletableFuture.supplyAsync(
@@ -123,6 +152,7 @@ public final class ReaderMain {
                         security,
                         config -> {
                           routes.register(config);
+                          watch.register(config);
                           config.routes.get(
                               "/v1/status",
                               ctx -> ctx.json(status(routes.state(ctx), blocks, disk)));
@@ -139,7 +169,7 @@ public final class ReaderMain {
         tracker.state().view().manifest().id(),
         tracker.state().appliedVersion(),
         (System.nanoTime() - started) / 1_000_000);
-    return new Reader(http, tracker, committedEnd, store, blocks, disk, metrics);
+    return new Reader(http, tracker, committedEnd, feed, store, blocks, disk, metrics);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.objectkv.gateway.read;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.runtime.http.ApiException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,6 +50,35 @@ public final class ReadForwarder {
 
   public ReaderPool pool() {
     return pool;
+  }
+
+  /**
+   * Opens a long-lived GET on one replica (a watch) and returns its answer once the headers are in;
+   * the body streams. Failures are the caller's to judge (it tries the next replica).
+   */
+  public HttpResponse<InputStream> open(URI replica, String pathAndQuery, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(replica.resolve(pathAndQuery)).GET();
+    token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+    for (int i = 0; i < headers.length; i += 2) {
+      if (headers[i + 1] != null) {
+        b.header(headers[i], headers[i + 1]);
+      }
+    }
+    try {
+      HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      if (r.statusCode() == 500 || r.statusCode() == 503) {
+        pool.failed(replica);
+        failovers.inc();
+      } else {
+        pool.succeeded(replica);
+      }
+      return r;
+    } catch (IOException e) {
+      pool.failed(replica);
+      failovers.inc();
+      throw e;
+    }
   }
 
   public Answer send(

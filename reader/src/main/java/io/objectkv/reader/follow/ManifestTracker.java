@@ -1,6 +1,8 @@
 package io.objectkv.reader.follow;
 
 import io.objectkv.core.codec.ManifestCodec;
+import io.objectkv.core.manifest.Manifest;
+import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestSnapshot;
 import io.objectkv.core.manifest.Snapshots;
 import io.objectkv.core.metrics.Metrics;
@@ -10,6 +12,7 @@ import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.ManifestFollower;
 import io.objectkv.runtime.health.Liveness;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,10 +33,23 @@ public final class ManifestTracker implements AutoCloseable {
     ManifestFollower open(ManifestSnapshot start);
   }
 
+  /** Hears every delta the tracker applies, on its thread, in log order. */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * The tracker applied {@code deltas} and follows {@code after} now; {@code rebooted} when it
+     * started over from a snapshot, so deltas before {@code after} may never be heard.
+     */
+    void followed(Manifest after, List<ManifestDelta> deltas, boolean rebooted);
+
+    Listener NONE = (after, deltas, rebooted) -> {};
+  }
+
   private final ObjectStore store;
   private final TableCache tables;
   private final Followers followers;
   private final Liveness.Worker worker;
+  private final Listener listener;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition advanced = lock.newCondition();
   private volatile ReadState state;
@@ -51,10 +67,12 @@ public final class ManifestTracker implements AutoCloseable {
       TableCache tables,
       Followers followers,
       Metrics metrics,
-      Liveness liveness) {
+      Liveness liveness,
+      Listener listener) {
     this.store = store;
     this.tables = tables;
     this.followers = followers;
+    this.listener = listener;
     // Polls return every 100 ms; a tracker silent for this long cannot follow the log.
     this.worker = liveness.worker("manifest tracker", Duration.ofSeconds(30));
     metrics.gauge(
@@ -92,7 +110,7 @@ public final class ManifestTracker implements AutoCloseable {
     long t1 = System.nanoTime();
     ManifestFollower fresh = followers.open(snapshot);
     try {
-      int deltas = fresh.catchUp(Duration.ofSeconds(60)).size();
+      List<ManifestDelta> deltas = fresh.catchUp(Duration.ofSeconds(60));
       long t2 = System.nanoTime();
       LsmView view = LsmView.open(fresh.manifest(), tables);
       long t3 = System.nanoTime();
@@ -101,13 +119,14 @@ public final class ManifestTracker implements AutoCloseable {
           fresh.manifest().id(),
           snapshot.manifest().id(),
           (t1 - t0) / 1_000_000,
-          deltas,
+          deltas.size(),
           (t2 - t1) / 1_000_000,
           view.l0Count() + view.l1Count(),
           (t3 - t2) / 1_000_000);
       ManifestFollower old = follower;
       follower = fresh;
       publish(view, fresh.position());
+      listener.followed(fresh.manifest(), deltas, true);
       if (old != null) {
         old.close();
       }
@@ -131,8 +150,9 @@ public final class ManifestTracker implements AutoCloseable {
 
   private void follow() {
     while (running) {
+      List<ManifestDelta> deltas;
       try {
-        follower.poll(Duration.ofMillis(100));
+        deltas = follower.poll(Duration.ofMillis(100));
       } catch (org.apache.kafka.common.errors.WakeupException e) {
         return;
       } catch (RuntimeException e) {
@@ -153,6 +173,7 @@ public final class ManifestTracker implements AutoCloseable {
         }
         continue;
       }
+      listener.followed(follower.manifest(), deltas, false);
       lagRecords = follower.lag();
       if (lagRecords == 0) {
         caughtUpAt = System.nanoTime();

@@ -121,7 +121,7 @@ public final class ReaderRoutes {
     return v > MAX_TIMEOUT.toMillis() ? MAX_TIMEOUT : Duration.ofMillis(v);
   }
 
-  private static long nonNegative(String v, String name) {
+  static long nonNegative(String v, String name) {
     try {
       long n = Long.parseLong(v);
       if (n >= 0) {
@@ -163,7 +163,7 @@ public final class ReaderRoutes {
     return false;
   }
 
-  private static void checkKey(byte[] key) {
+  static void checkKey(byte[] key) {
     if (key.length == 0) {
       throw ApiException.badRequest(
           "a key is 1.." + Limits.MAX_KEY_BYTES + " bytes; this one is empty");

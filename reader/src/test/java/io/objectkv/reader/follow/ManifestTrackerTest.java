@@ -89,7 +89,8 @@ class ManifestTrackerTest {
             tables,
             snapshot -> new ManifestFollower(kafka, TOPIC, snapshot),
             new Metrics(),
-            liveness);
+            liveness,
+            ManifestTracker.Listener.NONE);
     tracker.start();
     assertEquals(0, tracker.state().logPosition());
 

@@ -7,6 +7,7 @@ import io.objectkv.core.manifest.RequestRecord;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.model.Key;
 import io.objectkv.core.model.Outcome;
+import io.objectkv.format.Entry;
 import io.objectkv.format.SstOptions;
 import io.objectkv.format.SstSummary;
 import io.objectkv.format.SstWriter;
@@ -16,6 +17,7 @@ import io.objectkv.writer.validate.Mutation;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +25,8 @@ import java.util.TreeMap;
 
 /**
  * What one group of log records amounts to: the writes (newest per key), the outcome of every batch
- * (for the WAL section and the result log), the request ids to remember, and accepted compactions.
- * One group becomes at most one L0 object and exactly one manifest delta.
+ * with what it wrote (for the WAL section and the result log), the request ids to remember, and
+ * accepted compactions. One group becomes at most one L0 object and exactly one manifest delta.
  */
 public final class GroupCommit {
   private record Write(long version, byte[] value) {}
@@ -37,6 +39,12 @@ public final class GroupCommit {
   private long lastVersion = -1;
   private int batches;
   private long writeBytes;
+  private long walWriteBytes;
+
+  /** The writes of the batch at {@code batchWritesVersion}, until its outcome records them. */
+  private List<Entry> batchWrites = List.of();
+
+  private long batchWritesVersion = -1;
 
   /**
    * A client batch's outcome; {@code requestId} null when it sent none, {@code remembered} the
@@ -52,14 +60,25 @@ public final class GroupCommit {
     advance(version);
     batches++;
     byte[] id = requestId == null ? new byte[0] : requestId.getBytes(StandardCharsets.UTF_8);
-    wal.add(new WalRecord(version, id, OutcomeCodec.encode(outcome)));
+    List<Entry> written = batchWritesVersion == version ? batchWrites : List.of();
+    batchWrites = List.of();
+    wal.add(new WalRecord(version, id, OutcomeCodec.encode(outcome), written));
     results.add(new ResultRecord(replyTo, correlationId, version, outcome));
     if (remembered != null) {
       requests.add(remembered);
     }
   }
 
+  /** The writes of a committed batch; its {@link #outcome} follows. */
   public void write(long version, List<Mutation> mutations) {
+    List<Entry> entries = new ArrayList<>(mutations.size());
+    for (Mutation m : mutations) {
+      entries.add(new Entry(m.key().bytes(), version, m.value()));
+      walWriteBytes += m.key().bytes().length + m.value().length;
+    }
+    entries.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+    batchWrites = entries;
+    batchWritesVersion = version;
     for (Mutation m : mutations) {
       Write old = writes.put(m.key(), new Write(version, m.value()));
       writeBytes +=
@@ -122,7 +141,10 @@ public final class GroupCommit {
   public L0Object buildL0(String objectKey, SstOptions options) {
     ByteArrayOutputStream out =
         new ByteArrayOutputStream(
-            (int) Math.min(Integer.MAX_VALUE - 64, writeBytes + writes.size() * 16L + 4096));
+            (int)
+                Math.min(
+                    Integer.MAX_VALUE - 64,
+                    writeBytes + walWriteBytes + writes.size() * 16L + 4096));
     SstWriter sst = new SstWriter(out, options);
     writes.forEach((k, w) -> sst.add(k.bytes(), w.version, w.value));
     SstSummary summary = sst.finish(WalSection.encode(wal));

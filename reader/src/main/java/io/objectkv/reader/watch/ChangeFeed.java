@@ -1,0 +1,430 @@
+package io.objectkv.reader.watch;
+
+import io.objectkv.core.manifest.Manifest;
+import io.objectkv.core.manifest.ManifestDelta;
+import io.objectkv.core.manifest.ManifestEdit;
+import io.objectkv.core.manifest.SstInfo;
+import io.objectkv.core.store.ObjectNotFoundException;
+import io.objectkv.core.store.ObjectStore;
+import io.objectkv.format.Entry;
+import io.objectkv.format.Footer;
+import io.objectkv.format.FormatException;
+import io.objectkv.format.SstReader;
+import io.objectkv.format.WalRecord;
+import io.objectkv.format.WalSection;
+import io.objectkv.reader.query.KeyRange;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recent committed changes, one {@link Event} per batch that wrote something, in version order:
+ * what watches stream. It is built from the WAL sections of L0 objects (each committed batch's
+ * writes) in the order the manifest log adds them, so it holds exactly what the manifest committed.
+ *
+ * <p>It holds every event with a version in {@code (floor, end]}. It works only while someone
+ * watches: the first watch starts it from the manifest the reader follows (history then begins at
+ * its oldest L0 object), and it stops a while after the last one left, so a reader nobody watches
+ * reads nothing more. Gaps are never papered over: when the objects of some versions are gone
+ * before they were read (compacted away while the reader rebooted, deleted while it lagged), the
+ * history starts again after them, and a watch behind that point is told so ({@link HistoryGone}).
+ *
+ * <p>The manifest tracker feeds it from its own thread ({@link #followed}); a thread of the feed
+ * reads the objects; watches read events under a lock.
+ */
+public final class ChangeFeed implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
+
+  /** The writes of one committed batch, each at {@code version}, in key order. */
+  public record Event(long version, List<Entry> writes) {
+    long memoryBytes() {
+      long b = 64;
+      for (Entry e : writes) {
+        b += 48 + e.key().length + e.value().length;
+      }
+      return b;
+    }
+
+    /** This event with only the writes inside {@code range}; null when none is. */
+    public Event within(KeyRange range) {
+      List<Entry> in = new ArrayList<>(writes.size());
+      for (Entry e : writes) {
+        if (contains(range, e.key())) {
+          in.add(e);
+        }
+      }
+      return in.isEmpty() ? null : in.size() == writes.size() ? this : new Event(version, in);
+    }
+
+    private static boolean contains(KeyRange r, byte[] key) {
+      return (r.from() == null || Arrays.compareUnsigned(key, r.from()) >= 0)
+          && (r.to() == null || Arrays.compareUnsigned(key, r.to()) < 0);
+    }
+  }
+
+  /** Events after some version; {@code through} is the version they bring a watch to. */
+  public record Page(List<Event> events, long through) {}
+
+  /** The versions a watch asked for are no longer held; it can start at {@code oldest}. */
+  public static final class HistoryGone extends Exception {
+    private final long oldest;
+
+    HistoryGone(long oldest) {
+      super("history before version " + oldest + " is no longer held");
+      this.oldest = oldest;
+    }
+
+    public long oldest() {
+      return oldest;
+    }
+  }
+
+  /** What the tracker asked the feed to do, in manifest-log order. */
+  private sealed interface Step {}
+
+  /** Read the writes of a new L0 object. */
+  private record Read(SstInfo l0) implements Step {}
+
+  /** Every change up to {@code version} has been read. */
+  private record Through(long version) implements Step {}
+
+  /** Continue from a whole manifest (activation, or the tracker rebooted from a snapshot). */
+  private record Restart(Manifest manifest) implements Step {}
+
+  private final ObjectStore store;
+  private final long maxBytes;
+  private final Duration idleStop;
+  private final LongSupplier nanoClock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<Step> steps = new ArrayDeque<>();
+  private final TreeMap<Long, Event> events = new TreeMap<>();
+  private final Thread thread;
+  private long bytes;
+  private long floor = -1;
+  private long end = -1;
+  private boolean active;
+  private boolean started;
+  private boolean restartWanted;
+  private int watchers;
+  private long lastLeftNanos;
+  private volatile boolean running = true;
+
+  /**
+   * @param maxBytes bound of the events held in memory; the oldest go first
+   * @param idleStop how long the feed keeps working after the last watch left
+   */
+  public ChangeFeed(ObjectStore store, long maxBytes, Duration idleStop, LongSupplier nanoClock) {
+    this.store = store;
+    this.maxBytes = maxBytes;
+    this.idleStop = idleStop;
+    this.nanoClock = nanoClock;
+    this.thread = Thread.ofPlatform().name("change-feed").daemon().start(this::run);
+  }
+
+  /**
+   * The tracker applied {@code deltas} and now follows {@code after}; {@code rebooted} when it
+   * started over from a snapshot (deltas before it may have been skipped). Called on the tracker's
+   * thread, after every poll.
+   */
+  public void followed(Manifest after, List<ManifestDelta> deltas, boolean rebooted) {
+    lock.lock();
+    try {
+      if (!active) {
+        return;
+      }
+      if (restartWanted || rebooted) {
+        restartWanted = false;
+        steps.add(new Restart(after));
+      } else {
+        for (ManifestDelta d : deltas) {
+          for (ManifestEdit e : d.edits()) {
+            if (e instanceof ManifestEdit.AddL0 add) {
+              steps.add(new Read(add.sst()));
+            }
+          }
+          steps.add(new Through(d.appliedVersion()));
+        }
+      }
+      if (!steps.isEmpty()) {
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A watch begins: starts the feed if it was stopped and waits (up to {@code timeout}) for it. */
+  public boolean join(Duration timeout) throws InterruptedException {
+    long deadline = nanoClock.getAsLong() + timeout.toNanos();
+    lock.lock();
+    try {
+      watchers++;
+      if (!active) {
+        active = true;
+        restartWanted = true;
+      }
+      while (!started) {
+        long left = deadline - nanoClock.getAsLong();
+        if (left <= 0) {
+          return false;
+        }
+        changed.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A watch ended. */
+  public void leave() {
+    lock.lock();
+    try {
+      watchers--;
+      lastLeftNanos = nanoClock.getAsLong();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Up to {@code max} events after version {@code after} with a write in {@code range}, through at
+   * most version {@code visible} (what the reader serves: a watch shows nothing a read could not).
+   * Waits up to {@code wait} for something new when there is nothing yet.
+   *
+   * @throws HistoryGone when events after {@code after} are no longer held
+   */
+  public Page read(long after, KeyRange range, int max, long visible, Duration wait)
+      throws HistoryGone, InterruptedException {
+    if (!running) {
+      throw new InterruptedException("the change feed is closed");
+    }
+    lock.lock();
+    try {
+      if (started && Math.min(end, visible) <= after && wait.isPositive()) {
+        changed.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+      }
+      if (!started) {
+        return new Page(List.of(), after);
+      }
+      if (after < floor) {
+        throw new HistoryGone(floor + 1);
+      }
+      long limit = Math.min(end, visible);
+      if (limit <= after) {
+        return new Page(List.of(), after);
+      }
+      List<Event> page = new ArrayList<>();
+      for (Map.Entry<Long, Event> e : events.subMap(after, false, limit, true).entrySet()) {
+        Event in = e.getValue().within(range);
+        if (in != null) {
+          page.add(in);
+          if (page.size() == max) {
+            return new Page(page, in.version());
+          }
+        }
+      }
+      return new Page(page, limit);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The first version a new watch can start at, or -1 while the feed is stopped. */
+  public long oldest() {
+    lock.lock();
+    try {
+      return started ? floor + 1 : -1;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void run() {
+    while (running) {
+      Step step;
+      lock.lock();
+      try {
+        step = steps.poll();
+        if (step == null) {
+          if (active
+              && watchers == 0
+              && nanoClock.getAsLong() - lastLeftNanos > idleStop.toNanos()) {
+            stop();
+          }
+          changed.await(200, TimeUnit.MILLISECONDS);
+          continue;
+        }
+      } catch (InterruptedException e) {
+        return;
+      } finally {
+        lock.unlock();
+      }
+      try {
+        switch (step) {
+          case Read r -> read(r.l0());
+          case Through t -> advance(t.version());
+          case Restart r -> restart(r.manifest());
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Nobody watches any more: forget everything, read nothing. */
+  private void stop() {
+    active = false;
+    started = false;
+    restartWanted = false;
+    steps.clear();
+    events.clear();
+    bytes = 0;
+    floor = -1;
+    end = -1;
+    log.info("change feed stopped: no watch for {} s", idleStop.toSeconds());
+  }
+
+  private void restart(Manifest m) throws InterruptedException {
+    long newFloor = m.l0().isEmpty() ? m.appliedVersion() : m.l0().getFirst().minVersion() - 1;
+    lock.lock();
+    try {
+      if (started && m.appliedVersion() <= end) {
+        return; // nothing after what the feed holds
+      }
+      // An L0 object the feed already read is still there: compaction removes the oldest first,
+      // so every object after it is there too and nothing was skipped.
+      boolean continuous =
+          started && (newFloor <= end || m.l0().stream().anyMatch(s -> s.maxVersion() <= end));
+      if (!continuous) {
+        if (started) {
+          log.warn(
+              "change feed: versions {}..{} were compacted before they were read; history now"
+                  + " starts after {}",
+              end + 1,
+              newFloor,
+              newFloor);
+        }
+        events.clear();
+        bytes = 0;
+        floor = newFloor;
+        end = newFloor;
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (SstInfo l0 : m.l0()) {
+      read(l0);
+    }
+    advance(m.appliedVersion());
+    lock.lock();
+    try {
+      started = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Reads the writes of one L0 object (again and again while the store fails). */
+  private void read(SstInfo l0) throws InterruptedException {
+    long done;
+    lock.lock();
+    try {
+      done = end;
+    } finally {
+      lock.unlock();
+    }
+    if (l0.maxVersion() <= done) {
+      return;
+    }
+    List<WalRecord> wal = null;
+    for (long backoff = 50; running && wal == null; backoff = Math.min(2_000, backoff * 2)) {
+      try {
+        byte[] object = store.get(l0.key());
+        Footer footer = SstReader.of(l0.key(), object).metadata().footer();
+        wal =
+            WalSection.decode(
+                l0.key(),
+                footer,
+                Arrays.copyOfRange(object, (int) footer.wal().offset(), (int) footer.wal().end()));
+      } catch (ObjectNotFoundException | FormatException e) {
+        // Deleted before it was read (the feed lagged past the GC grace period), or unreadable:
+        // its changes cannot be told, so the history starts again after it.
+        lock.lock();
+        try {
+          log.warn("change feed: cannot read {} ({}); history now starts after it", l0.key(), e);
+          events.clear();
+          bytes = 0;
+          floor = Math.max(floor, l0.maxVersion());
+          end = Math.max(end, l0.maxVersion());
+        } finally {
+          lock.unlock();
+        }
+        return;
+      } catch (RuntimeException e) {
+        log.warn("change feed: reading {} failed, retrying: {}", l0.key(), e.toString());
+        Thread.sleep(backoff);
+      }
+    }
+    if (wal == null) {
+      return;
+    }
+    lock.lock();
+    try {
+      for (WalRecord r : wal) {
+        if (!r.writes().isEmpty() && r.version() > end) {
+          Event e = new Event(r.version(), r.writes());
+          events.put(e.version(), e);
+          bytes += e.memoryBytes();
+        }
+      }
+      while (bytes > maxBytes && !events.isEmpty()) {
+        Event oldest = events.pollFirstEntry().getValue();
+        bytes -= oldest.memoryBytes();
+        floor = oldest.version();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void advance(long version) {
+    lock.lock();
+    try {
+      if (version > end) {
+        end = version;
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Events held, for status. */
+  public int size() {
+    lock.lock();
+    try {
+      return events.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+  }
+}
