@@ -50,6 +50,14 @@ import org.slf4j.LoggerFactory;
 final class ActiveWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ActiveWriter.class);
 
+  /**
+   * Groups decided and not yet committed, at most (their uploads overlap; they commit in order).
+   * Four, with their hold shortened by the upload time, made more and smaller groups at 1,024
+   * clients and fewer writes per second, with or without S3 latency: on two cores the per-group
+   * work is what a busy writer runs out of.
+   */
+  static final int GROUPS_IN_FLIGHT = 2;
+
   /** A decided group on its way to commit. */
   private record Prepared(Decider.Decision decision, CompletableFuture<Void> upload, long started) {
     List<ResultRecord> results() {
@@ -78,15 +86,12 @@ final class ActiveWriter implements AutoCloseable {
   private final InstantSource clock;
   private final ExecutorService uploads =
       Executors.newFixedThreadPool(
-          2, r -> Thread.ofPlatform().name("l0-upload").daemon().unstarted(r));
-  private final BlockingQueue<Prepared> toCommit = new ArrayBlockingQueue<>(1);
+          GROUPS_IN_FLIGHT, r -> Thread.ofPlatform().name("l0-upload").daemon().unstarted(r));
+  private final BlockingQueue<Prepared> toCommit = new ArrayBlockingQueue<>(GROUPS_IN_FLIGHT - 1);
   private final ConcurrentLinkedQueue<Committed> committed = new ConcurrentLinkedQueue<>();
   private final Thread committer;
   private volatile Throwable failure;
   private volatile boolean running = true;
-
-  /** Recent time from a group's decision to its commit (a moving average), for the hold. */
-  private volatile long commitNanos;
 
   /** The manifest after every committed group (reads and snapshots use it). */
   private Manifest manifest;
@@ -108,6 +113,8 @@ final class ActiveWriter implements AutoCloseable {
     this.metrics = metrics;
     this.writes = new TopicPartition(config.names().writes(), 0);
     this.publisher = new Publisher(config.bootstrap(), config.names(), clientId);
+    long published = System.nanoTime();
+    long claimed;
     try {
       Decider.Bounds bounds = config.decisions();
       // A warm standby kept the state up to date: only the last deltas are left to read.
@@ -122,6 +129,7 @@ final class ActiveWriter implements AutoCloseable {
                   Writer.tables(store, config));
       this.tables = standby.tables();
       Recovery.State state = Recovery.claim(standby, publisher, clock, Duration.ofSeconds(60));
+      claimed = System.nanoTime();
       this.manifest = state.manifest();
       this.manifestLogOffset = state.manifestLogOffset();
       this.book = state.book();
@@ -160,23 +168,18 @@ final class ActiveWriter implements AutoCloseable {
             consumer,
             writes,
             config.groups(),
-            new GroupCollector.Committer() {
-              @Override
-              public boolean full() {
-                return toCommit.remainingCapacity() == 0;
-              }
-
-              @Override
-              public long commitNanos() {
-                return commitNanos;
-              }
-            },
+            () -> toCommit.remainingCapacity() == 0,
             System::nanoTime);
     this.committer = Thread.ofPlatform().name("committer").daemon().start(this::commitLoop);
     metrics.recoveries.inc();
     metrics.recoverySeconds.observeNanos(System.nanoTime() - start);
+    long now = System.nanoTime();
     log.info(
-        "active writer, epoch {}: manifest {} (applied version {}, {} L0 + {} L1 objects), {} remembered requests; resuming at offset {}",
+        "active writer in {} ms (publisher {} ms, claim {} ms, the rest {} ms), epoch {}: manifest {} (applied version {}, {} L0 + {} L1 objects), {} remembered requests; resuming at offset {}",
+        (now - start) / 1_000_000,
+        (published - start) / 1_000_000,
+        (claimed - published) / 1_000_000,
+        (now - claimed) / 1_000_000,
         epoch,
         manifest.id(),
         manifest.appliedVersion(),
@@ -294,10 +297,8 @@ final class ActiveWriter implements AutoCloseable {
         p.upload.join(); // the object is durable before the manifest that names it
         long offset = publisher.publish(d.delta(), p.results());
         metrics.publishSeconds.observeNanos(System.nanoTime() - publishStart);
-        long took = System.nanoTime() - p.started;
         metrics.groups.inc();
-        metrics.groupSeconds.observeNanos(took);
-        commitNanos = commitNanos == 0 ? took : (3 * commitNanos + took) / 4;
+        metrics.groupSeconds.observeNanos(System.nanoTime() - p.started);
         committed.add(new Committed(p, offset, committedView(p)));
       } catch (RuntimeException | Error e) {
         failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;

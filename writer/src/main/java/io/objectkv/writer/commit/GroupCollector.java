@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,15 +23,6 @@ import org.apache.kafka.common.TopicPartition;
  * the log.
  */
 public final class GroupCollector {
-  /** What the collector needs to know of the commit pipeline behind it. */
-  public interface Committer {
-    /** True while a decided group waits for the committer: a new one would wait too. */
-    boolean full();
-
-    /** How long groups recently took from their end to their commit (nanoseconds). */
-    long commitNanos();
-  }
-
   /** How long a growing group waits for its next record. */
   static final Duration GAP = Duration.ofMillis(1);
 
@@ -40,25 +32,27 @@ public final class GroupCollector {
   private final Consumer<byte[], byte[]> log;
   private final TopicPartition partition;
   private final GroupPolicy policy;
-  private final Committer committer;
+  private final BooleanSupplier committerBusy;
   private final LongSupplier nanoClock;
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> heldBack = new ArrayDeque<>();
   private long previousEnd;
   private int previousSize = 1;
 
   /**
+   * @param committerBusy true while a decided group waits for the committer (a new one would wait
+   *     too)
    * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime})
    */
   public GroupCollector(
       Consumer<byte[], byte[]> log,
       TopicPartition partition,
       GroupPolicy policy,
-      Committer committer,
+      BooleanSupplier committerBusy,
       LongSupplier nanoClock) {
     this.log = log;
     this.partition = partition;
     this.policy = policy;
-    this.committer = committer;
+    this.committerBusy = committerBusy;
     this.nanoClock = nanoClock;
     this.previousEnd = nanoClock.getAsLong() - (1L << 40);
   }
@@ -78,7 +72,7 @@ public final class GroupCollector {
     List<ConsumerRecord<byte[], byte[]>> group = new ArrayList<>();
     long bytes = 0;
     long deadline = Long.MAX_VALUE;
-    long notBefore = previousEnd + policy.holdNanos(previousSize, committer.commitNanos());
+    long notBefore = previousEnd + policy.holdNanos(previousSize);
     while (true) {
       long now = nanoClock.getAsLong();
       List<ConsumerRecord<byte[], byte[]>> arrived;
@@ -119,7 +113,7 @@ public final class GroupCollector {
       // A lone client gains nothing from a wait for company: after a group of one, a group that
       // starts alone ends at once.
       boolean alone = first && group.size() == 1 && previousSize == 1;
-      boolean quiet = (alone || (!first && arrived.isEmpty())) && !committer.full();
+      boolean quiet = (alone || (!first && arrived.isEmpty())) && !committerBusy.getAsBoolean();
       if (full || (now >= notBefore && (quiet || now >= deadline))) {
         previousEnd = now;
         previousSize = group.size();

@@ -13,13 +13,6 @@ import java.time.Duration;
  * {@code maxDelay}, at least {@code targetRecords}. The hold feeds on group sizes, not on a
  * measured rate, so it does not swing with the latency it adds.
  *
- * <p>The time a group then takes to commit (its upload and publish) counts against its successor's
- * hold: clients that wait for their answers cannot send more, so their rate is their number over
- * their latency, and a hold that ignored a slower S3 would add its time to every write's latency
- * and take it from the throughput. Counted against the hold, a slower PUT leaves the latency of a
- * busy database where it was and costs PUTs instead (as many groups, each uploading while the next
- * fills).
- *
  * @param maxRecords at most this many log records per group (what a poll returns beyond it waits)
  * @param maxBytes at most this many bytes of records per group (a larger record stands alone)
  * @param targetRecords the records per S3 PUT wanted under heavy load
@@ -57,13 +50,10 @@ public record GroupPolicy(
     return new GroupPolicy(maxRecords, maxBytes, targetRecords, maxDelay, minInterval);
   }
 
-  /**
-   * Least time from the end of a group of {@code previousRecords} to the end of the next, when
-   * groups recently took {@code commitNanos} from their end to their commit.
-   */
-  public long holdNanos(int previousRecords, long commitNanos) {
+  /** Least time from the end of a group of {@code previousRecords} to the end of the next. */
+  public long holdNanos(int previousRecords) {
     long proportional =
         (long) (maxDelay.toNanos() * Math.min(1.0, previousRecords / (double) targetRecords));
-    return Math.max(minInterval.toNanos(), proportional - Math.max(0, commitNanos));
+    return Math.max(minInterval.toNanos(), proportional);
   }
 }

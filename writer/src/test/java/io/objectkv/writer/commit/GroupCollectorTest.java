@@ -27,7 +27,6 @@ class GroupCollectorTest {
   private static final TopicPartition LOG = new TopicPartition("writes", 0);
   private static final long MS = 1_000_000;
   private long nanos = 1L << 50;
-  private long commitNanos;
   private final MockConsumer<byte[], byte[]> log =
       new MockConsumer<>("earliest") {
         @Override
@@ -71,19 +70,7 @@ class GroupCollectorTest {
   }
 
   private GroupCollector collector(GroupPolicy policy, BooleanSupplier busy) {
-    GroupCollector.Committer committer =
-        new GroupCollector.Committer() {
-          @Override
-          public boolean full() {
-            return busy.getAsBoolean();
-          }
-
-          @Override
-          public long commitNanos() {
-            return commitNanos;
-          }
-        };
-    return new GroupCollector(log, LOG, policy, committer, () -> nanos);
+    return new GroupCollector(log, LOG, policy, busy, () -> nanos);
   }
 
   private static List<Long> offsets(List<ConsumerRecord<byte[], byte[]>> group) {
@@ -201,21 +188,5 @@ class GroupCollectorTest {
     assertEquals(1, groups.next().size());
     long held = nanos - end;
     assertTrue(held >= 100 * MS && held <= 101 * MS, "held " + held / MS + " ms, want 100");
-  }
-
-  @Test
-  void theTimeGroupsTakeToCommitCountsAgainstTheHold() {
-    GroupCollector groups =
-        collector(
-            new GroupPolicy(1000, 1L << 30, 10, Duration.ofMillis(200), Duration.ZERO),
-            () -> false);
-    commitNanos = 80 * MS; // S3 got slower: the wait for company shrinks by as much
-    append(10, 10);
-    assertEquals(10, groups.next().size());
-    long end = nanos;
-    append(1, 10);
-    assertEquals(1, groups.next().size());
-    long held = nanos - end;
-    assertTrue(held >= 120 * MS && held <= 121 * MS, "held " + held / MS + " ms, want 120");
   }
 }

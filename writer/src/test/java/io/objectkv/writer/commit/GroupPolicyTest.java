@@ -12,33 +12,24 @@ class GroupPolicyTest {
   @Test
   void theHoldGrowsWithThePreviousGroupUpToTheMaxDelay() {
     GroupPolicy p = new GroupPolicy(10_000, 1L << 20, 1000, Duration.ofMillis(250), Duration.ZERO);
-    assertEquals(250_000, p.holdNanos(1, 0), "one record: a quarter of a millisecond");
-    assertEquals(25 * MS, p.holdNanos(100, 0));
-    assertEquals(250 * MS, p.holdNanos(1000, 0));
-    assertEquals(250 * MS, p.holdNanos(5000, 0), "never more than the max delay");
+    assertEquals(250_000, p.holdNanos(1), "one record: a quarter of a millisecond");
+    assertEquals(25 * MS, p.holdNanos(100));
+    assertEquals(250 * MS, p.holdNanos(1000));
+    assertEquals(250 * MS, p.holdNanos(5000), "never more than the max delay");
   }
 
   @Test
   void theMinimumIntervalHoldsWhateverTheLoad() {
     GroupPolicy p =
         new GroupPolicy(10_000, 1L << 20, 1000, Duration.ofMillis(250), Duration.ofMillis(40));
-    assertEquals(40 * MS, p.holdNanos(1, 0));
-    assertEquals(250 * MS, p.holdNanos(1000, 0));
-  }
-
-  @Test
-  void commitTimeCountsAgainstTheHoldButNotAgainstTheMinimumInterval() {
-    GroupPolicy p =
-        new GroupPolicy(10_000, 1L << 20, 1000, Duration.ofMillis(250), Duration.ofMillis(40));
-    assertEquals(150 * MS, p.holdNanos(1000, 100 * MS));
-    assertEquals(40 * MS, p.holdNanos(1000, 230 * MS), "the interval caps PUTs per second");
-    assertEquals(250 * MS, p.holdNanos(1000, -5), "no negative commit time");
+    assertEquals(40 * MS, p.holdNanos(1));
+    assertEquals(250 * MS, p.holdNanos(1000));
   }
 
   @Test
   void noMaxDelayHoldsNothing() {
     GroupPolicy p = GroupPolicy.DEFAULT.withDelays(Duration.ZERO, Duration.ZERO);
-    assertEquals(0, p.holdNanos(100_000, 0));
+    assertEquals(0, p.holdNanos(100_000));
   }
 
   @Test
