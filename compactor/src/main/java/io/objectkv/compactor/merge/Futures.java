@@ -3,11 +3,11 @@ package io.objectkv.compactor.merge;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** Waiting for the merge's background work: its failure is rethrown as it was thrown. */
-final class Futures {
+/** Waiting for background work: its failure is rethrown as it was thrown. */
+public final class Futures {
   private Futures() {}
 
-  static <T> T join(CompletableFuture<T> future) {
+  public static <T> T join(CompletableFuture<T> future) {
     try {
       return future.join();
     } catch (CompletionException e) {
