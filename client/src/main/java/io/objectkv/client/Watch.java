@@ -31,7 +31,7 @@ public final class Watch implements Iterator<ChangeEvent>, AutoCloseable {
   private final int attempts;
   private BufferedReader in;
   private volatile InputStream raw;
-  private long after = -1;
+  private volatile long after = -1;
   private ChangeEvent next;
   private volatile boolean closed;
 

@@ -24,7 +24,6 @@ import io.objectkv.runtime.health.Liveness;
 import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.Security;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +49,7 @@ public final class ReaderMain {
   public static final Setting WATCH_HISTORY_BYTES =
       Setting.of(
           "OBJECTKV_READER_WATCH_HISTORY_BYTES",
-          "64M",
+          "16M",
           "bound of the recent changes held for watches (older ones answer 410 once L0 is compacted)");
   public static final Setting WATCH_HEARTBEAT =
       Setting.of(
@@ -66,9 +65,6 @@ public final class ReaderMain {
           MEMORY_CACHE_BYTES,
           WATCH_HISTORY_BYTES,
           WATCH_HEARTBEAT);
-
-  /** How long the change feed keeps reading after the last watch left. */
-  private static final Duration WATCH_IDLE_STOP = Duration.ofSeconds(60);
 
   public static void main(String[] args) {
     ProcessMain.run(
@@ -128,8 +124,7 @@ public final class ReaderMain {
     Security security = Security.from(s);
     System.out.println(security.describe("objectkv-reader"));
     String clientId = names.database() + "-reader-" + UUID.randomUUID();
-    ChangeFeed feed =
-        new ChangeFeed(store, s.longValue(WATCH_HISTORY_BYTES), WATCH_IDLE_STOP, System::nanoTime);
+    ChangeFeed feed = new ChangeFeed(store, s.longValue(WATCH_HISTORY_BYTES));
     ManifestTracker tracker =
         new ManifestTracker(
             store,

@@ -32,7 +32,7 @@ public final class WatchRoute {
   /** Events sent per write to the connection. */
   private static final int PAGE = 256;
 
-  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
   private final ManifestTracker tracker;
   private final ChangeFeed feed;
@@ -88,8 +88,7 @@ public final class WatchRoute {
   private void watch(Context ctx) throws IOException, InterruptedException {
     KeyRange range = range(ReaderRoutes.rawQuery(ctx.req().getQueryString()));
     long after = after(ctx);
-    if (!feed.join(JOIN_TIMEOUT)) {
-      feed.leave();
+    if (!feed.awaitStarted(START_TIMEOUT)) {
       throw ApiException.unavailable("the change feed is still starting; retry");
     }
     try {
@@ -118,8 +117,6 @@ public final class WatchRoute {
       stream(out, range, page);
     } catch (IOException e) {
       // the client went away
-    } finally {
-      feed.leave();
     }
   }
 

@@ -23,7 +23,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * what watches stream. It is built from the WAL sections of L0 objects (each committed batch's
  * writes) in the order the manifest log adds them, so it holds exactly what the manifest committed.
  *
- * <p>It holds every event with a version in {@code (floor, end]}. It works only while someone
- * watches: the first watch starts it from the manifest the reader follows (history then begins at
- * its oldest L0 object), and it stops a while after the last one left, so a reader nobody watches
- * reads nothing more. Gaps are never papered over: when the objects of some versions are gone
+ * <p>It holds every event with a version in {@code (floor, end]}, the oldest dropped first beyond
+ * its memory bound. It starts from the manifest the reader boots from (history then begins at its
+ * oldest L0 object) and reads one object per group commit from then on, watched or not: a watch
+ * that moves to this replica when another went away must find the history there. A database nobody
+ * writes costs nothing. Gaps are never papered over: when the objects of some versions are gone
  * before they were read (compacted away while the reader rebooted, deleted while it lagged), the
  * history starts again after them, and a watch behind that point is told so ({@link HistoryGone}).
  *
@@ -98,13 +98,11 @@ public final class ChangeFeed implements AutoCloseable {
   /** Every change up to {@code version} has been read. */
   private record Through(long version) implements Step {}
 
-  /** Continue from a whole manifest (activation, or the tracker rebooted from a snapshot). */
+  /** Continue from a whole manifest (the tracker booted from a snapshot). */
   private record Restart(Manifest manifest) implements Step {}
 
   private final ObjectStore store;
   private final long maxBytes;
-  private final Duration idleStop;
-  private final LongSupplier nanoClock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Step> steps = new ArrayDeque<>();
@@ -113,22 +111,15 @@ public final class ChangeFeed implements AutoCloseable {
   private long bytes;
   private long floor = -1;
   private long end = -1;
-  private boolean active;
   private boolean started;
-  private boolean restartWanted;
-  private int watchers;
-  private long lastLeftNanos;
   private volatile boolean running = true;
 
   /**
    * @param maxBytes bound of the events held in memory; the oldest go first
-   * @param idleStop how long the feed keeps working after the last watch left
    */
-  public ChangeFeed(ObjectStore store, long maxBytes, Duration idleStop, LongSupplier nanoClock) {
+  public ChangeFeed(ObjectStore store, long maxBytes) {
     this.store = store;
     this.maxBytes = maxBytes;
-    this.idleStop = idleStop;
-    this.nanoClock = nanoClock;
     this.thread = Thread.ofPlatform().name("change-feed").daemon().start(this::run);
   }
 
@@ -140,11 +131,7 @@ public final class ChangeFeed implements AutoCloseable {
   public void followed(Manifest after, List<ManifestDelta> deltas, boolean rebooted) {
     lock.lock();
     try {
-      if (!active) {
-        return;
-      }
-      if (restartWanted || rebooted) {
-        restartWanted = false;
+      if (rebooted) {
         steps.add(new Restart(after));
       } else {
         for (ManifestDelta d : deltas) {
@@ -164,35 +151,18 @@ public final class ChangeFeed implements AutoCloseable {
     }
   }
 
-  /** A watch begins: starts the feed if it was stopped and waits (up to {@code timeout}) for it. */
-  public boolean join(Duration timeout) throws InterruptedException {
-    long deadline = nanoClock.getAsLong() + timeout.toNanos();
+  /** Waits up to {@code timeout} until the feed holds its first manifest's history. */
+  public boolean awaitStarted(Duration timeout) throws InterruptedException {
+    long left = timeout.toNanos();
     lock.lock();
     try {
-      watchers++;
-      if (!active) {
-        active = true;
-        restartWanted = true;
-      }
       while (!started) {
-        long left = deadline - nanoClock.getAsLong();
         if (left <= 0) {
           return false;
         }
-        changed.awaitNanos(left);
+        left = changed.awaitNanos(left);
       }
       return true;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** A watch ended. */
-  public void leave() {
-    lock.lock();
-    try {
-      watchers--;
-      lastLeftNanos = nanoClock.getAsLong();
     } finally {
       lock.unlock();
     }
@@ -241,7 +211,7 @@ public final class ChangeFeed implements AutoCloseable {
     }
   }
 
-  /** The first version a new watch can start at, or -1 while the feed is stopped. */
+  /** The first version a new watch can start at, or -1 until the feed has started. */
   public long oldest() {
     lock.lock();
     try {
@@ -258,11 +228,6 @@ public final class ChangeFeed implements AutoCloseable {
       try {
         step = steps.poll();
         if (step == null) {
-          if (active
-              && watchers == 0
-              && nanoClock.getAsLong() - lastLeftNanos > idleStop.toNanos()) {
-            stop();
-          }
           changed.await(200, TimeUnit.MILLISECONDS);
           continue;
         }
@@ -281,19 +246,6 @@ public final class ChangeFeed implements AutoCloseable {
         return;
       }
     }
-  }
-
-  /** Nobody watches any more: forget everything, read nothing. */
-  private void stop() {
-    active = false;
-    started = false;
-    restartWanted = false;
-    steps.clear();
-    events.clear();
-    bytes = 0;
-    floor = -1;
-    end = -1;
-    log.info("change feed stopped: no watch for {} s", idleStop.toSeconds());
   }
 
   private void restart(Manifest m) throws InterruptedException {

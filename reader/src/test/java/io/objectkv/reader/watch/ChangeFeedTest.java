@@ -94,31 +94,14 @@ class ChangeFeedTest {
   }
 
   private ChangeFeed feed(long maxBytes) {
-    feed = new ChangeFeed(store(), maxBytes, Duration.ofMinutes(1), System::nanoTime);
+    feed = new ChangeFeed(store(), maxBytes);
     return feed;
   }
 
-  /** Starts the feed as a watch does: the tracker's next round hands it its manifest. */
+  /** Starts the feed as the tracker's boot does. */
   private void start(Manifest m) throws InterruptedException {
-    Thread tracker =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  while (feed.oldest() < 0) {
-                    feed.followed(m, List.of(), false);
-                    sleep(20);
-                  }
-                });
-    assertTrue(feed.join(Duration.ofSeconds(10)), "the feed started");
-    tracker.join();
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    feed.followed(m, List.of(), true);
+    assertTrue(feed.awaitStarted(Duration.ofSeconds(10)), "the feed started");
   }
 
   /** Every event after {@code after} through {@code through}, as "version:key=value" strings. */

@@ -6,6 +6,7 @@ import io.objectkv.testkit.history.Linearizability;
 import io.objectkv.testkit.history.Operation;
 import io.objectkv.testkit.history.Result;
 import io.objectkv.testkit.history.SnapshotReads;
+import io.objectkv.testkit.history.WatchCheck;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -54,12 +56,14 @@ public final class ChaosRun {
       List<SnapshotReads.Violation> snapshotViolations,
       long lostAcknowledged,
       List<String> disagreements,
+      List<String> watchProblems,
       List<Nemesis.Event> events) {
     public boolean passed() {
       return anomalies.isEmpty()
           && snapshotViolations.isEmpty()
           && lostAcknowledged == 0
-          && disagreements.isEmpty();
+          && disagreements.isEmpty()
+          && watchProblems.isEmpty();
     }
   }
 
@@ -81,8 +85,11 @@ public final class ChaosRun {
     Map<String, Result.Value> finals = new TreeMap<>();
     List<String> disagreements = new ArrayList<>();
     Map<String, Long> s3;
+    ChaosWatcher watcher;
     try (ChaosCluster cluster = new ChaosCluster(o.dir(), o.seed(), o.settings(), caches)) {
       awaitFirstWrite(cluster.gateway());
+      watcher = new ChaosWatcher(cluster.gateway(), "k");
+      Thread watching = Thread.ofPlatform().name("watcher").start(watcher);
       System.out.printf(
           "chaos: cluster up; %d clients on %d keys for %s, seed %d%n",
           o.clients(), o.keys(), o.duration(), o.seed());
@@ -127,6 +134,8 @@ public final class ChaosRun {
       for (Thread t : threads) {
         t.join();
       }
+      watcher.stopAt(newestAcknowledged(history.operations()), Duration.ofSeconds(60));
+      watching.join();
       events = nemesis.events();
       finalReads(cluster, keys, history, finals, disagreements);
       s3 = cluster.s3().counts();
@@ -135,7 +144,15 @@ public final class ChaosRun {
         SmallDisk.unmount(diskFull);
       }
     }
-    return judge(o, history, tally, events, finals, disagreements, s3);
+    return judge(o, history, tally, events, finals, disagreements, watcher, s3);
+  }
+
+  private static long newestAcknowledged(List<Operation> ops) {
+    return ops.stream()
+        .filter(op -> op.result() instanceof Result.Ok)
+        .mapToLong(op -> ((Result.Ok) op.result()).version())
+        .max()
+        .orElse(-1);
   }
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -237,8 +254,23 @@ public final class ChaosRun {
       List<Nemesis.Event> events,
       Map<String, Result.Value> finals,
       List<String> disagreements,
+      ChaosWatcher watcher,
       Map<String, Long> s3) {
     List<Operation> ops = history.operations();
+    Set<String> keys =
+        IntStream.range(0, o.keys()).mapToObj(i -> "k" + i).collect(Collectors.toSet());
+    List<String> watchProblems =
+        new ArrayList<>(
+            WatchCheck.check(
+                ops, watcher.seen(), watcher.startedAfter(), watcher.position(), keys::contains));
+    if (watcher.failure() != null) {
+      watchProblems.add("the watch ended: " + watcher.failure());
+    }
+    long newest = newestAcknowledged(ops);
+    if (watcher.position() < newest) {
+      watchProblems.add(
+          "the watch reached version " + watcher.position() + ", not the newest write " + newest);
+    }
     long checkStart = System.nanoTime();
     List<Linearizability.Verdict> verdicts = Linearizability.check(ops, 20_000_000);
     List<Linearizability.Verdict> anomalies =
@@ -321,6 +353,17 @@ public final class ChaosRun {
     out.append(String.format("acknowledged writes lost: %d%n", lost));
     out.append(String.format("replicas disagreeing after healing: %d%n", disagreements.size()));
     disagreements.forEach(d -> out.append("  ").append(d).append('\n'));
+    List<WatchCheck.Change> seen = watcher.seen();
+    out.append(
+        String.format(
+            "watch of every key (through the gateway): %d events, %d changes, versions %d..%d;"
+                + " %d problems%n",
+            seen.stream().mapToLong(WatchCheck.Change::version).distinct().count(),
+            seen.size(),
+            watcher.startedAfter() + 1,
+            watcher.position(),
+            watchProblems.size()));
+    watchProblems.stream().limit(10).forEach(p -> out.append("  WATCH ").append(p).append('\n'));
     return new Report(
         out.toString(),
         ops.size(),
@@ -329,6 +372,7 @@ public final class ChaosRun {
         snapshots,
         lost,
         disagreements,
+        watchProblems,
         events);
   }
 
