@@ -117,6 +117,9 @@ public final class WatchRoute {
       stream(out, range, page);
     } catch (IOException e) {
       // the client went away
+    } catch (InterruptedException e) {
+      // this reader is shutting down: the stream ends, and the client resumes elsewhere
+      Thread.currentThread().interrupt();
     }
   }
 
