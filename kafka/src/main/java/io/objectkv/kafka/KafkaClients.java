@@ -1,5 +1,6 @@
 package io.objectkv.kafka;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -19,10 +20,19 @@ public final class KafkaClients {
   }
 
   /** Longest an idle consumer's fetch waits at the broker. */
-  private static final int IDLE_FETCH_WAIT_MS = 500;
+  private static final Duration IDLE_FETCH_WAIT = Duration.ofMillis(500);
 
   /** A read_committed consumer without a group (assign + seek), for following a log. */
   public static Map<String, Object> follower(String bootstrap, String clientId) {
+    return follower(bootstrap, clientId, IDLE_FETCH_WAIT);
+  }
+
+  /**
+   * As {@link #follower(String, String)}, with fetches that wait at most {@code fetchWait} at the
+   * broker: for a follower that must see a record of its own soon after it is appended.
+   */
+  public static Map<String, Object> follower(
+      String bootstrap, String clientId, Duration fetchWait) {
     Map<String, Object> c = new HashMap<>();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -35,7 +45,7 @@ public final class KafkaClients {
     // A fetch waits at the broker until a record arrives (it is answered at once then), or this
     // long: so this bounds nothing but how often an idle follower asks. 100 ms made the idle
     // consumers of a cluster a few percent of a core.
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, IDLE_FETCH_WAIT_MS);
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchWait.toMillis());
     return c;
   }
 

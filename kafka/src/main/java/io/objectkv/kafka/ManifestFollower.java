@@ -42,6 +42,19 @@ public final class ManifestFollower implements AutoCloseable {
         new KafkaConsumer<>(KafkaClients.follower(bootstrap, clientId)), names.manifest(), start);
   }
 
+  /** As {@link #open}, with fetches that wait at most {@code fetchWait} at the broker. */
+  public static ManifestFollower open(
+      String bootstrap,
+      KafkaNames names,
+      String clientId,
+      ManifestSnapshot start,
+      Duration fetchWait) {
+    return new ManifestFollower(
+        new KafkaConsumer<>(KafkaClients.follower(bootstrap, clientId, fetchWait)),
+        names.manifest(),
+        start);
+  }
+
   public Manifest manifest() {
     return manifest;
   }

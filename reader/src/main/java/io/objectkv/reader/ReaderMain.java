@@ -150,7 +150,7 @@ public final class ReaderMain {
                           watch.register(config);
                           config.routes.get(
                               "/v1/status",
-                              ctx -> ctx.json(status(routes.state(ctx), blocks, disk)));
+                              ctx -> ctx.json(status(routes.state(ctx), blocks, disk, feed)));
                         })
                     .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT)),
             ReaderMain::thread);
@@ -179,7 +179,8 @@ public final class ReaderMain {
     return hits + misses == 0 ? 0 : (double) hits / (hits + misses);
   }
 
-  static Map<String, Object> status(ReadState state, BlockCache blocks, DiskBlockCache disk) {
+  static Map<String, Object> status(
+      ReadState state, BlockCache blocks, DiskBlockCache disk, ChangeFeed feed) {
     var m = state.view().manifest();
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("process", "reader");
@@ -193,6 +194,8 @@ public final class ReaderMain {
     status.put("memoryCacheBytes", blocks.bytes());
     status.put("diskCacheBytes", disk.bytes());
     status.put("diskCacheFiles", disk.files());
+    status.put("watchHistoryEvents", feed.size());
+    status.put("watchOldestVersion", feed.oldest());
     return status;
   }
 }

@@ -52,19 +52,25 @@ public final class ReadForwarder {
     return pool;
   }
 
-  /**
-   * Opens a long-lived GET on one replica (a watch) and returns its answer once the headers are in;
-   * the body streams. Failures are the caller's to judge (it tries the next replica).
-   */
-  public HttpResponse<InputStream> open(URI replica, String pathAndQuery, String... headers)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(replica.resolve(pathAndQuery)).GET();
+  /** A request to a replica with the gateway's credentials and {@code headers} (name, value...). */
+  private HttpRequest.Builder request(URI replica, String pathAndQuery, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(replica.resolve(pathAndQuery));
     token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
     for (int i = 0; i < headers.length; i += 2) {
       if (headers[i + 1] != null) {
         b.header(headers[i], headers[i + 1]);
       }
     }
+    return b;
+  }
+
+  /**
+   * Opens a long-lived GET on one replica (a watch) and returns its answer once the headers are in;
+   * the body streams. Failures are the caller's to judge (it tries the next replica).
+   */
+  public HttpResponse<InputStream> open(URI replica, String pathAndQuery, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = request(replica, pathAndQuery, headers).GET();
     try {
       HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
       if (r.statusCode() == 500 || r.statusCode() == 503) {
@@ -95,19 +101,13 @@ public final class ReadForwarder {
     String lastProblem = "";
     for (URI replica : replicas) {
       HttpRequest.Builder b =
-          HttpRequest.newBuilder(replica.resolve(pathAndQuery))
+          request(replica, pathAndQuery, headers)
               .timeout(timeout)
               .method(
                   method,
                   body == null
                       ? HttpRequest.BodyPublishers.noBody()
                       : HttpRequest.BodyPublishers.ofByteArray(body));
-      token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
-      for (int i = 0; i < headers.length; i += 2) {
-        if (headers[i + 1] != null) {
-          b.header(headers[i], headers[i + 1]);
-        }
-      }
       try {
         HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() == 500 || r.statusCode() == 503) {
