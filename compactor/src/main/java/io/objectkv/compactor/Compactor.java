@@ -57,7 +57,6 @@ public final class Compactor implements Runnable, AutoCloseable {
   private final CompactionMerger merger;
   private final Instant started;
   private final Map<String, Instant> removedAt = new ConcurrentHashMap<>();
-  private final Map<String, Long> logicalBytes = new ConcurrentHashMap<>();
   private volatile Manifest manifest = Manifest.EMPTY;
   private volatile boolean running = true;
   private volatile String lastError = "";
@@ -102,7 +101,7 @@ public final class Compactor implements Runnable, AutoCloseable {
         this::writeAmplification);
     metrics.gauge(
         "objectkv_compactor_space_amplification",
-        "Bytes stored / estimated live logical bytes.",
+        "Bytes stored / bytes of L1 (1.0 when all is compacted).",
         this::spaceAmplification);
   }
 
@@ -181,12 +180,7 @@ public final class Compactor implements Runnable, AutoCloseable {
           case ManifestEdit.AddL0 add -> metrics.l0Ingested.add(add.sst().sizeBytes());
           case ManifestEdit.Compaction c -> {
             c.removedL0().forEach(k -> removedAt.put(k, now));
-            c.removedL1()
-                .forEach(
-                    k -> {
-                      removedAt.put(k, now);
-                      logicalBytes.remove(k);
-                    });
+            c.removedL1().forEach(k -> removedAt.put(k, now));
           }
         }
       }
@@ -245,9 +239,6 @@ public final class Compactor implements Runnable, AutoCloseable {
             && !manifest.containsAll(List.of(job.l0().getFirst().key()), List.of());
     if (applied) {
       metrics.applied.inc();
-      long perOutput =
-          result.outputs().isEmpty() ? 0 : result.logicalBytesOut() / result.outputs().size();
-      result.outputs().forEach(o -> logicalBytes.put(o.key(), perOutput));
     } else {
       metrics.rejected.inc();
       log.info("compaction {} was not applied (its inputs changed); its outputs are orphans", id);
@@ -371,24 +362,15 @@ public final class Compactor implements Runnable, AutoCloseable {
     return in == 0 ? 0 : (double) (in + metrics.bytesWritten.get()) / in;
   }
 
+  /**
+   * Bytes stored ÷ bytes of the last level: how many times the data is stored over one compacted
+   * copy of it (L1 holds each live key once, without tombstones). 1.0 right after everything was
+   * compacted, and while nothing has been (there is no compacted copy to compare with yet).
+   */
   double spaceAmplification() {
     Manifest m = manifest;
-    long known = 0;
-    long knownEntries = 0;
-    for (SstInfo s : m.l1()) {
-      Long b = logicalBytes.get(s.key());
-      if (b != null) {
-        known += b;
-        knownEntries += s.entryCount();
-      }
-    }
-    double perEntry = knownEntries == 0 ? 0 : (double) known / knownEntries;
-    double estimate = m.l0Bytes();
-    for (SstInfo s : m.l1()) {
-      Long b = logicalBytes.get(s.key());
-      estimate += b != null ? b : perEntry > 0 ? perEntry * s.entryCount() : s.sizeBytes();
-    }
-    return estimate == 0 ? 0 : (m.l0Bytes() + m.l1Bytes()) / estimate;
+    long l1 = m.l1Bytes();
+    return l1 == 0 ? 1.0 : (double) (m.l0Bytes() + l1) / l1;
   }
 
   public CompactorStatus status() {

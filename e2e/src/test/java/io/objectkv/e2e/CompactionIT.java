@@ -170,6 +170,10 @@ class CompactionIT {
         m.l1().stream().mapToLong(SstInfo::entryCount).sum(),
         "no tombstones, no overwritten versions");
     assertTrue(m.l1().size() > 1, "outputs cut at the target size");
+    Poll.until(
+        Duration.ofSeconds(10),
+        "space amplification 1.0 once everything is compacted",
+        () -> full.status().spaceAmplification() == 1.0);
     verifyModel();
     // The writer keeps the metadata of live objects only: what compaction replaced is let go.
     Poll.until(

@@ -44,12 +44,7 @@ public final class CompactionMerger {
 
   /** What a compaction produced. */
   public record Result(
-      List<SstInfo> outputs,
-      long bytesRead,
-      long bytesWritten,
-      long entriesIn,
-      long entriesOut,
-      long logicalBytesOut) {}
+      List<SstInfo> outputs, long bytesRead, long bytesWritten, long entriesIn, long entriesOut) {}
 
   /**
    * Called between the steps of a compaction ("output-written", "output-uploaded", and "merging"
@@ -137,8 +132,7 @@ public final class CompactionMerger {
       }
     }
     out.finish();
-    return new Result(
-        out.outputs, bytesRead.get(), out.bytesWritten, in, out.entries, out.logicalBytes);
+    return new Result(out.outputs, bytesRead.get(), out.bytesWritten, in, out.entries);
   }
 
   /** Objects this small are read whole, in one GET: metadata and data together. */
@@ -208,7 +202,6 @@ public final class CompactionMerger {
     private SstWriter writer;
     private long bytesWritten;
     private long entries;
-    private long logicalBytes;
 
     Output(OutputNames names, Step step, ExecutorService upload) {
       this.names = names;
@@ -229,7 +222,6 @@ public final class CompactionMerger {
       }
       writer.add(e.key(), e.version(), e.value());
       entries++;
-      logicalBytes += e.key().length + e.value().length;
       if (writer.estimatedSize() >= targetBytes) {
         close();
       }

@@ -101,6 +101,9 @@ public final class ChangeFeed implements AutoCloseable {
   /** Continue from a whole manifest (the tracker booted from a snapshot). */
   private record Restart(Manifest manifest) implements Step {}
 
+  /** Steps waiting for the feed's thread, at most (then it starts over from the manifest). */
+  private static final int MAX_STEPS = 100_000;
+
   private final ObjectStore store;
   private final long maxBytes;
   private final ReentrantLock lock = new ReentrantLock();
@@ -131,7 +134,13 @@ public final class ChangeFeed implements AutoCloseable {
   public void followed(Manifest after, List<ManifestDelta> deltas, boolean rebooted) {
     lock.lock();
     try {
-      if (rebooted) {
+      boolean farBehind = steps.size() > MAX_STEPS;
+      if (farBehind) {
+        // A feed this far behind (a store that fails for minutes) starts over from where the
+        // tracker is: the restart keeps what still joins up, and says where history begins anew.
+        steps.clear();
+      }
+      if (rebooted || farBehind) {
         steps.add(new Restart(after));
       } else {
         for (ManifestDelta d : deltas) {
