@@ -1,8 +1,15 @@
 package io.objectkv.kafka;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -10,13 +17,48 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Client settings shared by the processes; byte-array keys and values everywhere. */
+/**
+ * Client settings shared by the processes; byte-array keys and values everywhere. Deployment
+ * settings (TLS, SASL: {@code security.protocol}, {@code ssl.*}, {@code sasl.*}, or any other
+ * client property) come from {@link #deploymentProperties} under ours: where both set a key, ours
+ * win, since the guarantees depend on them (acks, idempotence, isolation).
+ */
 public final class KafkaClients {
   private KafkaClients() {}
 
+  private static volatile Map<String, String> deployment = Map.of();
+
+  /**
+   * Client properties every producer, consumer and admin client of this process starts from; set
+   * once at start, before any client is made.
+   */
+  public static void deploymentProperties(Map<String, String> properties) {
+    deployment = Map.copyOf(properties);
+  }
+
+  /** Reads a Java properties file of client settings (for {@link #deploymentProperties}). */
+  public static Map<String, String> readProperties(Path file) {
+    Properties p = new Properties();
+    try (Reader in = Files.newBufferedReader(file)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read Kafka client properties from " + file, e);
+    }
+    Map<String, String> out = new TreeMap<>();
+    p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+    return out;
+  }
+
+  /** The deployment's properties with {@code ours} over them. */
+  private static Map<String, Object> over(Map<String, Object> ours) {
+    Map<String, Object> c = new HashMap<>(deployment);
+    c.putAll(ours);
+    return c;
+  }
+
   /** An admin client; the caller closes it. */
   public static Admin admin(String bootstrap) {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    return Admin.create(over(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)));
   }
 
   /** Longest an idle consumer's fetch waits at the broker. */
@@ -46,7 +88,7 @@ public final class KafkaClients {
     // long: so this bounds nothing but how often an idle follower asks. 100 ms made the idle
     // consumers of a cluster a few percent of a core.
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchWait.toMillis());
-    return c;
+    return over(c);
   }
 
   /** An idempotent producer that waits for all replicas: nothing acknowledged is lost. */
@@ -60,6 +102,6 @@ public final class KafkaClients {
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSetup.MAX_WRITE_RECORD_BYTES);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    return p;
+    return over(p);
   }
 }

@@ -1,9 +1,13 @@
 package io.objectkv.runtime;
 
+import io.objectkv.kafka.KafkaClients;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -36,6 +40,29 @@ public final class ProcessMain {
       return;
     }
     System.out.print(settings.describe());
+    String kafkaProperties = settings.get(CommonSettings.KAFKA_CLIENT_PROPERTIES);
+    if (!kafkaProperties.isBlank()) {
+      Map<String, String> p;
+      try {
+        p = KafkaClients.readProperties(Path.of(kafkaProperties));
+      } catch (UncheckedIOException e) {
+        System.err.println(
+            process
+                + ": "
+                + CommonSettings.KAFKA_CLIENT_PROPERTIES.name()
+                + ": "
+                + e.getMessage()
+                + " ("
+                + e.getCause()
+                + ")");
+        System.exit(2);
+        return;
+      }
+      KafkaClients.deploymentProperties(p);
+      // Names only: values may be secrets.
+      System.out.println(
+          process + ": Kafka client properties from " + kafkaProperties + ": " + p.keySet());
+    }
     haltOnError(process);
     watchParent(System.getenv("OBJECTKV_PARENT_PID"), process);
     AutoCloseable running;

@@ -75,11 +75,19 @@ public final class CommonSettings {
           "",
           "PEM certificates to trust when calling other processes over HTTPS (default: OBJECTKV_TLS_CERT)");
 
+  public static final Setting KAFKA_CLIENT_PROPERTIES =
+      Setting.of(
+          "OBJECTKV_KAFKA_CLIENT_PROPERTIES",
+          "",
+          "a Java properties file of Kafka client settings for every client of the process (TLS, SASL:"
+              + " security.protocol, ssl.*, sasl.*); ObjectKV's own settings win");
+
   public static final List<Setting> ALL =
       List.of(
           DATABASE,
           KAFKA_BOOTSTRAP,
           KAFKA_REPLICATION,
+          KAFKA_CLIENT_PROPERTIES,
           STORE,
           DATA_DIR,
           S3_ENDPOINT,
