@@ -247,7 +247,7 @@ public final class ChangeFeed implements AutoCloseable {
       }
       try {
         switch (step) {
-          case Read r -> read(r.l0());
+          case Read r -> readObject(r.l0());
           case Through t -> advance(t.version());
           case Restart r -> restart(r.manifest());
         }
@@ -286,7 +286,7 @@ public final class ChangeFeed implements AutoCloseable {
       lock.unlock();
     }
     for (SstInfo l0 : m.l0()) {
-      read(l0);
+      readObject(l0);
     }
     advance(m.appliedVersion());
     lock.lock();
@@ -299,7 +299,7 @@ public final class ChangeFeed implements AutoCloseable {
   }
 
   /** Reads the writes of one L0 object (again and again while the store fails). */
-  private void read(SstInfo l0) throws InterruptedException {
+  private void readObject(SstInfo l0) throws InterruptedException {
     long done;
     lock.lock();
     try {
