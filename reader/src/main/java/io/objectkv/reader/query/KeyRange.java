@@ -34,6 +34,12 @@ public record KeyRange(byte[] from, byte[] to) {
     return new KeyRange(f, t);
   }
 
+  /** Whether {@code key} is in the range. */
+  public boolean contains(byte[] key) {
+    return (from == null || Arrays.compareUnsigned(key, from) >= 0)
+        && (to == null || Arrays.compareUnsigned(key, to) < 0);
+  }
+
   public boolean isEmpty() {
     return from != null && to != null && Arrays.compareUnsigned(from, to) >= 0;
   }

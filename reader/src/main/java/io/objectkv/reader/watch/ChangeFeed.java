@@ -9,7 +9,7 @@ import io.objectkv.core.store.ObjectStore;
 import io.objectkv.format.Entry;
 import io.objectkv.format.Footer;
 import io.objectkv.format.FormatException;
-import io.objectkv.format.SstReader;
+import io.objectkv.format.SstLayout;
 import io.objectkv.format.WalRecord;
 import io.objectkv.format.WalSection;
 import io.objectkv.reader.query.KeyRange;
@@ -59,16 +59,11 @@ public final class ChangeFeed implements AutoCloseable {
     public Event within(KeyRange range) {
       List<Entry> in = new ArrayList<>(writes.size());
       for (Entry e : writes) {
-        if (contains(range, e.key())) {
+        if (range.contains(e.key())) {
           in.add(e);
         }
       }
       return in.isEmpty() ? null : in.size() == writes.size() ? this : new Event(version, in);
-    }
-
-    private static boolean contains(KeyRange r, byte[] key) {
-      return (r.from() == null || Arrays.compareUnsigned(key, r.from()) >= 0)
-          && (r.to() == null || Arrays.compareUnsigned(key, r.to()) < 0);
     }
   }
 
@@ -314,7 +309,9 @@ public final class ChangeFeed implements AutoCloseable {
     for (long backoff = 50; running && wal == null; backoff = Math.min(2_000, backoff * 2)) {
       try {
         byte[] object = store.get(l0.key());
-        Footer footer = SstReader.of(l0.key(), object).metadata().footer();
+        // Only the footer: the index and filter are not needed to find the WAL section.
+        Footer footer =
+            Footer.decode(l0.key(), object.length, object, object.length - SstLayout.FOOTER_LENGTH);
         wal =
             WalSection.decode(
                 l0.key(),
