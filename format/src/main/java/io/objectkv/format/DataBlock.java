@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * A decoded data block: entries sorted by key, each {@code key_length varint | value_length varint
- * | version varint | key | value}. Immutable and safe to share between threads.
+ * | version varint | key | value}; from format version 3 {@code expires_at varint} (0: never)
+ * follows the version. Immutable and safe to share between threads.
  */
 public final class DataBlock {
   private final String source;
@@ -12,17 +13,23 @@ public final class DataBlock {
   private final byte[] raw;
   private final int[] slots;
   private final int recordsEnd;
+  private final boolean withExpiry;
 
-  private DataBlock(String source, long objectOffset, byte[] raw, int[] slots) {
+  private DataBlock(String source, long objectOffset, byte[] raw, int[] slots, boolean withExpiry) {
     this.source = source;
     this.objectOffset = objectOffset;
     this.raw = raw;
     this.slots = slots;
     this.recordsEnd = SlottedPayload.recordsEnd(slots, raw);
+    this.withExpiry = withExpiry;
   }
 
-  /** Verifies the checksum of {@code stored} and decodes it. */
-  public static DataBlock decode(String source, BlockHandle handle, byte[] stored) {
+  /**
+   * Verifies the checksum of {@code stored}, a block of an SST of {@code formatVersion}, and
+   * decodes it.
+   */
+  public static DataBlock decode(
+      String source, BlockHandle handle, byte[] stored, int formatVersion) {
     if (stored.length != handle.length()) {
       throw new CorruptionException(
           source,
@@ -31,7 +38,11 @@ public final class DataBlock {
     }
     byte[] raw = BlockCodec.decode(source, handle.offset(), stored, 0, stored.length);
     return new DataBlock(
-        source, handle.offset(), raw, SlottedPayload.readSlots(source, handle.offset(), raw));
+        source,
+        handle.offset(),
+        raw,
+        SlottedPayload.readSlots(source, handle.offset(), raw),
+        formatVersion >= SstLayout.FIRST_VERSION_WITH_EXPIRY);
   }
 
   public int size() {
@@ -53,10 +64,14 @@ public final class DataBlock {
     int keyLength = r.readLength(SstLayout.MAX_KEY_LENGTH, "key length");
     int valueLength = r.readLength(SstLayout.MAX_VALUE_LENGTH, "value length");
     long version = r.readVarint();
+    long expiresAt = withExpiry ? r.readVarint() : Entry.NEVER;
+    if (version < 0 || expiresAt < 0) {
+      throw new CorruptionException(source, objectOffset + slots[i], "bad version or expiry");
+    }
     byte[] key = r.readBytes(keyLength);
     byte[] value = r.readBytes(valueLength);
     r.expectEnd("record " + i);
-    return new Entry(key, version, value);
+    return new Entry(key, version, value, expiresAt);
   }
 
   /**
@@ -79,6 +94,9 @@ public final class DataBlock {
     }
     p = skipVarint(p, end, i);
     p = skipVarint(p, end, i);
+    if (withExpiry) {
+      p = skipVarint(p, end, i);
+    }
     if (keyLength > end - p) {
       throw new CorruptionException(
           source, objectOffset + p, "key of record " + i + " overruns it");

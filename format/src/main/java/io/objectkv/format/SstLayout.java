@@ -1,11 +1,11 @@
 package io.objectkv.format;
 
 /**
- * The byte layout of an SST object, format v2, as chained constants. docs/format.md is the
+ * The byte layout of an SST object, format v3, as chained constants. docs/format.md is the
  * normative description; this class is its only translation into code.
  *
  * <pre>
- * [data block]* [wal section block]? [index block] [filter block] [footer]
+ * [data block]* [wal section block]? [range tombstone block]? [index block] [filter block] [footer]
  * </pre>
  *
  * Every block is stored as {@code payload | compression u8 | raw_length u32 | crc32c u32}. All
@@ -16,9 +16,10 @@ public final class SstLayout {
 
   /**
    * The format version this code writes. Version 2 adds each committed batch's writes to the WAL
-   * section; otherwise its bytes are those of version 1.
+   * section; version 3 adds expiry times to entries and writes, range tombstones (a block of their
+   * own and in the WAL section) and a longer footer that points at them.
    */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
 
   /** The oldest format version this code reads. */
   public static final int OLDEST_FORMAT_VERSION = 1;
@@ -63,13 +64,38 @@ public final class SstLayout {
   public static final int MIN_VERSION_LENGTH = 8;
   public static final int MAX_VERSION_OFFSET = MIN_VERSION_OFFSET + MIN_VERSION_LENGTH;
   public static final int MAX_VERSION_LENGTH = 8;
-  public static final int FOOTER_CRC_OFFSET = MAX_VERSION_OFFSET + MAX_VERSION_LENGTH;
+  // From version 3 only: versions 1 and 2 have their checksum here.
+  public static final int RANGE_TOMBSTONES_OFFSET_OFFSET = MAX_VERSION_OFFSET + MAX_VERSION_LENGTH;
+  public static final int RANGE_TOMBSTONES_OFFSET_LENGTH = 8;
+  public static final int RANGE_TOMBSTONES_LENGTH_OFFSET =
+      RANGE_TOMBSTONES_OFFSET_OFFSET + RANGE_TOMBSTONES_OFFSET_LENGTH;
+  public static final int RANGE_TOMBSTONES_LENGTH_LENGTH = 4;
+  public static final int FOOTER_CRC_OFFSET =
+      RANGE_TOMBSTONES_LENGTH_OFFSET + RANGE_TOMBSTONES_LENGTH_LENGTH;
   public static final int FOOTER_CRC_LENGTH = 4;
   public static final int FORMAT_VERSION_OFFSET = FOOTER_CRC_OFFSET + FOOTER_CRC_LENGTH;
   public static final int FORMAT_VERSION_LENGTH = 4;
   public static final int MAGIC_OFFSET = FORMAT_VERSION_OFFSET + FORMAT_VERSION_LENGTH;
   public static final int MAGIC_LENGTH = 8;
   public static final int FOOTER_LENGTH = MAGIC_OFFSET + MAGIC_LENGTH;
+
+  /** The footer of versions 1 and 2: the same fields without the range tombstone handle. */
+  public static final int FOOTER_LENGTH_V2 =
+      FOOTER_LENGTH - RANGE_TOMBSTONES_OFFSET_LENGTH - RANGE_TOMBSTONES_LENGTH_LENGTH;
+
+  /** The checksum, version and magic end every footer: read from its end, they tell its length. */
+  public static final int FOOTER_CRC_FROM_END = FOOTER_LENGTH - FOOTER_CRC_OFFSET;
+
+  public static final int FORMAT_VERSION_FROM_END = FOOTER_LENGTH - FORMAT_VERSION_OFFSET;
+  public static final int MAGIC_FROM_END = FOOTER_LENGTH - MAGIC_OFFSET;
+
+  /** The footer length of a format version. */
+  public static int footerLength(int formatVersion) {
+    return formatVersion >= 3 ? FOOTER_LENGTH : FOOTER_LENGTH_V2;
+  }
+
+  /** Data records carry an expiry time from this version on. */
+  public static final int FIRST_VERSION_WITH_EXPIRY = 3;
 
   // Limits the format itself enforces when reading (the database's own limits are tighter).
   public static final int MAX_KEY_LENGTH = 65_535;

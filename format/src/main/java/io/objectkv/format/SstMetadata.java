@@ -1,10 +1,10 @@
 package io.objectkv.format;
 
-import static io.objectkv.format.SstLayout.FOOTER_LENGTH;
+import java.util.List;
 
 /**
- * What a reader keeps in memory for one SST: footer, index and bloom filter. They sit together at
- * the end of the object, so one ranged read of the tail usually fetches all three.
+ * What a reader keeps in memory for one SST: footer, range tombstones, index and bloom filter. They
+ * sit together at the end of the object, so one ranged read of the tail usually fetches them all.
  */
 public final class SstMetadata {
   /** How much of the tail to read first; a larger index costs a second read. */
@@ -21,14 +21,21 @@ public final class SstMetadata {
   private final Footer footer;
   private final IndexBlock index;
   private final BloomFilter filter;
+  private final List<RangeTombstone> rangeTombstones;
 
   private SstMetadata(
-      String source, long objectLength, Footer footer, IndexBlock index, BloomFilter filter) {
+      String source,
+      long objectLength,
+      Footer footer,
+      IndexBlock index,
+      BloomFilter filter,
+      List<RangeTombstone> rangeTombstones) {
     this.source = source;
     this.objectLength = objectLength;
     this.footer = footer;
     this.index = index;
     this.filter = filter;
+    this.rangeTombstones = rangeTombstones;
   }
 
   /** Reads the metadata with one ranged read of the tail, or two when the index is large. */
@@ -39,21 +46,30 @@ public final class SstMetadata {
       throw new CorruptionException(
           source, objectLength - first, "short read of the tail: " + tail.length + " bytes");
     }
-    Footer footer = Footer.decode(source, objectLength, tail, tail.length - FOOTER_LENGTH);
-    long needed = objectLength - footer.index().offset();
+    Footer footer = Footer.decode(source, objectLength, tail, tail.length);
+    long needed = objectLength - footer.metadataStart();
     if (needed > tail.length) {
-      tail = reader.read(footer.index().offset(), (int) needed);
+      tail = reader.read(footer.metadataStart(), (int) needed);
     }
     return decode(source, objectLength, footer, tail);
   }
 
   /**
-   * Decodes the metadata from {@code tail}, the last bytes of the object (at least index onward).
+   * Decodes the metadata from {@code tail}, the last bytes of the object (at least {@link
+   * Footer#metadataStart()} onward).
    */
   public static SstMetadata decode(String source, long objectLength, Footer footer, byte[] tail) {
     long tailStart = objectLength - tail.length;
-    if (tailStart > footer.index().offset()) {
-      throw new IllegalArgumentException("tail does not reach back to the index of " + source);
+    if (tailStart > footer.metadataStart()) {
+      throw new IllegalArgumentException("tail does not reach back to the metadata of " + source);
+    }
+    List<RangeTombstone> ranges = List.of();
+    if (footer.hasRangeTombstones()) {
+      BlockHandle rh = footer.rangeTombstones();
+      byte[] raw =
+          BlockCodec.decode(
+              source, rh.offset(), tail, (int) (rh.offset() - tailStart), rh.length());
+      ranges = RangeTombstoneBlock.decode(source, rh.offset(), raw);
     }
     BlockHandle ih = footer.index();
     BlockHandle fh = footer.filter();
@@ -76,7 +92,12 @@ public final class SstMetadata {
           footer.entryCount() + " entries in " + index.blockCount() + " blocks");
     }
     return new SstMetadata(
-        source, objectLength, footer, index, BloomFilter.decode(source, fh.offset(), filterRaw));
+        source,
+        objectLength,
+        footer,
+        index,
+        BloomFilter.decode(source, fh.offset(), filterRaw),
+        ranges);
   }
 
   public String source() {
@@ -99,8 +120,17 @@ public final class SstMetadata {
     return filter;
   }
 
+  /** The range tombstones this SST holds (they may hide entries of other SSTs too). */
+  public List<RangeTombstone> rangeTombstones() {
+    return rangeTombstones;
+  }
+
   /** Bytes held in memory by this metadata, for cache accounting. */
   public long memoryBytes() {
-    return 128 + index.memoryBytes() + filter.memoryBytes();
+    long ranges = 0;
+    for (RangeTombstone t : rangeTombstones) {
+      ranges += 48L + t.start().length + t.end().length;
+    }
+    return 128 + index.memoryBytes() + filter.memoryBytes() + ranges;
   }
 }

@@ -25,14 +25,21 @@ public final class SstReader {
         meta,
         (block, h) ->
             DataBlock.decode(
-                source, h, Arrays.copyOfRange(object, (int) h.offset(), (int) h.end())));
+                source,
+                h,
+                Arrays.copyOfRange(object, (int) h.offset(), (int) h.end()),
+                meta.footer().formatVersion()));
   }
 
   public SstMetadata metadata() {
     return meta;
   }
 
-  /** The entry for {@code key} (possibly a tombstone), or null when this SST does not hold it. */
+  /**
+   * The entry for {@code key} (possibly a tombstone), or null when this SST does not hold it. Range
+   * tombstones are not applied here: they may hide entries of other SSTs, so the caller applies
+   * them ({@link SstMetadata#rangeTombstones()}).
+   */
   public Entry get(byte[] key) {
     return get(key, BloomFilter.hash(key));
   }

@@ -3,7 +3,9 @@ package io.objectkv.format;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Builds an SST from entries added in strictly increasing key order, streaming data blocks to
@@ -26,6 +28,7 @@ public final class SstWriter {
   private long entryCount;
   private byte[] minKey;
   private byte[] lastKey;
+  private final List<RangeTombstone> rangeTombstones = new ArrayList<>();
   private long minVersion = Long.MAX_VALUE;
   private long maxVersion = Long.MIN_VALUE;
   private boolean finished;
@@ -36,8 +39,20 @@ public final class SstWriter {
     this.block = new ByteWriter(options.blockSize() + 1024);
   }
 
-  /** Adds an entry; an empty value is a tombstone. Keys must strictly increase. */
+  /** Adds an entry that does not expire; an empty value is a tombstone. */
   public void add(byte[] key, long version, byte[] value) {
+    add(key, version, value, Entry.NEVER);
+  }
+
+  public void add(Entry e) {
+    add(e.key(), e.version(), e.value(), e.expiresAtMillis());
+  }
+
+  /**
+   * Adds an entry; an empty value is a tombstone, {@code expiresAtMillis} {@link Entry#NEVER} or
+   * when the value expires. Keys must strictly increase.
+   */
+  public void add(byte[] key, long version, byte[] value, long expiresAtMillis) {
     if (finished) {
       throw new IllegalStateException("SST already finished");
     }
@@ -47,8 +62,8 @@ public final class SstWriter {
     if (value.length > SstLayout.MAX_VALUE_LENGTH) {
       throw new IllegalArgumentException("value length " + value.length);
     }
-    if (version < 0) {
-      throw new IllegalArgumentException("negative version " + version);
+    if (version < 0 || expiresAtMillis < 0) {
+      throw new IllegalArgumentException("negative version or expiry");
     }
     if (lastKey != null && Arrays.compareUnsigned(lastKey, key) >= 0) {
       throw new IllegalArgumentException("keys must strictly increase");
@@ -60,6 +75,7 @@ public final class SstWriter {
     block.writeVarint(key.length);
     block.writeVarint(value.length);
     block.writeVarint(version);
+    block.writeVarint(expiresAtMillis);
     block.writeBytes(key);
     block.writeBytes(value);
 
@@ -77,6 +93,16 @@ public final class SstWriter {
     if (block.size() >= options.blockSize()) {
       flushBlock();
     }
+  }
+
+  /** Adds a range tombstone, in any order with the entries (it may cover some of them). */
+  public void addRangeTombstone(RangeTombstone t) {
+    if (finished) {
+      throw new IllegalStateException("SST already finished");
+    }
+    rangeTombstones.add(t);
+    minVersion = Math.min(minVersion, t.version());
+    maxVersion = Math.max(maxVersion, t.version());
   }
 
   /** Entries added so far. */
@@ -127,8 +153,8 @@ public final class SstWriter {
   }
 
   /**
-   * Writes the remaining blocks, the optional WAL section payload, the index, the filter and the
-   * footer, and flushes the output.
+   * Writes the remaining blocks, the optional WAL section payload, the range tombstones, the index,
+   * the filter and the footer, and flushes the output.
    */
   public SstSummary finish(byte[] walSection) {
     if (finished) {
@@ -140,16 +166,22 @@ public final class SstWriter {
     if (walSection != null) {
       wal = writeBlock(walSection, walSection.length);
     }
+    BlockHandle ranges = new BlockHandle(0, 0);
+    if (!rangeTombstones.isEmpty()) {
+      byte[] block = RangeTombstoneBlock.encode(rangeTombstones);
+      ranges = writeBlock(block, block.length);
+    }
     SlottedPayload.writeSlots(index, indexSlots, indexCount);
     BlockHandle indexHandle = writeBlock(index.array(), index.size());
     byte[] filter = BloomFilter.build(hashes, (int) entryCount, options.bloomBitsPerKey()).encode();
     BlockHandle filterHandle = writeBlock(filter, filter.length);
-    boolean empty = entryCount == 0;
+    boolean empty = entryCount == 0 && rangeTombstones.isEmpty();
     Footer footer =
         new Footer(
             indexHandle,
             filterHandle,
             wal,
+            ranges,
             entryCount,
             empty ? 0 : minVersion,
             empty ? 0 : maxVersion,
@@ -160,7 +192,22 @@ public final class SstWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("flushing SST", e);
     }
+    byte[] low = minKey;
+    byte[] high = lastKey;
+    for (RangeTombstone t : rangeTombstones) {
+      // The manifest's key bounds are inclusive; a range's end is not in it, but a bound past
+      // every covered key is all overlap tests need.
+      low = low == null || Arrays.compareUnsigned(t.start(), low) < 0 ? t.start() : low;
+      high = high == null || Arrays.compareUnsigned(t.end(), high) > 0 ? t.end() : high;
+    }
     return new SstSummary(
-        offset, entryCount, minKey, lastKey, footer.minVersion(), footer.maxVersion(), indexCount);
+        offset,
+        entryCount,
+        rangeTombstones.size(),
+        low,
+        high,
+        footer.minVersion(),
+        footer.maxVersion(),
+        indexCount);
   }
 }

@@ -13,21 +13,39 @@ import java.util.List;
  *     deletes), in key order; empty when it did not commit. The SST section keeps only the newest
  *     write of each key in the group, so these are the only record of a write that a later batch of
  *     the same group overwrote (change feeds need every one).
+ * @param rangeDeletes the ranges the batch deleted, each at {@code version}, in the batch's order
  */
-public record WalRecord(long version, byte[] requestId, byte[] outcome, List<Entry> writes) {
+public record WalRecord(
+    long version,
+    byte[] requestId,
+    byte[] outcome,
+    List<Entry> writes,
+    List<RangeTombstone> rangeDeletes) {
   public WalRecord {
     writes = List.copyOf(writes);
+    rangeDeletes = List.copyOf(rangeDeletes);
     for (Entry e : writes) {
       if (e.version() != version) {
         throw new IllegalArgumentException(
             "a write of batch " + version + " at version " + e.version());
       }
     }
+    for (RangeTombstone t : rangeDeletes) {
+      if (t.version() != version) {
+        throw new IllegalArgumentException(
+            "a range delete of batch " + version + " at version " + t.version());
+      }
+    }
+  }
+
+  /** A batch that deleted no range. */
+  public WalRecord(long version, byte[] requestId, byte[] outcome, List<Entry> writes) {
+    this(version, requestId, outcome, writes, List.of());
   }
 
   /** A batch that wrote nothing. */
   public WalRecord(long version, byte[] requestId, byte[] outcome) {
-    this(version, requestId, outcome, List.of());
+    this(version, requestId, outcome, List.of(), List.of());
   }
 
   @Override
@@ -36,7 +54,8 @@ public record WalRecord(long version, byte[] requestId, byte[] outcome, List<Ent
         && version == r.version
         && Arrays.equals(requestId, r.requestId)
         && Arrays.equals(outcome, r.outcome)
-        && writes.equals(r.writes);
+        && writes.equals(r.writes)
+        && rangeDeletes.equals(r.rangeDeletes);
   }
 
   @Override
@@ -55,6 +74,8 @@ public record WalRecord(long version, byte[] requestId, byte[] outcome, List<Ent
         + outcome.length
         + "B, writes="
         + writes.size()
+        + ", rangeDeletes="
+        + rangeDeletes.size()
         + "]";
   }
 }

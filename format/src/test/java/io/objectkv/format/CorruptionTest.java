@@ -93,12 +93,12 @@ class CorruptionTest {
   void newerFormatVersionIsATypedErrorNamingWhatIsSupported() {
     byte[] sst =
         SstFixtures.build(SstFixtures.randomEntries(new Random(1), 3), SstOptions.DEFAULT, null);
-    int at = sst.length - SstLayout.FOOTER_LENGTH + SstLayout.FORMAT_VERSION_OFFSET;
-    BlockCodec.putInt(sst, at, 3);
+    int at = sst.length - SstLayout.FORMAT_VERSION_FROM_END;
+    BlockCodec.putInt(sst, at, 4);
     UnsupportedFormatVersionException e =
-        assertThrows(UnsupportedFormatVersionException.class, () -> SstReader.of("v3.sst", sst));
-    assertEquals(3, e.version());
+        assertThrows(UnsupportedFormatVersionException.class, () -> SstReader.of("v4.sst", sst));
+    assertEquals(4, e.version());
     org.junit.jupiter.api.Assertions.assertTrue(
-        e.getMessage().contains("reads version 1 to 2"), e.getMessage());
+        e.getMessage().contains("reads version 1 to 3"), e.getMessage());
   }
 }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Committed {@code sst-v*.bin} files that this build must read: those of the version it writes
- * ({@code sst-v2-*}) it must still write byte for byte, so a change to these bytes is a new format
- * version; older ones ({@code sst-v1-*}, written by earlier builds) it must still read. Write the
- * files of a new version only with a version bump: {@code ./mvnw -pl format test
+ * ({@code sst-v3-*}) it must still write byte for byte, so a change to these bytes is a new format
+ * version; older ones ({@code sst-v1-*}, {@code sst-v2-*}, written by earlier builds) it must still
+ * read. Write the files of a new version only with a version bump: {@code ./mvnw -pl format test
  * -Dtest=GoldenFilesTest -Dobjectkv.writeGolden=format/src/test/resources/golden}.
  */
 class GoldenFilesTest {
@@ -37,6 +37,25 @@ class GoldenFilesTest {
     return m;
   }
 
+  /** Version 3 entries: the same, some of them expiring. */
+  static NavigableMap<byte[], Entry> basicEntriesV3() {
+    NavigableMap<byte[], Entry> m = new TreeMap<>(SstFixtures.UNSIGNED);
+    basicEntries()
+        .forEach(
+            (k, e) ->
+                m.put(
+                    k,
+                    e.version() % 7 == 5 && !e.isTombstone()
+                        ? new Entry(k, e.version(), e.value(), 1_800_000_000_000L + e.version())
+                        : e));
+    return m;
+  }
+
+  static final List<RangeTombstone> BASIC_RANGES =
+      List.of(
+          new RangeTombstone(utf8("key/00100"), utf8("key/00150"), 1300),
+          new RangeTombstone(utf8("zz"), utf8("zzz"), 1301));
+
   /** The WAL of the version 1 files (version 1 records no writes). */
   static final List<WalRecord> BASIC_WAL_V1 =
       List.of(
@@ -55,19 +74,42 @@ class GoldenFilesTest {
                   new Entry(utf8("key/00003"), 1000, new byte[0]))),
           new WalRecord(1001, new byte[0], new byte[] {4}));
 
+  /** The WAL of the version 3 files: an expiring write, and a range delete. */
+  static final List<WalRecord> BASIC_WAL_V3 =
+      List.of(
+          new WalRecord(
+              1000,
+              "req-1".getBytes(StandardCharsets.UTF_8),
+              new byte[] {1, 2, 3},
+              List.of(
+                  new Entry(utf8("key/00000"), 1000, utf8("value-0-"), 1_800_000_000_000L),
+                  new Entry(utf8("key/00003"), 1000, new byte[0]))),
+          new WalRecord(
+              1300,
+              new byte[0],
+              new byte[] {4},
+              List.of(),
+              List.of(new RangeTombstone(utf8("key/00100"), utf8("key/00150"), 1300))));
+
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] basic() {
     return SstFixtures.build(
-        basicEntries(), new SstOptions(1024, 10, true), WalSection.encode(BASIC_WAL));
+        basicEntriesV3(),
+        BASIC_RANGES,
+        new SstOptions(1024, 10, true),
+        WalSection.encode(BASIC_WAL_V3));
   }
 
   /** The same entries without compression: these bytes are the layout alone. */
   private static byte[] uncompressed() {
     return SstFixtures.build(
-        basicEntries(), new SstOptions(1024, 10, false), WalSection.encode(BASIC_WAL));
+        basicEntriesV3(),
+        BASIC_RANGES,
+        new SstOptions(1024, 10, false),
+        WalSection.encode(BASIC_WAL_V3));
   }
 
   private static byte[] empty() {
@@ -79,9 +121,9 @@ class GoldenFilesTest {
     if (dir != null) {
       byte[] bytes =
           switch (name) {
-            case "sst-v2-basic.bin" -> basic();
-            case "sst-v2-uncompressed.bin" -> uncompressed();
-            case "sst-v2-empty.bin" -> empty();
+            case "sst-v3-basic.bin" -> basic();
+            case "sst-v3-uncompressed.bin" -> uncompressed();
+            case "sst-v3-empty.bin" -> empty();
             default -> null; // an older version's file: read, never rewritten
           };
       if (bytes != null) {
@@ -101,14 +143,16 @@ class GoldenFilesTest {
       throws IOException {
     byte[] bytes = golden(name);
     SstReader reader = SstReader.of(name, bytes);
+    boolean v3 = formatVersion >= 3;
     assertEquals(
-        List.copyOf(basicEntries().values()),
+        List.copyOf((v3 ? basicEntriesV3() : basicEntries()).values()),
         SstRoundTripTest.drain(reader.scan(null, null, false)));
     Footer f = reader.metadata().footer();
     assertEquals(formatVersion, f.formatVersion());
     assertEquals(201, f.entryCount());
     assertEquals(5, f.minVersion());
-    assertEquals(1199, f.maxVersion());
+    assertEquals(v3 ? 1301 : 1199, f.maxVersion());
+    assertEquals(v3 ? BASIC_RANGES : List.of(), reader.metadata().rangeTombstones());
     byte[] stored =
         java.util.Arrays.copyOfRange(bytes, (int) f.wal().offset(), (int) f.wal().end());
     assertEquals(wal, WalSection.decode(name, f, stored));
@@ -123,32 +167,40 @@ class GoldenFilesTest {
   }
 
   @Test
-  void version2FilesRead() throws IOException {
+  void version2FilesStillRead() throws IOException {
     readsBasic("sst-v2-basic.bin", BASIC_WAL, 2);
     readsBasic("sst-v2-uncompressed.bin", BASIC_WAL, 2);
     assertEquals(
         0, SstReader.of("v2 empty", golden("sst-v2-empty.bin")).metadata().footer().entryCount());
   }
 
+  @Test
+  void version3FilesRead() throws IOException {
+    readsBasic("sst-v3-basic.bin", BASIC_WAL_V3, 3);
+    readsBasic("sst-v3-uncompressed.bin", BASIC_WAL_V3, 3);
+    assertEquals(
+        0, SstReader.of("v3 empty", golden("sst-v3-empty.bin")).metadata().footer().entryCount());
+  }
+
   /**
-   * Today's writer lays out the bytes of version 2 exactly. Compressed blocks are compared by what
+   * Today's writer lays out the bytes of version 3 exactly. Compressed blocks are compared by what
    * they hold, not byte for byte: the LZ4 block format is fixed, but which matches a compressor
    * finds is not (lz4-java 1.8.0 and the at.yawk.lz4 line compress the same block differently).
    */
   @Test
   void todaysWriterProducesTheGoldenBytes() throws IOException {
     assertArrayEquals(
-        golden("sst-v2-uncompressed.bin"),
+        golden("sst-v3-uncompressed.bin"),
         uncompressed(),
-        "format v2 bytes changed: bump the format version");
+        "format v3 bytes changed: bump the format version");
     assertArrayEquals(
-        golden("sst-v2-empty.bin"), empty(), "format v2 bytes changed: bump the format version");
+        golden("sst-v3-empty.bin"), empty(), "format v3 bytes changed: bump the format version");
     SstReader today = SstReader.of("today", basic());
     assertEquals(
-        List.copyOf(basicEntries().values()),
+        List.copyOf(basicEntriesV3().values()),
         SstRoundTripTest.drain(today.scan(null, null, false)));
     assertEquals(
-        SstReader.of("golden", golden("sst-v2-basic.bin")).metadata().footer().entryCount(),
+        SstReader.of("golden", golden("sst-v3-basic.bin")).metadata().footer().entryCount(),
         today.metadata().footer().entryCount());
   }
 }

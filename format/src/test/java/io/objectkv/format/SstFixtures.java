@@ -39,11 +39,20 @@ final class SstFixtures {
   }
 
   static byte[] build(Map<byte[], Entry> sorted, SstOptions options, byte[] wal) {
+    return build(sorted, java.util.List.of(), options, wal);
+  }
+
+  static byte[] build(
+      Map<byte[], Entry> sorted,
+      java.util.List<RangeTombstone> ranges,
+      SstOptions options,
+      byte[] wal) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     SstWriter writer = new SstWriter(out, options);
     for (Entry e : sorted.values()) {
-      writer.add(e.key(), e.version(), e.value());
+      writer.add(e);
     }
+    ranges.forEach(writer::addRangeTombstone);
     SstSummary summary = writer.finish(wal);
     byte[] bytes = out.toByteArray();
     if (summary.sizeBytes() != bytes.length) {

@@ -183,8 +183,7 @@ public final class CompactionMerger {
               return b;
             });
     return new SstReader(
-        meta,
-        new SequentialBlockLoader(store, info.key(), meta.index(), window, bytesRead, prefetch));
+        meta, new SequentialBlockLoader(store, info.key(), meta, window, bytesRead, prefetch));
   }
 
   /**

@@ -5,6 +5,7 @@ import io.objectkv.format.BlockHandle;
 import io.objectkv.format.BlockLoader;
 import io.objectkv.format.DataBlock;
 import io.objectkv.format.IndexBlock;
+import io.objectkv.format.SstMetadata;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -27,6 +28,7 @@ final class SequentialBlockLoader implements BlockLoader {
   private final ObjectStore store;
   private final String key;
   private final IndexBlock index;
+  private final int formatVersion;
   private final int readAhead;
   private final AtomicLong bytesRead;
   private final Executor prefetch;
@@ -37,13 +39,14 @@ final class SequentialBlockLoader implements BlockLoader {
   SequentialBlockLoader(
       ObjectStore store,
       String key,
-      IndexBlock index,
+      SstMetadata meta,
       int readAhead,
       AtomicLong bytesRead,
       Executor prefetch) {
     this.store = store;
     this.key = key;
-    this.index = index;
+    this.index = meta.index();
+    this.formatVersion = meta.footer().formatVersion();
     this.readAhead = readAhead;
     this.bytesRead = bytesRead;
     this.prefetch = prefetch;
@@ -80,7 +83,8 @@ final class SequentialBlockLoader implements BlockLoader {
       BlockHandle h = index.handle(b);
       int from = (int) (h.offset() - start.offset());
       blocks[b - first] =
-          DataBlock.decode(key, h, Arrays.copyOfRange(range, from, from + h.length()));
+          DataBlock.decode(
+              key, h, Arrays.copyOfRange(range, from, from + h.length()), formatVersion);
     }
     return new Window(first, blocks);
   }

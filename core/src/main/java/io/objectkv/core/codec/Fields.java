@@ -74,33 +74,61 @@ final class Fields {
     };
   }
 
-  // Ops: 1 put, 2 delete, 3 check.
+  // Ops: 1 put, 2 delete, 3 check, 4 delete range, 5 put with a ttl.
   static void writeOp(ByteWriter w, Op op) {
     switch (op) {
       case Op.Put p -> {
-        w.writeByte(1);
+        boolean ttl = p.ttlMillis() != Op.Put.NO_TTL;
+        w.writeByte(ttl ? 5 : 1);
         w.writeLengthPrefixed(p.key().bytes());
         w.writeLengthPrefixed(p.value());
+        writeCondition(w, p.condition());
+        if (ttl) {
+          w.writeVarint(p.ttlMillis());
+        }
       }
       case Op.Delete d -> {
         w.writeByte(2);
         w.writeLengthPrefixed(d.key().bytes());
+        writeCondition(w, d.condition());
       }
       case Op.Check c -> {
         w.writeByte(3);
         w.writeLengthPrefixed(c.key().bytes());
+        writeCondition(w, c.condition());
+      }
+      case Op.DeleteRange d -> {
+        w.writeByte(4);
+        w.writeLengthPrefixed(d.start());
+        w.writeLengthPrefixed(d.end());
       }
     }
-    writeCondition(w, op.condition());
   }
 
   static Op readOp(ByteReader r) {
     int tag = r.readByte();
+    if (tag == 4) {
+      byte[] start = r.readLengthPrefixed(Limits.MAX_KEY_BYTES, "range start");
+      byte[] end = r.readLengthPrefixed(Op.DeleteRange.END_OF_KEYS.length, "range end");
+      try {
+        return new Op.DeleteRange(start, end);
+      } catch (IllegalArgumentException e) {
+        throw r.corrupt("bad deleted range: " + e.getMessage());
+      }
+    }
     Key key = new Key(r.readLengthPrefixed(Limits.MAX_KEY_BYTES, "key"));
-    byte[] value = tag == 1 ? r.readLengthPrefixed(Limits.MAX_VALUE_BYTES, "value") : null;
+    boolean put = tag == 1 || tag == 5;
+    byte[] value = put ? r.readLengthPrefixed(Limits.MAX_VALUE_BYTES, "value") : null;
     Condition condition = readCondition(r);
     return switch (tag) {
       case 1 -> Op.write(key, value, condition);
+      case 5 -> {
+        long ttl = r.readVarint();
+        if (value.length == 0 || ttl <= 0) {
+          throw r.corrupt("a put with a ttl needs a value and a positive ttl");
+        }
+        yield new Op.Put(key, value, condition, ttl);
+      }
       case 2 -> new Op.Delete(key, condition);
       case 3 -> {
         if (condition instanceof Condition.None) {

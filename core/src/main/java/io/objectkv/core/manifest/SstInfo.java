@@ -6,7 +6,8 @@ import java.util.HexFormat;
 
 /**
  * What the manifest records about one SST object: where it is and which keys and versions it
- * covers, so readers can skip it without opening it.
+ * covers, so readers can skip it without opening it. The key bounds include its range tombstones'
+ * ranges: an object may hold range tombstones and no entries.
  */
 public record SstInfo(
     String key,
@@ -28,8 +29,9 @@ public record SstInfo(
         s.maxVersion());
   }
 
+  /** Whether it holds nothing: no entry and no range tombstone. */
   public boolean isEmpty() {
-    return entryCount == 0;
+    return entryCount == 0 && minKey.length == 0;
   }
 
   /** Whether {@code key} lies within [minKey, maxKey]. */

@@ -9,4 +9,9 @@ public final class Limits {
   public static final int MAX_BATCH_OPS = 1000;
   public static final int MAX_BATCH_BYTES = 4 << 20;
   public static final int MAX_REQUEST_ID_BYTES = 256;
+
+  /**
+   * The longest time to live of a value: 100 years (commit time plus it stays far from overflow).
+   */
+  public static final long MAX_TTL_MILLIS = 100L * 365 * 24 * 3600 * 1000;
 }

@@ -1,19 +1,36 @@
 package io.objectkv.core.model;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 
-/** One operation of a batch, with its condition. */
+/** One operation of a batch. */
 public sealed interface Op {
-  Key key();
+  /** An operation on one key, with its condition. */
+  sealed interface OnKey extends Op {
+    Key key();
 
-  Condition condition();
+    Condition condition();
+  }
 
-  /** Writes {@code value}; never empty (an empty value is a {@link Delete}). */
-  record Put(Key key, byte[] value, Condition condition) implements Op {
+  /**
+   * Writes {@code value}; never empty (an empty value is a {@link Delete}).
+   *
+   * @param ttlMillis the value expires this long after its batch commits; {@link #NO_TTL} for never
+   */
+  record Put(Key key, byte[] value, Condition condition, long ttlMillis) implements OnKey {
+    public static final long NO_TTL = 0;
+
     public Put {
       if (value.length == 0) {
         throw new IllegalArgumentException("an empty value is a delete");
       }
+      if (ttlMillis < 0) {
+        throw new IllegalArgumentException("negative ttl " + ttlMillis);
+      }
+    }
+
+    public Put(Key key, byte[] value, Condition condition) {
+      this(key, value, condition, NO_TTL);
     }
 
     @Override
@@ -21,7 +38,8 @@ public sealed interface Op {
       return o instanceof Put p
           && key.equals(p.key)
           && Arrays.equals(value, p.value)
-          && condition.equals(p.condition);
+          && condition.equals(p.condition)
+          && ttlMillis == p.ttlMillis;
     }
 
     @Override
@@ -31,15 +49,21 @@ public sealed interface Op {
 
     @Override
     public String toString() {
-      return "Put[" + key + ", " + value.length + " bytes, " + condition + "]";
+      return "Put["
+          + key
+          + ", "
+          + value.length
+          + " bytes, "
+          + condition
+          + (ttlMillis == NO_TTL ? "]" : ", ttl " + ttlMillis + " ms]");
     }
   }
 
   /** Removes the key (writes a tombstone). */
-  record Delete(Key key, Condition condition) implements Op {}
+  record Delete(Key key, Condition condition) implements OnKey {}
 
   /** Writes nothing; guards the batch with its condition. */
-  record Check(Key key, Condition condition) implements Op {
+  record Check(Key key, Condition condition) implements OnKey {
     public Check {
       if (condition instanceof Condition.None) {
         throw new IllegalArgumentException("a check needs a condition");
@@ -47,8 +71,70 @@ public sealed interface Op {
     }
   }
 
+  /**
+   * Removes every key in {@code [start, end)} with one range tombstone, whatever their number. An
+   * end past every key ({@link #END_OF_KEYS}) reaches the end of the keyspace.
+   */
+  record DeleteRange(byte[] start, byte[] end) implements Op {
+    /** Greater than every key a client can write (keys are at most 4096 bytes). */
+    public static final byte[] END_OF_KEYS = endOfKeys();
+
+    private static byte[] endOfKeys() {
+      byte[] b = new byte[Limits.MAX_KEY_BYTES + 1];
+      Arrays.fill(b, (byte) 0xFF);
+      return b;
+    }
+
+    public DeleteRange {
+      if (start.length == 0 || Arrays.compareUnsigned(start, end) >= 0) {
+        throw new IllegalArgumentException("a deleted range needs a start before its end");
+      }
+      if (start.length > Limits.MAX_KEY_BYTES || end.length > END_OF_KEYS.length) {
+        throw new IllegalArgumentException("range bounds are keys");
+      }
+    }
+
+    /** Every key that starts with {@code prefix}; every key at all for an empty one. */
+    public static DeleteRange prefix(byte[] prefix) {
+      if (prefix.length == 0) {
+        return new DeleteRange(new byte[] {0}, END_OF_KEYS); // the smallest key is one zero byte
+      }
+      for (int i = prefix.length - 1; i >= 0; i--) {
+        if (prefix[i] != (byte) 0xFF) {
+          byte[] end = Arrays.copyOf(prefix, i + 1);
+          end[i]++;
+          return new DeleteRange(prefix, end);
+        }
+      }
+      return new DeleteRange(prefix, END_OF_KEYS);
+    }
+
+    /** Whether {@code key} is in the range. */
+    public boolean contains(byte[] key) {
+      return Arrays.compareUnsigned(start, key) <= 0 && Arrays.compareUnsigned(key, end) < 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DeleteRange d
+          && Arrays.equals(start, d.start)
+          && Arrays.equals(end, d.end);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(start) * 31 + Arrays.hashCode(end);
+    }
+
+    @Override
+    public String toString() {
+      HexFormat hex = HexFormat.of();
+      return "DeleteRange[" + hex.formatHex(start) + ".." + hex.formatHex(end) + "]";
+    }
+  }
+
   /** A put, or a delete when {@code value} is empty (empty values are tombstones). */
-  static Op write(Key key, byte[] value, Condition condition) {
+  static OnKey write(Key key, byte[] value, Condition condition) {
     return value.length == 0 ? new Delete(key, condition) : new Put(key, value, condition);
   }
 }

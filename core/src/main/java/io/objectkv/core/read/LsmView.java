@@ -4,6 +4,7 @@ import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.format.BloomFilter;
 import io.objectkv.format.Entry;
+import io.objectkv.format.RangeTombstone;
 import io.objectkv.format.SstReader;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,7 @@ public final class LsmView {
   private final List<SstReader> l0;
   private final List<SstInfo> l1Infos; // key order
   private final List<SstReader> l1;
+  private final RangeTombstones rangeTombstones;
 
   private LsmView(
       Manifest manifest,
@@ -33,6 +35,10 @@ public final class LsmView {
     this.l0 = l0;
     this.l1Infos = l1Infos;
     this.l1 = l1;
+    List<RangeTombstone> ranges = new ArrayList<>();
+    l0.forEach(r -> ranges.addAll(r.metadata().rangeTombstones()));
+    l1.forEach(r -> ranges.addAll(r.metadata().rangeTombstones()));
+    this.rangeTombstones = new RangeTombstones(ranges);
   }
 
   /** Opens every object of {@code manifest} (metadata only; data blocks load on demand). */
@@ -54,8 +60,16 @@ public final class LsmView {
     return manifest;
   }
 
-  /** The newest entry for {@code key} (a tombstone if it was deleted), or null if never written. */
+  /**
+   * The newest entry for {@code key} (a tombstone if it was deleted, by itself or by a range
+   * delete), or null if never written. An expired value is returned as it is: whether it is gone
+   * depends on the reader's time ({@link Entry#absentAt}).
+   */
   public Entry get(byte[] key) {
+    return rangeTombstones.apply(key, newestStored(key));
+  }
+
+  private Entry newestStored(byte[] key) {
     long hash = BloomFilter.hash(key);
     for (int i = 0; i < l0.size(); i++) {
       if (l0Infos.get(i).covers(key)) {
@@ -70,6 +84,11 @@ public final class LsmView {
       return l1.get(run).get(key, hash);
     }
     return null;
+  }
+
+  /** The range tombstones of every object of the view. */
+  public RangeTombstones rangeTombstones() {
+    return rangeTombstones;
   }
 
   /** The first L1 object whose max key is >= {@code key}. */
@@ -89,7 +108,7 @@ public final class LsmView {
 
   /**
    * Entries with {@code from <= key < to} (null: open), one per key, newest version, in key order
-   * or reverse. Tombstones included.
+   * or reverse. Tombstones included; an entry a range delete hides comes as a tombstone.
    */
   public Iterator<Entry> scan(byte[] from, byte[] to, boolean reverse) {
     List<Iterator<Entry>> sources = new ArrayList<>();
@@ -110,7 +129,9 @@ public final class LsmView {
     if (!runs.isEmpty()) {
       sources.add(new SortedRunIterator(runs, from, to, reverse));
     }
-    return sources.size() == 1 ? sources.getFirst() : new MergingIterator(sources, reverse);
+    Iterator<Entry> merged =
+        sources.size() == 1 ? sources.getFirst() : new MergingIterator(sources, reverse);
+    return rangeTombstones.apply(merged);
   }
 
   public int l0Count() {

@@ -90,7 +90,10 @@ public final class TableCache {
                 h.offset(),
                 () ->
                     fetchChecked(
-                        key, h.offset(), h.length(), bytes -> DataBlock.decode(key, h, bytes))));
+                        key,
+                        h.offset(),
+                        h.length(),
+                        bytes -> DataBlock.decode(key, h, bytes, meta.footer().formatVersion()))));
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.objectkv.format.BlockHandle;
 import io.objectkv.format.DataBlock;
+import io.objectkv.format.SstLayout;
 import io.objectkv.format.SstOptions;
 import io.objectkv.format.SstReader;
 import io.objectkv.format.SstWriter;
@@ -24,7 +25,8 @@ class BlockCacheTest {
     w.finish();
     byte[] sst = out.toByteArray();
     BlockHandle h = SstReader.of("x", sst).metadata().index().handle(0);
-    return DataBlock.decode("x", h, java.util.Arrays.copyOfRange(sst, 0, h.length()));
+    return DataBlock.decode(
+        "x", h, java.util.Arrays.copyOfRange(sst, 0, h.length()), SstLayout.FORMAT_VERSION);
   }
 
   @Test

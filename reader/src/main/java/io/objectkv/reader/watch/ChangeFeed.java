@@ -9,7 +9,6 @@ import io.objectkv.core.store.ObjectStore;
 import io.objectkv.format.Entry;
 import io.objectkv.format.Footer;
 import io.objectkv.format.FormatException;
-import io.objectkv.format.SstLayout;
 import io.objectkv.format.WalRecord;
 import io.objectkv.format.WalSection;
 import io.objectkv.reader.query.KeyRange;
@@ -310,8 +309,7 @@ public final class ChangeFeed implements AutoCloseable {
       try {
         byte[] object = store.get(l0.key());
         // Only the footer: the index and filter are not needed to find the WAL section.
-        Footer footer =
-            Footer.decode(l0.key(), object.length, object, object.length - SstLayout.FOOTER_LENGTH);
+        Footer footer = Footer.decode(l0.key(), object.length, object, object.length);
         wal =
             WalSection.decode(
                 l0.key(),

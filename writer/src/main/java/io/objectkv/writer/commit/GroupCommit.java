@@ -6,8 +6,10 @@ import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.RequestRecord;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.model.Key;
+import io.objectkv.core.model.Op;
 import io.objectkv.core.model.Outcome;
 import io.objectkv.format.Entry;
+import io.objectkv.format.RangeTombstone;
 import io.objectkv.format.SstOptions;
 import io.objectkv.format.SstSummary;
 import io.objectkv.format.SstWriter;
@@ -29,9 +31,10 @@ import java.util.TreeMap;
  * accepted compactions. One group becomes at most one L0 object and exactly one manifest delta.
  */
 public final class GroupCommit {
-  private record Write(long version, byte[] value) {}
+  private record Write(long version, byte[] value, long expiresAtMillis) {}
 
   private final TreeMap<Key, Write> writes = new TreeMap<>();
+  private final List<RangeTombstone> rangeDeletes = new ArrayList<>();
   private final List<WalRecord> wal = new ArrayList<>();
   private final List<ResultRecord> results = new ArrayList<>();
   private final List<RequestRecord> requests = new ArrayList<>();
@@ -43,6 +46,8 @@ public final class GroupCommit {
 
   /** The writes of the batch at {@code batchWritesVersion}, until its outcome records them. */
   private List<Entry> batchWrites = List.of();
+
+  private List<RangeTombstone> batchRanges = List.of();
 
   private long batchWritesVersion = -1;
 
@@ -60,27 +65,40 @@ public final class GroupCommit {
     advance(version);
     batches++;
     byte[] id = requestId == null ? new byte[0] : requestId.getBytes(StandardCharsets.UTF_8);
-    List<Entry> written = batchWritesVersion == version ? batchWrites : List.of();
+    boolean wrote = batchWritesVersion == version;
+    List<Entry> written = wrote ? batchWrites : List.of();
+    List<RangeTombstone> ranges = wrote ? batchRanges : List.of();
     batchWrites = List.of();
-    wal.add(new WalRecord(version, id, OutcomeCodec.encode(outcome), written));
+    batchRanges = List.of();
+    wal.add(new WalRecord(version, id, OutcomeCodec.encode(outcome), written, ranges));
     results.add(new ResultRecord(replyTo, correlationId, version, outcome));
     if (remembered != null) {
       requests.add(remembered);
     }
   }
 
-  /** The writes of a committed batch; its {@link #outcome} follows. */
-  public void write(long version, List<Mutation> mutations) {
+  /**
+   * The writes and deleted ranges of a committed batch; its {@link #outcome} follows. No write is
+   * in one of the ranges (the batch's decision already applied them to its own writes).
+   */
+  public void write(long version, List<Mutation> mutations, List<Op.DeleteRange> ranges) {
     List<Entry> entries = new ArrayList<>(mutations.size());
     for (Mutation m : mutations) {
-      entries.add(new Entry(m.key().bytes(), version, m.value()));
-      walWriteBytes += m.key().bytes().length + m.value().length;
+      entries.add(new Entry(m.key().bytes(), version, m.value(), m.expiresAtMillis()));
+      walWriteBytes += m.key().bytes().length + m.value().length + 8;
     }
     entries.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+    List<RangeTombstone> tombstones = new ArrayList<>(ranges.size());
+    for (Op.DeleteRange r : ranges) {
+      tombstones.add(new RangeTombstone(r.start(), r.end(), version));
+      walWriteBytes += 2L * (r.start().length + r.end().length);
+    }
     batchWrites = entries;
+    batchRanges = tombstones;
     batchWritesVersion = version;
+    rangeDeletes.addAll(tombstones);
     for (Mutation m : mutations) {
-      Write old = writes.put(m.key(), new Write(version, m.value()));
+      Write old = writes.put(m.key(), new Write(version, m.value(), m.expiresAtMillis()));
       writeBytes +=
           m.key().bytes().length
               + m.value().length
@@ -103,7 +121,7 @@ public final class GroupCommit {
   }
 
   public boolean hasWrites() {
-    return !writes.isEmpty();
+    return !writes.isEmpty() || !rangeDeletes.isEmpty();
   }
 
   public int batches() {
@@ -146,7 +164,8 @@ public final class GroupCommit {
                     Integer.MAX_VALUE - 64,
                     writeBytes + walWriteBytes + writes.size() * 16L + 4096));
     SstWriter sst = new SstWriter(out, options);
-    writes.forEach((k, w) -> sst.add(k.bytes(), w.version, w.value));
+    writes.forEach((k, w) -> sst.add(k.bytes(), w.version, w.value, w.expiresAtMillis));
+    rangeDeletes.forEach(sst::addRangeTombstone);
     SstSummary summary = sst.finish(WalSection.encode(wal));
     return new L0Object(objectKey, out.toByteArray(), SstInfo.of(objectKey, summary));
   }

@@ -7,6 +7,7 @@ import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.RequestRecord;
+import io.objectkv.core.model.Op;
 import io.objectkv.core.model.Outcome;
 import io.objectkv.core.read.LsmView;
 import io.objectkv.format.FormatException;
@@ -270,13 +271,17 @@ public final class Decider {
       group.outcome(version, b.replyTo(), b.correlationId(), requestId, busy, null);
       return;
     }
-    BatchValidator.Decision d = BatchValidator.decide(b.batch(), version, keys);
+    BatchValidator.Decision d = BatchValidator.decide(b.batch(), version, now, keys);
     switch (d.outcome()) {
       case Outcome.Committed c -> {
-        for (Mutation m : d.mutations()) {
-          keys.write(m.key(), version, m.value());
+        // Ranges first: they drop older pending writes, never this batch's own.
+        for (Op.DeleteRange r : d.ranges()) {
+          keys.deleteRange(r, version);
         }
-        group.write(version, d.mutations());
+        for (Mutation m : d.mutations()) {
+          keys.write(m.key(), version, m.value(), m.expiresAtMillis());
+        }
+        group.write(version, d.mutations(), d.ranges());
         tally[Tally.COMMITTED.ordinal()]++;
       }
       case Outcome.ConditionFailed f -> tally[Tally.CONDITION_FAILED.ordinal()]++;

@@ -91,7 +91,10 @@ public final class RequestBook {
     Outcome o = e.record().outcome();
     if (o instanceof Outcome.ConditionFailed f && f.key().bytes().length == 0) {
       List<Op> ops = retry.ops();
-      Key key = f.index() < ops.size() ? ops.get(f.index()).key() : Key.EMPTY;
+      Key key =
+          f.index() < ops.size() && ops.get(f.index()) instanceof Op.OnKey op
+              ? op.key()
+              : Key.EMPTY;
       return new Outcome.ConditionFailed(f.index(), key, f.reason(), f.currentVersion());
     }
     return o;

@@ -7,9 +7,9 @@ import io.objectkv.core.model.Op;
 import io.objectkv.core.model.Outcome;
 import io.objectkv.core.model.Reason;
 import io.objectkv.core.model.WriteBatch;
+import io.objectkv.format.Entry;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,60 +29,99 @@ public final class BatchValidator {
     Current current(Key key);
   }
 
-  /** The outcome, and the writes to make when it is {@link Outcome.Committed}. */
-  public record Decision(Outcome outcome, List<Mutation> mutations) {}
-
-  public static Decision decide(WriteBatch batch, long version, StateLookup state) {
-    String invalid = invalid(batch);
-    if (invalid != null) {
-      return new Decision(new Outcome.Rejected(invalid), List.of());
+  /**
+   * The outcome, and when it is {@link Outcome.Committed} the writes to make and the ranges to
+   * delete (a write of the batch is never in one of its own deleted ranges: a later range removes
+   * the earlier writes, a later write stands).
+   */
+  public record Decision(Outcome outcome, List<Mutation> mutations, List<Op.DeleteRange> ranges) {
+    static Decision refused(Outcome outcome) {
+      return new Decision(outcome, List.of(), List.of());
     }
-    Map<Key, Current> local = new HashMap<>();
-    Map<Key, byte[]> writes = new LinkedHashMap<>();
-    List<Op> ops = batch.ops();
-    for (int i = 0; i < ops.size(); i++) {
-      Op op = ops.get(i);
-      Key key = op.key();
-      // Only a condition needs the key's state: unconditional writes read nothing.
-      if (!(op.condition() instanceof Condition.None)) {
-        Current current = local.containsKey(key) ? local.get(key) : state.current(key);
-        Reason failed = check(op.condition(), current);
-        if (failed != null) {
-          return new Decision(
-              new Outcome.ConditionFailed(
-                  i, key, failed, current.exists() ? current.version() : -1),
-              List.of());
-        }
-      }
-      switch (op) {
-        case Op.Put p -> {
-          local.put(key, new Current(version, p.value()));
-          writes.put(key, p.value());
-        }
-        case Op.Delete d -> {
-          local.put(key, new Current(version, new byte[0]));
-          writes.put(key, new byte[0]);
-        }
-        case Op.Check c -> {}
-      }
-    }
-    List<Mutation> mutations = new ArrayList<>(writes.size());
-    writes.forEach((k, v) -> mutations.add(new Mutation(k, v)));
-    return new Decision(new Outcome.Committed(version), mutations);
   }
 
-  /** Why the condition fails for {@code current}, or null when it holds. */
-  static Reason check(Condition condition, Current current) {
+  /**
+   * @param version the batch's version
+   * @param nowMillis its commit time (log time): puts with a ttl expire from it, and conditions see
+   *     a value past its expiry as absent
+   */
+  public static Decision decide(WriteBatch batch, long version, long nowMillis, StateLookup state) {
+    String invalid = invalid(batch);
+    if (invalid != null) {
+      return Decision.refused(new Outcome.Rejected(invalid));
+    }
+    Current deleted = new Current(version, new byte[0]);
+    Map<Key, Current> local = new LinkedHashMap<>();
+    List<Op.DeleteRange> ranges = new ArrayList<>();
+    List<Op> ops = batch.ops();
+    for (int i = 0; i < ops.size(); i++) {
+      switch (ops.get(i)) {
+        case Op.DeleteRange d -> {
+          ranges.add(d);
+          local.replaceAll((k, c) -> d.contains(k.bytes()) ? deleted : c);
+        }
+        case Op.OnKey op -> {
+          Key key = op.key();
+          // Only a condition needs the key's state: unconditional writes read nothing.
+          if (!(op.condition() instanceof Condition.None)) {
+            Current current = local.get(key);
+            if (current == null) {
+              current = inDeletedRange(ranges, key) ? deleted : state.current(key);
+            }
+            Reason failed = check(op.condition(), current, nowMillis);
+            if (failed != null) {
+              return Decision.refused(
+                  new Outcome.ConditionFailed(
+                      i, key, failed, current.exists(nowMillis) ? current.version() : -1));
+            }
+          }
+          switch (op) {
+            case Op.Put p ->
+                local.put(
+                    key,
+                    new Current(
+                        version,
+                        p.value(),
+                        p.ttlMillis() == Op.Put.NO_TTL ? Entry.NEVER : nowMillis + p.ttlMillis()));
+            case Op.Delete d -> local.put(key, deleted);
+            case Op.Check c -> {}
+          }
+        }
+      }
+    }
+    List<Mutation> mutations = new ArrayList<>(local.size());
+    local.forEach(
+        (k, c) -> {
+          // A key deleted only by a range of this batch is the range's to delete.
+          if (c != deleted || !inDeletedRange(ranges, k)) {
+            mutations.add(new Mutation(k, c.value(), c.expiresAtMillis()));
+          }
+        });
+    return new Decision(new Outcome.Committed(version), mutations, List.copyOf(ranges));
+  }
+
+  private static boolean inDeletedRange(List<Op.DeleteRange> ranges, Key key) {
+    for (Op.DeleteRange d : ranges) {
+      if (d.contains(key.bytes())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Why the condition fails for {@code current} at {@code nowMillis}, or null when it holds. */
+  static Reason check(Condition condition, Current current, long nowMillis) {
+    boolean exists = current.exists(nowMillis);
     return switch (condition) {
       case Condition.None n -> null;
-      case Condition.Absent a -> current.exists() ? Reason.EXISTS : null;
-      case Condition.Exists e -> current.exists() ? null : Reason.ABSENT;
+      case Condition.Absent a -> exists ? Reason.EXISTS : null;
+      case Condition.Exists e -> exists ? null : Reason.ABSENT;
       case Condition.VersionIs v ->
-          !current.exists()
+          !exists
               ? Reason.ABSENT
               : current.version() == v.version() ? null : Reason.VERSION_MISMATCH;
       case Condition.ValueIs v ->
-          !current.exists()
+          !exists
               ? Reason.ABSENT
               : Arrays.equals(current.value(), v.value()) ? null : Reason.VALUE_MISMATCH;
     };
@@ -98,7 +137,11 @@ public final class BatchValidator {
     }
     long bytes = 0;
     for (Op op : batch.ops()) {
-      int k = op.key().bytes().length;
+      if (op instanceof Op.DeleteRange d) {
+        bytes += d.start().length + d.end().length;
+        continue;
+      }
+      int k = ((Op.OnKey) op).key().bytes().length;
       if (k == 0 || k > Limits.MAX_KEY_BYTES) {
         return "keys are 1.." + Limits.MAX_KEY_BYTES + " bytes";
       }
@@ -106,6 +149,9 @@ public final class BatchValidator {
       if (op instanceof Op.Put p) {
         if (p.value().length > Limits.MAX_VALUE_BYTES) {
           return "values are at most " + Limits.MAX_VALUE_BYTES + " bytes";
+        }
+        if (p.ttlMillis() > Limits.MAX_TTL_MILLIS) {
+          return "a ttl is at most " + Limits.MAX_TTL_MILLIS + " ms";
         }
         bytes += p.value().length;
       }

@@ -1,10 +1,12 @@
 package io.objectkv.writer.validate;
 
 import io.objectkv.core.model.Key;
+import io.objectkv.core.model.Op;
 import io.objectkv.core.read.LsmView;
-import io.objectkv.format.Entry;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,10 +14,15 @@ import java.util.Map;
  * bounded cache of recently read or written keys, then the committed database through the one read
  * path ({@link LsmView}). The writer is the only writer, so the cache is never stale. Pending
  * writes stay out of the bounded cache until their group commits, so eviction can never lose one.
+ * Ranges deleted by groups not yet committed apply over all three, by version.
  */
 public final class KeyStates implements BatchValidator.StateLookup {
   private final long capacityBytes;
+
+  private record PendingRange(Op.DeleteRange range, long version) {}
+
   private final Map<Key, Current> pending = new HashMap<>();
+  private final List<PendingRange> pendingRanges = new ArrayList<>();
   private final LinkedHashMap<Key, Current> recent = new LinkedHashMap<>(1024, 0.75f, true);
   private long recentBytes;
   private LsmView view;
@@ -34,16 +41,44 @@ public final class KeyStates implements BatchValidator.StateLookup {
     }
     if (c == null) {
       viewReads++;
-      Entry e = view.get(key.bytes());
-      c = e == null ? Current.NEVER_WRITTEN : new Current(e.version(), e.value());
+      // The view may not have the pending ranges yet; the cache must hold the state after them.
+      c = afterPendingRanges(key, Current.of(view.get(key.bytes())));
       remember(key, c);
+      return c;
+    }
+    return afterPendingRanges(key, c);
+  }
+
+  private Current afterPendingRanges(Key key, Current c) {
+    for (PendingRange r : pendingRanges) {
+      if (r.version > c.version() && r.range.contains(key.bytes())) {
+        c = new Current(r.version, new byte[0]);
+      }
     }
     return c;
   }
 
   /** Records a write of a group that is not committed yet. */
-  public void write(Key key, long version, byte[] value) {
-    pending.put(key, new Current(version, value));
+  public void write(Key key, long version, byte[] value, long expiresAtMillis) {
+    pending.put(key, new Current(version, value, expiresAtMillis));
+  }
+
+  /**
+   * Records a range deleted by a group that is not committed yet. Pending writes and cached states
+   * of its keys (all older) are dropped: the range answers for them until its group commits, the
+   * view after that.
+   */
+  public void deleteRange(Op.DeleteRange range, long version) {
+    pendingRanges.add(new PendingRange(range, version));
+    pending.keySet().removeIf(k -> range.contains(k.bytes()));
+    var it = recent.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Key, Current> e = it.next();
+      if (range.contains(e.getKey().bytes())) {
+        recentBytes -= entryBytes(e.getKey(), e.getValue());
+        it.remove();
+      }
+    }
   }
 
   /**
@@ -52,6 +87,8 @@ public final class KeyStates implements BatchValidator.StateLookup {
    */
   public void groupCommitted(LsmView committed, Map<Key, Long> writtenVersions) {
     view = committed;
+    long through = committed.manifest().appliedVersion();
+    pendingRanges.removeIf(r -> r.version <= through);
     writtenVersions.forEach(
         (key, version) -> {
           Current c = pending.get(key);

@@ -26,6 +26,7 @@ import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.Content;
 import io.objectkv.core.store.InMemoryObjectStore;
 import io.objectkv.format.Entry;
+import io.objectkv.format.RangeTombstone;
 import io.objectkv.format.SstOptions;
 import io.objectkv.format.SstReader;
 import io.objectkv.format.SstSummary;
@@ -75,9 +76,9 @@ class DeciderSimulationTest {
 
   /** The model: one key-value map, one ledger, deciding each record once, in log order. */
   private static final class Model {
-    record Current(long version, byte[] value) {
-      boolean exists() {
-        return value.length > 0;
+    record Current(long version, byte[] value, long expiresAt) {
+      boolean exists(long now) {
+        return value.length > 0 && (expiresAt == 0 || now < expiresAt);
       }
     }
 
@@ -101,47 +102,56 @@ class DeciderSimulationTest {
       if (b.deadlineMillis() != 0 && now > b.deadlineMillis()) {
         return new Outcome.Expired(b.deadlineMillis(), now);
       }
-      Outcome o = apply(b.batch(), version);
+      Outcome o = apply(b.batch(), version, now);
       if (id != null) {
         ledger.put(id, new Remembered(o, now));
       }
       return o;
     }
 
-    private Outcome apply(WriteBatch batch, long version) {
+    /** Applies the ops one after the other to a copy of every key: obviously right, if slow. */
+    private Outcome apply(WriteBatch batch, long version, long now) {
       if (batch.ops().isEmpty()) {
         return new Outcome.Rejected("a batch needs at least one operation");
       }
-      Map<Key, Current> local = new HashMap<>();
+      Map<Key, Current> working = new HashMap<>(state);
+      Current deleted = new Current(version, new byte[0], 0);
       for (int i = 0; i < batch.ops().size(); i++) {
-        Op op = batch.ops().get(i);
-        Current c =
-            local.getOrDefault(
-                op.key(), state.getOrDefault(op.key(), new Current(-1, new byte[0])));
+        if (batch.ops().get(i) instanceof Op.DeleteRange d) {
+          working.replaceAll((k, c) -> d.contains(k.bytes()) ? deleted : c);
+          continue;
+        }
+        Op.OnKey op = (Op.OnKey) batch.ops().get(i);
+        Current c = working.getOrDefault(op.key(), new Current(-1, new byte[0], 0));
+        boolean exists = c.exists(now);
         Reason failed =
             switch (op.condition()) {
               case Condition.None n -> null;
-              case Condition.Absent a -> c.exists() ? Reason.EXISTS : null;
-              case Condition.Exists e -> c.exists() ? null : Reason.ABSENT;
+              case Condition.Absent a -> exists ? Reason.EXISTS : null;
+              case Condition.Exists e -> exists ? null : Reason.ABSENT;
               case Condition.VersionIs v ->
-                  !c.exists()
+                  !exists
                       ? Reason.ABSENT
                       : c.version() == v.version() ? null : Reason.VERSION_MISMATCH;
               case Condition.ValueIs v ->
-                  !c.exists()
+                  !exists
                       ? Reason.ABSENT
                       : Arrays.equals(c.value(), v.value()) ? null : Reason.VALUE_MISMATCH;
             };
         if (failed != null) {
-          return new Outcome.ConditionFailed(i, op.key(), failed, c.exists() ? c.version() : -1);
+          return new Outcome.ConditionFailed(i, op.key(), failed, exists ? c.version() : -1);
         }
         switch (op) {
-          case Op.Put p -> local.put(p.key(), new Current(version, p.value()));
-          case Op.Delete d -> local.put(d.key(), new Current(version, new byte[0]));
+          case Op.Put p ->
+              working.put(
+                  p.key(),
+                  new Current(version, p.value(), p.ttlMillis() == 0 ? 0 : now + p.ttlMillis()));
+          case Op.Delete d -> working.put(d.key(), deleted);
           case Op.Check ch -> {}
         }
       }
-      state.putAll(local);
+      state.clear();
+      state.putAll(working);
       return new Outcome.Committed(version);
     }
   }
@@ -263,18 +273,33 @@ class DeciderSimulationTest {
       for (int n = 1 + rnd.nextInt(3); n > 0; n--) {
         Key k = key();
         Condition c = condition();
+        byte[] v = ("v" + rnd.nextInt(4)).getBytes(StandardCharsets.UTF_8);
         ops.add(
-            switch (rnd.nextInt(6)) {
-              case 0 -> new Op.Delete(k, c);
-              case 1 ->
+            switch (rnd.nextInt(14)) {
+              case 0, 1 -> new Op.Delete(k, c);
+              case 2, 3 ->
                   c instanceof Condition.None
                       ? new Op.Check(k, Condition.EXISTS)
                       : new Op.Check(k, c);
-              default -> new Op.Put(k, ("v" + rnd.nextInt(4)).getBytes(StandardCharsets.UTF_8), c);
+              case 4 -> deleteRange();
+              case 5, 6 -> new Op.Put(k, v, c, 1 + rnd.nextInt(800)); // expires within records
+              default -> new Op.Put(k, v, c);
             });
       }
       String id = rnd.nextInt(3) == 0 ? null : "req-" + log.size();
       return new WriteBatch(ops, id);
+    }
+
+    /** Keys k{a}..k{b-1}, or every key (prefix "k"). */
+    private Op.DeleteRange deleteRange() {
+      if (rnd.nextInt(5) == 0) {
+        return Op.DeleteRange.prefix("k".getBytes(StandardCharsets.UTF_8));
+      }
+      int a = rnd.nextInt(KEYS);
+      int b = a + 1 + rnd.nextInt(KEYS - a);
+      return new Op.DeleteRange(
+          ("k" + a).getBytes(StandardCharsets.UTF_8),
+          (b == KEYS ? "k:" : "k" + b).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -297,15 +322,17 @@ class DeciderSimulationTest {
       for (SstInfo s : m.l1()) {
         read(s, merged);
       }
+      List<RangeTombstone> ranges = new ArrayList<>();
       for (SstInfo s : l0) {
         read(s, merged); // oldest first: newer versions replace older ones
+        ranges.addAll(SstReader.of(s.key(), store.get(s.key())).metadata().rangeTombstones());
       }
-      merged.values().removeIf(Entry::isTombstone);
+      merged.values().removeIf(e -> e.isTombstone() || ranges.stream().anyMatch(t -> t.hides(e)));
       List<SstInfo> outputs = new ArrayList<>();
       if (!merged.isEmpty()) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SstWriter w = new SstWriter(out, SST);
-        merged.values().forEach(e -> w.add(e.key(), e.version(), e.value()));
+        merged.values().forEach(w::add);
         SstSummary summary = w.finish();
         String key = "l1/" + id + ".sst";
         store.put(key, Content.of(out.toByteArray()));
@@ -397,8 +424,8 @@ class DeciderSimulationTest {
         Key k = Key.of("k" + i);
         Model.Current c = model.state.get(k);
         Entry e = view.get(k.bytes());
-        if (c == null || !c.exists()) {
-          assertTrue(e == null || e.isTombstone(), k + " should be absent: " + e);
+        if (c == null || !c.exists(model.clock)) {
+          assertTrue(e == null || e.absentAt(model.clock), k + " should be absent: " + e);
         } else {
           assertEquals(c.version(), e.version(), k.toString());
           assertArrayEquals(c.value(), e.value(), k.toString());

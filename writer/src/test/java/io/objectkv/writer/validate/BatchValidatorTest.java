@@ -18,11 +18,22 @@ import org.junit.jupiter.api.Test;
 class BatchValidatorTest {
   private final Map<Key, Current> state = new HashMap<>();
 
+  private static final long NOW = 1_000_000;
+
   private BatchValidator.Decision decide(long version, Op... ops) {
+    return decideAt(version, NOW, ops);
+  }
+
+  private BatchValidator.Decision decideAt(long version, long now, Op... ops) {
     return BatchValidator.decide(
         new WriteBatch(List.of(ops), null),
         version,
+        now,
         k -> state.getOrDefault(k, Current.NEVER_WRITTEN));
+  }
+
+  private static Op.DeleteRange range(String start, String end) {
+    return new Op.DeleteRange(start.getBytes(), end.getBytes());
   }
 
   private static Op put(String k, String v, Condition c) {
@@ -112,5 +123,45 @@ class BatchValidatorTest {
     assertInstanceOf(
         Outcome.Rejected.class,
         decide(1, Op.write(new Key(new byte[4097]), new byte[] {1}, Condition.NONE)).outcome());
+  }
+
+  @Test
+  void aDeletedRangeIsGoneForTheLaterOpsOfItsBatchAndItsEarlierWritesAreNotKept() {
+    state.put(Key.of("b"), new Current(3, "x".getBytes()));
+    state.put(Key.of("d"), new Current(4, "y".getBytes()));
+    BatchValidator.Decision d =
+        decide(
+            80,
+            put("c", "early", Condition.NONE),
+            range("b", "d"),
+            new Op.Check(Key.of("b"), Condition.ABSENT),
+            new Op.Check(Key.of("c"), Condition.ABSENT),
+            new Op.Check(Key.of("d"), Condition.EXISTS), // the end is not in the range
+            put("b", "again", Condition.ABSENT));
+    assertEquals(new Outcome.Committed(80), d.outcome());
+    assertEquals(List.of(range("b", "d")), d.ranges());
+    assertEquals(1, d.mutations().size(), "c's write is the range's; b's later put stands");
+    assertEquals(Key.of("b"), d.mutations().getFirst().key());
+
+    Outcome failed =
+        decide(81, range("a", "z"), new Op.Check(Key.of("d"), Condition.EXISTS)).outcome();
+    assertEquals(new Outcome.ConditionFailed(1, Key.of("d"), Reason.ABSENT, -1), failed);
+  }
+
+  @Test
+  void aValuePastItsExpiryIsAbsentForConditions() {
+    BatchValidator.Decision d =
+        decideAt(90, NOW, new Op.Put(Key.of("t"), "v".getBytes(), Condition.NONE, 500));
+    assertEquals(NOW + 500, d.mutations().getFirst().expiresAtMillis(), "from the commit time");
+    state.put(Key.of("t"), new Current(90, "v".getBytes(), NOW + 500));
+    assertInstanceOf(
+        Outcome.ConditionFailed.class,
+        decideAt(91, NOW + 499, put("t", "w", Condition.ABSENT)).outcome());
+    assertEquals(
+        new Outcome.Committed(92),
+        decideAt(92, NOW + 500, put("t", "w", Condition.ABSENT)).outcome());
+    assertEquals(
+        new Outcome.ConditionFailed(0, Key.of("t"), Reason.ABSENT, -1),
+        decideAt(93, NOW + 501, new Op.Check(Key.of("t"), new Condition.VersionIs(90))).outcome());
   }
 }
