@@ -47,6 +47,35 @@ public final class Batch {
     return put(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), p);
   }
 
+  /** Writes {@code value} (not empty), which expires {@code ttl} after the batch commits. */
+  public Batch put(byte[] key, byte[] value, Precondition p, java.time.Duration ttl) {
+    if (value.length == 0 || ttl.toMillis() < 1) {
+      throw new IllegalArgumentException("a value with a ttl is not empty, its ttl at least 1 ms");
+    }
+    op("put", key, value, p);
+    ops.getLast().put("ttlMs", ttl.toMillis());
+    return this;
+  }
+
+  /** Deletes every key in {@code [start, end)}, however many, as one operation. */
+  public Batch deleteRange(byte[] start, byte[] end) {
+    Map<String, Object> op = new LinkedHashMap<>();
+    op.put("op", "deleteRange");
+    op.put("startBase64", Base64.getEncoder().encodeToString(start));
+    op.put("endBase64", Base64.getEncoder().encodeToString(end));
+    ops.add(op);
+    return this;
+  }
+
+  /** Deletes every key that starts with {@code prefix}. */
+  public Batch deletePrefix(byte[] prefix) {
+    Map<String, Object> op = new LinkedHashMap<>();
+    op.put("op", "deleteRange");
+    op.put("prefixBase64", Base64.getEncoder().encodeToString(prefix));
+    ops.add(op);
+    return this;
+  }
+
   public Batch delete(byte[] key, Precondition p) {
     return op("delete", key, null, p);
   }

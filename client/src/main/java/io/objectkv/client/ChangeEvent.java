@@ -9,10 +9,46 @@ import java.util.List;
  *
  * @param version the batch's version
  * @param changes what it wrote to watched keys, in key order
+ * @param deletedRanges the ranges it deleted that meet the watched keys
  */
-public record ChangeEvent(long version, List<Change> changes) {
+public record ChangeEvent(long version, List<Change> changes, List<DeletedRange> deletedRanges) {
   public ChangeEvent {
     changes = List.copyOf(changes);
+    deletedRanges = List.copyOf(deletedRanges);
+  }
+
+  public ChangeEvent(long version, List<Change> changes) {
+    this(version, changes, List.of());
+  }
+
+  /** Every key in {@code [start, end)} deleted; {@code end} null: to the end of the keys. */
+  public record DeletedRange(byte[] start, byte[] end) {
+    /** Whether {@code key} is in the range. */
+    public boolean contains(byte[] key) {
+      return Arrays.compareUnsigned(start, key) <= 0
+          && (end == null || Arrays.compareUnsigned(key, end) < 0);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DeletedRange d
+          && Arrays.equals(start, d.start)
+          && Arrays.equals(end, d.end);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(start) * 31 + Arrays.hashCode(end);
+    }
+
+    @Override
+    public String toString() {
+      return "["
+          + new String(start, StandardCharsets.UTF_8)
+          + ", "
+          + (end == null ? "end" : new String(end, StandardCharsets.UTF_8))
+          + ") deleted";
+    }
   }
 
   /** A key written ({@code value} set) or deleted ({@code value} null). */

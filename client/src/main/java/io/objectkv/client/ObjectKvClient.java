@@ -127,6 +127,16 @@ public final class ObjectKvClient implements AutoCloseable {
     return write(Batch.create().put(key, value, p));
   }
 
+  /** Writes the value, which expires {@code ttl} after it commits; returns its version. */
+  public long put(String key, String value, java.time.Duration ttl) {
+    return write(Batch.create().put(utf8(key), utf8(value), Precondition.none(), ttl));
+  }
+
+  /** Deletes every key that starts with {@code prefix}, as one operation; returns its version. */
+  public long deletePrefix(String prefix) {
+    return write(Batch.create().deletePrefix(utf8(prefix)));
+  }
+
   public long delete(String key) {
     return delete(utf8(key), Precondition.none());
   }

@@ -167,13 +167,19 @@ public final class Watch implements Iterator<ChangeEvent>, AutoCloseable {
   private static ChangeEvent parse(String json) {
     Map<?, ?> m = (Map<?, ?>) Json.parse(json);
     List<ChangeEvent.Change> changes = new ArrayList<>();
+    List<ChangeEvent.DeletedRange> ranges = new ArrayList<>();
     for (Object o : (List<?>) m.get("changes")) {
       Map<?, ?> c = (Map<?, ?>) o;
+      if (c.get("deletedRange") instanceof Map<?, ?> r) {
+        byte[] end = r.get("end") == null && r.get("endBase64") == null ? null : bytes(r, "end");
+        ranges.add(new ChangeEvent.DeletedRange(bytes(r, "start"), end));
+        continue;
+      }
       byte[] key = bytes(c, "key");
       byte[] value = Boolean.TRUE.equals(c.get("deleted")) ? null : bytes(c, "value");
       changes.add(new ChangeEvent.Change(key, value));
     }
-    return new ChangeEvent(((Number) m.get("version")).longValue(), changes);
+    return new ChangeEvent(((Number) m.get("version")).longValue(), changes, ranges);
   }
 
   private static byte[] bytes(Map<?, ?> m, String name) {

@@ -209,7 +209,8 @@ public final class Compactor implements Runnable, AutoCloseable {
             s -> {
               worker.beat();
               step.reached(s);
-            });
+            },
+            startedAt);
     metrics.runs.inc();
     metrics.bytesRead.add(result.bytesRead());
     metrics.bytesWritten.add(result.bytesWritten());

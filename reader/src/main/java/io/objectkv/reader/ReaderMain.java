@@ -134,7 +134,7 @@ public final class ReaderMain {
             liveness,
             feed::followed);
     CommittedEnd committedEnd = new CommittedEnd(bootstrap, clientId + "-end", names.manifest());
-    ReaderRoutes routes = new ReaderRoutes(tracker, committedEnd);
+    ReaderRoutes routes = new ReaderRoutes(tracker, committedEnd, InstantSource.system());
     WatchRoute watch = new WatchRoute(tracker, feed, s.durationValue(WATCH_HEARTBEAT));
     // Cold boot: the HTTP server starts while the manifest loads; reads that arrive first wait.
     CompletableFuture<Javalin> server =

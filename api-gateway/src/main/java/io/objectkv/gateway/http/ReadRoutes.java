@@ -12,6 +12,7 @@ import java.util.List;
  */
 public final class ReadRoutes {
   static final String APPLIED_VERSION = "X-ObjectKV-Applied-Version";
+  static final String EXPIRES_AT = "ObjectKV-Expires-At";
 
   private final ReadForwarder forwarder;
 
@@ -65,7 +66,7 @@ public final class ReadRoutes {
 
   private static void relay(ReadForwarder.Answer a, Context ctx) {
     ctx.status(a.status());
-    for (String h : List.of("ETag", APPLIED_VERSION, "Content-Type")) {
+    for (String h : List.of("ETag", APPLIED_VERSION, "Content-Type", EXPIRES_AT)) {
       a.response().headers().firstValue(h).ifPresent(v -> ctx.header(h, v));
     }
     if (a.status() != 304) {

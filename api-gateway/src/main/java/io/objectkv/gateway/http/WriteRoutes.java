@@ -16,13 +16,16 @@ import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.PathKeys;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The write endpoints of API.md: {@code PUT} and {@code DELETE /v1/kv/{key}} with {@code If-Match}
- * / {@code If-None-Match}, and {@code POST /v1/batch}. Each request becomes one batch on the write
- * log; the answer waits for its outcome. An optional {@code Idempotency-Key} header gives
- * single-key writes the batch's {@code requestId}.
+ * The write endpoints of API.md: {@code PUT} (with {@code ?ttlMs=}) and {@code DELETE /v1/kv/{key}}
+ * with {@code If-Match} / {@code If-None-Match}, {@code DELETE /v1/kv?prefix=} (a range delete) and
+ * {@code POST /v1/batch}. Each request becomes one batch on the write log; the answer waits for its
+ * outcome. An optional {@code Idempotency-Key} header gives single-key writes the batch's {@code
+ * requestId}.
  */
 public final class WriteRoutes {
   static final String KV_PREFIX = "/v1/kv/";
@@ -36,6 +39,7 @@ public final class WriteRoutes {
   public void register(JavalinConfig config) {
     config.routes.put(KV_PREFIX + "<key>", this::put);
     config.routes.delete(KV_PREFIX + "<key>", this::delete);
+    config.routes.delete("/v1/kv", this::deleteRange);
     config.routes.post("/v1/batch", this::batch);
   }
 
@@ -51,7 +55,21 @@ public final class WriteRoutes {
     Key key = pathKey(ctx);
     byte[] value = ctx.bodyAsBytes(); // read whole before the limit is checked: see body()
     BatchJson.checkValue(value, "the value");
+    String ttlParam = ctx.queryParam("ttlMs");
     Op op = Op.write(key, value, condition(ctx));
+    if (ttlParam != null) {
+      long ttl;
+      try {
+        ttl = Long.parseLong(ttlParam);
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("ttlMs must be a positive integer, not '" + ttlParam + "'");
+      }
+      BatchJson.checkTtl(ttl, "the request");
+      if (!(op instanceof Op.Put p)) {
+        throw ApiException.badRequest("an empty body deletes the key; a delete takes no ttlMs");
+      }
+      op = new Op.Put(p.key(), p.value(), p.condition(), ttl);
+    }
     Outcome.Committed c =
         submit(new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.HTTP_PRECONDITION);
     if (op instanceof Op.Put) {
@@ -78,6 +96,26 @@ public final class WriteRoutes {
     Op op = new Op.Delete(pathKey(ctx), condition(ctx));
     Outcome.Committed c =
         submit(new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.HTTP_PRECONDITION);
+    ctx.json(Map.of("version", c.version()));
+  }
+
+  /** {@code DELETE /v1/kv?prefix=P} or {@code ?start=S&end=E}: one range tombstone. */
+  private void deleteRange(Context ctx) {
+    Map<String, byte[]> q = PathKeys.rawQuery(ctx.req().getQueryString());
+    for (String name : q.keySet()) {
+      if (!Set.of("prefix", "start", "end").contains(name)) {
+        throw ApiException.badRequest(
+            "unknown parameter '" + name + "': a range delete takes prefix, or start and end");
+      }
+    }
+    Op op =
+        BatchJson.deleteRange(
+            Optional.ofNullable(q.get("prefix")),
+            Optional.ofNullable(q.get("start")),
+            Optional.ofNullable(q.get("end")),
+            "the range delete");
+    Outcome.Committed c =
+        submit(new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.BATCH);
     ctx.json(Map.of("version", c.version()));
   }
 

@@ -33,7 +33,14 @@ public final class BatchJson {
           "if",
           "ifVersion",
           "ifValue",
-          "ifValueBase64");
+          "ifValueBase64",
+          "ttlMs",
+          "start",
+          "startBase64",
+          "end",
+          "endBase64",
+          "prefix",
+          "prefixBase64");
 
   public static WriteBatch parse(byte[] body) {
     if (body.length > Limits.MAX_BATCH_BYTES) {
@@ -107,7 +114,28 @@ public final class BatchJson {
     onlyKnown(node, OP_FIELDS, where);
     JsonNode kind = node.get("op");
     if (kind == null || !kind.isTextual()) {
-      throw ApiException.badRequest(where + ": \"op\" must be \"put\", \"delete\" or \"check\"");
+      throw ApiException.badRequest(
+          where + ": \"op\" must be \"put\", \"delete\", \"check\" or \"deleteRange\"");
+    }
+    if (kind.asText().equals("deleteRange")) {
+      for (String f : List.of("key", "keyBase64", "value", "valueBase64", "ttlMs")) {
+        if (node.has(f)) {
+          throw ApiException.badRequest(where + ": a deleteRange takes no \"" + f + "\"");
+        }
+      }
+      if (!(condition(node, where) instanceof Condition.None)) {
+        throw ApiException.badRequest(where + ": a deleteRange takes no condition");
+      }
+      return deleteRange(
+          Json.getBytes(node, "prefix", where),
+          Json.getBytes(node, "start", where),
+          Json.getBytes(node, "end", where),
+          where);
+    }
+    for (String f : List.of("start", "startBase64", "end", "endBase64", "prefix", "prefixBase64")) {
+      if (node.has(f)) {
+        throw ApiException.badRequest(where + ": only a deleteRange takes \"" + f + "\"");
+      }
     }
     Key key =
         new Key(
@@ -128,14 +156,23 @@ public final class BatchJson {
                         where
                             + ": a put needs \"value\" (or \"valueBase64\"); an empty value deletes"));
         checkValue(v, where);
+        long ttl = ttlMillis(node.get("ttlMs"), where);
+        if (ttl != Op.Put.NO_TTL) {
+          if (v.length == 0) {
+            throw ApiException.badRequest(where + ": an empty value deletes; it takes no ttlMs");
+          }
+          yield new Op.Put(key, v, condition, ttl);
+        }
         yield Op.write(key, v, condition);
       }
       case "delete" -> {
         noValue(value, where, "delete");
+        noTtl(node, where, "delete");
         yield new Op.Delete(key, condition);
       }
       case "check" -> {
         noValue(value, where, "check");
+        noTtl(node, where, "check");
         if (condition instanceof Condition.None) {
           throw ApiException.badRequest(
               where + ": a check needs a condition (\"if\", \"ifVersion\" or \"ifValue\")");
@@ -144,8 +181,65 @@ public final class BatchJson {
       }
       default ->
           throw ApiException.badRequest(
-              where + ": unknown op \"" + kind.asText() + "\"; use put, delete or check");
+              where
+                  + ": unknown op \""
+                  + kind.asText()
+                  + "\"; use put, delete, check or deleteRange");
     };
+  }
+
+  private static void noTtl(JsonNode node, String where, String kind) {
+    if (node.has("ttlMs")) {
+      throw ApiException.badRequest(where + ": a " + kind + " takes no ttlMs");
+    }
+  }
+
+  /** A {@code ttlMs} given as a JSON number; {@link Op.Put#NO_TTL} when absent. */
+  private static long ttlMillis(JsonNode ttl, String where) {
+    if (ttl == null || ttl.isNull()) {
+      return Op.Put.NO_TTL;
+    }
+    if (!ttl.isIntegralNumber() || !ttl.canConvertToLong()) {
+      throw ApiException.badRequest(where + ": \"ttlMs\" must be a positive integer");
+    }
+    return checkTtl(ttl.asLong(), where);
+  }
+
+  /** A time to live in ms: 1 .. {@link Limits#MAX_TTL_MILLIS}. */
+  public static long checkTtl(long ttl, String where) {
+    if (ttl < 1 || ttl > Limits.MAX_TTL_MILLIS) {
+      throw ApiException.badRequest(
+          where + ": ttlMs must be 1.." + Limits.MAX_TTL_MILLIS + " (100 years), not " + ttl);
+    }
+    return ttl;
+  }
+
+  /**
+   * A deleted range from {@code prefix}, or {@code start} and {@code end} (start inclusive, end
+   * exclusive): one or the other. An empty prefix is every key.
+   */
+  public static Op.DeleteRange deleteRange(
+      Optional<byte[]> prefix, Optional<byte[]> start, Optional<byte[]> end, String where) {
+    if (prefix.isPresent()) {
+      if (start.isPresent() || end.isPresent()) {
+        throw ApiException.badRequest(where + ": give a prefix, or start and end, not both");
+      }
+      if (prefix.get().length > Limits.MAX_KEY_BYTES) {
+        throw ApiException.tooLarge(
+            where + ": a prefix is at most " + Limits.MAX_KEY_BYTES + " bytes");
+      }
+      return Op.DeleteRange.prefix(prefix.get());
+    }
+    if (start.isEmpty() || end.isEmpty()) {
+      throw ApiException.badRequest(
+          where + ": a range delete needs a prefix, or both start (inclusive) and end (exclusive)");
+    }
+    checkKey(start.get(), where + ": start");
+    checkKey(end.get(), where + ": end");
+    if (java.util.Arrays.compareUnsigned(start.get(), end.get()) >= 0) {
+      throw ApiException.badRequest(where + ": start must come before end");
+    }
+    return new Op.DeleteRange(start.get(), end.get());
   }
 
   private static void noValue(Optional<byte[]> value, String where, String kind) {

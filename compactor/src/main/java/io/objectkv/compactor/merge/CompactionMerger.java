@@ -3,11 +3,13 @@ package io.objectkv.compactor.merge;
 import io.objectkv.compactor.plan.CompactionJob;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.read.MergingIterator;
+import io.objectkv.core.read.RangeTombstones;
 import io.objectkv.core.read.SortedRunIterator;
 import io.objectkv.core.store.Content;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.core.store.OutcomeUnknownException;
 import io.objectkv.format.Entry;
+import io.objectkv.format.RangeTombstone;
 import io.objectkv.format.SstMetadata;
 import io.objectkv.format.SstOptions;
 import io.objectkv.format.SstReader;
@@ -30,10 +32,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs a compaction: merges its inputs (newest version wins), drops tombstones (L1 is the last
- * level, and the job holds every older version of their keys), and writes the result as L1 objects
- * of about the target size. Streams: two read-ahead windows per input (one merged, one fetched),
- * one output object on local disk being written and one being uploaded.
+ * Runs a compaction: merges its inputs (newest version wins), applies their range tombstones, drops
+ * tombstones of both kinds and expired values (L1 is the last level, and the job holds every older
+ * version of their keys: the oldest L0 objects and every L1 object their key bounds, ranges
+ * included, overlap), and writes the result as L1 objects of about the target size. Streams: two
+ * read-ahead windows per input (one merged, one fetched), one output object on local disk being
+ * written and one being uploaded.
  */
 public final class CompactionMerger {
   private final ObjectStore store;
@@ -84,7 +88,11 @@ public final class CompactionMerger {
   /** Ranged GETs in flight at once: enough to hide S3 latency behind the merge. */
   private static final int PREFETCH_THREADS = 8;
 
-  public Result merge(CompactionJob job, OutputNames names, Step step) {
+  /**
+   * @param expiredByMillis values expiring at or before this are dropped: the compaction's start in
+   *     log time, before every batch the writer decides after it, so conditions agree
+   */
+  public Result merge(CompactionJob job, OutputNames names, Step step, long expiredByMillis) {
     ExecutorService prefetch =
         Executors.newFixedThreadPool(
             PREFETCH_THREADS, r -> Thread.ofPlatform().name("prefetch").daemon().unstarted(r));
@@ -92,7 +100,7 @@ public final class CompactionMerger {
         Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("output-upload").daemon().unstarted(r));
     try {
-      return merge(job, names, step, prefetch, upload);
+      return merge(job, names, step, expiredByMillis, prefetch, upload);
     } finally {
       prefetch.shutdownNow();
       upload.shutdownNow();
@@ -103,6 +111,7 @@ public final class CompactionMerger {
       CompactionJob job,
       OutputNames names,
       Step step,
+      long expiredByMillis,
       ExecutorService prefetch,
       ExecutorService upload) {
     AtomicLong bytesRead = new AtomicLong();
@@ -120,14 +129,17 @@ public final class CompactionMerger {
       sources.add(
           new SortedRunIterator(openAll(job.l1(), bytesRead, window, prefetch), null, null, false));
     }
+    List<RangeTombstone> ranges = new ArrayList<>();
+    l0.forEach(r -> ranges.addAll(r.metadata().rangeTombstones()));
+    RangeTombstones deleted = new RangeTombstones(ranges);
     Output out = new Output(names, step, upload);
     long in = 0;
-    for (MergingIterator it = new MergingIterator(sources, false); it.hasNext(); ) {
+    for (Iterator<Entry> it = deleted.apply(new MergingIterator(sources, false)); it.hasNext(); ) {
       Entry e = it.next();
       if (++in % PROGRESS_ENTRIES == 0) {
         step.reached("merging");
       }
-      if (!e.isTombstone()) {
+      if (!e.absentAt(expiredByMillis)) {
         out.add(e);
       }
     }
@@ -219,7 +231,7 @@ public final class CompactionMerger {
         }
         writer = new SstWriter(stream, sstOptions);
       }
-      writer.add(e.key(), e.version(), e.value());
+      writer.add(e);
       entries++;
       if (writer.estimatedSize() >= targetBytes) {
         close();

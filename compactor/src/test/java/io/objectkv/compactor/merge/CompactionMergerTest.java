@@ -9,6 +9,7 @@ import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.store.Content;
 import io.objectkv.core.store.InMemoryObjectStore;
 import io.objectkv.format.Entry;
+import io.objectkv.format.RangeTombstone;
 import io.objectkv.format.SstOptions;
 import io.objectkv.format.SstReader;
 import io.objectkv.format.SstWriter;
@@ -23,15 +24,27 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The merge against a model: newest version wins, tombstones and old versions disappear. */
+/**
+ * The merge against a model: newest version wins; tombstones, what range tombstones hide, expired
+ * values and old versions disappear.
+ */
 class CompactionMergerTest {
   @TempDir Path temp;
 
   private static SstInfo put(
       InMemoryObjectStore store, String key, NavigableMap<byte[], Entry> entries) {
+    return put(store, key, entries, List.of());
+  }
+
+  private static SstInfo put(
+      InMemoryObjectStore store,
+      String key,
+      NavigableMap<byte[], Entry> entries,
+      List<RangeTombstone> ranges) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     SstWriter w = new SstWriter(out, new SstOptions(512, 10, true));
-    entries.values().forEach(e -> w.add(e.key(), e.version(), e.value()));
+    entries.values().forEach(w::add);
+    ranges.forEach(w::addRangeTombstone);
     SstInfo info = SstInfo.of(key, w.finish());
     store.put(key, Content.of(out.toByteArray()));
     return info;
@@ -60,27 +73,39 @@ class CompactionMergerTest {
       }
       model.putAll(base);
       List<SstInfo> l0 = new ArrayList<>();
+      long expiredBy = 5_000;
       for (int g = 0; g < 5; g++) {
         NavigableMap<byte[], Entry> group = new TreeMap<>(Arrays::compareUnsigned);
         for (int i = 0; i < 150; i++) {
           byte[] k = String.format("k%05d", rnd.nextInt(2000)).getBytes();
-          group.put(
-              k,
-              new Entry(
-                  k,
-                  version++,
-                  rnd.nextInt(3) == 0 ? new byte[0] : ("g" + g + "-" + i).getBytes()));
+          byte[] value = rnd.nextInt(3) == 0 ? new byte[0] : ("g" + g + "-" + i).getBytes();
+          long expires = value.length > 0 && rnd.nextInt(5) == 0 ? 1 + rnd.nextInt(10_000) : 0;
+          group.put(k, new Entry(k, version++, value, expires));
         }
         model.putAll(group);
-        l0.add(put(store, "l0/" + g, group));
+        List<RangeTombstone> ranges = new ArrayList<>();
+        if (rnd.nextBoolean()) {
+          int from = rnd.nextInt(2000);
+          RangeTombstone t =
+              new RangeTombstone(
+                  String.format("k%05d", from).getBytes(),
+                  String.format("k%05d", from + 1 + rnd.nextInt(300)).getBytes(),
+                  version++);
+          ranges.add(t);
+          model.values().removeIf(t::hides);
+        }
+        l0.add(put(store, "l0/" + g, group, ranges));
       }
-      model.values().removeIf(Entry::isTombstone);
+      model.values().removeIf(e -> e.absentAt(expiredBy));
 
       CompactionMerger merger =
           new CompactionMerger(store, temp, new SstOptions(256, 10, true), 1024, 2048);
       CompactionMerger.Result r =
           merger.merge(
-              new CompactionJob(1, l0, l1), n -> "l1/c-" + n + ".sst", CompactionMerger.Step.NONE);
+              new CompactionJob(1, l0, l1),
+              n -> "l1/c-" + n + ".sst",
+              CompactionMerger.Step.NONE,
+              expiredBy);
       assertTrue(r.outputs().size() > 3, "outputs are cut at the target size: " + r);
       assertTrue(ManifestInvariants.isSortedRun(r.outputs()), "outputs form a sorted run");
       List<Entry> merged = new ArrayList<>();

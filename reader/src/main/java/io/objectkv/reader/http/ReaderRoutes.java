@@ -17,8 +17,9 @@ import io.objectkv.runtime.http.ApiException;
 import io.objectkv.runtime.http.Json;
 import io.objectkv.runtime.http.PathKeys;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -38,12 +39,24 @@ public final class ReaderRoutes {
   static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(5000);
   static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
 
+  public static final String EXPIRES_AT = "ObjectKV-Expires-At";
+
   private final ManifestTracker tracker;
   private final CommittedEnd committedEnd;
+  private final InstantSource clock;
 
-  public ReaderRoutes(ManifestTracker tracker, CommittedEnd committedEnd) {
+  /**
+   * @param clock decides which values have expired: a value is absent from its expiry time on
+   */
+  public ReaderRoutes(ManifestTracker tracker, CommittedEnd committedEnd, InstantSource clock) {
     this.tracker = tracker;
     this.committedEnd = committedEnd;
+    this.clock = clock;
+  }
+
+  /** RFC 3339, in UTC. */
+  static String expiresAt(Entry e) {
+    return Instant.ofEpochMilli(e.expiresAtMillis()).toString();
   }
 
   public void register(JavalinConfig config) {
@@ -140,11 +153,14 @@ public final class ReaderRoutes {
     ReadState s = stateFor(ctx);
     ctx.header(APPLIED_VERSION, Long.toString(s.appliedVersion()));
     Entry e = s.view().get(key);
-    if (e == null || e.isTombstone()) {
+    if (e == null || e.absentAt(clock.millis())) {
       throw new ApiException(404, "not_found", "no such key");
     }
     String etag = "\"" + e.version() + "\"";
     ctx.header("ETag", etag);
+    if (e.expires()) {
+      ctx.header(EXPIRES_AT, expiresAt(e));
+    }
     String ifNoneMatch = ctx.header("If-None-Match");
     if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
       ctx.status(304);
@@ -215,16 +231,16 @@ public final class ReaderRoutes {
     }
     wanted.forEach(ReaderRoutes::checkKey);
     ReadState s = stateFor(ctx);
+    long now = clock.millis();
     ArrayNode items = Json.MAPPER.createArrayNode();
     for (byte[] k : wanted) {
       ObjectNode item = items.addObject();
       Json.putBytes(item, "key", k);
       Entry e = s.view().get(k);
-      if (e == null || e.isTombstone()) {
+      if (e == null || e.absentAt(now)) {
         item.put("found", false);
       } else {
-        Json.putBytes(item, "value", e.value());
-        item.put("version", e.version());
+        putValue(item, e);
       }
     }
     ObjectNode out = Json.object();
@@ -233,25 +249,17 @@ public final class ReaderRoutes {
     ctx.contentType("application/json").result(Json.bytes(out));
   }
 
-  /** Raw query parameters decoded to exact bytes (prefix/start/end may be any bytes). */
-  static Map<String, byte[]> rawQuery(String query) {
-    Map<String, byte[]> params = new HashMap<>();
-    if (query == null) {
-      return params;
+  /** The value, version and (when it expires) expiry of a found item. */
+  private static void putValue(ObjectNode item, Entry e) {
+    Json.putBytes(item, "value", e.value());
+    item.put("version", e.version());
+    if (e.expires()) {
+      item.put("expiresAt", expiresAt(e));
     }
-    for (String pair : query.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String name = eq < 0 ? pair : pair.substring(0, eq);
-      params.put(name, PathKeys.decode(eq < 0 ? "" : pair.substring(eq + 1)));
-    }
-    return params;
   }
 
   private void scan(Context ctx) {
-    Map<String, byte[]> q = rawQuery(ctx.req().getQueryString());
+    Map<String, byte[]> q = PathKeys.rawQuery(ctx.req().getQueryString());
     KeyRange range = KeyRange.ALL;
     if (q.containsKey("prefix")) {
       range = range.intersect(KeyRange.prefix(q.get("prefix")));
@@ -279,13 +287,12 @@ public final class ReaderRoutes {
       range = range.after(last, reverse);
     }
     ReadState s = stateFor(ctx);
-    Scans.Page page = Scans.scan(s.view(), range, limit, reverse);
+    Scans.Page page = Scans.scan(s.view(), range, limit, reverse, clock.millis());
     ArrayNode items = Json.MAPPER.createArrayNode();
     for (Entry e : page.items()) {
       ObjectNode item = items.addObject();
       Json.putBytes(item, "key", e.key());
-      Json.putBytes(item, "value", e.value());
-      item.put("version", e.version());
+      putValue(item, e);
     }
     ObjectNode out = Json.object();
     out.set("items", items);

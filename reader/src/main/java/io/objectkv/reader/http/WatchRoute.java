@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.objectkv.core.model.Op;
 import io.objectkv.format.Entry;
+import io.objectkv.format.RangeTombstone;
 import io.objectkv.reader.follow.ManifestTracker;
 import io.objectkv.reader.follow.ReadState;
 import io.objectkv.reader.query.KeyRange;
 import io.objectkv.reader.watch.ChangeFeed;
 import io.objectkv.runtime.http.ApiException;
 import io.objectkv.runtime.http.Json;
+import io.objectkv.runtime.http.PathKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +89,7 @@ public final class WatchRoute {
   }
 
   private void watch(Context ctx) throws IOException, InterruptedException {
-    KeyRange range = range(ReaderRoutes.rawQuery(ctx.req().getQueryString()));
+    KeyRange range = range(PathKeys.rawQuery(ctx.req().getQueryString()));
     long after = after(ctx);
     if (!feed.awaitStarted(START_TIMEOUT)) {
       throw ApiException.unavailable("the change feed is still starting; retry");
@@ -190,6 +193,19 @@ public final class WatchRoute {
         change.put("deleted", true);
       } else {
         Json.putBytes(change, "value", w.value());
+        if (w.expires()) {
+          change.put("expiresAt", ReaderRoutes.expiresAt(w));
+        }
+      }
+    }
+    for (RangeTombstone t : e.deletedRanges()) {
+      ObjectNode range = changes.addObject().putObject("deletedRange");
+      Json.putBytes(range, "start", t.start());
+      // A range to the end of the keyspace has no end a client could name.
+      if (!Arrays.equals(t.end(), Op.DeleteRange.END_OF_KEYS)) {
+        Json.putBytes(range, "end", t.end());
+      } else {
+        range.putNull("end");
       }
     }
     return event;

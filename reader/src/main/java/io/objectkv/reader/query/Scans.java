@@ -6,14 +6,18 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-/** Ordered range scans over a view: live keys only, a page at a time. */
+/** Ordered range scans over a view: live keys only (not deleted, not expired), a page at a time. */
 public final class Scans {
   private Scans() {}
 
   /** A page of results; {@code next} is the range left to scan, or null when there is no more. */
   public record Page(List<Entry> items, boolean more) {}
 
-  public static Page scan(LsmView view, KeyRange range, int limit, boolean reverse) {
+  /**
+   * @param nowMillis values that expire by this time are left out
+   */
+  public static Page scan(
+      LsmView view, KeyRange range, int limit, boolean reverse, long nowMillis) {
     List<Entry> items = new ArrayList<>(Math.min(limit, 1024));
     if (range.isEmpty()) {
       return new Page(items, false);
@@ -21,7 +25,7 @@ public final class Scans {
     Iterator<Entry> it = view.scan(range.from(), range.to(), reverse);
     while (it.hasNext()) {
       Entry e = it.next();
-      if (e.isTombstone()) {
+      if (e.absentAt(nowMillis)) {
         continue;
       }
       if (items.size() == limit) {

@@ -9,6 +9,7 @@ import io.objectkv.core.store.ObjectStore;
 import io.objectkv.format.Entry;
 import io.objectkv.format.Footer;
 import io.objectkv.format.FormatException;
+import io.objectkv.format.RangeTombstone;
 import io.objectkv.format.WalRecord;
 import io.objectkv.format.WalSection;
 import io.objectkv.reader.query.KeyRange;
@@ -44,17 +45,27 @@ import org.slf4j.LoggerFactory;
 public final class ChangeFeed implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
 
-  /** The writes of one committed batch, each at {@code version}, in key order. */
-  public record Event(long version, List<Entry> writes) {
+  /**
+   * The changes of one committed batch, each at {@code version}: its writes in key order and the
+   * ranges it deleted.
+   */
+  public record Event(long version, List<Entry> writes, List<RangeTombstone> deletedRanges) {
+    public Event(long version, List<Entry> writes) {
+      this(version, writes, List.of());
+    }
+
     long memoryBytes() {
       long b = 64;
       for (Entry e : writes) {
         b += 48 + e.key().length + e.value().length;
       }
+      for (RangeTombstone t : deletedRanges) {
+        b += 48 + t.start().length + t.end().length;
+      }
       return b;
     }
 
-    /** This event with only the writes inside {@code range}; null when none is. */
+    /** This event with only the changes that meet {@code range}; null when none does. */
     public Event within(KeyRange range) {
       List<Entry> in = new ArrayList<>(writes.size());
       for (Entry e : writes) {
@@ -62,7 +73,18 @@ public final class ChangeFeed implements AutoCloseable {
           in.add(e);
         }
       }
-      return in.isEmpty() ? null : in.size() == writes.size() ? this : new Event(version, in);
+      List<RangeTombstone> ranges = new ArrayList<>(deletedRanges.size());
+      for (RangeTombstone t : deletedRanges) {
+        if (t.overlaps(range.from(), range.to())) {
+          ranges.add(t);
+        }
+      }
+      if (in.isEmpty() && ranges.isEmpty()) {
+        return null;
+      }
+      return in.size() == writes.size() && ranges.size() == deletedRanges.size()
+          ? this
+          : new Event(version, in, ranges);
     }
   }
 
@@ -340,8 +362,8 @@ public final class ChangeFeed implements AutoCloseable {
     lock.lock();
     try {
       for (WalRecord r : wal) {
-        if (!r.writes().isEmpty() && r.version() > end) {
-          Event e = new Event(r.version(), r.writes());
+        if ((!r.writes().isEmpty() || !r.rangeDeletes().isEmpty()) && r.version() > end) {
+          Event e = new Event(r.version(), r.writes(), r.rangeDeletes());
           events.put(e.version(), e);
           bytes += e.memoryBytes();
         }

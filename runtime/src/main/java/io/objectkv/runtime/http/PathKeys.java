@@ -1,6 +1,8 @@
 package io.objectkv.runtime.http;
 
 import java.io.ByteArrayOutputStream;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Keys in URL paths are percent-encoded bytes: any byte sequence can be sent. We decode the raw
@@ -80,5 +82,22 @@ public final class PathKeys {
       }
     }
     return sb.toString();
+  }
+
+  /** Raw query parameters decoded to exact bytes (prefix/start/end may be any bytes). */
+  public static Map<String, byte[]> rawQuery(String query) {
+    Map<String, byte[]> params = new HashMap<>();
+    if (query == null) {
+      return params;
+    }
+    for (String pair : query.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      params.put(name, decode(eq < 0 ? "" : pair.substring(eq + 1)));
+    }
+    return params;
   }
 }
