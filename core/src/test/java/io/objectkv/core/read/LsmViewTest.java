@@ -9,6 +9,7 @@ import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.store.Content;
 import io.objectkv.core.store.InMemoryObjectStore;
 import io.objectkv.format.Entry;
+import io.objectkv.format.RangeTombstone;
 import io.objectkv.format.SstOptions;
 import io.objectkv.format.SstSummary;
 import io.objectkv.format.SstWriter;
@@ -24,17 +25,27 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The view over L0 and L1 against a model: random writes and deletes spread over many objects, then
- * every get and many scans compared with a TreeMap of the newest version per key.
+ * The view over L0 and L1 against a model: random writes, deletes and range deletes spread over
+ * many objects, then every get and many scans compared with a TreeMap of the newest version per key
+ * (a key a range delete hid reads as a tombstone at the range delete's version).
  */
 class LsmViewTest {
   private static final java.util.Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
 
   private static SstInfo writeSst(
       InMemoryObjectStore store, String key, NavigableMap<byte[], Entry> entries) {
+    return writeSst(store, key, entries, List.of());
+  }
+
+  private static SstInfo writeSst(
+      InMemoryObjectStore store,
+      String key,
+      NavigableMap<byte[], Entry> entries,
+      List<RangeTombstone> ranges) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     SstWriter w = new SstWriter(out, new SstOptions(256, 10, true));
-    entries.values().forEach(e -> w.add(e.key(), e.version(), e.value()));
+    entries.values().forEach(w::add);
+    ranges.forEach(w::addRangeTombstone);
     SstSummary s = w.finish();
     store.put(key, Content.of(out.toByteArray()));
     return SstInfo.of(key, s);
@@ -110,7 +121,20 @@ class LsmViewTest {
                 k, version++, rnd.nextInt(4) == 0 ? new byte[0] : ("v" + version).getBytes()));
       }
       model.putAll(group);
-      SstInfo info = writeSst(store, String.format("l0/%020d-x", version - 1), group);
+      List<RangeTombstone> ranges = new ArrayList<>();
+      if (rnd.nextInt(3) == 0) {
+        byte[] a = key(rnd);
+        byte[] b = key(rnd);
+        if (UNSIGNED.compare(a, b) != 0) {
+          RangeTombstone t =
+              UNSIGNED.compare(a, b) < 0
+                  ? new RangeTombstone(a, b, version++)
+                  : new RangeTombstone(b, a, version++);
+          ranges.add(t);
+          model.replaceAll((k, e) -> t.hides(e) ? new Entry(k, t.version(), new byte[0]) : e);
+        }
+      }
+      SstInfo info = writeSst(store, String.format("l0/%020d-x", version - 1), group, ranges);
       m =
           m.apply(
               new ManifestDelta(
