@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The database as of one manifest: the one read path that the writer (condition checks), the
@@ -108,30 +109,50 @@ public final class LsmView {
 
   /**
    * Entries with {@code from <= key < to} (null: open), one per key, newest version, in key order
-   * or reverse. Tombstones included; an entry a range delete hides comes as a tombstone.
+   * or reverse. Deleted keys may come as tombstones: a key a range delete hid comes as one, or not
+   * at all when the range let the scan skip past it without reading it.
    */
   public Iterator<Entry> scan(byte[] from, byte[] to, boolean reverse) {
     List<Iterator<Entry>> sources = new ArrayList<>();
     for (int i = 0; i < l0.size(); i++) {
       if (l0Infos.get(i).overlaps(from, to)) {
-        sources.add(l0.get(i).scan(from, to, reverse));
+        sources.add(visible(l0Infos.get(i), l0.get(i), from, to, reverse));
       }
     }
-    List<SstReader> runs = new ArrayList<>();
+    List<Supplier<Iterator<Entry>>> run = new ArrayList<>();
     for (int i = 0; i < l1.size(); i++) {
       if (l1Infos.get(i).overlaps(from, to)) {
-        runs.add(l1.get(i));
+        SstInfo info = l1Infos.get(i);
+        SstReader reader = l1.get(i);
+        run.add(() -> visible(info, reader, from, to, reverse));
       }
     }
     if (reverse) {
-      Collections.reverse(runs);
+      Collections.reverse(run);
     }
-    if (!runs.isEmpty()) {
-      sources.add(new SortedRunIterator(runs, from, to, reverse));
+    if (!run.isEmpty()) {
+      // One object of the run open at a time, each when the one before is done.
+      sources.add(new ConcatIterator(run));
     }
     Iterator<Entry> merged =
         sources.size() == 1 ? sources.getFirst() : new MergingIterator(sources, reverse);
     return rangeTombstones.apply(merged);
+  }
+
+  /** The object's entries in {@code [from, to)}, skipping the spans deleted after all of them. */
+  private Iterator<Entry> visible(
+      SstInfo info, SstReader reader, byte[] from, byte[] to, boolean reverse) {
+    if (rangeTombstones.isEmpty()) {
+      return reader.scan(from, to, reverse);
+    }
+    List<Supplier<Iterator<Entry>>> parts = new ArrayList<>();
+    for (RangeTombstones.Span span : rangeTombstones.visibleSpans(from, to, info.maxVersion())) {
+      parts.add(() -> reader.scan(span.from(), span.to(), reverse));
+    }
+    if (reverse) {
+      Collections.reverse(parts);
+    }
+    return new ConcatIterator(parts);
   }
 
   public int l0Count() {

@@ -83,6 +83,38 @@ public final class RangeTombstones {
     };
   }
 
+  /** A key span {@code [from, to)}; null bounds are open. */
+  public record Span(byte[] from, byte[] to) {}
+
+  /**
+   * The parts of {@code [from, to)} where an object whose entries are all at or below {@code
+   * maxVersion} can hold a visible entry: outside every range deleted after it. A scan reads only
+   * these, so a deleted range costs nothing to scan past, however many keys it covered. In key
+   * order.
+   */
+  public List<Span> visibleSpans(byte[] from, byte[] to, long maxVersion) {
+    List<Span> spans = new ArrayList<>();
+    byte[] cursor = from; // null: before every key
+    for (RangeTombstone t : byStart) {
+      if (to != null && Arrays.compareUnsigned(t.start(), to) >= 0) {
+        break;
+      }
+      if (t.version() <= maxVersion
+          || (cursor != null && Arrays.compareUnsigned(t.end(), cursor) <= 0)) {
+        continue;
+      }
+      if (cursor == null || Arrays.compareUnsigned(t.start(), cursor) > 0) {
+        spans.add(new Span(cursor, t.start()));
+      }
+      cursor = t.end();
+      if (to != null && Arrays.compareUnsigned(cursor, to) >= 0) {
+        return spans;
+      }
+    }
+    spans.add(new Span(cursor, to));
+    return spans;
+  }
+
   /** The tombstones of the given ones that meet {@code [from, to)}. */
   public static List<RangeTombstone> overlapping(
       List<RangeTombstone> tombstones, byte[] from, byte[] to) {
