@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -41,9 +42,11 @@ public final class Main {
       Commands:
         local                         run a complete single-machine cluster (Ctrl-C stops it)
         put KEY VALUE                 write a value (VALUE - reads standard input)
-          [--if-absent | --if-exists | --if-version N | --if-value X]
+          [--if-absent | --if-exists | --if-version N | --if-value X] [--ttl-ms T]
         get KEY [--strong | --min-version N] [--raw]
         delete KEY [--if-exists | --if-version N | --if-value X]
+        delete --prefix P | --start S --end E
+                                      delete every key in the range, as one operation
         scan [--prefix P | --start S --end E] [--limit N] [--reverse] [--strong] [--json]
         watch [--prefix P | --start S --end E] [--from-version N] [--count N] [--json]
                                       print committed changes as they happen (Ctrl-C stops)
@@ -216,6 +219,20 @@ public final class Main {
     String key = arg(a, 0, "KEY");
     String value = arg(a, 1, "VALUE");
     byte[] bytes = value.equals("-") ? System.in.readAllBytes() : utf8(value);
+    if (a.has("ttl-ms")) {
+      long ttl;
+      try {
+        ttl = Long.parseLong(a.get("ttl-ms", ""));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--ttl-ms takes a number of milliseconds");
+      }
+      if (ttl < 1 || bytes.length == 0) {
+        throw new UsageException("--ttl-ms takes at least 1 ms, and a value that is not empty");
+      }
+      out.println(
+          kv.write(Batch.create().put(utf8(key), bytes, precondition(a), Duration.ofMillis(ttl))));
+      return OK;
+    }
     out.println(kv.put(utf8(key), bytes, precondition(a)));
     return OK;
   }
@@ -235,6 +252,18 @@ public final class Main {
   }
 
   private static int delete(ObjectKvClient kv, Args a, PrintStream out) {
+    if (a.has("prefix")) {
+      out.println(kv.write(Batch.create().deletePrefix(utf8(a.get("prefix", "")))));
+      return OK;
+    }
+    if (a.has("start") || a.has("end")) {
+      if (!a.has("start") || !a.has("end")) {
+        throw new UsageException("delete --start S --end E needs both");
+      }
+      out.println(
+          kv.write(Batch.create().deleteRange(utf8(a.get("start", "")), utf8(a.get("end", "")))));
+      return OK;
+    }
     out.println(kv.delete(utf8(arg(a, 0, "KEY")), precondition(a)));
     return OK;
   }
@@ -290,6 +319,16 @@ public final class Main {
                     ? ", \"deleted\": true}"
                     : ", \"value\": " + quote(c.valueString()) + "}");
           }
+          for (int i = 0; i < e.deletedRanges().size(); i++) {
+            ChangeEvent.DeletedRange r = e.deletedRanges().get(i);
+            line.append(e.changes().isEmpty() && i == 0 ? "" : ", ")
+                .append("{\"deletedRange\": {\"start\": ")
+                .append(quote(new String(r.start(), StandardCharsets.UTF_8)))
+                .append(", \"end\": ")
+                .append(
+                    r.end() == null ? "null" : quote(new String(r.end(), StandardCharsets.UTF_8)))
+                .append("}}");
+          }
           out.println(line.append("]}"));
         } else {
           for (ChangeEvent.Change c : e.changes()) {
@@ -299,6 +338,9 @@ public final class Main {
                     + c.keyString()
                     + "\t"
                     + (c.deleted() ? "(deleted)" : c.valueString()));
+          }
+          for (ChangeEvent.DeletedRange r : e.deletedRanges()) {
+            out.println(e.version() + "\t" + r);
           }
         }
         out.flush();
