@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +41,24 @@ public final class ManifestFollower implements AutoCloseable {
       String bootstrap, KafkaNames names, String clientId, ManifestSnapshot start) {
     return new ManifestFollower(
         new KafkaConsumer<>(KafkaClients.follower(bootstrap, clientId)), names.manifest(), start);
+  }
+
+  /**
+   * As {@link #open}, connecting to the broker while {@code start} is still being found (a boot
+   * reads the snapshot from the object store meanwhile): the consumer asks for the log's end before
+   * it waits for the snapshot.
+   */
+  public static ManifestFollower connect(
+      String bootstrap, KafkaNames names, String clientId, Supplier<ManifestSnapshot> start) {
+    Consumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(KafkaClients.follower(bootstrap, clientId));
+    try {
+      consumer.endOffsets(List.of(new TopicPartition(names.manifest(), 0)));
+      return new ManifestFollower(consumer, names.manifest(), start.get());
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
   }
 
   /** As {@link #open}, with fetches that wait at most {@code fetchWait} at the broker. */

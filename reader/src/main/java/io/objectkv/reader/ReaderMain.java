@@ -112,6 +112,7 @@ public final class ReaderMain {
             Path.of(s.get(CACHE_DIR)),
             s.longValue(DISK_CACHE_BYTES),
             metrics);
+    long diskCacheReady = System.nanoTime();
     BlockCache blocks = new BlockCache(s.longValue(MEMORY_CACHE_BYTES));
     metrics.gauge(
         "objectkv_reader_block_cache_hit_ratio",
@@ -129,7 +130,7 @@ public final class ReaderMain {
         new ManifestTracker(
             store,
             tables,
-            snapshot -> ManifestFollower.open(bootstrap, names, clientId, snapshot),
+            start -> ManifestFollower.connect(bootstrap, names, clientId, start),
             metrics,
             liveness,
             feed::followed);
@@ -154,16 +155,23 @@ public final class ReaderMain {
                         })
                     .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT)),
             ReaderMain::thread);
+    long trackerStart = System.nanoTime();
     tracker.start();
+    long trackerReady = System.nanoTime();
     committedEnd.afterNow(); // connects its consumer now rather than at the first strong read
     Javalin http = server.join();
+    long ready = System.nanoTime();
     System.out.printf(
-        "objectkv-reader: http://%s:%d serving manifest %d (applied version %d), ready %d ms after start%n",
+        "objectkv-reader: http://%s:%d serving manifest %d (applied version %d), ready %d ms after"
+            + " start (disk cache index %d ms, manifest %d ms, the rest %d ms)%n",
         s.get(CommonSettings.HTTP_HOST),
         http.port(),
         tracker.state().view().manifest().id(),
         tracker.state().appliedVersion(),
-        (System.nanoTime() - started) / 1_000_000);
+        (ready - started) / 1_000_000,
+        (diskCacheReady - started) / 1_000_000,
+        (trackerReady - trackerStart) / 1_000_000,
+        (ready - started - (trackerReady - trackerStart)) / 1_000_000);
     return new Reader(http, tracker, committedEnd, feed, store, blocks, disk, metrics);
   }
 

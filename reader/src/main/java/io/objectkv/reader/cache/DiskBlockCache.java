@@ -50,6 +50,7 @@ public final class DiskBlockCache implements RangeFetcher {
   private final Metrics.Counter corrupt;
   private final Metrics.Counter evictions;
   private final Metrics.Counter writeFailures;
+  private volatile boolean indexed;
   private volatile long lastWriteWarning = System.nanoTime() - WARN_EVERY_NANOS;
 
   private static final long WARN_EVERY_NANOS = 10_000_000_000L;
@@ -78,37 +79,73 @@ public final class DiskBlockCache implements RangeFetcher {
             "Ranges not cached because the disk refused the write (full, failing).");
     metrics.gauge(
         "objectkv_reader_disk_cache_bytes", "Bytes in the local disk cache.", this::bytes);
-    load();
+    indexInBackground();
   }
 
-  /** Rebuilds the index from the files a previous run left, oldest first. */
-  private void load() {
+  /**
+   * Rebuilds the index from the files a previous run left, oldest first, in the background: a boot
+   * does not wait for thousands of files to be listed. Meanwhile a range not in the index yet is
+   * looked for on disk ({@link #fetch}), so a restarted replica still serves from its cache.
+   */
+  private void indexInBackground() {
     try {
       Files.createDirectories(dir);
-      List<Map.Entry<Path, BasicFileAttributes>> files = new ArrayList<>();
-      try (Stream<Path> walk = Files.walk(dir)) {
-        for (Path p : (Iterable<Path>) walk::iterator) {
-          String name = p.getFileName().toString();
-          if (name.endsWith(".tmp")) {
-            Files.deleteIfExists(p);
-          } else if (name.endsWith(SUFFIX)) {
-            files.add(Map.entry(p, Files.readAttributes(p, BasicFileAttributes.class)));
-          }
-        }
-      }
-      files.sort(
-          Map.Entry.comparingByValue(
-              (a, b) -> a.lastModifiedTime().compareTo(b.lastModifiedTime())));
-      synchronized (this) {
-        for (Map.Entry<Path, BasicFileAttributes> f : files) {
-          lru.put(f.getKey().getFileName().toString(), f.getValue().size());
-          bytes += f.getValue().size();
-        }
-        evict();
-      }
-      log.info("disk cache {}: {} files, {} bytes from a previous run", dir, lru.size(), bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the disk cache directory " + dir, e);
+    }
+    long startedMillis = System.currentTimeMillis();
+    Thread.ofVirtual()
+        .name("disk-cache-index")
+        .start(
+            () -> {
+              try {
+                index(startedMillis);
+              } catch (IOException | RuntimeException e) {
+                log.warn("cannot index the disk cache {}: {}; it fills again", dir, e.toString());
+              } finally {
+                indexed = true;
+              }
+            });
+  }
+
+  private void index(long startedMillis) throws IOException {
+    List<Map.Entry<String, BasicFileAttributes>> files = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        String name = p.getFileName().toString();
+        try {
+          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+          // A temp file of this run is a write in progress; an older one was cut short.
+          if (name.endsWith(".tmp") && a.lastModifiedTime().toMillis() < startedMillis) {
+            Files.deleteIfExists(p);
+          } else if (name.endsWith(SUFFIX)) {
+            files.add(Map.entry(name, a));
+          }
+        } catch (NoSuchFileException gone) {
+          // evicted or replaced meanwhile
+        }
+      }
+    }
+    files.sort(
+        Map.Entry.comparingByValue((a, b) -> a.lastModifiedTime().compareTo(b.lastModifiedTime())));
+    synchronized (this) {
+      // Files of the previous run are older than those of this one: they come first in LRU order.
+      LinkedHashMap<String, Long> fresh = new LinkedHashMap<>(lru);
+      lru.clear();
+      bytes = 0;
+      for (Map.Entry<String, BasicFileAttributes> f : files) {
+        if (!fresh.containsKey(f.getKey())) {
+          lru.put(f.getKey(), f.getValue().size());
+          bytes += f.getValue().size();
+        }
+      }
+      fresh.forEach(
+          (name, size) -> {
+            lru.put(name, size);
+            bytes += size;
+          });
+      evict();
+      log.info("disk cache {}: {} files, {} bytes from a previous run", dir, files.size(), bytes);
     }
   }
 
@@ -134,9 +171,17 @@ public final class DiskBlockCache implements RangeFetcher {
     synchronized (this) {
       known = lru.get(name) != null;
     }
-    if (known) {
+    boolean unindexed = !known && !indexed && Files.exists(path(name));
+    if (known || unindexed) {
       byte[] cached = read(name, objectKey, offset, length);
       if (cached != null) {
+        if (unindexed) {
+          try {
+            remember(name, Files.size(path(name)));
+          } catch (IOException e) {
+            // gone meanwhile: the index learns of it when it is written again
+          }
+        }
         hits.inc();
         return cached;
       }
@@ -226,11 +271,13 @@ public final class DiskBlockCache implements RangeFetcher {
       }
       return;
     }
-    synchronized (this) {
-      Long old = lru.put(name, (long) file.length);
-      bytes += file.length - (old == null ? 0 : old);
-      evict();
-    }
+    remember(name, file.length);
+  }
+
+  private synchronized void remember(String name, long size) {
+    Long old = lru.put(name, size);
+    bytes += size - (old == null ? 0 : old);
+    evict();
   }
 
   private synchronized void evict() {

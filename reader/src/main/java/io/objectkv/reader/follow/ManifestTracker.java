@@ -13,10 +13,13 @@ import io.objectkv.kafka.ManifestFollower;
 import io.objectkv.runtime.health.Liveness;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +31,13 @@ public final class ManifestTracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ManifestTracker.class);
 
   /** Opens a follower of the manifest log from a snapshot. */
+  /**
+   * Makes a follower that starts from a snapshot; {@code start} blocks until the snapshot is read,
+   * so the follower can connect to the log meanwhile.
+   */
   @FunctionalInterface
   public interface Followers {
-    ManifestFollower open(ManifestSnapshot start);
+    ManifestFollower open(Supplier<ManifestSnapshot> start);
   }
 
   /** Hears every delta the tracker applies, on its thread, in log order. */
@@ -106,16 +113,33 @@ public final class ManifestTracker implements AutoCloseable {
    */
   private void boot() {
     long t0 = System.nanoTime();
-    ManifestSnapshot snapshot = Snapshots.newest(store, ManifestCodec.Ledger.SKIP);
-    long t1 = System.nanoTime();
-    ManifestFollower fresh = followers.open(snapshot);
+    // The snapshot comes from the object store while the follower connects to the log.
+    CompletableFuture<ManifestSnapshot> newest =
+        CompletableFuture.supplyAsync(
+            () -> Snapshots.newest(store, ManifestCodec.Ledger.SKIP),
+            r -> Thread.ofVirtual().name("snapshot-read").start(r));
+    long[] snapshotRead = new long[1];
+    ManifestFollower fresh =
+        followers.open(
+            () -> {
+              try {
+                ManifestSnapshot s = newest.join();
+                snapshotRead[0] = System.nanoTime();
+                return s;
+              } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+              }
+            });
+    ManifestSnapshot snapshot = newest.join();
+    long t1 = snapshotRead[0];
     try {
       List<ManifestDelta> deltas = fresh.catchUp(Duration.ofSeconds(60));
       long t2 = System.nanoTime();
       LsmView view = LsmView.open(fresh.manifest(), tables);
       long t3 = System.nanoTime();
       log.info(
-          "loaded manifest {}: snapshot {} in {} ms, {} deltas in {} ms, {} objects opened in {} ms",
+          "loaded manifest {}: snapshot {} read in {} ms (the log connected meanwhile), {} deltas"
+              + " in {} ms, {} objects opened in {} ms",
           fresh.manifest().id(),
           snapshot.manifest().id(),
           (t1 - t0) / 1_000_000,

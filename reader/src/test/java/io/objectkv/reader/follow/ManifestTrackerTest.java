@@ -87,7 +87,7 @@ class ManifestTrackerTest {
         new ManifestTracker(
             store,
             tables,
-            snapshot -> new ManifestFollower(kafka, TOPIC, snapshot),
+            start -> new ManifestFollower(kafka, TOPIC, start.get()),
             new Metrics(),
             liveness,
             ManifestTracker.Listener.NONE);
