@@ -32,21 +32,21 @@ import java.util.UUID;
 public final class GatewayMain {
   private GatewayMain() {}
 
-  static final Setting PORT =
+  public static final Setting PORT =
       Setting.of("OBJECTKV_GATEWAY_PORT", "8080", "port of the public HTTP API");
-  static final Setting WRITE_TIMEOUT =
+  public static final Setting WRITE_TIMEOUT =
       Setting.of(
           "OBJECTKV_GATEWAY_WRITE_TIMEOUT",
           "10s",
           "how long a write waits for its outcome before answering 503");
 
-  static final Setting READERS =
+  public static final Setting READERS =
       Setting.of(
           "OBJECTKV_GATEWAY_READERS",
           "",
           "comma-separated base URLs of the reader replicas, e.g. http://127.0.0.1:8081");
 
-  static final Setting READER_TOKEN =
+  public static final Setting READER_TOKEN =
       Setting.secret(
           "OBJECTKV_GATEWAY_READER_TOKEN",
           "the gateway's own bearer token for its calls to readers (when they require tokens)");

@@ -1,5 +1,6 @@
 package io.objectkv.bench;
 
+import io.objectkv.compactor.CompactorMain;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.gateway.GatewayMain;
@@ -115,8 +116,8 @@ final class BenchCluster implements AutoCloseable {
 
   ReaderMain.Reader startReader(Path cacheDir, Metrics metrics) {
     Map<String, String> o = new HashMap<>();
-    o.put("OBJECTKV_READER_PORT", "0");
-    o.put("OBJECTKV_READER_CACHE_DIR", cacheDir.toString());
+    o.put(ReaderMain.PORT.name(), "0");
+    o.put(ReaderMain.CACHE_DIR.name(), cacheDir.toString());
     Map<String, String> e = new HashMap<>(env);
     e.putAll(o);
     ReaderMain.Reader r =
@@ -128,18 +129,18 @@ final class BenchCluster implements AutoCloseable {
 
   GatewayMain.Gateway startGateway(List<ReaderMain.Reader> readers) {
     Map<String, String> o = new HashMap<>();
-    o.put("OBJECTKV_GATEWAY_PORT", "0");
-    o.put("OBJECTKV_GATEWAY_WRITE_TIMEOUT", "30s");
+    o.put(GatewayMain.PORT.name(), "0");
+    o.put(GatewayMain.WRITE_TIMEOUT.name(), "30s");
     o.put(
-        "OBJECTKV_GATEWAY_READERS",
+        GatewayMain.READERS.name(),
         String.join(",", readers.stream().map(r -> "http://127.0.0.1:" + r.port()).toList()));
     GatewayMain.Gateway g =
         GatewayMain.start(
             settings(
                 Arrays.asList(
-                    "OBJECTKV_GATEWAY_PORT",
-                    "OBJECTKV_GATEWAY_WRITE_TIMEOUT",
-                    "OBJECTKV_GATEWAY_READERS"),
+                    GatewayMain.PORT.name(),
+                    GatewayMain.WRITE_TIMEOUT.name(),
+                    GatewayMain.READERS.name()),
                 o),
             UUID.randomUUID().toString());
     running.add(g);
@@ -167,8 +168,8 @@ final class BenchCluster implements AutoCloseable {
     }
     int port = ServerProcess.freePort();
     Map<String, String> e = new HashMap<>(env);
-    e.put("OBJECTKV_COMPACTOR_HTTP_PORT", Integer.toString(port));
-    e.put("OBJECTKV_COMPACTOR_TEMP_DIR", temp.toString());
+    e.put(CompactorMain.HTTP_PORT.name(), Integer.toString(port));
+    e.put(CompactorMain.TEMP_DIR.name(), temp.toString());
     e.putAll(settings);
     HttpClient http = HttpClient.newHttpClient();
     URI status = URI.create("http://127.0.0.1:" + port + "/v1/status");

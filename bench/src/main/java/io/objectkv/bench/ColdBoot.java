@@ -1,5 +1,6 @@
 package io.objectkv.bench;
 
+import io.objectkv.reader.ReaderMain;
 import io.objectkv.testkit.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,8 +21,8 @@ final class ColdBoot {
     for (int i = 0; i < runs; i++) {
       int port = ServerProcess.freePort();
       Map<String, String> env = new HashMap<>(cluster.env);
-      env.put("OBJECTKV_READER_PORT", Integer.toString(port));
-      env.put("OBJECTKV_READER_CACHE_DIR", dir.resolve("run-" + i).toString());
+      env.put(ReaderMain.PORT.name(), Integer.toString(port));
+      env.put(ReaderMain.CACHE_DIR.name(), dir.resolve("run-" + i).toString());
       URI uri = URI.create("http://127.0.0.1:" + port + "/v1/kv/" + ReadLoad.key(1));
       // The deployable jar (bench/run runs from the repository root), else this classpath.
       Path jar = Path.of("reader", "target", "objectkv-reader.jar");

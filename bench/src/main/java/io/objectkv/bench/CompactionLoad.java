@@ -1,5 +1,6 @@
 package io.objectkv.bench;
 
+import io.objectkv.compactor.CompactorMain;
 import io.objectkv.core.codec.LogCodec;
 import io.objectkv.core.log.LogCommand;
 import io.objectkv.core.model.Condition;
@@ -93,10 +94,14 @@ public final class CompactionLoad {
       BenchCluster.Compactor c =
           cluster.startCompactor(
               Map.of(
-                  "OBJECTKV_COMPACTOR_MIN_L0_OBJECTS", "1",
-                  "OBJECTKV_COMPACTOR_L0_TO_L1_RATIO", "0",
-                  "OBJECTKV_COMPACTOR_MAX_L0_PER_JOB", "100000",
-                  "OBJECTKV_COMPACTOR_GC_GRACE", "1h"),
+                  "OBJECTKV_COMPACTOR_MIN_L0_OBJECTS",
+                  "1",
+                  "OBJECTKV_COMPACTOR_L0_TO_L1_RATIO",
+                  "0",
+                  "OBJECTKV_COMPACTOR_MAX_L0_PER_JOB",
+                  "100000",
+                  CompactorMain.GC_GRACE.name(),
+                  "1h"),
               heap,
               temp);
       HttpClient http = HttpClient.newHttpClient();

@@ -1,5 +1,6 @@
 package io.objectkv.bench;
 
+import io.objectkv.compactor.CompactorMain;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.gateway.GatewayMain;
 import io.objectkv.runtime.http.PathKeys;
@@ -160,9 +161,9 @@ public final class WriteLoad {
       Duration grace = Duration.ofSeconds(15);
       cluster.startCompactor(
           Map.of(
-              "OBJECTKV_COMPACTOR_GC_GRACE",
+              CompactorMain.GC_GRACE.name(),
               grace.toSeconds() + "s",
-              "OBJECTKV_COMPACTOR_GC_INTERVAL",
+              CompactorMain.GC_INTERVAL.name(),
               "5s"),
           "256m",
           Files.createTempDirectory("write-load"));

@@ -45,16 +45,37 @@ final class LocalCluster {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  /** The ports of one local cluster: the defaults plus an offset. */
+  private record Ports(int offset) {
+    int gateway() {
+      return 8080 + offset;
+    }
+
+    int reader(int n) {
+      return 8080 + n + offset;
+    }
+
+    int writer() {
+      return 8090 + offset;
+    }
+
+    int compactor() {
+      return 8091 + offset;
+    }
+
+    int kafka() {
+      return 9092 + offset;
+    }
+
+    List<Integer> all() {
+      return List.of(gateway(), reader(1), reader(2), writer(), compactor(), kafka(), kafka() + 1);
+    }
+  }
+
   static int run(Main.Args a, PrintStream out, PrintStream err) throws IOException {
     Path home = Path.of(a.get("home", ".")).toAbsolutePath().normalize();
     Path data = Path.of(a.get("data-dir", "data")).toAbsolutePath().normalize();
-    int offset = Integer.parseInt(a.get("port-offset", "0"));
-    int gateway = 8080 + offset;
-    int reader1 = 8081 + offset;
-    int reader2 = 8082 + offset;
-    int writer = 8090 + offset;
-    int compactor = 8091 + offset;
-    int kafka = 9092 + offset;
+    Ports ports = new Ports(Integer.parseInt(a.get("port-offset", "0")));
     Path logs = Files.createDirectories(data.resolve("logs"));
 
     FileChannel lockFile =
@@ -67,7 +88,7 @@ final class LocalCluster {
               + "; stop it first, or pass --data-dir");
       return Main.FAILED;
     }
-    for (int port : new int[] {gateway, reader1, reader2, writer, compactor, kafka, kafka + 1}) {
+    for (int port : ports.all()) {
       if (listening(port)) {
         err.println(
             "objectkv local: port "
@@ -75,26 +96,6 @@ final class LocalCluster {
                 + " is in use; stop what uses it, or pass --port-offset N");
         return Main.FAILED;
       }
-    }
-
-    Map<String, String> env = new HashMap<>();
-    env.put("OBJECTKV_KAFKA_BOOTSTRAP", "127.0.0.1:" + kafka);
-    env.put("OBJECTKV_DATABASE", a.get("database", "objectkv"));
-    env.put("OBJECTKV_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
-    if (a.has("s3-endpoint")) {
-      env.put("OBJECTKV_STORE", "s3");
-      env.put("OBJECTKV_S3_ENDPOINT", a.get("s3-endpoint", ""));
-      env.put("OBJECTKV_S3_BUCKET", a.get("s3-bucket", "objectkv"));
-      env.put("OBJECTKV_S3_PREFIX", a.get("s3-prefix", ""));
-      env.put(
-          "OBJECTKV_S3_ACCESS_KEY",
-          a.get("s3-access-key", System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "")));
-      env.put(
-          "OBJECTKV_S3_SECRET_KEY",
-          a.get("s3-secret-key", System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "")));
-    } else {
-      env.put("OBJECTKV_STORE", "file");
-      env.put("OBJECTKV_DATA_DIR", data.resolve("objects").toString());
     }
 
     List<Part> parts = new CopyOnWriteArrayList<>();
@@ -113,82 +114,127 @@ final class LocalCluster {
                 },
                 "stop-local-cluster"));
     try {
-      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      String kafkaCp =
-          home.resolve("embedded-kafka/target/classes")
-              + java.io.File.pathSeparator
-              + home.resolve("embedded-kafka/target/lib")
-              + "/*";
-      parts.add(
-          start(
-              out,
-              "kafka",
-              List.of(
-                  javaBin,
-                  "-Xmx512m",
-                  QUICK_JIT,
-                  "-cp",
-                  kafkaCp,
-                  "io.objectkv.embeddedkafka.EmbeddedKafka",
-                  "--dir",
-                  data.resolve("kafka").toString(),
-                  "--port",
-                  Integer.toString(kafka),
-                  "--controller-port",
-                  Integer.toString(kafka + 1),
-                  "--parent-pid",
-                  Long.toString(ProcessHandle.current().pid())),
-              Map.of(),
-              logs,
-              () -> listening(kafka)));
-      Path jvm = Files.createDirectories(data.resolve("jvm")); // class archives, see classArchive
-      parts.add(
-          start(
-              out,
-              "writer",
-              jar(javaBin, home, "writer", jvm.resolve("writer.jsa")),
-              with(env, "OBJECTKV_WRITER_HTTP_PORT", writer),
-              logs,
-              () -> healthy(writer)));
-      parts.add(
-          start(
-              out,
-              "compactor",
-              jar(javaBin, home, "compactor", jvm.resolve("compactor.jsa")),
-              with(
-                  with(env, "OBJECTKV_COMPACTOR_HTTP_PORT", compactor),
-                  "OBJECTKV_COMPACTOR_TEMP_DIR",
-                  data.resolve("compactor-tmp")),
-              logs,
-              () -> healthy(compactor)));
-      for (int[] r : new int[][] {{1, reader1}, {2, reader2}}) {
-        parts.add(
-            start(
-                out,
-                "reader-" + r[0],
-                jar(javaBin, home, "reader", jvm.resolve("reader-" + r[0] + ".jsa")),
-                with(
-                    with(env, "OBJECTKV_READER_PORT", r[1]),
-                    "OBJECTKV_READER_CACHE_DIR",
-                    data.resolve("reader-" + r[0] + "-cache")),
-                logs,
-                () -> healthy(r[1])));
-      }
-      parts.add(
-          start(
-              out,
-              "api-gateway",
-              jar(javaBin, home, "api-gateway", jvm.resolve("api-gateway.jsa")),
-              with(
-                  with(env, "OBJECTKV_GATEWAY_PORT", gateway),
-                  "OBJECTKV_GATEWAY_READERS",
-                  "http://127.0.0.1:" + reader1 + ",http://127.0.0.1:" + reader2),
-              logs,
-              () -> healthy(gateway)));
+      startAll(parts, home, data, logs, ports, environment(a, data, ports), out);
     } catch (IllegalStateException e) {
       err.println("objectkv local: " + e.getMessage());
       System.exit(Main.FAILED); // the shutdown hook stops what started
     }
+    printRunning(out, data, logs, ports);
+    watch(parts, err, stopping);
+    return Main.OK;
+  }
+
+  /** What every ObjectKV process of the cluster is given: where Kafka and the objects are. */
+  private static Map<String, String> environment(Main.Args a, Path data, Ports ports) {
+    Map<String, String> env = new HashMap<>();
+    env.put("OBJECTKV_KAFKA_BOOTSTRAP", "127.0.0.1:" + ports.kafka());
+    env.put("OBJECTKV_DATABASE", a.get("database", "objectkv"));
+    env.put("OBJECTKV_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+    if (a.has("s3-endpoint")) {
+      env.put("OBJECTKV_STORE", "s3");
+      env.put("OBJECTKV_S3_ENDPOINT", a.get("s3-endpoint", ""));
+      env.put("OBJECTKV_S3_BUCKET", a.get("s3-bucket", "objectkv"));
+      env.put("OBJECTKV_S3_PREFIX", a.get("s3-prefix", ""));
+      env.put(
+          "OBJECTKV_S3_ACCESS_KEY",
+          a.get("s3-access-key", System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "")));
+      env.put(
+          "OBJECTKV_S3_SECRET_KEY",
+          a.get("s3-secret-key", System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "")));
+    } else {
+      env.put("OBJECTKV_STORE", "file");
+      env.put("OBJECTKV_DATA_DIR", data.resolve("objects").toString());
+    }
+    return env;
+  }
+
+  /** Starts Kafka, then each process once the one before answers; adds each to {@code parts}. */
+  private static void startAll(
+      List<Part> parts,
+      Path home,
+      Path data,
+      Path logs,
+      Ports ports,
+      Map<String, String> env,
+      PrintStream out)
+      throws IOException {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String kafkaCp =
+        home.resolve("embedded-kafka/target/classes")
+            + java.io.File.pathSeparator
+            + home.resolve("embedded-kafka/target/lib")
+            + "/*";
+    int kafka = ports.kafka();
+    parts.add(
+        start(
+            out,
+            "kafka",
+            List.of(
+                javaBin,
+                "-Xmx512m",
+                QUICK_JIT,
+                "-cp",
+                kafkaCp,
+                "io.objectkv.embeddedkafka.EmbeddedKafka",
+                "--dir",
+                data.resolve("kafka").toString(),
+                "--port",
+                Integer.toString(kafka),
+                "--controller-port",
+                Integer.toString(kafka + 1),
+                "--parent-pid",
+                Long.toString(ProcessHandle.current().pid())),
+            Map.of(),
+            logs,
+            () -> listening(kafka)));
+    Path jvm = Files.createDirectories(data.resolve("jvm")); // class archives, see classArchive
+    parts.add(
+        start(
+            out,
+            "writer",
+            jar(javaBin, home, "writer", jvm.resolve("writer.jsa")),
+            with(env, "OBJECTKV_WRITER_HTTP_PORT", ports.writer()),
+            logs,
+            () -> healthy(ports.writer())));
+    parts.add(
+        start(
+            out,
+            "compactor",
+            jar(javaBin, home, "compactor", jvm.resolve("compactor.jsa")),
+            with(
+                with(env, "OBJECTKV_COMPACTOR_HTTP_PORT", ports.compactor()),
+                "OBJECTKV_COMPACTOR_TEMP_DIR",
+                data.resolve("compactor-tmp")),
+            logs,
+            () -> healthy(ports.compactor())));
+    for (int n = 1; n <= 2; n++) {
+      int port = ports.reader(n);
+      parts.add(
+          start(
+              out,
+              "reader-" + n,
+              jar(javaBin, home, "reader", jvm.resolve("reader-" + n + ".jsa")),
+              with(
+                  with(env, "OBJECTKV_READER_PORT", port),
+                  "OBJECTKV_READER_CACHE_DIR",
+                  data.resolve("reader-" + n + "-cache")),
+              logs,
+              () -> healthy(port)));
+    }
+    parts.add(
+        start(
+            out,
+            "api-gateway",
+            jar(javaBin, home, "api-gateway", jvm.resolve("api-gateway.jsa")),
+            with(
+                with(env, "OBJECTKV_GATEWAY_PORT", ports.gateway()),
+                "OBJECTKV_GATEWAY_READERS",
+                "http://127.0.0.1:" + ports.reader(1) + ",http://127.0.0.1:" + ports.reader(2)),
+            logs,
+            () -> healthy(ports.gateway())));
+  }
+
+  private static void printRunning(PrintStream out, Path data, Path logs, Ports ports) {
     out.printf(
         """
 
@@ -208,18 +254,16 @@ final class LocalCluster {
         """,
         data,
         logs,
-        gateway,
-        reader1,
-        reader2,
-        writer,
-        compactor,
-        kafka,
-        gateway,
-        gateway,
-        offset == 0 ? "" : " --url http://127.0.0.1:" + gateway);
+        ports.gateway(),
+        ports.reader(1),
+        ports.reader(2),
+        ports.writer(),
+        ports.compactor(),
+        ports.kafka(),
+        ports.gateway(),
+        ports.gateway(),
+        ports.offset() == 0 ? "" : " --url http://127.0.0.1:" + ports.gateway());
     out.flush();
-    watch(parts, err, stopping);
-    return Main.OK;
   }
 
   private static List<String> jar(String javaBin, Path home, String module, Path classArchive) {

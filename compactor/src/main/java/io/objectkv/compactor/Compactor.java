@@ -179,8 +179,8 @@ public final class Compactor implements Runnable, AutoCloseable {
         switch (e) {
           case ManifestEdit.AddL0 add -> metrics.l0Ingested.add(add.sst().sizeBytes());
           case ManifestEdit.Compaction c -> {
-            c.removedL0().forEach(k -> removedAt.put(k, now));
-            c.removedL1().forEach(k -> removedAt.put(k, now));
+            c.inputsL0().forEach(k -> removedAt.put(k, now));
+            c.inputsL1().forEach(k -> removedAt.put(k, now));
           }
         }
       }

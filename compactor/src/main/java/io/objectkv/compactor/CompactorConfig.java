@@ -32,6 +32,12 @@ public record CompactorConfig(
     int readAhead,
     Path tempDir) {
 
+  /** Snapshots kept whatever their age: enough for a reader booting while new ones are written. */
+  public static final int KEEP_SNAPSHOTS = 3;
+
+  /** Bytes per ranged GET of an input: few requests, little memory per input. */
+  public static final int READ_AHEAD = 1 << 20;
+
   public static CompactorConfig defaults(String bootstrap, KafkaNames names, Path tempDir) {
     return new CompactorConfig(
         bootstrap,
@@ -42,8 +48,8 @@ public record CompactorConfig(
         Duration.ofMinutes(1),
         false,
         LogCommand.CompactionCommit.DEFAULT_MAX_AGE,
-        3,
-        1 << 20,
+        KEEP_SNAPSHOTS,
+        READ_AHEAD,
         tempDir);
   }
 

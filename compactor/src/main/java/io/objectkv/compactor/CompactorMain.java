@@ -62,11 +62,6 @@ public final class CompactorMain {
           "OBJECTKV_COMPACTOR_GC_DRY_RUN",
           "false",
           "only list what garbage collection would delete");
-  public static final Setting COMPACTION_MAX_AGE =
-      Setting.of(
-          "OBJECTKV_COMPACTION_MAX_AGE",
-          "20m",
-          "a compaction committed later than this after its start is refused by the writer, and only then are its unfinished outputs deleted; writers and compactors must agree");
   public static final Setting TEMP_DIR =
       Setting.of(
           "OBJECTKV_COMPACTOR_TEMP_DIR",
@@ -85,7 +80,7 @@ public final class CompactorMain {
           GC_GRACE,
           GC_INTERVAL,
           GC_DRY_RUN,
-          COMPACTION_MAX_AGE,
+          CommonSettings.COMPACTION_MAX_AGE,
           TEMP_DIR,
           CommonSettings.SST_BLOCK_BYTES);
 
@@ -108,9 +103,9 @@ public final class CompactorMain {
         s.durationValue(GC_GRACE),
         s.durationValue(GC_INTERVAL),
         s.boolValue(GC_DRY_RUN),
-        s.durationValue(COMPACTION_MAX_AGE),
-        3,
-        1 << 20,
+        s.durationValue(CommonSettings.COMPACTION_MAX_AGE),
+        CompactorConfig.KEEP_SNAPSHOTS,
+        CompactorConfig.READ_AHEAD,
         Path.of(s.get(TEMP_DIR)));
   }
 

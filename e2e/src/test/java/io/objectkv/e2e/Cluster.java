@@ -107,11 +107,11 @@ final class Cluster implements AutoCloseable {
   /** A gateway routing reads to every reader started so far. */
   Api startGateway() {
     Map<String, String> o = new HashMap<>();
-    o.put("OBJECTKV_GATEWAY_PORT", "0");
-    o.put("OBJECTKV_GATEWAY_WRITE_TIMEOUT", "20s");
-    String scheme = env.containsKey("OBJECTKV_TLS_CERT") ? "https" : "http";
+    o.put(GatewayMain.PORT.name(), "0");
+    o.put(GatewayMain.WRITE_TIMEOUT.name(), "20s");
+    String scheme = env.containsKey(CommonSettings.TLS_CERT.name()) ? "https" : "http";
     o.put(
-        "OBJECTKV_GATEWAY_READERS",
+        GatewayMain.READERS.name(),
         String.join(",", readers.stream().map(r -> scheme + "://127.0.0.1:" + r.port()).toList()));
     GatewayMain.Gateway g =
         GatewayMain.start(settings(GatewayMain.OWN, o), UUID.randomUUID().toString());
@@ -122,8 +122,8 @@ final class Cluster implements AutoCloseable {
   /** A reader replica with its own disk cache directory (reuse one to restart it warm). */
   ReaderMain.Reader startReader(java.nio.file.Path cacheDir) {
     Map<String, String> o = new HashMap<>();
-    o.put("OBJECTKV_READER_PORT", "0");
-    o.put("OBJECTKV_READER_CACHE_DIR", cacheDir.toString());
+    o.put(ReaderMain.PORT.name(), "0");
+    o.put(ReaderMain.CACHE_DIR.name(), cacheDir.toString());
     ReaderMain.Reader r = ReaderMain.start(settings(ReaderMain.OWN, o), new Metrics());
     readers.add(r);
     return r;

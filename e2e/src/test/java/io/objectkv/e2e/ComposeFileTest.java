@@ -92,7 +92,7 @@ class ComposeFileTest {
       }
       assertEquals(
           "0.0.0.0",
-          env(svc).get("OBJECTKV_HTTP_HOST"),
+          env(svc).get(CommonSettings.HTTP_HOST.name()),
           s.getKey() + " must listen beyond its container");
     }
     assertEquals(SETTINGS_BY_JAR.keySet(), jarsUsed, "every process runs");
@@ -110,16 +110,16 @@ class ComposeFileTest {
     assertEquals(
         List.of(
             "127.0.0.1:"
-                + gateway.get("OBJECTKV_GATEWAY_PORT")
+                + gateway.get(GatewayMain.PORT.name())
                 + ":"
-                + gateway.get("OBJECTKV_GATEWAY_PORT")),
+                + gateway.get(GatewayMain.PORT.name())),
         ports);
-    for (String reader : gateway.get("OBJECTKV_GATEWAY_READERS").split(",")) {
+    for (String reader : gateway.get(GatewayMain.READERS.name()).split(",")) {
       URI u = URI.create(reader);
       assertTrue(services.containsKey(u.getHost()), "reader service " + u.getHost());
       assertEquals(
           Integer.toString(u.getPort()),
-          env(services.get(u.getHost())).get("OBJECTKV_READER_PORT"));
+          env(services.get(u.getHost())).get(ReaderMain.PORT.name()));
     }
     Map<String, String> kafka = env(services.get("kafka"));
     assertTrue(
@@ -127,7 +127,7 @@ class ComposeFileTest {
             .startsWith("apache/kafka:"));
     assertTrue(kafka.get("KAFKA_PROCESS_ROLES").contains("controller"), "KRaft");
     assertEquals(
-        "PLAINTEXT://" + gateway.get("OBJECTKV_KAFKA_BOOTSTRAP"),
+        "PLAINTEXT://" + gateway.get(CommonSettings.KAFKA_BOOTSTRAP.name()),
         kafka.get("KAFKA_ADVERTISED_LISTENERS"));
     Map<String, String> minio = env(services.get("minio"));
     assertEquals(minio.get("MINIO_ROOT_USER"), gateway.get("OBJECTKV_S3_ACCESS_KEY"));

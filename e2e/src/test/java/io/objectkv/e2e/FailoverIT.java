@@ -90,7 +90,7 @@ class FailoverIT {
           () -> acknowledged.size() > beforeKill + 50);
       stop.set(true);
       for (Thread t : clients) {
-        t.join(60_000);
+        assertTrue(t.join(Duration.ofSeconds(60)), "client " + t.getName() + " stopped");
       }
       assertTrue(problems.isEmpty(), "no write was applied twice or refused: " + problems);
 

@@ -10,7 +10,6 @@ import io.objectkv.testkit.Poll;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalClusterIT {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  static final int OFFSET = 300;
+
+  /** A port offset whose ports are all free now (a fixed one may be taken on a shared machine). */
+  static final int OFFSET = freeOffset();
+
   static final String URL = "http://127.0.0.1:" + (8080 + OFFSET);
 
   @TempDir Path data;
@@ -70,11 +72,8 @@ class LocalClusterIT {
     List<String> command = new ArrayList<>(List.of(ROOT.resolve("objectkv").toString()));
     command.addAll(List.of(args));
     command.addAll(List.of("--url", URL));
-    Process p =
-        new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    return List.of(Integer.toString(p.exitValue()), out.strip());
+    Child c = Child.run(command, ROOT, Duration.ofSeconds(60));
+    return List.of(Integer.toString(c.exitCode()), c.output().strip());
   }
 
   private static void stop(Process p) throws InterruptedException {
@@ -84,6 +83,21 @@ class LocalClusterIT {
       assertFalse(
           listening(port + OFFSET), "port " + (port + OFFSET) + " is closed after the stop");
     }
+  }
+
+  private static int freeOffset() {
+    java.util.Random rnd = new java.util.Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int offset = 300 + 10 * rnd.nextInt(2000);
+      boolean free = true;
+      for (int port : new int[] {8080, 8081, 8082, 8090, 8091, 9092, 9093}) {
+        free &= !listening(port + offset);
+      }
+      if (free) {
+        return offset;
+      }
+    }
+    throw new IllegalStateException("no free port offset for a local cluster");
   }
 
   private static boolean listening(int port) {

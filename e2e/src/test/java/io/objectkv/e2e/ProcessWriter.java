@@ -2,6 +2,7 @@ package io.objectkv.e2e;
 
 import io.objectkv.testkit.Poll;
 import io.objectkv.testkit.ServerProcess;
+import io.objectkv.writer.WriterMain;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,8 +28,8 @@ final class ProcessWriter implements AutoCloseable {
   static ProcessWriter start(Cluster cluster, String name, Path logDir) {
     int port = ServerProcess.freePort();
     Map<String, String> env = new HashMap<>(cluster.env);
-    env.put("OBJECTKV_WRITER_HTTP_PORT", Integer.toString(port));
-    env.put("OBJECTKV_WRITER_SESSION_TIMEOUT", "2s");
+    env.put(WriterMain.HTTP_PORT.name(), Integer.toString(port));
+    env.put(WriterMain.SESSION_TIMEOUT.name(), "2s");
     ServerProcess p =
         ServerProcess.start(
             name,

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.objectkv.cli.Main;
 import io.objectkv.client.ObjectKvClient;
 import io.objectkv.client.ObjectKvException;
+import io.objectkv.gateway.GatewayMain;
 import io.objectkv.reader.ReaderMain;
+import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.http.Tls;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,10 +82,10 @@ class SecureClusterIT {
             Main.tokenLine("dashboard", "read", cluster.database, READER),
             Main.tokenLine("elsewhere", "write", "other-db", OTHER_DB),
             Main.tokenLine("gateway", "read", "*", GATEWAY)));
-    cluster.env.put("OBJECTKV_AUTH_FILE", dir.resolve("tokens").toString());
-    cluster.env.put("OBJECTKV_TLS_CERT", dir.resolve("cert.pem").toString());
-    cluster.env.put("OBJECTKV_TLS_KEY", dir.resolve("key.pem").toString());
-    cluster.env.put("OBJECTKV_GATEWAY_READER_TOKEN", GATEWAY);
+    cluster.env.put(CommonSettings.AUTH_FILE.name(), dir.resolve("tokens").toString());
+    cluster.env.put(CommonSettings.TLS_CERT.name(), dir.resolve("cert.pem").toString());
+    cluster.env.put(CommonSettings.TLS_KEY.name(), dir.resolve("key.pem").toString());
+    cluster.env.put(GatewayMain.READER_TOKEN.name(), GATEWAY);
     cluster.startActiveWriter();
     reader = cluster.startReader(dir.resolve("cache"));
     gateway = URI.create(cluster.startGateway().base());

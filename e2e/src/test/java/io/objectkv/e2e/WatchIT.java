@@ -40,7 +40,7 @@ class WatchIT {
 
   private void start(int readers) {
     cluster = new Cluster("watch");
-    cluster.env.put("OBJECTKV_READER_WATCH_HEARTBEAT", "1s");
+    cluster.env.put(ReaderMain.WATCH_HEARTBEAT.name(), "1s");
     cluster.startActiveWriter();
     for (int i = 0; i < readers; i++) {
       cluster.startReader(dir.resolve("r" + i));

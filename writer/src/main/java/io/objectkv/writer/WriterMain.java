@@ -24,60 +24,55 @@ import java.util.UUID;
 public final class WriterMain {
   private WriterMain() {}
 
-  static final Setting HTTP_PORT =
+  public static final Setting HTTP_PORT =
       Setting.of("OBJECTKV_WRITER_HTTP_PORT", "8090", "port of /health, /metrics and /v1/status");
-  static final Setting GROUP_MAX_RECORDS =
+  public static final Setting GROUP_MAX_RECORDS =
       Setting.of(
           "OBJECTKV_WRITER_GROUP_MAX_RECORDS",
           "10000",
           "most write-log records in one group commit");
-  static final Setting GROUP_MAX_BYTES =
+  public static final Setting GROUP_MAX_BYTES =
       Setting.of("OBJECTKV_WRITER_GROUP_MAX_BYTES", "16M", "most record bytes in one group commit");
-  static final Setting GROUP_TARGET_RECORDS =
+  public static final Setting GROUP_TARGET_RECORDS =
       Setting.of(
           "OBJECTKV_WRITER_GROUP_TARGET_RECORDS",
           "1000",
           "records per group commit (S3 PUT) wanted under heavy load: after a group of this many, the next is held the max delay");
-  static final Setting GROUP_MAX_DELAY =
+  public static final Setting GROUP_MAX_DELAY =
       Setting.of(
           "OBJECTKV_WRITER_GROUP_MAX_DELAY",
           "250ms",
           "longest a group keeps growing after its first record, and the longest hold after a large group (light load commits at once)");
-  static final Setting GROUP_MIN_INTERVAL =
+  public static final Setting GROUP_MIN_INTERVAL =
       Setting.of(
           "OBJECTKV_WRITER_GROUP_MIN_INTERVAL",
           "0ms",
           "least time between two group commits whatever the load: a hard cap on S3 PUTs per second, paid in latency under light load");
-  static final Setting SNAPSHOT_EVERY =
+  public static final Setting SNAPSHOT_EVERY =
       Setting.of(
           "OBJECTKV_WRITER_SNAPSHOT_EVERY_DELTAS",
           "100",
           "manifest snapshot after this many deltas");
-  static final Setting SNAPSHOT_INTERVAL =
+  public static final Setting SNAPSHOT_INTERVAL =
       Setting.of("OBJECTKV_WRITER_SNAPSHOT_INTERVAL", "30s", "or after this much time");
-  static final Setting REQUEST_RETENTION =
+  public static final Setting REQUEST_RETENTION =
       Setting.of(
           "OBJECTKV_WRITER_REQUEST_RETENTION",
           "60s",
           "how long (log time) a request id's outcome is remembered for retries; keep it above the gateways' write timeout plus clock skew");
-  static final Setting REQUEST_BOOK_BYTES =
+  public static final Setting REQUEST_BOOK_BYTES =
       Setting.of(
           "OBJECTKV_WRITER_REQUEST_BOOK_BYTES",
           "64M",
           "bound of the remembered request ids; beyond it new ids are answered 503 until old ones expire");
-  static final Setting COMPACTION_MAX_AGE =
-      Setting.of(
-          "OBJECTKV_COMPACTION_MAX_AGE",
-          "20m",
-          "a compaction committed later than this after its start is refused (its outputs become garbage); must match the compactors' setting");
-  static final Setting KEY_CACHE =
+  public static final Setting KEY_CACHE =
       Setting.of(
           "OBJECTKV_WRITER_KEY_CACHE_BYTES",
           "64M",
           "cache of recent key states for condition checks");
-  static final Setting BLOCK_CACHE =
+  public static final Setting BLOCK_CACHE =
       Setting.of("OBJECTKV_WRITER_BLOCK_CACHE_BYTES", "64M", "cache of decoded data blocks");
-  static final Setting SESSION_TIMEOUT =
+  public static final Setting SESSION_TIMEOUT =
       Setting.of(
           "OBJECTKV_WRITER_SESSION_TIMEOUT",
           "2s",
@@ -95,7 +90,7 @@ public final class WriterMain {
           SNAPSHOT_INTERVAL,
           REQUEST_RETENTION,
           REQUEST_BOOK_BYTES,
-          COMPACTION_MAX_AGE,
+          CommonSettings.COMPACTION_MAX_AGE,
           KEY_CACHE,
           BLOCK_CACHE,
           SESSION_TIMEOUT,
@@ -127,7 +122,7 @@ public final class WriterMain {
             s.durationValue(REQUEST_RETENTION),
             s.longValue(REQUEST_BOOK_BYTES),
             Decider.Bounds.DEFAULT.deltaBytes(),
-            s.durationValue(COMPACTION_MAX_AGE)),
+            s.durationValue(CommonSettings.COMPACTION_MAX_AGE)),
         s.longValue(KEY_CACHE),
         s.longValue(BLOCK_CACHE),
         s.durationValue(SESSION_TIMEOUT),

@@ -77,9 +77,9 @@ public final class ManifestCodec {
       }
       case ManifestEdit.Compaction c -> {
         w.writeByte(COMPACTION);
-        Fields.writeStrings(w, c.removedL0());
-        Fields.writeStrings(w, c.removedL1());
-        Fields.writeSstInfos(w, c.addedL1());
+        Fields.writeStrings(w, c.inputsL0());
+        Fields.writeStrings(w, c.inputsL1());
+        Fields.writeSstInfos(w, c.outputs());
       }
     }
   }

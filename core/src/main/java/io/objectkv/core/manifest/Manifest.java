@@ -60,11 +60,11 @@ public record Manifest(
       switch (edit) {
         case ManifestEdit.AddL0 add -> newL0.add(add.sst());
         case ManifestEdit.Compaction c -> {
-          Set<String> removedL0 = new HashSet<>(c.removedL0());
-          Set<String> removedL1 = new HashSet<>(c.removedL1());
-          newL0.removeIf(s -> removedL0.contains(s.key()));
-          newL1.removeIf(s -> removedL1.contains(s.key()));
-          newL1.addAll(c.addedL1());
+          Set<String> inputsL0 = new HashSet<>(c.inputsL0());
+          Set<String> inputsL1 = new HashSet<>(c.inputsL1());
+          newL0.removeIf(s -> inputsL0.contains(s.key()));
+          newL1.removeIf(s -> inputsL1.contains(s.key()));
+          newL1.addAll(c.outputs());
           newL1.sort((a, b) -> Arrays.compareUnsigned(a.minKey(), b.minKey()));
         }
       }
@@ -78,15 +78,15 @@ public record Manifest(
    * compaction accepted here can never make {@link #apply} throw).
    */
   public boolean accepts(ManifestEdit.Compaction c) {
-    if (!containsAll(c.removedL0(), c.removedL1())) {
+    if (!containsAll(c.inputsL0(), c.inputsL1())) {
       return false;
     }
-    List<String> oldest = l0.stream().limit(c.removedL0().size()).map(SstInfo::key).toList();
-    if (!new HashSet<>(oldest).equals(new HashSet<>(c.removedL0()))) {
+    List<String> oldest = l0.stream().limit(c.inputsL0().size()).map(SstInfo::key).toList();
+    if (!new HashSet<>(oldest).equals(new HashSet<>(c.inputsL0()))) {
       return false;
     }
     Set<String> present = objectKeys();
-    if (c.addedL1().stream().anyMatch(s -> present.contains(s.key()))) {
+    if (c.outputs().stream().anyMatch(s -> present.contains(s.key()))) {
       return false; // an output already live would be listed twice, or removed by its own edit
     }
     Manifest result = withEdits(List.of(c));

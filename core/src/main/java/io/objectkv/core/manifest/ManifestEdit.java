@@ -10,12 +10,12 @@ public sealed interface ManifestEdit {
   /**
    * A finished compaction: the oldest L0 objects and some L1 objects replaced by new L1 objects.
    */
-  record Compaction(List<String> removedL0, List<String> removedL1, List<SstInfo> addedL1)
+  record Compaction(List<String> inputsL0, List<String> inputsL1, List<SstInfo> outputs)
       implements ManifestEdit {
     public Compaction {
-      removedL0 = List.copyOf(removedL0);
-      removedL1 = List.copyOf(removedL1);
-      addedL1 = List.copyOf(addedL1);
+      inputsL0 = List.copyOf(inputsL0);
+      inputsL1 = List.copyOf(inputsL1);
+      outputs = List.copyOf(outputs);
     }
   }
 }

@@ -71,6 +71,15 @@ class BlockCacheTest {
                                 return block;
                               }))));
     }
+    // Release the load only once every other reader is blocked waiting for it: were sharing
+    // broken, each would have loaded on its own by then.
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (threads.stream().anyMatch(t -> t.getState() != Thread.State.WAITING)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the readers did not wait for the load in flight");
+      }
+      Thread.sleep(1);
+    }
     release.countDown();
     first.join();
     for (Thread t : threads) {

@@ -104,6 +104,19 @@ public final class CommonSettings {
           TLS_KEY,
           TLS_CA);
 
+  /**
+   * For the writer and the compactor, not in {@link #ALL}: the writer refuses a compaction
+   * committed later than this after its start, and garbage collection counts on it, so both read
+   * this one.
+   */
+  public static final Setting COMPACTION_MAX_AGE =
+      Setting.of(
+          "OBJECTKV_COMPACTION_MAX_AGE",
+          "20m",
+          "a compaction committed later than this after its start is refused by the writer (its"
+              + " outputs become garbage), and only then are its unfinished outputs deleted; writers"
+              + " and compactors must agree");
+
   /** For the processes that write SSTs (writer and compactor), not in {@link #ALL}. */
   public static final Setting SST_BLOCK_BYTES =
       Setting.of("OBJECTKV_SST_BLOCK_BYTES", "16384", "target data block size of new SSTs");

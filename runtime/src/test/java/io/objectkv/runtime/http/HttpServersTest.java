@@ -55,12 +55,40 @@ class HttpServersTest {
   }
 
   @Test
-  void theListenQueueHoldsABurstOfConnections() {
+  void theListenQueueHoldsABurstOfConnections() throws Exception {
     var connectors = app.jettyServer().server().getConnectors();
     assertEquals(1, connectors.length);
     assertEquals(
         HttpServers.ACCEPT_QUEUE,
         ((org.eclipse.jetty.server.ServerConnector) connectors[0]).getAcceptQueueSize());
+    // A burst: 300 connections opened at once, before any request is sent; each is answered.
+    java.util.List<java.net.Socket> sockets = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 300; i++) {
+        java.net.Socket socket = new java.net.Socket();
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", app.port()), 5_000);
+        socket.setSoTimeout(10_000);
+        sockets.add(socket);
+      }
+      byte[] request =
+          "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      for (java.net.Socket socket : sockets) {
+        socket.getOutputStream().write(request);
+      }
+      for (java.net.Socket socket : sockets) {
+        String status =
+            new java.io.BufferedReader(
+                    new java.io.InputStreamReader(
+                        socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                .readLine();
+        assertEquals("HTTP/1.1 200 OK", status);
+      }
+    } finally {
+      for (java.net.Socket socket : sockets) {
+        socket.close();
+      }
+    }
   }
 
   @Test
