@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,12 +31,13 @@ class HostileInputIT {
   static Cluster cluster;
   static Api gateway;
   static ReaderMain.Reader reader;
+  @org.junit.jupiter.api.io.TempDir static java.nio.file.Path cache;
 
   @BeforeAll
   static void start() throws IOException {
     cluster = new Cluster("hostile");
     cluster.startActiveWriter();
-    reader = cluster.startReader(Files.createTempDirectory("hostile-cache"));
+    reader = cluster.startReader(cache);
     gateway = cluster.startGateway();
   }
 
