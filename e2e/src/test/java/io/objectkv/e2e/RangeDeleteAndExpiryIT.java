@@ -199,6 +199,7 @@ class RangeDeleteAndExpiryIT {
       assertEquals(400, r.status(), q + ": " + r);
     }
     assertEquals(400, api.send("PUT", Api.kv("u/1") + "?ttlMs=100", new byte[0]).status());
+    assertEquals(400, api.send("DELETE", Api.kv("u/1") + "?ttlMs=100", null).status());
     assertEquals(400, batch("{\"op\": \"delete\", \"key\": \"u/1\", \"ttlMs\": 100}").status());
     assertEquals(
         400,

@@ -93,6 +93,9 @@ public final class WriteRoutes {
   }
 
   private void delete(Context ctx) {
+    if (ctx.queryParam("ttlMs") != null) {
+      throw ApiException.badRequest("a delete takes no ttlMs");
+    }
     Op op = new Op.Delete(pathKey(ctx), condition(ctx));
     Outcome.Committed c =
         submit(new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.HTTP_PRECONDITION);

@@ -91,6 +91,37 @@ class HttpServersTest {
     }
   }
 
+  /**
+   * Slowloris: 400 connections that send half a request and then nothing hold no thread (the server
+   * reads with a selector, and handlers run on virtual threads), so a normal request is still
+   * answered at once.
+   */
+  @Test
+  void halfSentRequestsDoNotStarveOthers() throws Exception {
+    java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 400; i++) {
+        java.net.Socket socket = new java.net.Socket();
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", app.port()), 5_000);
+        socket
+            .getOutputStream()
+            .write(
+                "GET /v1/kv/slow HTTP/1.1\r\nHost: x\r\nX-Slow: "
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        slow.add(socket);
+      }
+      long start = System.nanoTime();
+      HttpResponse<String> r = send("GET", "/v1/kv/fast");
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(200, r.statusCode());
+      assertTrue(millis < 5_000, "answered in " + millis + " ms beside 400 stalled requests");
+    } finally {
+      for (java.net.Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
   @Test
   void percentEncodedKeysDecodeToTheirBytes() throws Exception {
     for (byte[] key :
