@@ -14,6 +14,7 @@ import io.objectkv.compactor.merge.CompactionMerger;
 import io.objectkv.compactor.plan.CompactionPolicy;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.SstInfo;
+import io.objectkv.reader.ReaderMain;
 import io.objectkv.testkit.Poll;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -133,6 +134,25 @@ class RangeDeleteAndExpiryIT {
             "{\"op\": \"check\", \"key\": \"r/2\", \"if\": \"exists\"}");
     assertEquals(409, failed.status(), failed.toString());
     assertEquals(200, strongGet("r/2"), "nothing of a failed batch is applied");
+  }
+
+  /**
+   * A range to the end of the keyspace (a prefix of 0xFF bytes) ends one byte past the longest key:
+   * a replica that boots afterwards must still read the manifest that records it.
+   */
+  @Test
+  void aRangeToTheEndOfTheKeyspaceAndAReplicaThatBootsAfterIt() {
+    byte[] high = {(byte) 0xFF, (byte) 0xFF, 'x'};
+    assertEquals(200, api.send("PUT", Api.kv(high), utf8("top")).status());
+    Api.Response deleted = api.send("DELETE", "/v1/kv?prefix=%FF%FF", null);
+    assertEquals(200, deleted.status(), deleted.toString());
+    assertEquals(404, api.send("GET", Api.kv(high) + STRONG, null).status());
+    ReaderMain.Reader late = cluster.startReader(dir.resolve("late"));
+    Api replica = new Api("http://127.0.0.1:" + late.port());
+    Api.Response r = replica.send("GET", Api.kv(high) + "?minVersion=" + deleted.version(), null);
+    assertEquals(404, r.status(), "the new replica follows the log past the range: " + r);
+    long applied = replica.send("GET", "/v1/status", null).json().get("appliedVersion").asLong();
+    assertTrue(applied >= deleted.version(), "applied " + applied);
   }
 
   @Test

@@ -109,7 +109,7 @@ final class Fields {
     int tag = r.readByte();
     if (tag == 4) {
       byte[] start = r.readLengthPrefixed(Limits.MAX_KEY_BYTES, "range start");
-      byte[] end = r.readLengthPrefixed(Op.DeleteRange.END_OF_KEYS.length, "range end");
+      byte[] end = r.readLengthPrefixed(Limits.MAX_BOUND_BYTES, "range end");
       try {
         return new Op.DeleteRange(start, end);
       } catch (IllegalArgumentException e) {
@@ -218,7 +218,8 @@ final class Fields {
         r.readVarint(),
         r.readVarint(),
         r.readLengthPrefixed(Limits.MAX_KEY_BYTES, "min key"),
-        r.readLengthPrefixed(Limits.MAX_KEY_BYTES, "max key"),
+        // a range delete to the end of the keyspace ends one byte past the longest key
+        r.readLengthPrefixed(Limits.MAX_BOUND_BYTES, "max key"),
         r.readVarint(),
         r.readVarint());
   }

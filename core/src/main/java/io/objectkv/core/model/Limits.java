@@ -5,6 +5,13 @@ public final class Limits {
   private Limits() {}
 
   public static final int MAX_KEY_BYTES = 4096;
+
+  /**
+   * A key bound may be one byte longer than any key: the exclusive end of a range that reaches the
+   * end of the keyspace ({@code Op.DeleteRange.END_OF_KEYS}), and so an object's max key.
+   */
+  public static final int MAX_BOUND_BYTES = MAX_KEY_BYTES + 1;
+
   public static final int MAX_VALUE_BYTES = 1 << 20;
   public static final int MAX_BATCH_OPS = 1000;
   public static final int MAX_BATCH_BYTES = 4 << 20;

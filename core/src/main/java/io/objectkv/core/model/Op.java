@@ -80,7 +80,7 @@ public sealed interface Op {
     public static final byte[] END_OF_KEYS = endOfKeys();
 
     private static byte[] endOfKeys() {
-      byte[] b = new byte[Limits.MAX_KEY_BYTES + 1];
+      byte[] b = new byte[Limits.MAX_BOUND_BYTES];
       Arrays.fill(b, (byte) 0xFF);
       return b;
     }

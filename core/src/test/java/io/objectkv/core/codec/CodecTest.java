@@ -187,6 +187,32 @@ class CodecTest {
         ManifestCodec.decodeSnapshot("t", ManifestCodec.encode(ManifestSnapshot.EMPTY)));
   }
 
+  /**
+   * An L0 object holding a range delete to the end of the keyspace has a max key one byte longer
+   * than any key; its delta must decode (a reader that cannot read it cannot follow the log).
+   */
+  @Test
+  void rangeDeletesToTheEndOfTheKeyspaceAndTtlsRoundTrip() {
+    SstInfo open =
+        new SstInfo("l0/x.sst", 100, 0, new byte[] {0}, Op.DeleteRange.END_OF_KEYS, 8, 8);
+    ManifestDelta d =
+        new ManifestDelta(6, 2, 101, 2_001, List.of(new ManifestEdit.AddL0(open)), List.of());
+    assertEquals(d, ManifestCodec.decodeDelta("t", ManifestCodec.encode(d)));
+    LogCommand batch =
+        new LogCommand.ClientBatch(
+            "gw-1",
+            44,
+            LogCommand.NO_DEADLINE,
+            new WriteBatch(
+                List.of(
+                    Op.DeleteRange.prefix(new byte[0]),
+                    Op.DeleteRange.prefix(new byte[] {(byte) 0xFF}),
+                    new Op.DeleteRange("a".getBytes(), "b".getBytes()),
+                    new Op.Put(Key.of("t"), "v".getBytes(), Condition.ABSENT, 1500)),
+                null));
+    assertEquals(batch, LogCodec.decodeCommand("t", LogCodec.encode(batch)));
+  }
+
   @Test
   void everySingleByteChangeOfASnapshotIsDetected() {
     ManifestSnapshot s =
