@@ -7,7 +7,6 @@ import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.RequestRecord;
-import io.objectkv.core.model.Op;
 import io.objectkv.core.model.Outcome;
 import io.objectkv.core.read.LsmView;
 import io.objectkv.format.FormatException;
@@ -275,9 +274,7 @@ public final class Decider {
     switch (d.outcome()) {
       case Outcome.Committed c -> {
         // Ranges first: they drop older pending writes, never this batch's own.
-        for (Op.DeleteRange r : d.ranges()) {
-          keys.deleteRange(r, version);
-        }
+        keys.deleteRanges(d.ranges(), version);
         for (Mutation m : d.mutations()) {
           keys.write(m.key(), version, m.value(), m.expiresAtMillis());
         }

@@ -4,6 +4,7 @@ import io.objectkv.core.model.Key;
 import io.objectkv.core.model.Op;
 import io.objectkv.core.read.LsmView;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,20 +65,63 @@ public final class KeyStates implements BatchValidator.StateLookup {
   }
 
   /**
-   * Records a range deleted by a group that is not committed yet. Pending writes and cached states
-   * of its keys (all older) are dropped: the range answers for them until its group commits, the
-   * view after that.
+   * Records the ranges a batch of a group not committed yet deleted. Pending writes and cached
+   * states of their keys (all older) are dropped: the ranges answer for them until their group
+   * commits, the view after that. One pass over the cache per batch, each key looked up among the
+   * batch's ranges by binary search, however many ranges the batch deletes.
    */
-  public void deleteRange(Op.DeleteRange range, long version) {
-    pendingRanges.add(new PendingRange(range, version));
-    pending.keySet().removeIf(k -> range.contains(k.bytes()));
+  public void deleteRanges(List<Op.DeleteRange> ranges, long version) {
+    if (ranges.isEmpty()) {
+      return;
+    }
+    ranges.forEach(r -> pendingRanges.add(new PendingRange(r, version)));
+    Spans spans = Spans.of(ranges);
+    pending.keySet().removeIf(k -> spans.contains(k.bytes()));
     var it = recent.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<Key, Current> e = it.next();
-      if (range.contains(e.getKey().bytes())) {
+      if (spans.contains(e.getKey().bytes())) {
         recentBytes -= entryBytes(e.getKey(), e.getValue());
         it.remove();
       }
+    }
+  }
+
+  /** Ranges merged into sorted, disjoint spans: a key is looked up by binary search. */
+  private record Spans(byte[][] starts, byte[][] ends) {
+    static Spans of(List<Op.DeleteRange> ranges) {
+      List<Op.DeleteRange> sorted = new ArrayList<>(ranges);
+      sorted.sort((a, b) -> Arrays.compareUnsigned(a.start(), b.start()));
+      List<byte[]> starts = new ArrayList<>();
+      List<byte[]> ends = new ArrayList<>();
+      for (Op.DeleteRange r : sorted) {
+        int last = ends.size() - 1;
+        if (last >= 0 && Arrays.compareUnsigned(r.start(), ends.get(last)) <= 0) {
+          if (Arrays.compareUnsigned(r.end(), ends.get(last)) > 0) {
+            ends.set(last, r.end());
+          }
+        } else {
+          starts.add(r.start());
+          ends.add(r.end());
+        }
+      }
+      return new Spans(starts.toArray(byte[][]::new), ends.toArray(byte[][]::new));
+    }
+
+    boolean contains(byte[] key) {
+      int lo = 0;
+      int hi = starts.length - 1;
+      int found = -1; // the last span starting at or before the key
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        if (Arrays.compareUnsigned(starts[mid], key) <= 0) {
+          found = mid;
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return found >= 0 && Arrays.compareUnsigned(key, ends[found]) < 0;
     }
   }
 
