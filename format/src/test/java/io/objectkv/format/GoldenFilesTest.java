@@ -96,19 +96,19 @@ class GoldenFilesTest {
   }
 
   private static byte[] basic() {
-    return SstFixtures.build(
-        basicEntriesV3(),
-        BASIC_RANGES,
-        new SstOptions(1024, 10, true),
-        WalSection.encode(BASIC_WAL_V3));
+    return basic(true);
   }
 
   /** The same entries without compression: these bytes are the layout alone. */
   private static byte[] uncompressed() {
+    return basic(false);
+  }
+
+  private static byte[] basic(boolean compress) {
     return SstFixtures.build(
         basicEntriesV3(),
         BASIC_RANGES,
-        new SstOptions(1024, 10, false),
+        new SstOptions(1024, 10, compress),
         WalSection.encode(BASIC_WAL_V3));
   }
 

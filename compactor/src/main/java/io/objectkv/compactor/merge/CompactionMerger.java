@@ -2,9 +2,9 @@ package io.objectkv.compactor.merge;
 
 import io.objectkv.compactor.plan.CompactionJob;
 import io.objectkv.core.manifest.SstInfo;
+import io.objectkv.core.read.ConcatIterator;
 import io.objectkv.core.read.MergingIterator;
 import io.objectkv.core.read.RangeTombstones;
-import io.objectkv.core.read.SortedRunIterator;
 import io.objectkv.core.store.Content;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.core.store.OutcomeUnknownException;
@@ -127,7 +127,8 @@ public final class CompactionMerger {
     }
     if (!job.l1().isEmpty()) {
       sources.add(
-          new SortedRunIterator(openAll(job.l1(), bytesRead, window, prefetch), null, null, false));
+          ConcatIterator.sortedRun(
+              openAll(job.l1(), bytesRead, window, prefetch), null, null, false));
     }
     List<RangeTombstone> ranges = new ArrayList<>();
     l0.forEach(r -> ranges.addAll(r.metadata().rangeTombstones()));
