@@ -3,6 +3,7 @@ package io.objectkv.gateway.http;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.objectkv.gateway.read.ReadForwarder;
+import io.objectkv.runtime.http.Headers;
 import java.time.Duration;
 import java.util.List;
 
@@ -11,8 +12,6 @@ import java.util.List;
  * (rendezvous hashing), scans and multi-gets to any.
  */
 public final class ReadRoutes {
-  static final String APPLIED_VERSION = "X-ObjectKV-Applied-Version";
-  static final String EXPIRES_AT = "ObjectKV-Expires-At";
 
   private final ReadForwarder forwarder;
 
@@ -66,7 +65,7 @@ public final class ReadRoutes {
 
   private static void relay(ReadForwarder.Answer a, Context ctx) {
     ctx.status(a.status());
-    for (String h : List.of("ETag", APPLIED_VERSION, "Content-Type", EXPIRES_AT)) {
+    for (String h : List.of("ETag", Headers.APPLIED_VERSION, "Content-Type", Headers.EXPIRES_AT)) {
       a.response().headers().firstValue(h).ifPresent(v -> ctx.header(h, v));
     }
     if (a.status() != 304) {

@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.objectkv.gateway.read.ReadForwarder;
 import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.Headers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +60,7 @@ public final class WatchProxy {
     ctx.status(200);
     ctx.contentType("text/event-stream; charset=utf-8");
     ctx.header("Cache-Control", "no-cache");
-    for (String h : List.of(ReadRoutes.APPLIED_VERSION, WATCH_AFTER)) {
+    for (String h : List.of(Headers.APPLIED_VERSION, WATCH_AFTER)) {
       first.headers().firstValue(h).ifPresent(v -> ctx.header(h, v));
     }
     OutputStream out = ctx.res().getOutputStream();

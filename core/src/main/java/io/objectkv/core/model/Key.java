@@ -36,4 +36,19 @@ public record Key(byte[] bytes) implements Comparable<Key> {
         ? s
         : "0x" + HexFormat.of().formatHex(bytes);
   }
+
+  /**
+   * The smallest key greater than every key that starts with {@code prefix}, or null when there is
+   * none (the prefix is all 0xFF bytes, or empty).
+   */
+  public static byte[] prefixEnd(byte[] prefix) {
+    for (int i = prefix.length - 1; i >= 0; i--) {
+      if (prefix[i] != (byte) 0xFF) {
+        byte[] end = Arrays.copyOf(prefix, i + 1);
+        end[i]++;
+        return end;
+      }
+    }
+    return null;
+  }
 }

@@ -99,14 +99,8 @@ public sealed interface Op {
       if (prefix.length == 0) {
         return new DeleteRange(new byte[] {0}, END_OF_KEYS); // the smallest key is one zero byte
       }
-      for (int i = prefix.length - 1; i >= 0; i--) {
-        if (prefix[i] != (byte) 0xFF) {
-          byte[] end = Arrays.copyOf(prefix, i + 1);
-          end[i]++;
-          return new DeleteRange(prefix, end);
-        }
-      }
-      return new DeleteRange(prefix, END_OF_KEYS);
+      byte[] end = Key.prefixEnd(prefix);
+      return new DeleteRange(prefix, end == null ? END_OF_KEYS : end);
     }
 
     /** Whether {@code key} is in the range. */

@@ -87,11 +87,6 @@ public final class LsmView {
     return null;
   }
 
-  /** The range tombstones of every object of the view. */
-  public RangeTombstones rangeTombstones() {
-    return rangeTombstones;
-  }
-
   /** The first L1 object whose max key is >= {@code key}. */
   private int firstL1EndingAtOrAfter(byte[] key) {
     int lo = 0;

@@ -28,10 +28,6 @@ public final class RangeTombstones {
     return byStart.length == 0;
   }
 
-  public List<RangeTombstone> all() {
-    return List.of(byStart);
-  }
-
   /** The highest version of a range delete that covers {@code key}; -1 when none does. */
   public long coveringVersion(byte[] key) {
     long version = -1;
@@ -113,17 +109,5 @@ public final class RangeTombstones {
     }
     spans.add(new Span(cursor, to));
     return spans;
-  }
-
-  /** The tombstones of the given ones that meet {@code [from, to)}. */
-  public static List<RangeTombstone> overlapping(
-      List<RangeTombstone> tombstones, byte[] from, byte[] to) {
-    List<RangeTombstone> out = new ArrayList<>();
-    for (RangeTombstone t : tombstones) {
-      if (t.overlaps(from, to)) {
-        out.add(t);
-      }
-    }
-    return out;
   }
 }

@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class ManifestTracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ManifestTracker.class);
 
-  /** Opens a follower of the manifest log from a snapshot. */
   /**
    * Makes a follower that starts from a snapshot; {@code start} blocks until the snapshot is read,
    * so the follower can connect to the log meanwhile.

@@ -14,6 +14,7 @@ import io.objectkv.reader.query.Cursor;
 import io.objectkv.reader.query.KeyRange;
 import io.objectkv.reader.query.Scans;
 import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.Headers;
 import io.objectkv.runtime.http.Json;
 import io.objectkv.runtime.http.PathKeys;
 import java.time.Duration;
@@ -32,14 +33,11 @@ import java.util.concurrent.TimeoutException;
  * Every answer carries {@code X-ObjectKV-Applied-Version}.
  */
 public final class ReaderRoutes {
-  public static final String APPLIED_VERSION = "X-ObjectKV-Applied-Version";
   static final String KV_PREFIX = "/v1/kv/";
   static final int MAX_SCAN_LIMIT = 10_000;
   static final int MAX_MULTI_GET = 10_000;
   static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(5000);
   static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
-
-  public static final String EXPIRES_AT = "ObjectKV-Expires-At";
 
   private final ManifestTracker tracker;
   private final CommittedEnd committedEnd;
@@ -94,7 +92,7 @@ public final class ReaderRoutes {
       }
       return s;
     } catch (TimeoutException e) {
-      ctx.header(APPLIED_VERSION, Long.toString(appliedNow()));
+      ctx.header(Headers.APPLIED_VERSION, Long.toString(appliedNow()));
       throw new ApiException(
           504,
           "timeout",
@@ -103,7 +101,7 @@ public final class ReaderRoutes {
               + " ms: "
               + e.getMessage());
     } catch (ExecutionException e) {
-      ctx.header(APPLIED_VERSION, Long.toString(appliedNow()));
+      ctx.header(Headers.APPLIED_VERSION, Long.toString(appliedNow()));
       throw ApiException.unavailable(
           "cannot find the end of the manifest log for a strong read: " + e.getCause());
     } catch (InterruptedException e) {
@@ -151,7 +149,7 @@ public final class ReaderRoutes {
     byte[] key = PathKeys.decode(uri.substring(uri.indexOf(KV_PREFIX) + KV_PREFIX.length()));
     checkKey(key);
     ReadState s = stateFor(ctx);
-    ctx.header(APPLIED_VERSION, Long.toString(s.appliedVersion()));
+    ctx.header(Headers.APPLIED_VERSION, Long.toString(s.appliedVersion()));
     Entry e = s.view().get(key);
     if (e == null || e.absentAt(clock.millis())) {
       throw new ApiException(404, "not_found", "no such key");
@@ -159,7 +157,7 @@ public final class ReaderRoutes {
     String etag = "\"" + e.version() + "\"";
     ctx.header("ETag", etag);
     if (e.expires()) {
-      ctx.header(EXPIRES_AT, expiresAt(e));
+      ctx.header(Headers.EXPIRES_AT, expiresAt(e));
     }
     String ifNoneMatch = ctx.header("If-None-Match");
     if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
@@ -245,7 +243,7 @@ public final class ReaderRoutes {
     }
     ObjectNode out = Json.object();
     out.set("items", items);
-    ctx.header(APPLIED_VERSION, Long.toString(s.appliedVersion()));
+    ctx.header(Headers.APPLIED_VERSION, Long.toString(s.appliedVersion()));
     ctx.contentType("application/json").result(Json.bytes(out));
   }
 
@@ -301,7 +299,7 @@ public final class ReaderRoutes {
     } else {
       out.putNull("cursor");
     }
-    ctx.header(APPLIED_VERSION, Long.toString(s.appliedVersion()));
+    ctx.header(Headers.APPLIED_VERSION, Long.toString(s.appliedVersion()));
     ctx.contentType("application/json").result(Json.bytes(out));
   }
 }

@@ -12,6 +12,7 @@ import io.objectkv.reader.follow.ReadState;
 import io.objectkv.reader.query.KeyRange;
 import io.objectkv.reader.watch.ChangeFeed;
 import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.Headers;
 import io.objectkv.runtime.http.Json;
 import io.objectkv.runtime.http.PathKeys;
 import java.io.IOException;
@@ -112,7 +113,7 @@ public final class WatchRoute {
       ctx.status(200);
       ctx.contentType("text/event-stream; charset=utf-8");
       ctx.header("Cache-Control", "no-cache");
-      ctx.header(ReaderRoutes.APPLIED_VERSION, Long.toString(visible()));
+      ctx.header(Headers.APPLIED_VERSION, Long.toString(visible()));
       ctx.header(WATCH_AFTER, Long.toString(after));
       OutputStream out = ctx.res().getOutputStream();
       out.write(": watching\n\n".getBytes(StandardCharsets.UTF_8));

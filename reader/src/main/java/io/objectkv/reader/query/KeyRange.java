@@ -1,5 +1,6 @@
 package io.objectkv.reader.query;
 
+import io.objectkv.core.model.Key;
 import java.util.Arrays;
 
 /** Keys {@code from <= k < to}; a null bound is open. */
@@ -8,19 +9,7 @@ public record KeyRange(byte[] from, byte[] to) {
 
   /** Every key that starts with {@code prefix}. */
   public static KeyRange prefix(byte[] prefix) {
-    return new KeyRange(prefix.length == 0 ? null : prefix, prefixEnd(prefix));
-  }
-
-  /** The smallest key greater than every key with this prefix, or null if there is none. */
-  static byte[] prefixEnd(byte[] prefix) {
-    for (int i = prefix.length - 1; i >= 0; i--) {
-      if (prefix[i] != (byte) 0xFF) {
-        byte[] end = Arrays.copyOf(prefix, i + 1);
-        end[i]++;
-        return end;
-      }
-    }
-    return null;
+    return new KeyRange(prefix.length == 0 ? null : prefix, Key.prefixEnd(prefix));
   }
 
   /** The keys in both ranges. */

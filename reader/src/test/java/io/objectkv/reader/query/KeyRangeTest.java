@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.objectkv.core.model.Key;
 import org.junit.jupiter.api.Test;
 
 class KeyRangeTest {
   @Test
   void aPrefixEndsAtTheNextKeyThatDoesNotStartWithIt() {
-    assertArrayEquals(new byte[] {'a', 'c'}, KeyRange.prefixEnd(new byte[] {'a', 'b'}));
-    assertArrayEquals(new byte[] {'b'}, KeyRange.prefixEnd(new byte[] {'a', (byte) 0xFF}));
-    assertNull(KeyRange.prefixEnd(new byte[] {(byte) 0xFF, (byte) 0xFF}), "no end: open");
+    assertArrayEquals(new byte[] {'a', 'c'}, Key.prefixEnd(new byte[] {'a', 'b'}));
+    assertArrayEquals(new byte[] {'b'}, Key.prefixEnd(new byte[] {'a', (byte) 0xFF}));
+    assertNull(Key.prefixEnd(new byte[] {(byte) 0xFF, (byte) 0xFF}), "no end: open");
     KeyRange ff = KeyRange.prefix(new byte[] {(byte) 0xFF});
     assertTrue(ff.contains(new byte[] {(byte) 0xFF, (byte) 0xFF, 0}));
     assertFalse(ff.contains(new byte[] {(byte) 0xFE}));
