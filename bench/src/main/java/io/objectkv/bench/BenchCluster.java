@@ -34,7 +34,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -210,5 +213,26 @@ final class BenchCluster implements AutoCloseable {
     for (int i = running.size() - 1; i >= 0; i--) {
       running.get(i).close();
     }
+  }
+
+  /** The first number after {@code name} in a status or metrics text; -1 when absent. */
+  static long number(String text, String name) {
+    Matcher m = Pattern.compile(Pattern.quote(name) + "\\s*(\\d+(\\.\\d+)?(E\\d+)?)").matcher(text);
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+  }
+
+  /** Object-store requests by type (PUT, GET, ...) in a process's metrics text; none that are 0. */
+  static Map<String, Long> storeRequests(String metrics) {
+    Matcher m =
+        Pattern.compile("objectkv_store_requests_total\\{type=\"(\\w+)\"\\} (\\d+)")
+            .matcher(metrics);
+    Map<String, Long> requests = new TreeMap<>();
+    while (m.find()) {
+      long n = Long.parseLong(m.group(2));
+      if (n > 0) {
+        requests.merge(m.group(1), n, Long::sum);
+      }
+    }
+    return requests;
   }
 }

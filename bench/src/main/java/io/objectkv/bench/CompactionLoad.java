@@ -23,8 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -111,7 +109,7 @@ public final class CompactionLoad {
         String s;
         // done once it has read the whole manifest and L0 is empty
         while ((s = BenchCluster.httpGet(http, status)) == null
-            || number(s, "\"appliedVersion\":") < lastOffset
+            || BenchCluster.number(s, "\"appliedVersion\":") < lastOffset
             || !s.contains("\"l0Objects\":0,")) {
           if (s == null && !compactor.isAlive()) {
             throw new IllegalStateException(
@@ -123,30 +121,23 @@ public final class CompactionLoad {
         double seconds = (System.nanoTime() - start) / 1e9;
         String metrics = BenchCluster.httpGet(http, c.uri("/metrics"));
         long l0Bytes = loaded.l0Bytes();
-        long read = number(metrics, "objectkv_compactor_read_bytes_total");
-        long written = number(metrics, "objectkv_compactor_written_bytes_total");
-        long l1Bytes = number(s, "\"l1Bytes\":");
+        long read = BenchCluster.number(metrics, "objectkv_compactor_read_bytes_total");
+        long written = BenchCluster.number(metrics, "objectkv_compactor_written_bytes_total");
+        long l1Bytes = BenchCluster.number(s, "\"l1Bytes\":");
         System.out.printf(
             "compaction: %.1f s, %.1f MB/s of input (%d bytes read, %d written)%n",
             seconds, read / seconds / 1e6, read, written);
         System.out.printf(
             "heap: bound %s, sum of pool peaks %d MiB%n",
-            heap, number(metrics, "objectkv_jvm_heap_peak_bytes") >> 20);
+            heap, BenchCluster.number(metrics, "objectkv_jvm_heap_peak_bytes") >> 20);
         System.out.printf(
             "write amplification (L0 + L1 bytes written) / L0 bytes: %.2f%n",
             (double) (l0Bytes + written) / l0Bytes);
         System.out.printf(
             "space amplification stored / live logical: %d / %d = %.3f%n",
             l1Bytes, logical, (double) l1Bytes / logical);
-        Matcher m =
-            Pattern.compile("objectkv_store_requests_total\\{type=\"(\\w+)\"\\} (\\d+)")
-                .matcher(metrics);
         List<String> requests = new ArrayList<>();
-        while (m.find()) {
-          if (!m.group(2).equals("0")) {
-            requests.add(m.group(1) + "=" + m.group(2));
-          }
-        }
+        BenchCluster.storeRequests(metrics).forEach((type, n) -> requests.add(type + "=" + n));
         System.out.println("S3 requests of the compactor: " + String.join(", ", requests));
       }
     }
@@ -197,10 +188,5 @@ public final class CompactionLoad {
       b[i] = (byte) (v >>> (8 * i));
     }
     return b;
-  }
-
-  private static long number(String text, String name) {
-    Matcher m = Pattern.compile(Pattern.quote(name) + "\\s*(\\d+(\\.\\d+)?(E\\d+)?)").matcher(text);
-    return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
   }
 }

@@ -5,6 +5,7 @@ import io.objectkv.compactor.merge.CompactionMerger;
 import io.objectkv.compactor.merge.Futures;
 import io.objectkv.compactor.plan.CompactionJob;
 import io.objectkv.compactor.plan.CompactionPlanner;
+import io.objectkv.compactor.plan.L0Ages;
 import io.objectkv.compactor.submit.CompactionSubmitter;
 import io.objectkv.core.codec.ManifestCodec;
 import io.objectkv.core.log.LogCommand;
@@ -57,6 +58,7 @@ public final class Compactor implements Runnable, AutoCloseable {
   private final CompactionMerger merger;
   private final Instant started;
   private final Map<String, Instant> removedAt = new ConcurrentHashMap<>();
+  private final L0Ages l0Ages = new L0Ages();
   private volatile Manifest manifest = Manifest.EMPTY;
   private volatile boolean running = true;
   private volatile String lastError = "";
@@ -156,7 +158,8 @@ public final class Compactor implements Runnable, AutoCloseable {
           collectGarbage(follower);
           nextGc = clock.instant().plus(config.gcInterval());
         }
-        Optional<CompactionJob> job = CompactionPlanner.plan(manifest, config.policy());
+        Optional<CompactionJob> job =
+            CompactionPlanner.plan(manifest, config.policy(), l0Ages.oldest(manifest));
         if (job.isPresent()) {
           compact(job.get(), submitter, follower);
         }
@@ -184,6 +187,7 @@ public final class Compactor implements Runnable, AutoCloseable {
           }
         }
       }
+      l0Ages.followed(d);
     }
     manifest = follower.manifest();
   }
@@ -197,15 +201,16 @@ public final class Compactor implements Runnable, AutoCloseable {
     String id = HexFormat.of().toHexDigits(random.nextLong());
     long startedAt = submitter.start(id);
     log.info(
-        "compaction {}: {} L0 + {} L1 objects, {} bytes",
+        "compaction {} into {}: {} L0 + {} L1 objects, {} bytes",
         id,
+        job.into(),
         job.l0().size(),
         job.l1().size(),
         job.inputBytes());
     CompactionMerger.Result result =
         merger.merge(
             job,
-            n -> ObjectNames.compactionOutput(startedAt, id, n),
+            n -> ObjectNames.compactionOutput(job.into(), startedAt, id, n),
             s -> {
               worker.beat();
               step.reached(s);
@@ -232,14 +237,21 @@ public final class Compactor implements Runnable, AutoCloseable {
                 startedAt,
                 job.l0().stream().map(SstInfo::key).toList(),
                 job.l1().stream().map(SstInfo::key).toList(),
-                result.outputs()));
+                result.outputs(),
+                job.into()));
     step.reached("submitted");
     awaitDecision(follower, offset);
+    List<SstInfo> level =
+        switch (job.into()) {
+          case L0 -> manifest.l0();
+          case L1 -> manifest.l1();
+        };
     boolean applied =
-        result.outputs().stream().allMatch(o -> manifest.l1().contains(o))
+        level.containsAll(result.outputs())
             && !manifest.containsAll(List.of(job.l0().getFirst().key()), List.of());
     if (applied) {
       metrics.applied.inc();
+      (job.into() == ManifestEdit.Level.L0 ? metrics.tierMerges : metrics.l1Compactions).inc();
     } else {
       metrics.rejected.inc();
       log.info("compaction {} was not applied (its inputs changed); its outputs are orphans", id);
@@ -386,6 +398,7 @@ public final class Compactor implements Runnable, AutoCloseable {
         m.l1Bytes(),
         metrics.runs.get(),
         metrics.applied.get(),
+        metrics.tierMerges.get(),
         metrics.rejected.get(),
         metrics.bytesRead.get(),
         metrics.bytesWritten.get(),

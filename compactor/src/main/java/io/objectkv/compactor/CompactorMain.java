@@ -33,19 +33,39 @@ public final class CompactorMain {
           "OBJECTKV_COMPACTOR_HTTP_PORT", "8091", "port of /health, /metrics and /v1/status");
   public static final Setting MIN_L0_OBJECTS =
       Setting.of(
-          "OBJECTKV_COMPACTOR_MIN_L0_OBJECTS", "8", "compact no fewer L0 objects than this...");
+          "OBJECTKV_COMPACTOR_MIN_L0_OBJECTS",
+          "8",
+          "compact into L1 no fewer L0 objects than this (unless they hold the tier base)...");
   public static final Setting L0_TO_L1_RATIO =
       Setting.of(
           "OBJECTKV_COMPACTOR_L0_TO_L1_RATIO",
-          "0.1",
-          "...once their bytes are this fraction of the L1 bytes they overlap (write amplification about 1 + 1/ratio)");
+          "0.2",
+          "...once their bytes are this fraction of the L1 bytes they overlap (write amplification about 1 + 1/ratio, space amplification at most 1 + ratio)");
   public static final Setting MAX_L0_OBJECTS =
       Setting.of(
           "OBJECTKV_COMPACTOR_MAX_L0_OBJECTS",
           "64",
-          "compact once L0 holds this many objects (the most a read consults in L0)");
+          "compact into L1 once L0 holds this many objects (the most a read consults in L0)");
   public static final Setting MAX_L0_BYTES =
-      Setting.of("OBJECTKV_COMPACTOR_MAX_L0_BYTES", "64M", "...or this many bytes");
+      Setting.of(
+          "OBJECTKV_COMPACTOR_MAX_L0_BYTES",
+          "0",
+          "...or this many bytes, whatever L1 holds (0: no bound; the ratio bounds L0)");
+  public static final Setting MAX_L0_AGE =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_MAX_L0_AGE",
+          "6h",
+          "...or once L0's oldest data is this old in log time (0s: no bound)");
+  public static final Setting TIER_WIDTH =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_TIER_WIDTH",
+          "10",
+          "merge this many adjacent L0 objects of one size class into one L0 object (0: never)");
+  public static final Setting TIER_BASE_BYTES =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_TIER_BASE_BYTES",
+          "1M",
+          "L0 objects below this size are one size class; each next class is tier width times larger");
   public static final Setting MAX_L0_PER_JOB =
       Setting.of(
           "OBJECTKV_COMPACTOR_MAX_L0_PER_JOB", "1024", "most L0 objects merged by one compaction");
@@ -75,6 +95,9 @@ public final class CompactorMain {
           L0_TO_L1_RATIO,
           MAX_L0_OBJECTS,
           MAX_L0_BYTES,
+          MAX_L0_AGE,
+          TIER_WIDTH,
+          TIER_BASE_BYTES,
           MAX_L0_PER_JOB,
           TARGET_L1_BYTES,
           GC_GRACE,
@@ -117,6 +140,9 @@ public final class CompactorMain {
           s.fractionValue(L0_TO_L1_RATIO),
           s.intValue(MAX_L0_OBJECTS),
           s.longValue(MAX_L0_BYTES),
+          s.durationValue(MAX_L0_AGE),
+          s.intValue(TIER_WIDTH),
+          s.longValue(TIER_BASE_BYTES),
           s.intValue(MAX_L0_PER_JOB),
           s.longValue(TARGET_L1_BYTES));
     } catch (IllegalArgumentException e) {

@@ -7,6 +7,8 @@ final class CompactorMetrics {
   final Metrics.Counter runs;
   final Metrics.Counter applied;
   final Metrics.Counter rejected;
+  final Metrics.Counter tierMerges;
+  final Metrics.Counter l1Compactions;
   final Metrics.Counter bytesRead;
   final Metrics.Counter bytesWritten;
   final Metrics.Counter entriesIn;
@@ -35,9 +37,23 @@ final class CompactorMetrics {
             "Compactions by the writer's decision.",
             "decision",
             "rejected");
+    tierMerges =
+        m.counter(
+            "objectkv_compactor_applied_total",
+            "Compactions applied, by the level of their outputs.",
+            "into",
+            "L0");
+    l1Compactions =
+        m.counter(
+            "objectkv_compactor_applied_total",
+            "Compactions applied, by the level of their outputs.",
+            "into",
+            "L1");
     bytesRead = m.counter("objectkv_compactor_read_bytes_total", "Bytes read from input objects.");
     bytesWritten =
-        m.counter("objectkv_compactor_written_bytes_total", "Bytes of L1 objects written.");
+        m.counter(
+            "objectkv_compactor_written_bytes_total",
+            "Bytes of output objects written (L0 and L1).");
     entriesIn =
         m.counter(
             "objectkv_compactor_entries_in_total", "Entries merged (one per key per compaction).");

@@ -1,6 +1,12 @@
 package io.objectkv.compactor;
 
-/** What {@code GET /v1/status} of a compactor says. */
+/**
+ * What {@code GET /v1/status} of a compactor says.
+ *
+ * @param compactions compactions run (applied, rejected or abandoned)
+ * @param applied of which the writer applied...
+ * @param tierMerges ...of which merged L0 objects into one L0 object (the rest went into L1)
+ */
 public record CompactorStatus(
     String process,
     long manifestVersion,
@@ -11,6 +17,7 @@ public record CompactorStatus(
     long l1Bytes,
     long compactions,
     long applied,
+    long tierMerges,
     long rejected,
     long bytesRead,
     long bytesWritten,

@@ -140,7 +140,7 @@ final class Cluster implements AutoCloseable {
 
   CompactorConfig compactorConfig(java.nio.file.Path tempDir) {
     return CompactorConfig.defaults(servers.bootstrapServers(), names, tempDir)
-        .with(new CompactionPolicy(4, 0, 4, 1L << 30, 64, 4096))
+        .with(new CompactionPolicy(4, 0, 4, 1L << 30, Duration.ZERO, 0, 1, 64, 4096))
         .withGc(Duration.ofSeconds(2), Duration.ofSeconds(1))
         .withCompactionMaxAge(COMPACTION_MAX_AGE);
   }

@@ -274,7 +274,7 @@ class CompactionIT {
         cluster.startCompactor(
             cluster
                 .compactorConfig(dir.resolve("tmp3"))
-                .with(new CompactionPolicy(2, 0, 2, 1L << 30, 64, 4096)),
+                .with(new CompactionPolicy(2, 0, 2, 1L << 30, Duration.ZERO, 0, 1, 64, 4096)),
             CompactionMerger.Step.NONE);
     AtomicBoolean stop = new AtomicBoolean();
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -315,5 +315,75 @@ class CompactionIT {
     awaitL0Below(2);
     verifyModel();
     compactor.close();
+  }
+
+  /**
+   * Tier merges (compactions into L0) over values, deletes and expiring values that L1 already
+   * holds older versions of: every key reads as before while L0 is made of merged objects, the
+   * merged objects hide what they must in L1, and a compaction into L1 takes them in afterwards.
+   * The objects they replaced are collected.
+   */
+  @Test
+  void tierMergesKeepEveryKeyAndTheirInputsAreCollected() throws Exception {
+    Compactor first =
+        cluster.startCompactor(
+            cluster.compactorConfig(dir.resolve("tier0")).with(CompactionPolicy.eager(64, 4096)),
+            CompactionMerger.Step.NONE);
+    writeRound(30);
+    awaitL0Below(1);
+    first.close();
+    // A ratio L0 never reaches, so only tier merges run: runs of 3 objects of one size class.
+    Compactor tiers =
+        cluster.startCompactor(
+            cluster
+                .compactorConfig(dir.resolve("tier1"))
+                .with(new CompactionPolicy(4, 1000, 64, 0, Duration.ZERO, 3, 4096, 64, 4096)),
+            CompactionMerger.Step.NONE);
+    for (int round = 0; round < 6; round++) {
+      writeRound(15);
+      Api.Response expiring = api.send("PUT", Api.kv("k000") + "?ttlMs=1", "soon gone".getBytes());
+      assertEquals(200, expiring.status(), expiring.toString());
+      model.remove("k000"); // expired at once: it hides k000's older value in L1
+      lastVersion = expiring.version();
+      verifyModel();
+    }
+    Poll.until(
+        Duration.ofSeconds(60),
+        "tier merges to run",
+        () -> tiers.status().tierMerges() >= 3 && cluster.inspector().manifest().l0().size() < 16);
+    Manifest merged = cluster.inspector().manifest();
+    assertTrue(
+        merged.l0().stream().anyMatch(s -> s.key().startsWith("l0/t")),
+        "L0 holds merged objects: " + merged.l0());
+    assertTrue(merged.l1().size() > 0);
+    verifyModel();
+    tiers.close();
+
+    Compactor all =
+        cluster.startCompactor(
+            cluster.compactorConfig(dir.resolve("tier2")).with(CompactionPolicy.eager(64, 4096)),
+            CompactionMerger.Step.NONE);
+    awaitL0Below(1);
+    verifyModel();
+    // A compaction's outputs are collected once log time shows the writer would refuse its commit:
+    // merged objects that a later merge replaced included (log time moves with writes only).
+    long mergesOver = System.currentTimeMillis();
+    Poll.until(
+        Duration.ofSeconds(30),
+        "the log time to pass the compactions' max age",
+        () -> {
+          writeRound(1);
+          return cluster.inspector().manifest().logTimeMillis()
+              > mergesOver + Cluster.COMPACTION_MAX_AGE.toMillis();
+        });
+    Poll.until(
+        Duration.ofSeconds(60),
+        "every L0 object in the store to be referenced (replaced ones collected)",
+        () -> {
+          Set<String> live = cluster.inspector().manifest().objectKeys();
+          return cluster.store.list("l0/").stream().map(ObjectInfo::key).allMatch(live::contains);
+        });
+    verifyModel();
+    all.close();
   }
 }

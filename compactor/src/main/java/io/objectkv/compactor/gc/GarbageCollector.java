@@ -22,13 +22,14 @@ import java.util.Set;
  *   <li>An SST that is not referenced waits out the grace period since it left the manifest (as
  *       this process saw it; since this process started, or since it was written, when it did not
  *       see it leave), so reads of older views still find it.
- *   <li>An unreferenced L0 object is deleted only if its group's last version (in its name) is
- *       applied: the writer adds L0 objects only for versions after the applied one, so it can
- *       never be referenced again. A newer one may be the active writer's upload in flight.
- *   <li>An unreferenced compaction output is deleted only once the manifest's log time is more than
- *       {@code compactionMaxAge} past the compaction's start (in its name): the writer refuses
- *       commits that old, judged on its own log time, which is never behind the manifest's. A
- *       younger one may belong to a merge still running in any compactor.
+ *   <li>An unreferenced group commit's L0 object is deleted only if its group's last version (in
+ *       its name) is applied: the writer adds L0 objects only for versions after the applied one,
+ *       so it can never be referenced again. A newer one may be the active writer's upload in
+ *       flight.
+ *   <li>An unreferenced compaction output (in L1, or a tier merge's in L0) is deleted only once the
+ *       manifest's log time is more than {@code compactionMaxAge} past the compaction's start (in
+ *       its name): the writer refuses commits that old, judged on its own log time, which is never
+ *       behind the manifest's. A younger one may belong to a merge still running in any compactor.
  *   <li>The newest {@code keepSnapshots} snapshots are kept; older ones go after the grace period.
  * </ul>
  */
@@ -84,11 +85,11 @@ public final class GarbageCollector {
 
   private static boolean neverLiveAgain(String key, Pass pass, Rules rules) {
     Manifest m = pass.manifest();
-    if (key.startsWith(ObjectNames.L0_PREFIX)) {
+    if (key.startsWith(ObjectNames.L0_PREFIX) && !ObjectNames.isMergedL0(key)) {
       OptionalLong version = ObjectNames.l0Version(key);
       return version.isPresent() && version.getAsLong() <= m.appliedVersion();
     }
-    if (key.startsWith(ObjectNames.L1_PREFIX)) {
+    if (key.startsWith(ObjectNames.L0_PREFIX) || key.startsWith(ObjectNames.L1_PREFIX)) {
       OptionalLong started = ObjectNames.compactionStart(key);
       // Outputs named without a start time were made by older compactors, whose commits the writer
       // refuses: they can never become live.

@@ -1,6 +1,7 @@
 package io.objectkv.compactor.merge;
 
 import io.objectkv.compactor.plan.CompactionJob;
+import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.read.ConcatIterator;
 import io.objectkv.core.read.MergingIterator;
@@ -32,12 +33,14 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs a compaction: merges its inputs (newest version wins), applies their range tombstones, drops
- * tombstones of both kinds and expired values (L1 is the last level, and the job holds every older
- * version of their keys: the oldest L0 objects and every L1 object their key bounds, ranges
- * included, overlap), and writes the result as L1 objects of about the target size. Streams: two
- * read-ahead windows per input (one merged, one fetched), one output object on local disk being
- * written and one being uploaded.
+ * Runs a compaction: merges its inputs (newest version wins) and applies their range tombstones.
+ * Into L1, it drops tombstones of both kinds and expired values (L1 is the last level, and the job
+ * holds every older version of their keys: the oldest L0 objects and every L1 object their key
+ * bounds, ranges included, overlap), and writes the result as L1 objects of about the target size.
+ * Into L0, older versions of the keys stay below it, so it keeps tombstones (range tombstones too)
+ * and expired values, which hide them, and writes one object. Streams: two read-ahead windows per
+ * input (one merged, one fetched), one output object on local disk being written and one being
+ * uploaded.
  */
 public final class CompactionMerger {
   private final ObjectStore store;
@@ -133,14 +136,28 @@ public final class CompactionMerger {
     List<RangeTombstone> ranges = new ArrayList<>();
     l0.forEach(r -> ranges.addAll(r.metadata().rangeTombstones()));
     RangeTombstones deleted = new RangeTombstones(ranges);
-    Output out = new Output(names, step, upload);
+    boolean lastLevel = job.into() == ManifestEdit.Level.L1;
+    Output out =
+        new Output(
+            names,
+            step,
+            upload,
+            lastLevel ? targetBytes : Long.MAX_VALUE,
+            lastLevel ? List.of() : ranges);
     long in = 0;
-    for (Iterator<Entry> it = deleted.apply(new MergingIterator(sources, false)); it.hasNext(); ) {
+    Iterator<Entry> merged = new MergingIterator(sources, false);
+    // Into L1, what a range hides becomes a tombstone and goes with the rest of them; into L0,
+    // it just goes: the range tombstone, kept, hides the older versions below.
+    for (Iterator<Entry> it = lastLevel ? deleted.apply(merged) : merged; it.hasNext(); ) {
       Entry e = it.next();
       if (++in % PROGRESS_ENTRIES == 0) {
         step.reached("merging");
       }
-      if (!e.absentAt(expiredByMillis)) {
+      boolean keep =
+          lastLevel
+              ? !e.absentAt(expiredByMillis)
+              : e.version() >= deleted.coveringVersion(e.key());
+      if (keep) {
         out.add(e);
       }
     }
@@ -207,6 +224,8 @@ public final class CompactionMerger {
     private final OutputNames names;
     private final Step step;
     private final ExecutorService upload;
+    private final long cutAt;
+    private final List<RangeTombstone> rangeTombstones;
     private final List<SstInfo> outputs = new ArrayList<>();
     private CompletableFuture<Void> uploading = CompletableFuture.completedFuture(null);
     private Path file;
@@ -215,13 +234,36 @@ public final class CompactionMerger {
     private long bytesWritten;
     private long entries;
 
-    Output(OutputNames names, Step step, ExecutorService upload) {
+    /**
+     * @param cutAt an object is finished once it reaches this size
+     * @param rangeTombstones kept in the (single) output
+     */
+    Output(
+        OutputNames names,
+        Step step,
+        ExecutorService upload,
+        long cutAt,
+        List<RangeTombstone> rangeTombstones) {
       this.names = names;
       this.step = step;
       this.upload = upload;
+      this.cutAt = cutAt;
+      this.rangeTombstones = rangeTombstones;
+      if (!rangeTombstones.isEmpty() && cutAt != Long.MAX_VALUE) {
+        throw new IllegalArgumentException("range tombstones are kept only in a single output");
+      }
     }
 
     void add(Entry e) {
+      open();
+      writer.add(e);
+      entries++;
+      if (writer.estimatedSize() >= cutAt) {
+        close();
+      }
+    }
+
+    private void open() {
       if (writer == null) {
         try {
           Files.createDirectories(tempDir);
@@ -231,11 +273,6 @@ public final class CompactionMerger {
           throw new UncheckedIOException("cannot create a compaction output in " + tempDir, ex);
         }
         writer = new SstWriter(stream, sstOptions);
-      }
-      writer.add(e);
-      entries++;
-      if (writer.estimatedSize() >= targetBytes) {
-        close();
       }
     }
 
@@ -295,6 +332,10 @@ public final class CompactionMerger {
     }
 
     void finish() {
+      if (!rangeTombstones.isEmpty()) {
+        open(); // an object of range tombstones alone, when they hid every entry
+        rangeTombstones.forEach(writer::addRangeTombstone);
+      }
       if (writer != null) {
         close();
       }

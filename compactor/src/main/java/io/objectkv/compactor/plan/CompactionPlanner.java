@@ -1,24 +1,48 @@
 package io.objectkv.compactor.plan;
 
 import io.objectkv.core.manifest.Manifest;
+import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.SstInfo;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Chooses the next compaction, a pure function of the manifest: the oldest L0 objects (a contiguous
- * prefix, so no newer version is merged below an older one that stays in L0) and every L1 object
- * overlapping their combined key range (so no older version of their keys stays behind a dropped
- * tombstone). It is due when those L0 objects are worth the L1 bytes they rewrite, or L0 reached a
- * bound (see {@link CompactionPolicy}).
+ * Chooses the next compaction, a pure function of the manifest and the age of L0's oldest data (see
+ * {@link CompactionPolicy}).
+ *
+ * <p>Into L1 first, when due: the oldest L0 objects (a contiguous prefix, so no newer version is
+ * merged below an older one that stays in L0) and every L1 object overlapping their combined key
+ * range (so no older version of their keys stays behind a dropped tombstone). Otherwise a tier
+ * merge into L0: the newest run of {@code tierWidth} or more adjacent objects of one size class.
  */
 public final class CompactionPlanner {
   private CompactionPlanner() {}
 
-  public static Optional<CompactionJob> plan(Manifest m, CompactionPolicy policy) {
+  /**
+   * @param oldestL0Millis the log time at which L0's oldest data was committed (ignored when L0 is
+   *     empty); its age is judged against the manifest's log time
+   */
+  public static Optional<CompactionJob> plan(
+      Manifest m, CompactionPolicy policy, long oldestL0Millis) {
     List<SstInfo> l0 = m.l0();
-    if (l0.size() < policy.minL0Objects() && m.l0Bytes() < policy.maxL0Bytes()) {
+    if (l0.isEmpty()) {
+      return Optional.empty();
+    }
+    return intoL1(m, policy, oldestL0Millis).or(() -> intoL0(m, policy));
+  }
+
+  private static Optional<CompactionJob> intoL1(
+      Manifest m, CompactionPolicy policy, long oldestL0Millis) {
+    List<SstInfo> l0 = m.l0();
+    long l0Bytes = m.l0Bytes();
+    boolean bounded =
+        l0.size() >= policy.maxL0Objects()
+            || (policy.maxL0Bytes() > 0 && l0Bytes >= policy.maxL0Bytes())
+            || (policy.maxL0Age().isPositive()
+                && m.logTimeMillis() - oldestL0Millis >= policy.maxL0Age().toMillis());
+    boolean enough = l0.size() >= policy.minL0Objects() || l0Bytes >= policy.tierBaseBytes();
+    if (!bounded && !enough) {
       return Optional.empty();
     }
     List<SstInfo> chosen = l0.subList(0, Math.min(l0.size(), policy.maxL0PerJob()));
@@ -40,10 +64,33 @@ public final class CompactionPlanner {
                         && Arrays.compareUnsigned(s.minKey(), hi) <= 0)
             .toList();
     long overlappingBytes = overlapping.stream().mapToLong(SstInfo::sizeBytes).sum();
-    boolean due =
-        chosenBytes >= policy.l0ToL1Ratio() * overlappingBytes
-            || l0.size() >= policy.maxL0Objects()
-            || m.l0Bytes() >= policy.maxL0Bytes();
-    return due ? Optional.of(new CompactionJob(m.id(), chosen, overlapping)) : Optional.empty();
+    boolean due = bounded || chosenBytes >= policy.l0ToL1Ratio() * overlappingBytes;
+    return due
+        ? Optional.of(new CompactionJob(m.id(), chosen, overlapping, ManifestEdit.Level.L1))
+        : Optional.empty();
+  }
+
+  private static Optional<CompactionJob> intoL0(Manifest m, CompactionPolicy policy) {
+    int width = policy.tierWidth();
+    List<SstInfo> l0 = m.l0();
+    if (width == 0 || l0.size() < width) {
+      return Optional.empty();
+    }
+    // Runs of one size class, newest first: the newest run wide enough is merged.
+    int end = l0.size();
+    while (end > 0) {
+      int sizeClass = policy.sizeClass(l0.get(end - 1).sizeBytes());
+      int start = end - 1;
+      while (start > 0 && policy.sizeClass(l0.get(start - 1).sizeBytes()) == sizeClass) {
+        start--;
+      }
+      if (end - start >= width) {
+        int from = Math.max(start, end - policy.maxL0PerJob());
+        return Optional.of(
+            new CompactionJob(m.id(), l0.subList(from, end), List.of(), ManifestEdit.Level.L0));
+      }
+      end = start;
+    }
+    return Optional.empty();
   }
 }

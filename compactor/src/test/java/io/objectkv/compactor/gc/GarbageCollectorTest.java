@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.objectkv.core.manifest.Manifest;
+import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.ObjectNames;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.store.ObjectInfo;
@@ -32,8 +33,12 @@ class GarbageCollectorTest {
 
   /** A compaction output whose compaction started {@code minutesBeforeLogTime} before LOG_TIME. */
   private static String output(int minutesBeforeLogTime) {
+    return output(ManifestEdit.Level.L1, minutesBeforeLogTime);
+  }
+
+  private static String output(ManifestEdit.Level into, int minutesBeforeLogTime) {
     return ObjectNames.compactionOutput(
-        LOG_TIME - Duration.ofMinutes(minutesBeforeLogTime).toMillis(), "c", 0);
+        into, LOG_TIME - Duration.ofMinutes(minutesBeforeLogTime).toMillis(), "c", 0);
   }
 
   private static SstInfo sst(String key) {
@@ -81,6 +86,8 @@ class GarbageCollectorTest {
             obj(l0(30), 2), // an orphan too young
             obj(output(25), 30), // an unfinished compaction the writer can no longer accept
             obj(output(15), 30), // one it can still accept: a merge may be running
+            obj(output(ManifestEdit.Level.L0, 25), 30), // the same rules for merges into L0
+            obj(output(ManifestEdit.Level.L0, 15), 30),
             obj("l1/removed-before-we-started.sst", 600),
             obj("unknown/thing", 600),
             obj("l0/not-a-version.sst", 600),
@@ -104,6 +111,7 @@ class GarbageCollectorTest {
             "l1/removed-long-ago.sst",
             l0(20),
             output(25),
+            output(ManifestEdit.Level.L0, 25),
             "l1/removed-before-we-started.sst",
             "manifest/00000000000000000002.manifest",
             "manifest/00000000000000000001.manifest"),

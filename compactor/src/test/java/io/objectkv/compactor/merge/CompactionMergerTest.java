@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.objectkv.compactor.plan.CompactionJob;
+import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.ManifestInvariants;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.store.Content;
@@ -102,7 +103,7 @@ class CompactionMergerTest {
           new CompactionMerger(store, temp, new SstOptions(256, 10, true), 1024, 2048);
       CompactionMerger.Result r =
           merger.merge(
-              new CompactionJob(1, l0, l1),
+              new CompactionJob(1, l0, l1, ManifestEdit.Level.L1),
               n -> "l1/c-" + n + ".sst",
               CompactionMerger.Step.NONE,
               expiredBy);
@@ -119,5 +120,56 @@ class CompactionMergerTest {
       assertEquals(model.size(), r.entriesOut());
       assertTrue(r.bytesRead() > 0 && r.bytesWritten() > 0);
     }
+  }
+
+  /**
+   * Into L0 the merge keeps what hides older versions below it: tombstones, expired values and
+   * range tombstones stay; only versions its own newer entries or range tombstones replace go.
+   */
+  @Test
+  void aMergeIntoL0KeepsWhatHidesOlderVersions() {
+    Random rnd = new Random(3);
+    InMemoryObjectStore store = new InMemoryObjectStore();
+    NavigableMap<byte[], Entry> model = new TreeMap<>(Arrays::compareUnsigned);
+    List<RangeTombstone> allRanges = new ArrayList<>();
+    List<SstInfo> l0 = new ArrayList<>();
+    long version = 100;
+    for (int g = 0; g < 4; g++) {
+      NavigableMap<byte[], Entry> group = new TreeMap<>(Arrays::compareUnsigned);
+      for (int i = 0; i < 120; i++) {
+        byte[] k = String.format("k%04d", rnd.nextInt(500)).getBytes();
+        byte[] value = rnd.nextInt(3) == 0 ? new byte[0] : ("g" + g + "-" + i).getBytes();
+        long expires = value.length > 0 && rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(10_000) : 0;
+        group.put(k, new Entry(k, version++, value, expires));
+      }
+      model.putAll(group);
+      RangeTombstone t =
+          new RangeTombstone(
+              String.format("k%04d", rnd.nextInt(450)).getBytes(),
+              String.format("k%04d", 450 + rnd.nextInt(50)).getBytes(),
+              version++);
+      model.values().removeIf(t::hides);
+      allRanges.add(t);
+      l0.add(put(store, "l0/" + g, group, List.of(t)));
+    }
+    CompactionMerger merger =
+        new CompactionMerger(store, temp, new SstOptions(256, 10, true), 1024, 2048);
+    CompactionMerger.Result r =
+        merger.merge(
+            new CompactionJob(1, l0, List.of(), ManifestEdit.Level.L0),
+            n -> "l0/t1-c-" + n + ".sst",
+            CompactionMerger.Step.NONE,
+            5_000);
+    assertEquals(1, r.outputs().size(), "one object, whatever the target size: " + r.outputs());
+    SstInfo out = r.outputs().getFirst();
+    SstReader reader = SstReader.of(out.key(), store.get(out.key()));
+    List<Entry> merged = new ArrayList<>();
+    reader.scan(null, null, false).forEachRemaining(merged::add);
+    assertEquals(List.copyOf(model.values()), merged, "tombstones and expired values kept");
+    assertTrue(merged.stream().anyMatch(Entry::isTombstone));
+    assertTrue(merged.stream().anyMatch(e -> e.absentAt(5_000) && !e.isTombstone()));
+    assertEquals(allRanges, reader.metadata().rangeTombstones(), "range tombstones kept");
+    assertTrue(out.minVersion() >= l0.getFirst().minVersion(), "versions within its inputs'");
+    assertEquals(l0.getLast().maxVersion(), out.maxVersion(), "the newest range tombstone's");
   }
 }

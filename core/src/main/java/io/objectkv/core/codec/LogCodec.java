@@ -2,6 +2,7 @@ package io.objectkv.core.codec;
 
 import io.objectkv.core.log.LogCommand;
 import io.objectkv.core.log.ResultRecord;
+import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.model.Limits;
 import io.objectkv.core.model.Op;
 import io.objectkv.core.model.WriteBatch;
@@ -25,6 +26,9 @@ public final class LogCodec {
   private static final int COMPACTION_COMMIT = 2;
   private static final int COMPACTION_START = 3;
 
+  /** A compaction commit into L0, laid out as {@link #COMPACTION_COMMIT} (see ManifestCodec). */
+  private static final int COMPACTION_COMMIT_INTO_L0 = 4;
+
   public static byte[] encode(LogCommand command) {
     ByteWriter w = new ByteWriter(256);
     w.writeByte(WRITE_LOG_VERSION);
@@ -43,7 +47,11 @@ public final class LogCodec {
         b.batch().ops().forEach(op -> Fields.writeOp(w, op));
       }
       case LogCommand.CompactionCommit c -> {
-        w.writeByte(COMPACTION_COMMIT);
+        w.writeByte(
+            switch (c.into()) {
+              case L0 -> COMPACTION_COMMIT_INTO_L0;
+              case L1 -> COMPACTION_COMMIT;
+            });
         Fields.writeString(w, c.compactionId());
         Fields.writeOptionalVersion(w, c.startedAtMillis());
         Fields.writeStrings(w, c.inputsL0());
@@ -63,7 +71,7 @@ public final class LogCodec {
     return record.length > 1
         && record[0] >= 1
         && record[0] <= WRITE_LOG_VERSION
-        && record[1] == COMPACTION_COMMIT;
+        && (record[1] == COMPACTION_COMMIT || record[1] == COMPACTION_COMMIT_INTO_L0);
   }
 
   /** Decodes a write-log record; malformed bytes are a {@code FormatException}. */
@@ -90,13 +98,14 @@ public final class LogCodec {
             yield new LogCommand.ClientBatch(
                 replyTo, correlationId, deadline, new WriteBatch(ops, requestId));
           }
-          case COMPACTION_COMMIT ->
+          case COMPACTION_COMMIT, COMPACTION_COMMIT_INTO_L0 ->
               new LogCommand.CompactionCommit(
                   Fields.readString(r, "compaction id"),
                   version >= 2 ? Fields.readOptionalVersion(r) : -1,
                   Fields.readStrings(r, "L0 input"),
                   Fields.readStrings(r, "L1 input"),
-                  Fields.readSstInfos(r, "output"));
+                  Fields.readSstInfos(r, "output"),
+                  type == COMPACTION_COMMIT ? ManifestEdit.Level.L1 : ManifestEdit.Level.L0);
           case COMPACTION_START -> {
             if (version < 2) {
               throw r.corrupt("compaction start in a version-1 record");

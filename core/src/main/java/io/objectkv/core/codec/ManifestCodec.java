@@ -34,6 +34,13 @@ public final class ManifestCodec {
   private static final int ADD_L0 = 1;
   private static final int COMPACTION = 2;
 
+  /**
+   * A compaction into L0 (a tier merge), laid out as {@link #COMPACTION}. A tag of its own, so a
+   * follower that predates it stops at it ("unknown manifest edit tag") rather than put the output
+   * in L1: upgrade readers, writers and compactors in that order (docs/format.md).
+   */
+  private static final int COMPACTION_INTO_L0 = 3;
+
   /** Whether a snapshot is decoded with its request ledger (only writers need it). */
   public enum Ledger {
     READ,
@@ -76,7 +83,11 @@ public final class ManifestCodec {
         Fields.writeSstInfo(w, add.sst());
       }
       case ManifestEdit.Compaction c -> {
-        w.writeByte(COMPACTION);
+        w.writeByte(
+            switch (c.into()) {
+              case L0 -> COMPACTION_INTO_L0;
+              case L1 -> COMPACTION;
+            });
         Fields.writeStrings(w, c.inputsL0());
         Fields.writeStrings(w, c.inputsL1());
         Fields.writeSstInfos(w, c.outputs());
@@ -118,11 +129,12 @@ public final class ManifestCodec {
       edits.add(
           switch (tag) {
             case ADD_L0 -> new ManifestEdit.AddL0(Fields.readSstInfo(r));
-            case COMPACTION ->
+            case COMPACTION, COMPACTION_INTO_L0 ->
                 new ManifestEdit.Compaction(
                     Fields.readStrings(r, "removed L0"),
                     Fields.readStrings(r, "removed L1"),
-                    Fields.readSstInfos(r, "added L1"));
+                    Fields.readSstInfos(r, "added"),
+                    tag == COMPACTION ? ManifestEdit.Level.L1 : ManifestEdit.Level.L0);
             default -> throw r.corrupt("unknown manifest edit tag " + tag);
           });
     }

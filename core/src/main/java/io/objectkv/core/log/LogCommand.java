@@ -1,5 +1,6 @@
 package io.objectkv.core.log;
 
+import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.model.WriteBatch;
 import java.time.Duration;
@@ -39,13 +40,15 @@ public sealed interface LogCommand {
    * garbage collection.
    *
    * @param startedAtMillis the log time of its {@link CompactionStart} (-1: unknown, never applied)
+   * @param into the level of its outputs
    */
   record CompactionCommit(
       String compactionId,
       long startedAtMillis,
       List<String> inputsL0,
       List<String> inputsL1,
-      List<SstInfo> outputs)
+      List<SstInfo> outputs,
+      ManifestEdit.Level into)
       implements LogCommand {
     /**
      * The default bound between a compaction's start and its commit, in log time: writers refuse
@@ -57,6 +60,11 @@ public sealed interface LogCommand {
       inputsL0 = List.copyOf(inputsL0);
       inputsL1 = List.copyOf(inputsL1);
       outputs = List.copyOf(outputs);
+    }
+
+    /** The edit it asks the writer to apply. */
+    public ManifestEdit.Compaction edit() {
+      return new ManifestEdit.Compaction(inputsL0, inputsL1, outputs, into);
     }
   }
 }

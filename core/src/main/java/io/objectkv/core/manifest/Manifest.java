@@ -62,10 +62,16 @@ public record Manifest(
         case ManifestEdit.Compaction c -> {
           Set<String> inputsL0 = new HashSet<>(c.inputsL0());
           Set<String> inputsL1 = new HashSet<>(c.inputsL1());
+          int at = firstIndexOf(newL0, inputsL0);
           newL0.removeIf(s -> inputsL0.contains(s.key()));
           newL1.removeIf(s -> inputsL1.contains(s.key()));
-          newL1.addAll(c.outputs());
-          newL1.sort((a, b) -> Arrays.compareUnsigned(a.minKey(), b.minKey()));
+          switch (c.into()) {
+            case L0 -> newL0.addAll(at < 0 ? newL0.size() : at, c.outputs());
+            case L1 -> {
+              newL1.addAll(c.outputs());
+              newL1.sort((a, b) -> Arrays.compareUnsigned(a.minKey(), b.minKey()));
+            }
+          }
         }
       }
     }
@@ -74,15 +80,30 @@ public record Manifest(
 
   /**
    * Whether a compaction can apply to this manifest: its inputs are all present, its L0 inputs are
-   * the oldest L0 objects, its outputs are new, and the result keeps every invariant (so a
-   * compaction accepted here can never make {@link #apply} throw).
+   * the oldest L0 objects (into L1) or adjacent ones (into L0), its outputs are new, and the result
+   * keeps every invariant (so a compaction accepted here can never make {@link #apply} throw).
    */
   public boolean accepts(ManifestEdit.Compaction c) {
     if (!containsAll(c.inputsL0(), c.inputsL1())) {
       return false;
     }
-    List<String> oldest = l0.stream().limit(c.inputsL0().size()).map(SstInfo::key).toList();
-    if (!new HashSet<>(oldest).equals(new HashSet<>(c.inputsL0()))) {
+    // Into L1: the oldest L0 objects, or a newer version would land below an older one left in L0.
+    // Into L0: a run of adjacent objects and one output in their place, which then holds exactly
+    // the versions between its neighbours'.
+    int from =
+        switch (c.into()) {
+          case L1 -> 0;
+          case L0 ->
+              c.inputsL1().isEmpty() && c.outputs().size() == 1
+                  ? firstIndexOf(l0, new HashSet<>(c.inputsL0()))
+                  : -1;
+        };
+    if (from < 0 || from + c.inputsL0().size() > l0.size()) {
+      return false;
+    }
+    List<String> run =
+        l0.subList(from, from + c.inputsL0().size()).stream().map(SstInfo::key).toList();
+    if (!new HashSet<>(run).equals(new HashSet<>(c.inputsL0()))) {
       return false;
     }
     Set<String> present = objectKeys();
@@ -91,6 +112,16 @@ public record Manifest(
     }
     Manifest result = withEdits(List.of(c));
     return ManifestInvariants.isSortedRun(result.l1) && ManifestInvariants.holds(result);
+  }
+
+  /** The position of the first object of {@code run} named in {@code keys}, or -1. */
+  private static int firstIndexOf(List<SstInfo> run, Set<String> keys) {
+    for (int i = 0; i < run.size(); i++) {
+      if (keys.contains(run.get(i).key())) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Whether every object named is still part of this manifest. */

@@ -48,11 +48,14 @@ public final class ManifestInvariants {
     Manifest working = prev;
     for (ManifestEdit edit : delta.edits()) {
       if (edit instanceof ManifestEdit.Compaction c) {
-        // Compaction must take the oldest L0 objects: a newer one merged below an older one
-        // would be shadowed by it.
+        // Compaction into L1 must take the oldest L0 objects (a newer one merged below an older
+        // one would be shadowed by it), and into L0 adjacent ones.
         require(
             working.accepts(c),
-            "compaction inputs are not the oldest L0 objects of the manifest, or its outputs overlap",
+            "compaction into "
+                + c.into()
+                + " does not fit the manifest: L0 inputs not the oldest (into L1) or not adjacent"
+                + " (into L0), inputs missing, or outputs overlapping",
             delta);
       }
       working = working.withEdits(List.of(edit));

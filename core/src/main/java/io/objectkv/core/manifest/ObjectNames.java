@@ -23,20 +23,34 @@ public final class ObjectNames {
   }
 
   /**
-   * Output {@code n} of a compaction: {@code l1/t<startedAtMillis>-<compactionId>-<n>.sst}. The
-   * start's log time in the name lets garbage collection tell when the writer can no longer accept
-   * the compaction, without reading the write log.
+   * Output {@code n} of a compaction: {@code l1/t<startedAtMillis>-<compactionId>-<n>.sst}, or
+   * under {@code l0/} for a compaction into L0. The start's log time in the name lets garbage
+   * collection tell when the writer can no longer accept the compaction, without reading the write
+   * log.
    */
-  public static String compactionOutput(long startedAtMillis, String compactionId, int n) {
-    return l1("t" + startedAtMillis + "-" + compactionId + "-" + n);
+  public static String compactionOutput(
+      ManifestEdit.Level into, long startedAtMillis, String compactionId, int n) {
+    String prefix =
+        switch (into) {
+          case L0 -> L0_PREFIX;
+          case L1 -> L1_PREFIX;
+        };
+    return prefix + "t" + startedAtMillis + "-" + compactionId + "-" + n + ".sst";
   }
 
-  /** The start time in a compaction output's name; empty for other names (older versions). */
+  /**
+   * The start time in a compaction output's name; empty for other names (group commits' L0 objects,
+   * outputs of older versions).
+   */
   public static OptionalLong compactionStart(String key) {
-    if (!key.startsWith(L1_PREFIX + "t")) {
+    String prefix =
+        key.startsWith(L0_PREFIX + "t")
+            ? L0_PREFIX
+            : key.startsWith(L1_PREFIX + "t") ? L1_PREFIX : null;
+    if (prefix == null) {
       return OptionalLong.empty();
     }
-    int from = L1_PREFIX.length() + 1;
+    int from = prefix.length() + 1;
     int dash = key.indexOf('-', from);
     try {
       return dash < 0
@@ -45,6 +59,14 @@ public final class ObjectNames {
     } catch (NumberFormatException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /**
+   * Whether an L0 object was made by a compaction (a tier merge): it holds the newest version of
+   * each key of its inputs and no WAL section, so the batches behind it cannot be told apart.
+   */
+  public static boolean isMergedL0(String key) {
+    return key.startsWith(L0_PREFIX) && compactionStart(key).isPresent();
   }
 
   /** The group's last version in an L0 object's name, if it has the expected form. */

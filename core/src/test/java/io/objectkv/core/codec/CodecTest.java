@@ -53,8 +53,23 @@ class CodecTest {
     assertEquals(noId, LogCodec.decodeCommand("t", LogCodec.encode(noId)));
     LogCommand compaction =
         new LogCommand.CompactionCommit(
-            "c1", 1_764_000_000_000L, List.of("l0/a", "l0/b"), List.of("l1/x"), List.of(SST));
+            "c1",
+            1_764_000_000_000L,
+            List.of("l0/a", "l0/b"),
+            List.of("l1/x"),
+            List.of(SST),
+            ManifestEdit.Level.L1);
     assertEquals(compaction, LogCodec.decodeCommand("t", LogCodec.encode(compaction)));
+    LogCommand tierMerge =
+        new LogCommand.CompactionCommit(
+            "c2",
+            1_764_000_000_000L,
+            List.of("l0/a", "l0/b"),
+            List.of(),
+            List.of(SST),
+            ManifestEdit.Level.L0);
+    assertEquals(tierMerge, LogCodec.decodeCommand("t", LogCodec.encode(tierMerge)));
+    assertTrue(LogCodec.isCompactionCommit(LogCodec.encode(tierMerge)));
     LogCommand start = new LogCommand.CompactionStart("c1");
     assertEquals(start, LogCodec.decodeCommand("t", LogCodec.encode(start)));
     assertTrue(LogCodec.isCompactionCommit(LogCodec.encode(compaction)));
@@ -80,7 +95,12 @@ class CodecTest {
         LogCodec.decodeCommand("v1", golden("write-v1-batch.bin")));
     assertEquals(
         new LogCommand.CompactionCommit(
-            "c1", -1, List.of("l0/a", "l0/b"), List.of("l1/x"), List.of(SST)),
+            "c1",
+            -1,
+            List.of("l0/a", "l0/b"),
+            List.of("l1/x"),
+            List.of(SST),
+            ManifestEdit.Level.L1),
         LogCodec.decodeCommand("v1", golden("write-v1-compaction.bin")));
     assertTrue(LogCodec.isCompactionCommit(golden("write-v1-compaction.bin")));
     assertEquals(
@@ -171,7 +191,9 @@ class CodecTest {
             2_000,
             List.of(
                 new ManifestEdit.AddL0(SST),
-                new ManifestEdit.Compaction(List.of("l0/a"), List.of("l1/b"), List.of(SST))),
+                new ManifestEdit.Compaction(List.of("l0/a"), List.of("l1/b"), List.of(SST)),
+                new ManifestEdit.Compaction(
+                    List.of("l0/c", "l0/d"), List.of(), List.of(SST), ManifestEdit.Level.L0)),
             ledger);
     assertEquals(d, ManifestCodec.decodeDelta("t", ManifestCodec.encode(d)));
     ManifestSnapshot s =

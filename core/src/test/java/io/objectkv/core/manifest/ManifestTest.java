@@ -144,4 +144,72 @@ class ManifestTest {
                 List.of(new SstInfo("l1/e", 0, 0, new byte[0], new byte[0], 0, 0)))),
         "an empty output");
   }
+
+  @Test
+  void aMergeIntoL0TakesAdjacentObjectsAndKeepsTheirPlace() {
+    Manifest m = Manifest.EMPTY;
+    m = m.apply(delta(m, 5, new ManifestEdit.AddL0(sst("l0/a", "a", "m", 0, 5))));
+    m = m.apply(delta(m, 7, new ManifestEdit.AddL0(sst("l0/b", "c", "z", 6, 7))));
+    m = m.apply(delta(m, 8, new ManifestEdit.AddL0(sst("l0/c", "b", "k", 8, 8))));
+    m = m.apply(delta(m, 9, new ManifestEdit.AddL0(sst("l0/d", "q", "r", 9, 9))));
+    ManifestEdit.Compaction middle =
+        new ManifestEdit.Compaction(
+            List.of("l0/c", "l0/b"),
+            List.of(),
+            List.of(sst("l0/t1-x-0", "b", "z", 6, 8)),
+            ManifestEdit.Level.L0);
+    assertTrue(m.accepts(middle), "adjacent objects, in any order of naming");
+    Manifest merged = m.apply(delta(m, 9, middle));
+    assertEquals(
+        List.of("l0/a", "l0/t1-x-0", "l0/d"),
+        merged.l0().stream().map(SstInfo::key).toList(),
+        "the output takes the place of its inputs, between older and newer objects");
+    assertTrue(merged.l1().isEmpty());
+
+    Manifest before = m;
+    assertFalse(
+        before.accepts(
+            new ManifestEdit.Compaction(
+                List.of("l0/a", "l0/c"),
+                List.of(),
+                List.of(sst("l0/t1-y-0", "a", "m", 0, 8)),
+                ManifestEdit.Level.L0)),
+        "not adjacent: l0/b, between them, would be older than part of the output");
+    assertFalse(
+        before.accepts(
+            new ManifestEdit.Compaction(
+                List.of("l0/b", "l0/c"),
+                List.of(),
+                List.of(sst("l0/t1-y-0", "b", "z", 6, 9)),
+                ManifestEdit.Level.L0)),
+        "an output with versions of a newer neighbour");
+    assertFalse(
+        before.accepts(
+            new ManifestEdit.Compaction(
+                List.of("l0/b", "l0/c"),
+                List.of(),
+                List.of(sst("l0/t1-y-0", "b", "m", 6, 7), sst("l0/t1-y-1", "n", "z", 8, 8)),
+                ManifestEdit.Level.L0)),
+        "two outputs");
+    assertFalse(
+        before.accepts(
+            new ManifestEdit.Compaction(
+                List.of("l0/b", "l0/c"),
+                List.of("l1/none"),
+                List.of(sst("l0/t1-y-0", "b", "z", 6, 8)),
+                ManifestEdit.Level.L0)),
+        "L1 inputs");
+    assertThrows(
+        ManifestInvariants.Violation.class,
+        () ->
+            before.apply(
+                delta(
+                    before,
+                    9,
+                    new ManifestEdit.Compaction(
+                        List.of("l0/a", "l0/c"),
+                        List.of(),
+                        List.of(sst("l0/t1-y-0", "a", "m", 0, 8)),
+                        ManifestEdit.Level.L0))));
+  }
 }

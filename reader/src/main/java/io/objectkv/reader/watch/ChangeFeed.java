@@ -3,6 +3,7 @@ package io.objectkv.reader.watch;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
+import io.objectkv.core.manifest.ObjectNames;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.store.ObjectNotFoundException;
 import io.objectkv.core.store.ObjectStore;
@@ -274,16 +275,26 @@ public final class ChangeFeed implements AutoCloseable {
   }
 
   private void restart(Manifest m) throws InterruptedException {
-    long newFloor = m.l0().isEmpty() ? m.appliedVersion() : m.l0().getFirst().minVersion() - 1;
+    // Objects of tier merges hold no batches, only the newest value of each key: history can
+    // start only after the newest of them.
+    int firstGroup = 0;
+    for (int i = 0; i < m.l0().size(); i++) {
+      if (ObjectNames.isMergedL0(m.l0().get(i).key())) {
+        firstGroup = i + 1;
+      }
+    }
+    List<SstInfo> groups = m.l0().subList(firstGroup, m.l0().size());
+    long newFloor = groups.isEmpty() ? m.appliedVersion() : groups.getFirst().minVersion() - 1;
     lock.lock();
     try {
       if (started && m.appliedVersion() <= end) {
         return; // nothing after what the feed holds
       }
-      // An L0 object the feed already read is still there: compaction removes the oldest first,
-      // so every object after it is there too and nothing was skipped.
+      // A group's object the feed already read is still there: compactions take the oldest
+      // objects or merge runs before the groups kept, so every object after it is there too and
+      // nothing was skipped.
       boolean continuous =
-          started && (newFloor <= end || m.l0().stream().anyMatch(s -> s.maxVersion() <= end));
+          started && (newFloor <= end || groups.stream().anyMatch(s -> s.maxVersion() <= end));
       if (!continuous) {
         if (started) {
           log.warn(
@@ -301,7 +312,7 @@ public final class ChangeFeed implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    for (SstInfo l0 : m.l0()) {
+    for (SstInfo l0 : groups) {
       readObject(l0);
     }
     advance(m.appliedVersion());

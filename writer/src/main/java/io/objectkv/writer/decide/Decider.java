@@ -194,7 +194,7 @@ public final class Decider {
                     ? 0
                     : b.batch().requestId().getBytes(StandardCharsets.UTF_8).length + 64;
             case LogCommand.CompactionStart s -> 0;
-            case LogCommand.CompactionCommit c -> ManifestCodec.encodedSize(edit(c));
+            case LogCommand.CompactionCommit c -> ManifestCodec.encodedSize(c.edit());
           };
       if (consumed > 0 && deltaBytes + bytes > bounds.deltaBytes()) {
         break; // the rest opens the next group
@@ -206,7 +206,7 @@ public final class Decider {
         case LogCommand.ClientBatch b -> decideBatch(group, tally, version, now, deltaId, b);
         case LogCommand.CompactionStart s -> group.advance(version);
         case LogCommand.CompactionCommit c -> {
-          ManifestEdit.Compaction edit = edit(c);
+          ManifestEdit.Compaction edit = c.edit();
           if (bytes <= bounds.deltaBytes()
               && c.startedAtMillis() >= 0
               && now - c.startedAtMillis() <= bounds.compactionMaxAge().toMillis()
@@ -233,10 +233,6 @@ public final class Decider {
     prepared = next;
     logTime = clock;
     return new Decision(consumed, delta, next, group, l0, tally);
-  }
-
-  private static ManifestEdit.Compaction edit(LogCommand.CompactionCommit c) {
-    return new ManifestEdit.Compaction(c.inputsL0(), c.inputsL1(), c.outputs());
   }
 
   private void decideBatch(

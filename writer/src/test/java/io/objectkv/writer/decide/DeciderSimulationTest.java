@@ -11,6 +11,7 @@ import io.objectkv.core.log.LogCommand;
 import io.objectkv.core.log.ResultRecord;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
+import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.ManifestSnapshot;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.model.Condition;
@@ -65,13 +66,17 @@ class DeciderSimulationTest {
 
   @Test
   void committedOutcomesMatchTheModelThroughCrashes() {
+    int mergesIntoL0 = 0;
     for (long seed = 1; seed <= 40; seed++) {
       try {
-        new Run(seed).run();
+        Run run = new Run(seed);
+        run.run();
+        mergesIntoL0 += run.mergesIntoL0;
       } catch (AssertionError | RuntimeException e) {
         throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
       }
     }
+    assertTrue(mergesIntoL0 > 20, "tier merges applied: " + mergesIntoL0);
   }
 
   /** The model: one key-value map, one ledger, deciding each record once, in log order. */
@@ -165,6 +170,7 @@ class DeciderSimulationTest {
     final List<ManifestDelta> committedDeltas = new ArrayList<>();
     final Map<Long, Outcome> committedOutcomes = new HashMap<>();
     final ArrayDeque<Decider.Decision> inFlight = new ArrayDeque<>();
+    int mergesIntoL0;
     byte[] snapshot = ManifestCodec.encode(ManifestSnapshot.EMPTY);
     int snapshotDeltas = 0;
     Manifest committed = Manifest.EMPTY;
@@ -315,7 +321,10 @@ class DeciderSimulationTest {
               : time - rnd.nextInt(500);
       if (m.l0().isEmpty()) {
         return new LogCommand.CompactionCommit(
-            id, startedAt, List.of("l0/gone"), List.of(), List.of());
+            id, startedAt, List.of("l0/gone"), List.of(), List.of(), ManifestEdit.Level.L1);
+      }
+      if (m.l0().size() >= 2 && rnd.nextInt(3) == 0) {
+        return mergeIntoL0(m, id, startedAt);
       }
       List<SstInfo> l0 = m.l0().subList(0, 1 + rnd.nextInt(m.l0().size()));
       TreeMap<Key, Entry> merged = new TreeMap<>();
@@ -343,7 +352,40 @@ class DeciderSimulationTest {
           startedAt,
           l0.stream().map(SstInfo::key).toList(),
           m.l1().stream().map(SstInfo::key).toList(),
-          outputs);
+          outputs,
+          ManifestEdit.Level.L1);
+    }
+
+    /**
+     * A tier merge of a run of adjacent L0 objects into one L0 object: the newest version of each
+     * key, tombstones and expired values kept (older versions below still need hiding), range
+     * tombstones kept and the entries they hide dropped.
+     */
+    private LogCommand.CompactionCommit mergeIntoL0(Manifest m, String id, long startedAt) {
+      int from = rnd.nextInt(m.l0().size() - 1);
+      int to = from + 2 + rnd.nextInt(m.l0().size() - from - 1);
+      List<SstInfo> run = m.l0().subList(from, to);
+      TreeMap<Key, Entry> merged = new TreeMap<>();
+      List<RangeTombstone> ranges = new ArrayList<>();
+      for (SstInfo s : run) {
+        read(s, merged); // oldest first: newer versions replace older ones
+        ranges.addAll(SstReader.of(s.key(), store.get(s.key())).metadata().rangeTombstones());
+      }
+      merged.values().removeIf(e -> ranges.stream().anyMatch(t -> t.hides(e)));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      SstWriter w = new SstWriter(out, SST);
+      merged.values().forEach(w::add);
+      ranges.forEach(w::addRangeTombstone);
+      SstSummary summary = w.finish();
+      String key = "l0/t" + startedAt + "-" + id + "-0.sst";
+      store.put(key, Content.of(out.toByteArray()));
+      return new LogCommand.CompactionCommit(
+          id,
+          startedAt,
+          run.stream().map(SstInfo::key).toList(),
+          List.of(),
+          List.of(SstInfo.of(key, summary)),
+          ManifestEdit.Level.L0);
     }
 
     private void read(SstInfo s, Map<Key, Entry> into) {
@@ -354,6 +396,11 @@ class DeciderSimulationTest {
     void commitOldest() {
       Decider.Decision d = inFlight.removeFirst();
       committedDeltas.add(d.delta());
+      for (ManifestEdit e : d.delta().edits()) {
+        if (e instanceof ManifestEdit.Compaction c && c.into() == ManifestEdit.Level.L0) {
+          mergesIntoL0++;
+        }
+      }
       committed = d.manifest();
       decider.committed(d, LsmView.open(d.manifest(), tables));
       for (ResultRecord r : d.group().results()) {

@@ -117,7 +117,12 @@ class DeciderTest {
                 record(
                     4,
                     new LogCommand.CompactionCommit(
-                        "c", 1_000, List.of("l0/a"), List.of(), List.of(tooNew)))));
+                        "c",
+                        1_000,
+                        List.of("l0/a"),
+                        List.of(),
+                        List.of(tooNew),
+                        io.objectkv.core.manifest.ManifestEdit.Level.L1))));
     assertEquals(1, g.count(Decider.Tally.COMPACTION_REJECTED));
     assertEquals(m.l0(), g.manifest().l0());
   }
