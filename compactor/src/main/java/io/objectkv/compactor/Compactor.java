@@ -24,14 +24,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -40,10 +46,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compactor process's loop: follows the manifest, compacts when L0 passes its threshold (merge,
- * upload, hand to the writer, wait for its decision), and collects garbage. Stateless across
- * restarts: everything it needs is in the manifest, the write log and the object store, so a crash
- * at any step leaves at worst orphan objects that a later pass deletes.
+ * The compactor process's loop: follows the manifest, starts compactions as they fall due (merge,
+ * upload, hand to the writer, wait for its decision; one into L1 and one tier merge at a time, side
+ * by side), and collects garbage. Stateless across restarts: everything it needs is in the
+ * manifest, the write log and the object store, so a crash at any step leaves at worst orphan
+ * objects that a later pass deletes.
  */
 public final class Compactor implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Compactor.class);
@@ -149,20 +156,121 @@ public final class Compactor implements Runnable, AutoCloseable {
                 config.bootstrap(),
                 config.names(),
                 config.names().database() + "-compactor",
-                Snapshots.newest(store, ManifestCodec.Ledger.SKIP))) {
+                Snapshots.newest(store, ManifestCodec.Ledger.SKIP));
+        Jobs jobs = new Jobs()) {
       follow(follower, follower.catchUp(Duration.ofSeconds(60)));
       while (running) {
         worker.beat();
         follow(follower, follower.poll(Duration.ofMillis(200)));
+        jobs.rethrowFailures();
         if (!clock.instant().isBefore(nextGc)) {
           collectGarbage(follower);
           nextGc = clock.instant().plus(config.gcInterval());
         }
-        Optional<CompactionJob> job =
-            CompactionPlanner.plan(manifest, config.policy(), l0Ages.oldest(manifest));
-        if (job.isPresent()) {
-          compact(job.get(), submitter, follower);
+        startJobs(jobs, submitter);
+      }
+    }
+  }
+
+  /**
+   * Starts what is due: at most one compaction into L1 and one tier merge at a time, side by side.
+   * A compaction into L1 can take minutes on a large database, and groups keep coming meanwhile:
+   * tier merges of the objects after its inputs keep L0 small until it is done. A compaction into
+   * L1 waits for a running tier merge (seconds), so their inputs never overlap; no new tier merge
+   * starts while it waits.
+   */
+  private void startJobs(Jobs jobs, CompactionSubmitter submitter) {
+    Manifest m = manifest;
+    boolean intoL1Waits = false;
+    if (!jobs.runningIntoL1()) {
+      Optional<CompactionJob> job = CompactionPlanner.intoL1(m, config.policy(), l0Ages.oldest(m));
+      if (job.isPresent()) {
+        if (jobs.runningIntoL0()) {
+          intoL1Waits = true;
+        } else {
+          jobs.start(job.get(), () -> compact(job.get(), submitter));
         }
+      }
+    }
+    if (!intoL1Waits && !jobs.runningIntoL0()) {
+      CompactionPlanner.intoL0(m, config.policy(), jobs.l0InputsIntoL1(m))
+          .ifPresent(job -> jobs.start(job, () -> compact(job, submitter)));
+    }
+  }
+
+  /** The compactions running, each on a thread of its own. */
+  private final class Jobs implements AutoCloseable {
+    private final ExecutorService threads =
+        Executors.newCachedThreadPool(
+            r -> Thread.ofPlatform().name("compaction").daemon().unstarted(r));
+    private Future<?> intoL1;
+    private CompactionJob intoL1Job;
+    private Future<?> intoL0;
+
+    boolean runningIntoL1() {
+      return intoL1 != null && !intoL1.isDone();
+    }
+
+    boolean runningIntoL0() {
+      return intoL0 != null && !intoL0.isDone();
+    }
+
+    /** How many of {@code m}'s oldest L0 objects the running compaction into L1 takes. */
+    int l0InputsIntoL1(Manifest m) {
+      if (!runningIntoL1()) {
+        return 0;
+      }
+      Set<String> inputs = new HashSet<>();
+      intoL1Job.l0().forEach(s -> inputs.add(s.key()));
+      int n = 0;
+      while (n < m.l0().size() && inputs.contains(m.l0().get(n).key())) {
+        n++;
+      }
+      return n;
+    }
+
+    void start(CompactionJob job, Runnable work) {
+      Future<?> f = threads.submit(work);
+      switch (job.into()) {
+        case L0 -> intoL0 = f;
+        case L1 -> {
+          intoL1 = f;
+          intoL1Job = job;
+        }
+      }
+    }
+
+    /** Ends the session with the failure of a compaction, as if it had run on this thread. */
+    void rethrowFailures() {
+      for (Future<?> f : new Future<?>[] {intoL1, intoL0}) {
+        if (f != null && f.isDone()) {
+          try {
+            f.get();
+          } catch (ExecutionException e) {
+            switch (e.getCause()) {
+              case Error error -> throw error;
+              case RuntimeException r -> throw r;
+              default -> throw new IllegalStateException(e.getCause());
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+          } catch (CancellationException ignored) {
+            // closed
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      threads.shutdownNow();
+      try {
+        if (!threads.awaitTermination(30, TimeUnit.SECONDS)) {
+          log.warn("compactions still running after 30 s; leaving them");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -196,7 +304,7 @@ public final class Compactor implements Runnable, AutoCloseable {
    * Marks the start in the write log, merges, uploads, submits, and waits until the writer applied
    * or rejected the result.
    */
-  void compact(CompactionJob job, CompactionSubmitter submitter, ManifestFollower follower) {
+  void compact(CompactionJob job, CompactionSubmitter submitter) {
     long start = System.nanoTime();
     String id = HexFormat.of().toHexDigits(random.nextLong());
     long startedAt = submitter.start(id);
@@ -240,7 +348,7 @@ public final class Compactor implements Runnable, AutoCloseable {
                 result.outputs(),
                 job.into()));
     step.reached("submitted");
-    awaitDecision(follower, offset);
+    awaitDecision(offset);
     List<SstInfo> level =
         switch (job.into()) {
           case L0 -> manifest.l0();
@@ -269,13 +377,17 @@ public final class Compactor implements Runnable, AutoCloseable {
   }
 
   /**
-   * Follows the manifest until the writer has decided on the write-log record at {@code offset}.
-   * Waiting for the writer is not being stuck, so it beats meanwhile.
+   * Waits until the session's loop has followed the manifest to the writer's decision on the
+   * write-log record at {@code offset}. Waiting for the writer is not being stuck: the loop beats.
    */
-  private void awaitDecision(ManifestFollower follower, long offset) {
+  private void awaitDecision(long offset) {
     while (running && manifest.appliedVersion() < offset) {
-      worker.beat();
-      follow(follower, follower.poll(Duration.ofMillis(200)));
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the writer's decision", e);
+      }
     }
   }
 

@@ -29,12 +29,16 @@ public final class CompactionPlanner {
     if (l0.isEmpty()) {
       return Optional.empty();
     }
-    return intoL1(m, policy, oldestL0Millis).or(() -> intoL0(m, policy));
+    return intoL1(m, policy, oldestL0Millis).or(() -> intoL0(m, policy, 0));
   }
 
-  private static Optional<CompactionJob> intoL1(
+  /** A compaction into L1, if one is due. */
+  public static Optional<CompactionJob> intoL1(
       Manifest m, CompactionPolicy policy, long oldestL0Millis) {
     List<SstInfo> l0 = m.l0();
+    if (l0.isEmpty()) {
+      return Optional.empty();
+    }
     long l0Bytes = m.l0Bytes();
     boolean bounded =
         l0.size() >= policy.maxL0Objects()
@@ -70,18 +74,22 @@ public final class CompactionPlanner {
         : Optional.empty();
   }
 
-  private static Optional<CompactionJob> intoL0(Manifest m, CompactionPolicy policy) {
+  /**
+   * A tier merge among the L0 objects after the {@code skip} oldest (the inputs of a compaction
+   * into L1 that is running), if one is due.
+   */
+  public static Optional<CompactionJob> intoL0(Manifest m, CompactionPolicy policy, int skip) {
     int width = policy.tierWidth();
     List<SstInfo> l0 = m.l0();
-    if (width == 0 || l0.size() < width) {
+    if (width == 0 || l0.size() - skip < width) {
       return Optional.empty();
     }
     // Runs of one size class, newest first: the newest run wide enough is merged.
     int end = l0.size();
-    while (end > 0) {
+    while (end > skip) {
       int sizeClass = policy.sizeClass(l0.get(end - 1).sizeBytes());
       int start = end - 1;
-      while (start > 0 && policy.sizeClass(l0.get(start - 1).sizeBytes()) == sizeClass) {
+      while (start > skip && policy.sizeClass(l0.get(start - 1).sizeBytes()) == sizeClass) {
         start--;
       }
       if (end - start >= width) {

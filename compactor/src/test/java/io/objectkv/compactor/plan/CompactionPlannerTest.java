@@ -131,6 +131,16 @@ class CompactionPlannerTest {
         job.l0().stream().map(SstInfo::key).toList(),
         "the run of four of the smallest class");
     assertTrue(job.l1().isEmpty());
+    Manifest withL1Running = new Manifest(9, 1, 50, 0, l0, l1);
+    assertEquals(
+        List.of("l0/s0", "l0/s1", "l0/s2", "l0/s3"),
+        CompactionPlanner.intoL0(withL1Running, TIERED, 2).orElseThrow().l0().stream()
+            .map(SstInfo::key)
+            .toList(),
+        "objects after those a running compaction into L1 takes");
+    assertTrue(
+        CompactionPlanner.intoL0(withL1Running, TIERED, 3).isEmpty(),
+        "never the inputs of a running compaction into L1: three small objects are left");
   }
 
   @Test
