@@ -11,7 +11,9 @@ import io.objectkv.core.model.WriteBatch;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.reader.ReaderMain;
 import io.objectkv.writer.Writer;
+import io.objectkv.writer.WriterConfig;
 import io.objectkv.writer.WriterStatus;
+import io.objectkv.writer.commit.GroupPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +45,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * compactor's CPU.
  *
  * <pre>bench/run CompactionSteady [--gib 1] [--value-bytes 1024] [--rate 1000]
- *     [--phases random:10,zipfian:10] [--heap 1g]</pre>
+ *     [--phases random:10,zipfian:10] [--heap 1g] [--group-min-interval-ms 0]</pre>
+ *
+ * <p>{@code --group-min-interval-ms} is the writer's {@code OBJECTKV_WRITER_GROUP_MIN_INTERVAL}: at
+ * a steady 1,000 writes/s the default commits a group (one PUT) every 50-70 ms.
  */
 public final class CompactionSteady {
   private CompactionSteady() {}
@@ -56,6 +61,7 @@ public final class CompactionSteady {
     int rate = 1000;
     String phases = "random:10,zipfian:10";
     String heap = "1g";
+    long groupMinIntervalMs = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--gib" -> gib = Double.parseDouble(args[++i]);
@@ -63,17 +69,28 @@ public final class CompactionSteady {
         case "--rate" -> rate = Integer.parseInt(args[++i]);
         case "--phases" -> phases = args[++i];
         case "--heap" -> heap = args[++i];
+        case "--group-min-interval-ms" -> groupMinIntervalMs = Long.parseLong(args[++i]);
         default -> {
           System.err.println(
               "usage: CompactionSteady [--gib 1] [--value-bytes 1024] [--rate 1000]"
-                  + " [--phases random:10,zipfian:10] [--heap 1g]");
+                  + " [--phases random:10,zipfian:10] [--heap 1g] [--group-min-interval-ms 0]");
           System.exit(2);
         }
       }
     }
     long keys = (long) (gib * (1L << 30) / (KEY_BYTES + valueBytes));
     try (BenchCluster cluster = BenchCluster.inNewBucket()) {
-      Writer writer = cluster.startWriter(cluster.writerConfig());
+      WriterConfig base = cluster.writerConfig();
+      GroupPolicy groups = base.groups();
+      Writer writer =
+          cluster.startWriter(
+              base.withGroups(
+                  new GroupPolicy(
+                      groups.maxRecords(),
+                      groups.maxBytes(),
+                      groups.targetRecords(),
+                      groups.maxDelay(),
+                      Duration.ofMillis(groupMinIntervalMs))));
       Path temp = Files.createTempDirectory("compaction-steady");
       BenchCluster.Compactor compactor =
           cluster.startCompactor(

@@ -14,7 +14,8 @@ import java.util.Optional;
  * <p>Into L1 first, when due: the oldest L0 objects (a contiguous prefix, so no newer version is
  * merged below an older one that stays in L0) and every L1 object overlapping their combined key
  * range (so no older version of their keys stays behind a dropped tombstone). Otherwise a tier
- * merge into L0: the newest run of {@code tierWidth} or more adjacent objects of one size class.
+ * merge into L0: the newest run of {@code tierWidth} or more adjacent objects of one size class
+ * (two or more once L0 holds half its bound of objects).
  */
 public final class CompactionPlanner {
   private CompactionPlanner() {}
@@ -79,9 +80,14 @@ public final class CompactionPlanner {
    * into L1 that is running), if one is due.
    */
   public static Optional<CompactionJob> intoL0(Manifest m, CompactionPolicy policy, int skip) {
-    int width = policy.tierWidth();
     List<SstInfo> l0 = m.l0();
-    if (width == 0 || l0.size() - skip < width) {
+    if (policy.tierWidth() == 0) {
+      return Optional.empty();
+    }
+    // Under pressure (L0 at half its bound: groups arrive faster than a long compaction into L1
+    // takes them), runs of two do: a few more rewrites of small objects keep reads within bound.
+    int width = l0.size() >= policy.maxL0Objects() / 2 ? 2 : policy.tierWidth();
+    if (l0.size() - skip < width) {
       return Optional.empty();
     }
     // Runs of one size class, newest first: the newest run wide enough is merged.

@@ -144,6 +144,25 @@ class CompactionPlannerTest {
   }
 
   @Test
+  void underPressureRunsOfTwoAreMerged() {
+    List<SstInfo> l1 = List.of(sst("l1/a", "a", "z", 0, 5, 100_000_000));
+    List<SstInfo> l0 = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      l0.add(sst("l0/" + i, "a", "z", i + 6, i + 6, i % 2 == 0 ? 1_500 : 100));
+    }
+    l0.add(sst("l0/x", "a", "z", 40, 40, 100));
+    assertTrue(
+        plan(new Manifest(9, 1, 50, 0, l0, l1), TIERED).isEmpty(),
+        "31 objects, no run of 4 of one class");
+    l0.add(sst("l0/y", "a", "z", 41, 41, 100));
+    CompactionJob job = plan(new Manifest(9, 1, 50, 0, l0, l1), TIERED).orElseThrow();
+    assertEquals(
+        List.of("l0/29", "l0/x", "l0/y"),
+        job.l0().stream().map(SstInfo::key).toList(),
+        "32 objects, half the bound: the newest run of one class, though shorter than 4");
+  }
+
+  @Test
   void theAgeBoundForcesACompactionIntoL1() {
     List<SstInfo> l1 = List.of(sst("l1/a", "a", "z", 0, 5, 1_000_000));
     List<SstInfo> l0 = List.of(sst("l0/a", "a", "z", 6, 6, 100));
