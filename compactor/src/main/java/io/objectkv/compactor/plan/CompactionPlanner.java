@@ -14,7 +14,7 @@ import java.util.Optional;
  * <p>Into L1 first, when due: the oldest L0 objects (a contiguous prefix, so no newer version is
  * merged below an older one that stays in L0) and every L1 object overlapping their combined key
  * range (so no older version of their keys stays behind a dropped tombstone). Otherwise a tier
- * merge into L0: the newest run of {@code tierWidth} or more adjacent objects of one size class
+ * merge into L0: the longest run of {@code tierWidth} or more adjacent objects of one size class
  * (two or more once L0 holds half its bound of objects).
  */
 public final class CompactionPlanner {
@@ -90,7 +90,10 @@ public final class CompactionPlanner {
     if (l0.size() - skip < width) {
       return Optional.empty();
     }
-    // Runs of one size class, newest first: the newest run wide enough is merged.
+    // Runs of one size class; the longest one wide enough is merged (the newest of equals). The
+    // newest run alone would starve older classes: new groups always make one.
+    int bestStart = -1;
+    int bestEnd = -1;
     int end = l0.size();
     while (end > skip) {
       int sizeClass = policy.sizeClass(l0.get(end - 1).sizeBytes());
@@ -98,12 +101,16 @@ public final class CompactionPlanner {
       while (start > skip && policy.sizeClass(l0.get(start - 1).sizeBytes()) == sizeClass) {
         start--;
       }
-      if (end - start >= width) {
-        int from = Math.max(start, end - policy.maxL0PerJob());
-        return Optional.of(
-            new CompactionJob(m.id(), l0.subList(from, end), List.of(), ManifestEdit.Level.L0));
+      if (end - start >= width && end - start > bestEnd - bestStart) {
+        bestStart = start;
+        bestEnd = end;
       }
       end = start;
+    }
+    if (bestStart >= 0) {
+      int from = Math.max(bestStart, bestEnd - policy.maxL0PerJob());
+      return Optional.of(
+          new CompactionJob(m.id(), l0.subList(from, bestEnd), List.of(), ManifestEdit.Level.L0));
     }
     return Optional.empty();
   }

@@ -144,6 +144,21 @@ class CompactionPlannerTest {
   }
 
   @Test
+  void theLongestRunGoesFirstSoNewGroupsDoNotStarveOlderClasses() {
+    List<SstInfo> l1 = List.of(sst("l1/a", "a", "z", 0, 5, 100_000_000));
+    List<SstInfo> l0 = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      l0.add(sst("l0/m" + i, "a", "z", 10 + i, 10 + i, 1_500));
+    }
+    for (int i = 0; i < 5; i++) {
+      l0.add(sst("l0/s" + i, "a", "z", 20 + i, 20 + i, 100));
+    }
+    CompactionJob job = plan(new Manifest(9, 1, 50, 0, l0, l1), TIERED).orElseThrow();
+    assertEquals(6, job.l0().size(), "the six merged objects, not the five newest groups");
+    assertEquals("l0/m0", job.l0().getFirst().key());
+  }
+
+  @Test
   void underPressureRunsOfTwoAreMerged() {
     List<SstInfo> l1 = List.of(sst("l1/a", "a", "z", 0, 5, 100_000_000));
     List<SstInfo> l0 = new ArrayList<>();
@@ -159,7 +174,7 @@ class CompactionPlannerTest {
     assertEquals(
         List.of("l0/29", "l0/x", "l0/y"),
         job.l0().stream().map(SstInfo::key).toList(),
-        "32 objects, half the bound: the newest run of one class, though shorter than 4");
+        "32 objects, half the bound: a run of one class, though shorter than 4");
   }
 
   @Test
