@@ -281,12 +281,18 @@ public final class CompactionSteady {
     System.out.printf(
         "write amplification of compaction: %,d B written / %,d B of user writes = %.2f%n",
         written, userBytes, (double) written / userBytes);
+    long intoL1 = done.writtenIntoL1() - start.writtenIntoL1();
     System.out.printf(
-        "compactions: %d (%d into L0, %d into L1); bytes read %,d%n",
+        "compactions: %d (%d into L0, %d into L1); bytes read %,d; written into L0 %,d (x%.2f of"
+            + " user bytes), into L1 %,d (x%.2f)%n",
         done.compactions() - start.compactions(),
         done.tierMerges() - start.tierMerges(),
         done.compactions() - start.compactions() - (done.tierMerges() - start.tierMerges()),
-        done.compactorRead() - start.compactorRead());
+        done.compactorRead() - start.compactorRead(),
+        written - intoL1,
+        (double) (written - intoL1) / userBytes,
+        intoL1,
+        (double) intoL1 / userBytes);
     System.out.printf("L0 objects at most: %d (sampled every second)%n", maxL0);
     System.out.printf(
         "space amplification: stored / logical = %,d / %,d = %.3f now, %.3f at most;"
@@ -466,6 +472,7 @@ public final class CompactionSteady {
         long l0Bytes,
         long l1Bytes,
         long compactorWritten,
+        long writtenIntoL1,
         long compactorRead,
         long compactions,
         long tierMerges,
@@ -508,6 +515,7 @@ public final class CompactionSteady {
           w == null ? -1 : w.l0Bytes(),
           w == null ? -1 : w.l1Bytes(),
           BenchCluster.number(metrics, "objectkv_compactor_written_bytes_total"),
+          BenchCluster.number(metrics, "objectkv_compactor_output_bytes_total{into=\"L1\"}"),
           BenchCluster.number(metrics, "objectkv_compactor_read_bytes_total"),
           BenchCluster.number(status, "\"applied\":"),
           BenchCluster.number(status, "\"tierMerges\":"),

@@ -327,6 +327,8 @@ public final class Compactor implements Runnable, AutoCloseable {
     metrics.runs.inc();
     metrics.bytesRead.add(result.bytesRead());
     metrics.bytesWritten.add(result.bytesWritten());
+    (job.into() == ManifestEdit.Level.L0 ? metrics.bytesWrittenIntoL0 : metrics.bytesWrittenIntoL1)
+        .add(result.bytesWritten());
     metrics.entriesIn.add(result.entriesIn());
     metrics.entriesOut.add(result.entriesOut());
     step.reached("merged");

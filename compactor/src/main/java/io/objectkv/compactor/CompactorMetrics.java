@@ -11,6 +11,8 @@ final class CompactorMetrics {
   final Metrics.Counter l1Compactions;
   final Metrics.Counter bytesRead;
   final Metrics.Counter bytesWritten;
+  final Metrics.Counter bytesWrittenIntoL0;
+  final Metrics.Counter bytesWrittenIntoL1;
   final Metrics.Counter entriesIn;
   final Metrics.Counter entriesOut;
   final Metrics.Counter gcDeleted;
@@ -54,6 +56,18 @@ final class CompactorMetrics {
         m.counter(
             "objectkv_compactor_written_bytes_total",
             "Bytes of output objects written (L0 and L1).");
+    bytesWrittenIntoL0 =
+        m.counter(
+            "objectkv_compactor_output_bytes_total",
+            "Bytes of output objects written, by the level they were made for.",
+            "into",
+            "L0");
+    bytesWrittenIntoL1 =
+        m.counter(
+            "objectkv_compactor_output_bytes_total",
+            "Bytes of output objects written, by the level they were made for.",
+            "into",
+            "L1");
     entriesIn =
         m.counter(
             "objectkv_compactor_entries_in_total", "Entries merged (one per key per compaction).");

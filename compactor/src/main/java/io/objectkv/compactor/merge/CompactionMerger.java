@@ -122,7 +122,10 @@ public final class CompactionMerger {
     int inputs = job.l0().size() + (job.l1().isEmpty() ? 0 : 1);
     int window =
         (int) Math.max(64 << 10, Math.min(readAhead, WINDOW_BUDGET / (2L * Math.max(1, inputs))));
-    List<SstReader> l0 = openAll(job.l0(), bytesRead, window, prefetch);
+    // An L0 input no larger than its window costs one GET whole, where the tail and then the data
+    // would cost two (group commits' objects, most of a tier merge's inputs); each L0 input may
+    // hold two windows anyway. L1 inputs are read one after the other, so not whole at opening.
+    List<SstReader> l0 = openAll(job.l0(), bytesRead, window, window, prefetch);
     List<Iterator<Entry>> sources = new ArrayList<>();
     // Newest L0 first: on equal versions (never, in practice) the newer object wins.
     for (int i = l0.size() - 1; i >= 0; i--) {
@@ -131,7 +134,7 @@ public final class CompactionMerger {
     if (!job.l1().isEmpty()) {
       sources.add(
           ConcatIterator.sortedRun(
-              openAll(job.l1(), bytesRead, window, prefetch), null, null, false));
+              openAll(job.l1(), bytesRead, window, READ_WHOLE_BYTES, prefetch), null, null, false));
     }
     List<RangeTombstone> ranges = new ArrayList<>();
     l0.forEach(r -> ranges.addAll(r.metadata().rangeTombstones()));
@@ -165,7 +168,7 @@ public final class CompactionMerger {
     return new Result(out.outputs, bytesRead.get(), out.bytesWritten, in, out.entries);
   }
 
-  /** Objects this small are read whole, in one GET: metadata and data together. */
+  /** Objects this small are read whole, in one GET, whatever their window: metadata and data. */
   static final long READ_WHOLE_BYTES = SstMetadata.DEFAULT_TAIL_READ;
 
   /** Metadata reads in flight at once when a compaction opens its inputs. */
@@ -176,7 +179,7 @@ public final class CompactionMerger {
    * otherwise wait for a thousand GETs one after the other.
    */
   private List<SstReader> openAll(
-      List<SstInfo> infos, AtomicLong bytesRead, int window, Executor prefetch) {
+      List<SstInfo> infos, AtomicLong bytesRead, int window, long wholeUpTo, Executor prefetch) {
     Semaphore permits = new Semaphore(OPEN_PARALLELISM);
     try (ExecutorService opening = Executors.newVirtualThreadPerTaskExecutor()) {
       List<CompletableFuture<SstReader>> readers = new ArrayList<>(infos.size());
@@ -186,7 +189,7 @@ public final class CompactionMerger {
                 () -> {
                   permits.acquireUninterruptibly();
                   try {
-                    return open(info, bytesRead, window, prefetch);
+                    return open(info, bytesRead, window, wholeUpTo, prefetch);
                   } finally {
                     permits.release();
                   }
@@ -197,8 +200,9 @@ public final class CompactionMerger {
     }
   }
 
-  private SstReader open(SstInfo info, AtomicLong bytesRead, int window, Executor prefetch) {
-    if (info.sizeBytes() <= READ_WHOLE_BYTES) {
+  private SstReader open(
+      SstInfo info, AtomicLong bytesRead, int window, long wholeUpTo, Executor prefetch) {
+    if (info.sizeBytes() <= Math.max(READ_WHOLE_BYTES, wholeUpTo)) {
       byte[] whole = store.get(info.key());
       bytesRead.addAndGet(whole.length);
       return SstReader.of(info.key(), whole);
