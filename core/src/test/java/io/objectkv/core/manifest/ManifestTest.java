@@ -145,6 +145,11 @@ class ManifestTest {
         "an empty output");
   }
 
+  /** A merge into L0 of {@code inputs} (no L1 inputs) with {@code outputs}. */
+  private static ManifestEdit.Compaction intoL0(List<String> inputs, SstInfo... outputs) {
+    return new ManifestEdit.Compaction(inputs, List.of(), List.of(outputs), ManifestEdit.Level.L0);
+  }
+
   @Test
   void aMergeIntoL0TakesAdjacentObjectsAndKeepsTheirPlace() {
     Manifest m = Manifest.EMPTY;
@@ -153,11 +158,7 @@ class ManifestTest {
     m = m.apply(delta(m, 8, new ManifestEdit.AddL0(sst("l0/c", "b", "k", 8, 8))));
     m = m.apply(delta(m, 9, new ManifestEdit.AddL0(sst("l0/d", "q", "r", 9, 9))));
     ManifestEdit.Compaction middle =
-        new ManifestEdit.Compaction(
-            List.of("l0/c", "l0/b"),
-            List.of(),
-            List.of(sst("l0/t1-x-0", "b", "z", 6, 8)),
-            ManifestEdit.Level.L0);
+        intoL0(List.of("l0/c", "l0/b"), sst("l0/t1-x-0", "b", "z", 6, 8));
     assertTrue(m.accepts(middle), "adjacent objects, in any order of naming");
     Manifest merged = m.apply(delta(m, 9, middle));
     assertEquals(
@@ -167,29 +168,21 @@ class ManifestTest {
     assertTrue(merged.l1().isEmpty());
 
     Manifest before = m;
+    ManifestEdit.Compaction apart =
+        intoL0(List.of("l0/a", "l0/c"), sst("l0/t1-y-0", "a", "m", 0, 8));
     assertFalse(
-        before.accepts(
-            new ManifestEdit.Compaction(
-                List.of("l0/a", "l0/c"),
-                List.of(),
-                List.of(sst("l0/t1-y-0", "a", "m", 0, 8)),
-                ManifestEdit.Level.L0)),
+        before.accepts(apart),
         "not adjacent: l0/b, between them, would be older than part of the output");
+    assertThrows(ManifestInvariants.Violation.class, () -> before.apply(delta(before, 9, apart)));
     assertFalse(
-        before.accepts(
-            new ManifestEdit.Compaction(
-                List.of("l0/b", "l0/c"),
-                List.of(),
-                List.of(sst("l0/t1-y-0", "b", "z", 6, 9)),
-                ManifestEdit.Level.L0)),
+        before.accepts(intoL0(List.of("l0/b", "l0/c"), sst("l0/t1-y-0", "b", "z", 6, 9))),
         "an output with versions of a newer neighbour");
     assertFalse(
         before.accepts(
-            new ManifestEdit.Compaction(
+            intoL0(
                 List.of("l0/b", "l0/c"),
-                List.of(),
-                List.of(sst("l0/t1-y-0", "b", "m", 6, 7), sst("l0/t1-y-1", "n", "z", 8, 8)),
-                ManifestEdit.Level.L0)),
+                sst("l0/t1-y-0", "b", "m", 6, 7),
+                sst("l0/t1-y-1", "n", "z", 8, 8))),
         "two outputs");
     assertFalse(
         before.accepts(
@@ -199,17 +192,5 @@ class ManifestTest {
                 List.of(sst("l0/t1-y-0", "b", "z", 6, 8)),
                 ManifestEdit.Level.L0)),
         "L1 inputs");
-    assertThrows(
-        ManifestInvariants.Violation.class,
-        () ->
-            before.apply(
-                delta(
-                    before,
-                    9,
-                    new ManifestEdit.Compaction(
-                        List.of("l0/a", "l0/c"),
-                        List.of(),
-                        List.of(sst("l0/t1-y-0", "a", "m", 0, 8)),
-                        ManifestEdit.Level.L0))));
   }
 }
