@@ -26,6 +26,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,8 +48,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The compactor process's loop: follows the manifest, starts compactions as they fall due (merge,
- * upload, hand to the writer, wait for its decision; one into L1 and one tier merge at a time, side
- * by side), and collects garbage. Stateless across restarts: everything it needs is in the
+ * upload, hand to the writer, wait for its decision; one into L1 and two tier merges at a time,
+ * side by side), and collects garbage. Stateless across restarts: everything it needs is in the
  * manifest, the write log and the object store, so a crash at any step leaves at worst orphan
  * objects that a later pass deletes.
  */
@@ -172,92 +173,88 @@ public final class Compactor implements Runnable, AutoCloseable {
     }
   }
 
+  /** Tier merges at once: a long merge of large objects does not hold up the small ones. */
+  private static final int TIER_MERGES_SIDE_BY_SIDE = 2;
+
   /**
-   * Starts what is due: at most one compaction into L1 and one tier merge at a time, side by side.
-   * A compaction into L1 can take minutes on a large database, and groups keep coming meanwhile:
-   * tier merges of the objects after its inputs keep L0 small until it is done. A compaction into
-   * L1 waits for a running tier merge (seconds), so their inputs never overlap; no new tier merge
-   * starts while it waits.
+   * Starts what is due: at most one compaction into L1 and {@value #TIER_MERGES_SIDE_BY_SIDE} tier
+   * merges at a time, side by side, over disjoint inputs. A compaction into L1 can take minutes on
+   * a large database, and groups keep coming meanwhile: tier merges of the objects after its inputs
+   * keep L0 small until it is done. A compaction into L1 waits for running tier merges (seconds),
+   * so their inputs never overlap; no new tier merge starts while it waits.
    */
   private void startJobs(Jobs jobs, CompactionSubmitter submitter) {
     Manifest m = manifest;
-    boolean intoL1Waits = false;
     if (!jobs.runningIntoL1()) {
       Optional<CompactionJob> job = CompactionPlanner.intoL1(m, config.policy(), l0Ages.oldest(m));
       if (job.isPresent()) {
-        if (jobs.runningIntoL0()) {
-          intoL1Waits = true;
-        } else {
+        if (jobs.tierMergesRunning() == 0) {
           jobs.start(job.get(), () -> compact(job.get(), submitter));
         }
+        return;
       }
     }
-    if (!intoL1Waits && !jobs.runningIntoL0()) {
-      CompactionPlanner.intoL0(m, config.policy(), jobs.l0InputsIntoL1(m))
-          .ifPresent(job -> jobs.start(job, () -> compact(job, submitter)));
+    while (jobs.tierMergesRunning() < TIER_MERGES_SIDE_BY_SIDE) {
+      Optional<CompactionJob> job = CompactionPlanner.intoL0(m, config.policy(), jobs.busy());
+      if (job.isEmpty()) {
+        return;
+      }
+      jobs.start(job.get(), () -> compact(job.get(), submitter));
     }
   }
 
   /** The compactions running, each on a thread of its own. */
   private final class Jobs implements AutoCloseable {
+    private record Running(CompactionJob job, Future<?> future) {}
+
     private final ExecutorService threads =
         Executors.newCachedThreadPool(
             r -> Thread.ofPlatform().name("compaction").daemon().unstarted(r));
-    private Future<?> intoL1;
-    private CompactionJob intoL1Job;
-    private Future<?> intoL0;
+    private final List<Running> running = new ArrayList<>();
 
     boolean runningIntoL1() {
-      return intoL1 != null && !intoL1.isDone();
+      return running.stream().anyMatch(r -> r.job().into() == ManifestEdit.Level.L1);
     }
 
-    boolean runningIntoL0() {
-      return intoL0 != null && !intoL0.isDone();
+    long tierMergesRunning() {
+      return running.stream().filter(r -> r.job().into() == ManifestEdit.Level.L0).count();
     }
 
-    /** How many of {@code m}'s oldest L0 objects the running compaction into L1 takes. */
-    int l0InputsIntoL1(Manifest m) {
-      if (!runningIntoL1()) {
-        return 0;
-      }
-      Set<String> inputs = new HashSet<>();
-      intoL1Job.l0().forEach(s -> inputs.add(s.key()));
-      int n = 0;
-      while (n < m.l0().size() && inputs.contains(m.l0().get(n).key())) {
-        n++;
-      }
-      return n;
+    /** The L0 objects running compactions take. */
+    Set<String> busy() {
+      Set<String> keys = new HashSet<>();
+      running.forEach(r -> r.job().l0().forEach(s -> keys.add(s.key())));
+      return keys;
     }
 
     void start(CompactionJob job, Runnable work) {
-      Future<?> f = threads.submit(work);
-      switch (job.into()) {
-        case L0 -> intoL0 = f;
-        case L1 -> {
-          intoL1 = f;
-          intoL1Job = job;
-        }
-      }
+      running.add(new Running(job, threads.submit(work)));
     }
 
-    /** Ends the session with the failure of a compaction, as if it had run on this thread. */
+    /**
+     * Forgets the compactions that ended; ends the session with the failure of one, as if it had
+     * run on this thread.
+     */
     void rethrowFailures() {
-      for (Future<?> f : new Future<?>[] {intoL1, intoL0}) {
-        if (f != null && f.isDone()) {
-          try {
-            f.get();
-          } catch (ExecutionException e) {
-            switch (e.getCause()) {
-              case Error error -> throw error;
-              case RuntimeException r -> throw r;
-              default -> throw new IllegalStateException(e.getCause());
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-          } catch (CancellationException ignored) {
-            // closed
+      for (Iterator<Running> it = running.iterator(); it.hasNext(); ) {
+        Future<?> f = it.next().future();
+        if (!f.isDone()) {
+          continue;
+        }
+        it.remove();
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          switch (e.getCause()) {
+            case Error error -> throw error;
+            case RuntimeException r -> throw r;
+            default -> throw new IllegalStateException(e.getCause());
           }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        } catch (CancellationException ignored) {
+          // closed
         }
       }
     }
@@ -332,7 +329,8 @@ public final class Compactor implements Runnable, AutoCloseable {
     metrics.entriesIn.add(result.entriesIn());
     metrics.entriesOut.add(result.entriesOut());
     step.reached("merged");
-    if (Duration.ofNanos(System.nanoTime() - start).compareTo(config.compactionMaxAge()) >= 0) {
+    long merged = System.nanoTime();
+    if (Duration.ofNanos(merged - start).compareTo(config.compactionMaxAge()) >= 0) {
       metrics.rejected.inc();
       log.warn(
           "compaction {} took longer than {}: the writer would refuse it; its outputs are garbage",
@@ -350,6 +348,7 @@ public final class Compactor implements Runnable, AutoCloseable {
                 result.outputs(),
                 job.into()));
     step.reached("submitted");
+    long submitted = System.nanoTime();
     awaitDecision(offset);
     List<SstInfo> level =
         switch (job.into()) {
@@ -367,15 +366,20 @@ public final class Compactor implements Runnable, AutoCloseable {
       log.info("compaction {} was not applied (its inputs changed); its outputs are orphans", id);
     }
     metrics.seconds.observeNanos(System.nanoTime() - start);
+    long end = System.nanoTime();
     log.info(
-        "compaction {} {}: {} entries in, {} out, {} bytes read, {} written, {} ms",
+        "compaction {} {}: {} entries in, {} out, {} bytes read, {} written, {} ms (merge {},"
+            + " submit {}, decision {})",
         id,
         applied ? "applied" : "rejected",
         result.entriesIn(),
         result.entriesOut(),
         result.bytesRead(),
         result.bytesWritten(),
-        (System.nanoTime() - start) / 1_000_000);
+        (end - start) / 1_000_000,
+        (merged - start) / 1_000_000,
+        (submitted - merged) / 1_000_000,
+        (end - submitted) / 1_000_000);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.objectkv.core.manifest.SstInfo;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Chooses the next compaction, a pure function of the manifest and the age of L0's oldest data (see
@@ -30,7 +31,7 @@ public final class CompactionPlanner {
     if (l0.isEmpty()) {
       return Optional.empty();
     }
-    return intoL1(m, policy, oldestL0Millis).or(() -> intoL0(m, policy, 0));
+    return intoL1(m, policy, oldestL0Millis).or(() -> intoL0(m, policy, Set.of()));
   }
 
   /** A compaction into L1, if one is due. */
@@ -76,10 +77,11 @@ public final class CompactionPlanner {
   }
 
   /**
-   * A tier merge among the L0 objects after the {@code skip} oldest (the inputs of a compaction
-   * into L1 that is running), if one is due.
+   * A tier merge among the L0 objects not {@code busy} (inputs of compactions running: a busy
+   * object ends a run), if one is due.
    */
-  public static Optional<CompactionJob> intoL0(Manifest m, CompactionPolicy policy, int skip) {
+  public static Optional<CompactionJob> intoL0(
+      Manifest m, CompactionPolicy policy, Set<String> busy) {
     List<SstInfo> l0 = m.l0();
     if (policy.tierWidth() == 0) {
       return Optional.empty();
@@ -87,18 +89,21 @@ public final class CompactionPlanner {
     // Under pressure (L0 at half its bound: groups arrive faster than a long compaction into L1
     // takes them), runs of two do: a few more rewrites of small objects keep reads within bound.
     int width = l0.size() >= policy.maxL0Objects() / 2 ? 2 : policy.tierWidth();
-    if (l0.size() - skip < width) {
-      return Optional.empty();
-    }
     // Runs of one size class; the longest one wide enough is merged (the newest of equals). The
     // newest run alone would starve older classes: new groups always make one.
     int bestStart = -1;
     int bestEnd = -1;
     int end = l0.size();
-    while (end > skip) {
+    while (end > 0) {
+      if (busy.contains(l0.get(end - 1).key())) {
+        end--;
+        continue;
+      }
       int sizeClass = policy.sizeClass(l0.get(end - 1).sizeBytes());
       int start = end - 1;
-      while (start > skip && policy.sizeClass(l0.get(start - 1).sizeBytes()) == sizeClass) {
+      while (start > 0
+          && !busy.contains(l0.get(start - 1).key())
+          && policy.sizeClass(l0.get(start - 1).sizeBytes()) == sizeClass) {
         start--;
       }
       if (end - start >= width && end - start > bestEnd - bestStart) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -134,13 +135,16 @@ class CompactionPlannerTest {
     Manifest withL1Running = new Manifest(9, 1, 50, 0, l0, l1);
     assertEquals(
         List.of("l0/s0", "l0/s1", "l0/s2", "l0/s3"),
-        CompactionPlanner.intoL0(withL1Running, TIERED, 2).orElseThrow().l0().stream()
+        CompactionPlanner.intoL0(withL1Running, TIERED, Set.of("l0/big", "l0/mid1"))
+            .orElseThrow()
+            .l0()
+            .stream()
             .map(SstInfo::key)
             .toList(),
-        "objects after those a running compaction into L1 takes");
+        "objects a running compaction does not take");
     assertTrue(
-        CompactionPlanner.intoL0(withL1Running, TIERED, 3).isEmpty(),
-        "never the inputs of a running compaction into L1: three small objects are left");
+        CompactionPlanner.intoL0(withL1Running, TIERED, Set.of("l0/s1")).isEmpty(),
+        "never the inputs of a running compaction: a busy object ends a run");
   }
 
   @Test
