@@ -24,21 +24,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -158,7 +151,7 @@ public final class Compactor implements Runnable, AutoCloseable {
                 config.names(),
                 config.names().database() + "-compactor",
                 Snapshots.newest(store, ManifestCodec.Ledger.SKIP));
-        Jobs jobs = new Jobs()) {
+        RunningCompactions jobs = new RunningCompactions()) {
       follow(follower, follower.catchUp(Duration.ofSeconds(60)));
       while (running) {
         worker.beat();
@@ -183,7 +176,7 @@ public final class Compactor implements Runnable, AutoCloseable {
    * keep L0 small until it is done. A compaction into L1 waits for running tier merges (seconds),
    * so their inputs never overlap; no new tier merge starts while it waits.
    */
-  private void startJobs(Jobs jobs, CompactionSubmitter submitter) {
+  private void startJobs(RunningCompactions jobs, CompactionSubmitter submitter) {
     Manifest m = manifest;
     if (!jobs.runningIntoL1()) {
       Optional<CompactionJob> job = CompactionPlanner.intoL1(m, config.policy(), l0Ages.oldest(m));
@@ -200,75 +193,6 @@ public final class Compactor implements Runnable, AutoCloseable {
         return;
       }
       jobs.start(job.get(), () -> compact(job.get(), submitter));
-    }
-  }
-
-  /** The compactions running, each on a thread of its own. */
-  private final class Jobs implements AutoCloseable {
-    private record Running(CompactionJob job, Future<?> future) {}
-
-    private final ExecutorService threads =
-        Executors.newCachedThreadPool(
-            r -> Thread.ofPlatform().name("compaction").daemon().unstarted(r));
-    private final List<Running> running = new ArrayList<>();
-
-    boolean runningIntoL1() {
-      return running.stream().anyMatch(r -> r.job().into() == ManifestEdit.Level.L1);
-    }
-
-    long tierMergesRunning() {
-      return running.stream().filter(r -> r.job().into() == ManifestEdit.Level.L0).count();
-    }
-
-    /** The L0 objects running compactions take. */
-    Set<String> busy() {
-      Set<String> keys = new HashSet<>();
-      running.forEach(r -> r.job().l0().forEach(s -> keys.add(s.key())));
-      return keys;
-    }
-
-    void start(CompactionJob job, Runnable work) {
-      running.add(new Running(job, threads.submit(work)));
-    }
-
-    /**
-     * Forgets the compactions that ended; ends the session with the failure of one, as if it had
-     * run on this thread.
-     */
-    void rethrowFailures() {
-      for (Iterator<Running> it = running.iterator(); it.hasNext(); ) {
-        Future<?> f = it.next().future();
-        if (!f.isDone()) {
-          continue;
-        }
-        it.remove();
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          switch (e.getCause()) {
-            case Error error -> throw error;
-            case RuntimeException r -> throw r;
-            default -> throw new IllegalStateException(e.getCause());
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted", e);
-        } catch (CancellationException ignored) {
-          // closed
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      threads.shutdownNow();
-      try {
-        if (!threads.awaitTermination(30, TimeUnit.SECONDS)) {
-          log.warn("compactions still running after 30 s; leaving them");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
