@@ -247,9 +247,7 @@ public final class Compactor implements Runnable, AutoCloseable {
             startedAt);
     metrics.runs.inc();
     metrics.bytesRead.add(result.bytesRead());
-    metrics.bytesWritten.add(result.bytesWritten());
-    (job.into() == ManifestEdit.Level.L0 ? metrics.bytesWrittenIntoL0 : metrics.bytesWrittenIntoL1)
-        .add(result.bytesWritten());
+    metrics.written(job.into(), result.bytesWritten());
     metrics.entriesIn.add(result.entriesIn());
     metrics.entriesOut.add(result.entriesOut());
     step.reached("merged");
@@ -283,8 +281,7 @@ public final class Compactor implements Runnable, AutoCloseable {
         level.containsAll(result.outputs())
             && !manifest.containsAll(List.of(job.l0().getFirst().key()), List.of());
     if (applied) {
-      metrics.applied.inc();
-      (job.into() == ManifestEdit.Level.L0 ? metrics.tierMerges : metrics.l1Compactions).inc();
+      metrics.applied(job.into());
     } else {
       metrics.rejected.inc();
       log.info("compaction {} was not applied (its inputs changed); its outputs are orphans", id);
@@ -440,7 +437,7 @@ public final class Compactor implements Runnable, AutoCloseable {
         m.l1Bytes(),
         metrics.runs.get(),
         metrics.applied.get(),
-        metrics.tierMerges.get(),
+        metrics.tierMerges(),
         metrics.rejected.get(),
         metrics.bytesRead.get(),
         metrics.bytesWritten.get(),

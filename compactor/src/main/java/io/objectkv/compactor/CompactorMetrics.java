@@ -1,5 +1,6 @@
 package io.objectkv.compactor;
 
+import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.metrics.Metrics;
 
 /** The compactor's counters, registered once per process. */
@@ -7,12 +8,12 @@ final class CompactorMetrics {
   final Metrics.Counter runs;
   final Metrics.Counter applied;
   final Metrics.Counter rejected;
-  final Metrics.Counter tierMerges;
-  final Metrics.Counter l1Compactions;
+  private final Metrics.Counter tierMerges;
+  private final Metrics.Counter l1Compactions;
   final Metrics.Counter bytesRead;
   final Metrics.Counter bytesWritten;
-  final Metrics.Counter bytesWrittenIntoL0;
-  final Metrics.Counter bytesWrittenIntoL1;
+  private final Metrics.Counter bytesWrittenIntoL0;
+  private final Metrics.Counter bytesWrittenIntoL1;
   final Metrics.Counter entriesIn;
   final Metrics.Counter entriesOut;
   final Metrics.Counter gcDeleted;
@@ -84,5 +85,21 @@ final class CompactorMetrics {
             "Bytes of L0 objects the writer added, seen in the manifest log.");
     seconds =
         m.histogram("objectkv_compactor_seconds", "Time of one compaction, merge to decision.");
+  }
+
+  /** A compaction into {@code into} wrote {@code bytes} of outputs. */
+  void written(ManifestEdit.Level into, long bytes) {
+    bytesWritten.add(bytes);
+    (into == ManifestEdit.Level.L0 ? bytesWrittenIntoL0 : bytesWrittenIntoL1).add(bytes);
+  }
+
+  /** The writer applied a compaction into {@code into}. */
+  void applied(ManifestEdit.Level into) {
+    applied.inc();
+    (into == ManifestEdit.Level.L0 ? tierMerges : l1Compactions).inc();
+  }
+
+  long tierMerges() {
+    return tierMerges.get();
   }
 }

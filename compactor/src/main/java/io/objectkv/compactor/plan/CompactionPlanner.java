@@ -27,10 +27,6 @@ public final class CompactionPlanner {
    */
   public static Optional<CompactionJob> plan(
       Manifest m, CompactionPolicy policy, long oldestL0Millis) {
-    List<SstInfo> l0 = m.l0();
-    if (l0.isEmpty()) {
-      return Optional.empty();
-    }
     return intoL1(m, policy, oldestL0Millis).or(() -> intoL0(m, policy, Set.of()));
   }
 
