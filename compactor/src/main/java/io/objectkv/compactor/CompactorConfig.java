@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param keepSnapshots the newest snapshots kept whatever their age
  * @param readAhead bytes fetched per ranged GET of an input
  * @param tempDir where output objects are built before upload
+ * @param keptOutputBytes local disk for outputs kept after upload, for later merges to read
  */
 public record CompactorConfig(
     String bootstrap,
@@ -30,13 +31,20 @@ public record CompactorConfig(
     Duration compactionMaxAge,
     int keepSnapshots,
     int readAhead,
-    Path tempDir) {
+    Path tempDir,
+    long keptOutputBytes) {
 
   /** Snapshots kept whatever their age: enough for a reader booting while new ones are written. */
   public static final int KEEP_SNAPSHOTS = 3;
 
-  /** Bytes per ranged GET of an input: few requests, little memory per input. */
-  public static final int READ_AHEAD = 1 << 20;
+  /**
+   * Most bytes per ranged GET of an input: few requests. A compaction's inputs share a memory
+   * budget, so the window is smaller when they are many (see CompactionMerger).
+   */
+  public static final int READ_AHEAD = 8 << 20;
+
+  /** Local disk for kept outputs: L0 (the ratio keeps it a fifth of L1) and some of L1. */
+  public static final long KEPT_OUTPUT_BYTES = 1L << 30;
 
   public static CompactorConfig defaults(String bootstrap, KafkaNames names, Path tempDir) {
     return new CompactorConfig(
@@ -50,7 +58,8 @@ public record CompactorConfig(
         LogCommand.CompactionCommit.DEFAULT_MAX_AGE,
         KEEP_SNAPSHOTS,
         READ_AHEAD,
-        tempDir);
+        tempDir,
+        KEPT_OUTPUT_BYTES);
   }
 
   public CompactorConfig with(CompactionPolicy p) {
@@ -65,7 +74,8 @@ public record CompactorConfig(
         compactionMaxAge,
         keepSnapshots,
         readAhead,
-        tempDir);
+        tempDir,
+        keptOutputBytes);
   }
 
   public CompactorConfig withCompactionMaxAge(Duration maxAge) {
@@ -80,7 +90,8 @@ public record CompactorConfig(
         maxAge,
         keepSnapshots,
         readAhead,
-        tempDir);
+        tempDir,
+        keptOutputBytes);
   }
 
   public CompactorConfig withGc(Duration grace, Duration interval) {
@@ -95,6 +106,7 @@ public record CompactorConfig(
         compactionMaxAge,
         keepSnapshots,
         readAhead,
-        tempDir);
+        tempDir,
+        keptOutputBytes);
   }
 }

@@ -88,6 +88,13 @@ public final class CompactorMain {
           "./data/compactor-tmp",
           "where outputs are built before upload");
 
+  public static final Setting KEPT_OUTPUT_BYTES =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_KEPT_OUTPUT_BYTES",
+          "1G",
+          "local disk for the compactor's own outputs, read back by later merges instead of from"
+              + " S3 (0: none)");
+
   public static final List<Setting> OWN =
       List.of(
           HTTP_PORT,
@@ -105,6 +112,7 @@ public final class CompactorMain {
           GC_DRY_RUN,
           CommonSettings.COMPACTION_MAX_AGE,
           TEMP_DIR,
+          KEPT_OUTPUT_BYTES,
           CommonSettings.SST_BLOCK_BYTES);
 
   public static void main(String[] args) {
@@ -129,7 +137,8 @@ public final class CompactorMain {
         s.durationValue(CommonSettings.COMPACTION_MAX_AGE),
         CompactorConfig.KEEP_SNAPSHOTS,
         CompactorConfig.READ_AHEAD,
-        Path.of(s.get(TEMP_DIR)));
+        Path.of(s.get(TEMP_DIR)),
+        s.longValue(KEPT_OUTPUT_BYTES));
   }
 
   /** The compaction settings, checked together: a bad combination is a configuration error. */

@@ -25,10 +25,13 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -221,6 +224,43 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public void delete(String key) {
     call("DELETE", key, () -> client.deleteObject(b -> b.bucket(config.bucket()).key(s3Key(key))));
+  }
+
+  @Override
+  public void deleteAll(List<String> keys) {
+    for (int from = 0; from < keys.size(); from += DELETE_ALL_MAX) {
+      List<ObjectIdentifier> batch =
+          keys.subList(from, Math.min(keys.size(), from + DELETE_ALL_MAX)).stream()
+              .map(k -> ObjectIdentifier.builder().key(s3Key(k)).build())
+              .toList();
+      DeleteObjectsResponse r =
+          call(
+              "DELETE (many)",
+              keys.get(from),
+              () ->
+                  client.deleteObjects(
+                      b -> b.bucket(config.bucket()).delete(d -> d.objects(batch).quiet(true))));
+      // Quiet mode lists only the keys it failed to delete; a key already gone is not a failure.
+      List<S3Error> failed =
+          r.errors().stream().filter(e -> !"NoSuchKey".equals(e.code())).toList();
+      if (!failed.isEmpty()) {
+        S3Error first = failed.getFirst();
+        throw new TransientStoreException(
+            "DELETE (many) s3://"
+                + config.bucket()
+                + ": "
+                + failed.size()
+                + " of "
+                + batch.size()
+                + " objects not deleted, e.g. "
+                + first.key()
+                + ": "
+                + first.code()
+                + " "
+                + first.message(),
+            null);
+      }
+    }
   }
 
   @Override

@@ -48,6 +48,7 @@ public final class CompactionMerger {
   private final SstOptions sstOptions;
   private final long targetBytes;
   private final int readAhead;
+  private final KeptOutputs kept;
 
   /** What a compaction produced. */
   public record Result(
@@ -74,12 +75,18 @@ public final class CompactionMerger {
   static final int PROGRESS_ENTRIES = 1 << 16;
 
   public CompactionMerger(
-      ObjectStore store, Path tempDir, SstOptions sstOptions, long targetBytes, int readAhead) {
+      ObjectStore store,
+      Path tempDir,
+      SstOptions sstOptions,
+      long targetBytes,
+      int readAhead,
+      KeptOutputs kept) {
     this.store = store;
     this.tempDir = tempDir;
     this.sstOptions = sstOptions;
     this.targetBytes = targetBytes;
     this.readAhead = readAhead;
+    this.kept = kept;
   }
 
   /**
@@ -145,6 +152,7 @@ public final class CompactionMerger {
             names,
             step,
             upload,
+            job.into(),
             lastLevel ? targetBytes : Long.MAX_VALUE,
             lastLevel ? List.of() : ranges);
     long in = 0;
@@ -202,22 +210,12 @@ public final class CompactionMerger {
 
   private SstReader open(
       SstInfo info, AtomicLong bytesRead, int window, long wholeUpTo, Executor prefetch) {
+    InputBytes input = new InputBytes(store, info.key(), kept, bytesRead);
     if (info.sizeBytes() <= Math.max(READ_WHOLE_BYTES, wholeUpTo)) {
-      byte[] whole = store.get(info.key());
-      bytesRead.addAndGet(whole.length);
-      return SstReader.of(info.key(), whole);
+      return SstReader.of(info.key(), input.whole());
     }
-    SstMetadata meta =
-        SstMetadata.read(
-            info.key(),
-            info.sizeBytes(),
-            (offset, length) -> {
-              byte[] b = store.getRange(info.key(), offset, length);
-              bytesRead.addAndGet(b.length);
-              return b;
-            });
-    return new SstReader(
-        meta, new SequentialBlockLoader(store, info.key(), meta, window, bytesRead, prefetch));
+    SstMetadata meta = SstMetadata.read(info.key(), info.sizeBytes(), input::range);
+    return new SstReader(meta, new SequentialBlockLoader(input, meta, window, prefetch));
   }
 
   /**
@@ -228,6 +226,7 @@ public final class CompactionMerger {
     private final OutputNames names;
     private final Step step;
     private final ExecutorService upload;
+    private final ManifestEdit.Level level;
     private final long cutAt;
     private final List<RangeTombstone> rangeTombstones;
     private final List<SstInfo> outputs = new ArrayList<>();
@@ -246,11 +245,13 @@ public final class CompactionMerger {
         OutputNames names,
         Step step,
         ExecutorService upload,
+        ManifestEdit.Level level,
         long cutAt,
         List<RangeTombstone> rangeTombstones) {
       this.names = names;
       this.step = step;
       this.upload = upload;
+      this.level = level;
       this.cutAt = cutAt;
       this.rangeTombstones = rangeTombstones;
       if (!rangeTombstones.isEmpty() && cutAt != Long.MAX_VALUE) {
@@ -301,15 +302,21 @@ public final class CompactionMerger {
     }
 
     private void upload(String key, Path written, SstSummary summary) {
+      boolean ours = false;
       try {
-        if (!created(key, written)) {
+        ours = created(key, written);
+        if (!ours) {
           throw new IllegalStateException("compaction output name " + key + " is taken");
         }
         outputs.add(SstInfo.of(key, summary));
         bytesWritten += summary.sizeBytes();
         step.reached("output-uploaded");
       } finally {
-        deleteQuietly(written);
+        if (ours) {
+          kept.keep(key, written, level);
+        } else {
+          deleteQuietly(written);
+        }
       }
     }
 

@@ -1,6 +1,5 @@
 package io.objectkv.compactor.merge;
 
-import io.objectkv.core.store.ObjectStore;
 import io.objectkv.format.BlockHandle;
 import io.objectkv.format.BlockLoader;
 import io.objectkv.format.DataBlock;
@@ -9,7 +8,6 @@ import io.objectkv.format.SstMetadata;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Loads the data blocks of one SST for a front-to-back scan: one ranged GET fetches as many
@@ -25,30 +23,20 @@ final class SequentialBlockLoader implements BlockLoader {
     }
   }
 
-  private final ObjectStore store;
-  private final String key;
+  private final InputBytes input;
   private final IndexBlock index;
   private final int formatVersion;
   private final int readAhead;
-  private final AtomicLong bytesRead;
   private final Executor prefetch;
   private Window current = new Window(0, new DataBlock[0]);
   private int nextStart = -1;
   private CompletableFuture<Window> next;
 
-  SequentialBlockLoader(
-      ObjectStore store,
-      String key,
-      SstMetadata meta,
-      int readAhead,
-      AtomicLong bytesRead,
-      Executor prefetch) {
-    this.store = store;
-    this.key = key;
+  SequentialBlockLoader(InputBytes input, SstMetadata meta, int readAhead, Executor prefetch) {
+    this.input = input;
     this.index = meta.index();
     this.formatVersion = meta.footer().formatVersion();
     this.readAhead = readAhead;
-    this.bytesRead = bytesRead;
     this.prefetch = prefetch;
   }
 
@@ -76,15 +64,14 @@ final class SequentialBlockLoader implements BlockLoader {
       last++;
     }
     long end = index.handle(last).end();
-    byte[] range = store.getRange(key, start.offset(), (int) (end - start.offset()));
-    bytesRead.addAndGet(range.length);
+    byte[] range = input.range(start.offset(), (int) (end - start.offset()));
     DataBlock[] blocks = new DataBlock[last - first + 1];
     for (int b = first; b <= last; b++) {
       BlockHandle h = index.handle(b);
       int from = (int) (h.offset() - start.offset());
       blocks[b - first] =
           DataBlock.decode(
-              key, h, Arrays.copyOfRange(range, from, from + h.length()), formatVersion);
+              input.key(), h, Arrays.copyOfRange(range, from, from + h.length()), formatVersion);
     }
     return new Window(first, blocks);
   }

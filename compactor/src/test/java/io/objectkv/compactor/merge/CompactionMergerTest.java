@@ -1,6 +1,8 @@
 package io.objectkv.compactor.merge;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.objectkv.compactor.plan.CompactionJob;
@@ -8,6 +10,7 @@ import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.ManifestInvariants;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.store.Content;
+import io.objectkv.core.store.ForwardingStore;
 import io.objectkv.core.store.InMemoryObjectStore;
 import io.objectkv.format.Entry;
 import io.objectkv.format.RangeTombstone;
@@ -15,6 +18,7 @@ import io.objectkv.format.SstOptions;
 import io.objectkv.format.SstReader;
 import io.objectkv.format.SstWriter;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +26,8 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CompactionMergerTest {
   @TempDir Path temp;
+
+  private KeptOutputs nothingKept() {
+    return new KeptOutputs(temp.resolve("nothing-kept"), 0);
+  }
 
   private static SstInfo put(
       InMemoryObjectStore store, String key, NavigableMap<byte[], Entry> entries) {
@@ -100,7 +110,8 @@ class CompactionMergerTest {
       model.values().removeIf(e -> e.absentAt(expiredBy));
 
       CompactionMerger merger =
-          new CompactionMerger(store, temp, new SstOptions(256, 10, true), 1024, 2048);
+          new CompactionMerger(
+              store, temp, new SstOptions(256, 10, true), 1024, 2048, nothingKept());
       CompactionMerger.Result r =
           merger.merge(
               new CompactionJob(1, l0, l1, ManifestEdit.Level.L1),
@@ -153,7 +164,7 @@ class CompactionMergerTest {
       l0.add(put(store, "l0/" + g, group, List.of(t)));
     }
     CompactionMerger merger =
-        new CompactionMerger(store, temp, new SstOptions(256, 10, true), 1024, 2048);
+        new CompactionMerger(store, temp, new SstOptions(256, 10, true), 1024, 2048, nothingKept());
     CompactionMerger.Result r =
         merger.merge(
             new CompactionJob(1, l0, List.of(), ManifestEdit.Level.L0),
@@ -171,5 +182,95 @@ class CompactionMergerTest {
     assertEquals(allRanges, reader.metadata().rangeTombstones(), "range tombstones kept");
     assertTrue(out.minVersion() >= l0.getFirst().minVersion(), "versions within its inputs'");
     assertEquals(l0.getLast().maxVersion(), out.maxVersion(), "the newest range tombstone's");
+  }
+
+  /**
+   * A tier merge's output is kept on local disk, and a later merge of it reads it from there, not
+   * from the store, with the same result; a copy that went meanwhile is read from the store.
+   */
+  @Test
+  void laterMergesReadKeptOutputsLocallyAndFallBackToTheStore() throws Exception {
+    Random rnd = new Random(5);
+    InMemoryObjectStore objects = new InMemoryObjectStore();
+    ReadsRecorded store = new ReadsRecorded(objects);
+    List<SstInfo> groups = new ArrayList<>();
+    long version = 1;
+    for (int g = 0; g < 4; g++) {
+      NavigableMap<byte[], Entry> group = new TreeMap<>(Arrays::compareUnsigned);
+      for (int i = 0; i < 1500; i++) {
+        byte[] k = String.format("k%05d", rnd.nextInt(20_000)).getBytes();
+        byte[] value = new byte[40 + rnd.nextInt(40)];
+        rnd.nextBytes(value); // incompressible: the tier output must exceed the whole-read size
+        group.put(k, new Entry(k, version++, value));
+      }
+      groups.add(put(objects, "l0/" + g, group));
+    }
+    KeptOutputs kept = new KeptOutputs(temp.resolve("kept"), 64 << 20);
+    SstOptions options = new SstOptions(4096, 10, true);
+    CompactionMerger merger = new CompactionMerger(store, temp, options, 1 << 20, 16 << 10, kept);
+    SstInfo tier =
+        merger
+            .merge(
+                new CompactionJob(1, groups.subList(0, 3), List.of(), ManifestEdit.Level.L0),
+                n -> "l0/t1-a-" + n + ".sst",
+                CompactionMerger.Step.NONE,
+                0)
+            .outputs()
+            .getFirst();
+    assertTrue(tier.sizeBytes() > CompactionMerger.READ_WHOLE_BYTES, "read by ranges: " + tier);
+    assertTrue(kept.file(tier.key()).isPresent(), "the output is kept");
+    assertArrayEquals(objects.get(tier.key()), Files.readAllBytes(kept.file(tier.key()).get()));
+
+    CompactionJob intoL1 =
+        new CompactionJob(2, List.of(tier, groups.get(3)), List.of(), ManifestEdit.Level.L1);
+    List<Entry> fromStore =
+        entries(
+            objects,
+            new CompactionMerger(store, temp, options, 1 << 30, 16 << 10, nothingKept())
+                .merge(intoL1, n -> "l1/s-" + n + ".sst", CompactionMerger.Step.NONE, 0));
+
+    store.keys.clear();
+    List<Entry> fromKept =
+        entries(
+            objects,
+            merger.merge(intoL1, n -> "l1/k-" + n + ".sst", CompactionMerger.Step.NONE, 0));
+    assertEquals(fromStore, fromKept);
+    assertTrue(store.keys.contains(groups.get(3).key()));
+    assertFalse(store.keys.contains(tier.key()), "the tier output is read locally");
+    assertTrue(kept.bytesServed() >= tier.sizeBytes(), "served: " + kept.bytesServed());
+
+    Files.delete(kept.file(tier.key()).get()); // gone behind its back: the store still has it
+    store.keys.clear();
+    assertEquals(
+        fromStore,
+        entries(
+            objects,
+            merger.merge(intoL1, n -> "l1/g-" + n + ".sst", CompactionMerger.Step.NONE, 0)));
+    assertTrue(store.keys.contains(tier.key()), "the tier output came from the store");
+  }
+
+  /** Records the keys of reads. */
+  private static final class ReadsRecorded extends ForwardingStore {
+    final List<String> keys = new CopyOnWriteArrayList<>();
+
+    ReadsRecorded(InMemoryObjectStore inner) {
+      super(inner);
+    }
+
+    @Override
+    protected <T> T call(Op op, String key, Supplier<T> request) {
+      if (op == Op.GET || op == Op.RANGE_GET) {
+        keys.add(key);
+      }
+      return request.get();
+    }
+  }
+
+  private static List<Entry> entries(InMemoryObjectStore store, CompactionMerger.Result r) {
+    List<Entry> out = new ArrayList<>();
+    for (SstInfo o : r.outputs()) {
+      SstReader.of(o.key(), store.get(o.key())).scan(null, null, false).forEachRemaining(out::add);
+    }
+    return out;
   }
 }

@@ -17,7 +17,9 @@ public abstract class ForwardingStore implements ObjectStore {
     RANGE_GET,
     HEAD,
     LIST,
-    DELETE
+    DELETE,
+    /** One request deleting many objects (S3's DeleteObjects). */
+    DELETE_ALL
   }
 
   private final ObjectStore inner;
@@ -79,6 +81,21 @@ public abstract class ForwardingStore implements ObjectStore {
         key,
         () -> {
           inner().delete(key);
+          return null;
+        });
+  }
+
+  /** Forwarded as one request; {@link #call}'s key is the first of them. */
+  @Override
+  public void deleteAll(List<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    call(
+        Op.DELETE_ALL,
+        keys.getFirst(),
+        () -> {
+          inner().deleteAll(keys);
           return null;
         });
   }

@@ -38,6 +38,17 @@ public interface ObjectStore extends AutoCloseable {
   /** Deletes the object; deleting an absent object is not an error. */
   void delete(String key);
 
+  /**
+   * Deletes every object of {@code keys}; absent ones are not an error. Stores that can delete many
+   * objects in one request (S3's DeleteObjects, up to {@value #DELETE_ALL_MAX} keys) do.
+   */
+  default void deleteAll(List<String> keys) {
+    keys.forEach(this::delete);
+  }
+
+  /** The most keys one {@link #deleteAll} request may carry: S3's limit. */
+  int DELETE_ALL_MAX = 1000;
+
   @Override
   default void close() {}
 }

@@ -169,6 +169,24 @@ public abstract class ObjectStoreContract {
   }
 
   @Test
+  void deleteAllRemovesManyInBatchesAndSkipsAbsentOnes() {
+    ObjectStore s = store();
+    List<String> doomed = new ArrayList<>();
+    for (int i = 0; i < ObjectStore.DELETE_ALL_MAX + 50; i++) {
+      String key = "doomed/" + String.format("%05d", i);
+      s.put(key, Content.of(bytes("x")));
+      doomed.add(key);
+    }
+    s.put("doomed-not/kept", Content.of(bytes("k")));
+    doomed.add("doomed/never-existed");
+    s.deleteAll(doomed);
+    assertEquals(List.of(), s.list("doomed/"));
+    assertArrayEquals(bytes("k"), s.get("doomed-not/kept"));
+    s.deleteAll(doomed); // all absent now
+    s.deleteAll(List.of());
+  }
+
+  @Test
   void largeObjectsUploadFromFiles(@TempDir Path dir) throws Exception {
     ObjectStore s = store();
     byte[] data = new byte[9 << 20];
