@@ -158,6 +158,74 @@ class CodecTest {
                         "gw-1", 42, 1000, new WriteBatch(BATCH.ops().subList(0, 1), "req-1")))));
   }
 
+  /**
+   * More version 2 bytes, pinned: the forms that live longest in S3 and the logs (a snapshot with
+   * both levels and a ledger, a delta with both kinds of compaction, a compaction into L0, range
+   * deletes and a ttl).
+   */
+  @Test
+  void version2SnapshotsCompactionsAndRangeOpsArePinned() {
+    SstInfo l1 = new SstInfo("l1/t9-c1-0.sst", 4096, 20, new byte[] {'a'}, new byte[] {'z'}, 1, 6);
+    List<RequestRecord> ledger =
+        List.of(
+            new RequestRecord("r1", new Outcome.Committed(99), 1_700),
+            new RequestRecord(
+                "r2", new Outcome.ConditionFailed(2, Key.of("k"), Reason.VALUE_MISMATCH, 7), 2_000),
+            new RequestRecord("r3", new Outcome.Rejected("too old"), 2_000));
+    ManifestSnapshot snapshot =
+        new ManifestSnapshot(
+            new Manifest(5, 2, 100, 2_000, List.of(SST), List.of(l1)), 4711, ledger);
+    assertEquals(
+        "02050265e824d00f011e6c302f30303030303030303030303030303030303030372d61622e737374"
+            + "d2090a01010209090307010e6c312f74392d63312d302e7373748020140161017a01061f03027231"
+            + "ac020163027232000202016b0408027233000307746f6f206f6c64d5758dd5",
+        HexFormat.of().formatHex(ManifestCodec.encode(snapshot)));
+    ManifestDelta delta =
+        new ManifestDelta(
+            6,
+            2,
+            101,
+            2_001,
+            List.of(
+                new ManifestEdit.Compaction(List.of("l0/a"), List.of("l1/b"), List.of(l1)),
+                new ManifestEdit.Compaction(
+                    List.of("l0/c", "l0/d"), List.of(), List.of(SST), ManifestEdit.Level.L0)),
+            List.of());
+    assertEquals(
+        "02060266d10f020201046c302f6101046c312f62010e6c312f74392d63312d302e73737480201401"
+            + "61017a01060302046c302f63046c302f6400011e6c302f3030303030303030303030303030303030"
+            + "3030372d61622e737374d2090a0101020909030700",
+        HexFormat.of().formatHex(ManifestCodec.encode(delta)));
+    assertEquals(
+        "02040263320a02046c302f63046c302f6400011e6c302f3030303030303030303030303030303030"
+            + "3030372d61622e737374d2090a01010209090307",
+        HexFormat.of()
+            .formatHex(
+                LogCodec.encode(
+                    new LogCommand.CompactionCommit(
+                        "c2",
+                        9,
+                        List.of("l0/c", "l0/d"),
+                        List.of(),
+                        List.of(SST),
+                        ManifestEdit.Level.L0))));
+    assertEquals(
+        "02010467772d312c00000304017001710401610162050174017601dc0b",
+        HexFormat.of()
+            .formatHex(
+                LogCodec.encode(
+                    new LogCommand.ClientBatch(
+                        "gw-1",
+                        44,
+                        LogCommand.NO_DEADLINE,
+                        new WriteBatch(
+                            List.of(
+                                Op.DeleteRange.prefix("p".getBytes()),
+                                new Op.DeleteRange("a".getBytes(), "b".getBytes()),
+                                new Op.Put(Key.of("t"), "v".getBytes(), Condition.ABSENT, 1500)),
+                            null)))));
+  }
+
   @Test
   void resultsRoundTrip() {
     for (Outcome o :
