@@ -22,9 +22,7 @@ import io.objectkv.runtime.http.Tls;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -120,14 +118,9 @@ public final class GatewayMain {
                   watchProxy.register(config);
                   config.routes.get(
                       "/v1/status",
-                      ctx -> {
-                        Map<String, Object> status = new LinkedHashMap<>();
-                        status.put("process", "api-gateway");
-                        status.put("gatewayId", gatewayId);
-                        status.put("pendingWrites", writes.pendingCount());
-                        status.putAll(ReplicaStatus.collect(forwarder));
-                        ctx.json(status);
-                      });
+                      ctx ->
+                          ctx.json(
+                              ReplicaStatus.collect(gatewayId, writes.pendingCount(), forwarder)));
                 })
             .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT));
     System.out.println(

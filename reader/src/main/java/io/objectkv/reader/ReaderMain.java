@@ -25,9 +25,7 @@ import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.Security;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -187,23 +185,22 @@ public final class ReaderMain {
     return hits + misses == 0 ? 0 : (double) hits / (hits + misses);
   }
 
-  static Map<String, Object> status(
+  static ReaderStatus status(
       ReadState state, BlockCache blocks, DiskBlockCache disk, ChangeFeed feed) {
     var m = state.view().manifest();
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("process", "reader");
-    status.put("manifestVersion", m.id());
-    status.put("appliedVersion", m.appliedVersion());
-    status.put("l0Objects", m.l0().size());
-    status.put("l0Bytes", m.l0Bytes());
-    status.put("l1Objects", m.l1().size());
-    status.put("l1Bytes", m.l1Bytes());
-    status.put("cacheHitRate", ratio(blocks.hits(), blocks.misses()));
-    status.put("memoryCacheBytes", blocks.bytes());
-    status.put("diskCacheBytes", disk.bytes());
-    status.put("diskCacheFiles", disk.files());
-    status.put("watchHistoryEvents", feed.size());
-    status.put("watchOldestVersion", feed.oldest());
-    return status;
+    return new ReaderStatus(
+        "reader",
+        m.id(),
+        m.appliedVersion(),
+        m.l0().size(),
+        m.l0Bytes(),
+        m.l1().size(),
+        m.l1Bytes(),
+        ratio(blocks.hits(), blocks.misses()),
+        blocks.bytes(),
+        disk.bytes(),
+        disk.files(),
+        feed.size(),
+        feed.oldest());
   }
 }

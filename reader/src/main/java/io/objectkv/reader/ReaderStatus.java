@@ -1,0 +1,22 @@
+package io.objectkv.reader;
+
+/**
+ * What {@code GET /v1/status} of a reader says: the manifest it serves and its caches.
+ *
+ * @param cacheHitRate block reads the memory cache answered, of all block reads since start
+ * @param watchOldestVersion the oldest version the change feed can replay from
+ */
+public record ReaderStatus(
+    String process,
+    long manifestVersion,
+    long appliedVersion,
+    int l0Objects,
+    long l0Bytes,
+    int l1Objects,
+    long l1Bytes,
+    double cacheHitRate,
+    long memoryCacheBytes,
+    long diskCacheBytes,
+    long diskCacheFiles,
+    long watchHistoryEvents,
+    long watchOldestVersion) {}
