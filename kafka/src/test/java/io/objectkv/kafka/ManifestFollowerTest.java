@@ -1,0 +1,89 @@
+package io.objectkv.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.objectkv.core.codec.ManifestCodec;
+import io.objectkv.core.manifest.Manifest;
+import io.objectkv.core.manifest.ManifestDelta;
+import io.objectkv.core.manifest.ManifestSnapshot;
+import io.objectkv.core.manifest.WriterFence;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The follower over a scripted consumer: where it starts, which records count, when it gives up.
+ */
+class ManifestFollowerTest {
+  private static final String TOPIC = "db.manifest";
+  private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+
+  /** Manifest 3 of writer epoch 2, taken at log offset 4. */
+  private static final ManifestSnapshot START =
+      new ManifestSnapshot(new Manifest(3, 2, 30, 1_000, List.of(), List.of()), 4, List.of());
+
+  private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+
+  private ManifestFollower follower() {
+    consumer.updateBeginningOffsets(Map.of(TP, 0L));
+    return new ManifestFollower(consumer, TOPIC, START);
+  }
+
+  private static ManifestDelta delta(long id, long epoch) {
+    return new ManifestDelta(id, epoch, id * 10, 1_000 + id, List.of(), List.of());
+  }
+
+  private void record(long offset, byte[] value) {
+    consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, null, value));
+  }
+
+  @Test
+  void startsAfterItsSnapshotAndAppliesOnlyTheRecordsThatCount() {
+    ManifestFollower f = follower();
+    assertEquals(5, f.position(), "the record after the snapshot's");
+    assertEquals(4, f.logOffset());
+    record(5, ManifestCodec.encode(delta(3, 2))); // already in the snapshot
+    record(6, ManifestCodec.encode(new WriterFence(3, 1_004)));
+    record(7, ManifestCodec.encode(delta(4, 2))); // the replaced writer's: ignored
+    record(8, ManifestCodec.encode(delta(4, 3)));
+    List<ManifestDelta> applied = f.poll(Duration.ofMillis(10));
+    assertEquals(List.of(delta(4, 3)), applied);
+    assertEquals(4, f.manifest().id());
+    assertEquals(3, f.manifest().writerEpoch());
+    assertEquals(40, f.manifest().appliedVersion());
+    assertEquals(6, f.epochSetAt(), "the fence that raised the epoch");
+    assertEquals(8, f.logOffset());
+    assertEquals(9, f.position());
+  }
+
+  @Test
+  void aSkippedDeltaIsAGap() {
+    ManifestFollower f = follower();
+    record(5, ManifestCodec.encode(delta(5, 2)));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> f.poll(Duration.ofMillis(10)));
+    assertTrue(e.getMessage().contains("manifest log gap at " + TP + "@5"), e.getMessage());
+  }
+
+  @Test
+  void catchUpReadsToTheCommittedEndOrSaysWhereItStopped() {
+    ManifestFollower f = follower();
+    record(5, ManifestCodec.encode(delta(4, 2)));
+    record(6, ManifestCodec.encode(delta(5, 2)));
+    consumer.updateEndOffsets(Map.of(TP, 7L));
+    assertEquals(List.of(delta(4, 2), delta(5, 2)), f.catchUp(Duration.ofSeconds(5)));
+    assertEquals(7, f.committedEnd());
+
+    consumer.updateEndOffsets(Map.of(TP, 20L)); // committed, but never delivered
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> f.catchUp(Duration.ofMillis(300)));
+    assertTrue(e.getMessage().contains("up to offset 20"), e.getMessage());
+    assertTrue(e.getMessage().contains("(at 7)"), e.getMessage());
+  }
+}
