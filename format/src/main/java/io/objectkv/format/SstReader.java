@@ -63,6 +63,10 @@ public final class SstReader {
     return loader.load(b, meta.index().handle(b));
   }
 
+  private DataBlock loadForScan(int b, boolean reverse) {
+    return loader.loadForScan(b, meta.index().handle(b), reverse);
+  }
+
   /**
    * Entries with {@code from <= key < to} in key order, or reverse key order. A null bound is
    * unbounded. Tombstones are included: merging them away is the caller's job.
@@ -106,7 +110,7 @@ public final class SstReader {
       IndexBlock index = meta.index();
       block = from == null ? 0 : index.blockFor(from);
       if (block < index.blockCount()) {
-        current = load(block);
+        current = loadForScan(block, false);
         pos = from == null ? 0 : current.lowerBound(from);
       }
       advance();
@@ -126,7 +130,7 @@ public final class SstReader {
           return;
         }
         block++;
-        current = block < meta.index().blockCount() ? load(block) : null;
+        current = block < meta.index().blockCount() ? loadForScan(block, false) : null;
         pos = 0;
       }
     }
@@ -144,7 +148,7 @@ public final class SstReader {
       int count = index.blockCount();
       if (count > 0) {
         block = to == null ? count - 1 : Math.min(index.blockFor(to), count - 1);
-        current = load(block);
+        current = loadForScan(block, true);
         pos = (to == null ? current.size() : current.lowerBound(to)) - 1;
       }
       advance();
@@ -164,7 +168,7 @@ public final class SstReader {
           return;
         }
         block--;
-        current = block >= 0 ? load(block) : null;
+        current = block >= 0 ? loadForScan(block, true) : null;
         pos = current == null ? -1 : current.size() - 1;
       }
     }

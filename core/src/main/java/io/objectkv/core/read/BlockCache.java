@@ -31,6 +31,10 @@ public final class BlockCache {
       return get(id);
     }
 
+    synchronized boolean holds(BlockId id) {
+      return containsKey(id); // does not count as a use
+    }
+
     synchronized void insert(BlockId id, DataBlock block) {
       if (block.memoryBytes() > capacity) {
         return;
@@ -94,7 +98,13 @@ public final class BlockCache {
     }
   }
 
-  /** Adds a block that is already decoded (the writer's own fresh objects). */
+  /** Whether the block is cached; it does not count as a use. */
+  public boolean holds(String objectKey, long offset) {
+    BlockId id = new BlockId(objectKey, offset);
+    return shard(id).holds(id);
+  }
+
+  /** Adds a block that is already decoded (the writer's own fresh objects, a scan's read-ahead). */
   public void put(String objectKey, long offset, DataBlock block) {
     BlockId id = new BlockId(objectKey, offset);
     shard(id).insert(id, block);

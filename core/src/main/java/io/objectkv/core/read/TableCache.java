@@ -1,8 +1,11 @@
 package io.objectkv.core.read;
 
 import io.objectkv.core.manifest.SstInfo;
+import io.objectkv.format.BlockHandle;
+import io.objectkv.format.BlockLoader;
 import io.objectkv.format.CorruptionException;
 import io.objectkv.format.DataBlock;
+import io.objectkv.format.IndexBlock;
 import io.objectkv.format.SstMetadata;
 import io.objectkv.format.SstReader;
 import java.util.ArrayList;
@@ -81,19 +84,91 @@ public final class TableCache {
   }
 
   private SstReader newReader(SstInfo info, SstMetadata meta) {
-    String key = info.key();
-    return new SstReader(
-        meta,
-        (block, h) ->
-            blocks.get(
-                key,
-                h.offset(),
-                () ->
-                    fetchChecked(
-                        key,
-                        h.offset(),
-                        h.length(),
-                        bytes -> DataBlock.decode(key, h, bytes, meta.footer().formatVersion()))));
+    return new SstReader(meta, new CachedBlocks(info.key(), meta));
+  }
+
+  /**
+   * Bytes a scan fetches in one request when it misses: the block it needs and the ones it reads
+   * next. S3 bills requests, not bytes, and a scan took one GET per block (16 KiB).
+   */
+  static final int SCAN_READ_AHEAD = 256 << 10;
+
+  /** The data blocks of one SST, through the block cache. */
+  private final class CachedBlocks implements BlockLoader {
+    private final String key;
+    private final SstMetadata meta;
+
+    CachedBlocks(String key, SstMetadata meta) {
+      this.key = key;
+      this.meta = meta;
+    }
+
+    @Override
+    public DataBlock load(int block, BlockHandle h) {
+      return blocks.get(
+          key, h.offset(), () -> fetchChecked(key, h.offset(), h.length(), decoder(h)));
+    }
+
+    /**
+     * On a miss, fetches the run of blocks the scan reads next, up to {@link #SCAN_READ_AHEAD}
+     * bytes and up to the first one cached already, and caches them all.
+     */
+    @Override
+    public DataBlock loadForScan(int block, BlockHandle h, boolean reverse) {
+      return blocks.get(key, h.offset(), () -> loadRun(block, reverse));
+    }
+
+    private DataBlock loadRun(int block, boolean reverse) {
+      IndexBlock index = meta.index();
+      int first = block;
+      int last = block;
+      int step = reverse ? -1 : 1;
+      for (int next = block + step;
+          next >= 0
+              && next < index.blockCount()
+              && Math.max(index.handle(last).end(), index.handle(next).end())
+                      - Math.min(index.handle(first).offset(), index.handle(next).offset())
+                  <= SCAN_READ_AHEAD
+              && !blocks.holds(key, index.handle(next).offset());
+          next += step) {
+        first = Math.min(first, next);
+        last = Math.max(last, next);
+      }
+      if (first == last) {
+        BlockHandle h = index.handle(block);
+        return fetchChecked(key, h.offset(), h.length(), decoder(h));
+      }
+      long[] ends = new long[last - first + 1];
+      for (int b = first; b <= last; b++) {
+        ends[b - first] = index.handle(b).end();
+      }
+      List<byte[]> parts = fetcher.fetchAdjacent(key, index.handle(first).offset(), ends);
+      DataBlock wanted = null;
+      for (int b = first; b <= last; b++) {
+        BlockHandle h = index.handle(b);
+        DataBlock decoded;
+        try {
+          decoded = decoder(h).apply(parts.get(b - first));
+        } catch (CorruptionException e) {
+          if (b != block) {
+            continue; // its own load checks and refetches it
+          }
+          log.warn("refetching a range that failed its check: {}", e.getMessage());
+          fetcher.invalidate(key, h.offset(), h.length());
+          decoded = fetchChecked(key, h.offset(), h.length(), decoder(h));
+        }
+        if (b == block) {
+          wanted = decoded;
+        } else {
+          blocks.put(key, h.offset(), decoded);
+        }
+      }
+      return wanted;
+    }
+
+    private java.util.function.Function<byte[], DataBlock> decoder(BlockHandle h) {
+      return bytes -> DataBlock.decode(key, h, bytes, meta.footer().formatVersion());
+    }
   }
 
   /**

@@ -3,14 +3,20 @@ package io.objectkv.core.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.store.Content;
 import io.objectkv.core.store.InMemoryObjectStore;
 import io.objectkv.format.CorruptionException;
+import io.objectkv.format.Entry;
 import io.objectkv.format.SstOptions;
+import io.objectkv.format.SstReader;
 import io.objectkv.format.SstWriter;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,5 +76,92 @@ class TableCacheTest {
     fetcher.badFetches = 2;
     TableCache tables = new TableCache(fetcher, new BlockCache(1 << 20));
     assertThrows(CorruptionException.class, () -> tables.open(info).get("key007".getBytes()));
+  }
+
+  private SstInfo writeMany(String name, int n) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SstWriter w = new SstWriter(out, new SstOptions(4096, 10, false));
+    java.util.Random rnd = new java.util.Random(4);
+    for (int i = 0; i < n; i++) {
+      byte[] value = new byte[200];
+      rnd.nextBytes(value);
+      w.add(String.format("key%05d", i).getBytes(), i, value);
+    }
+    SstInfo info = SstInfo.of(name, w.finish());
+    store.put(name, Content.of(out.toByteArray()));
+    return info;
+  }
+
+  /** Counts fetches and remembers their ranges. */
+  private final class Recording implements RangeFetcher {
+    final List<long[]> ranges = new ArrayList<>();
+
+    @Override
+    public byte[] fetch(String objectKey, long offset, int length) {
+      ranges.add(new long[] {offset, offset + length});
+      return store.getRange(objectKey, offset, length);
+    }
+  }
+
+  private static List<Entry> all(Iterator<Entry> it) {
+    List<Entry> out = new ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
+  }
+
+  @Test
+  void aScanFetchesRunsOfBlocksAndCachesEveryOne() {
+    SstInfo info = writeMany("l1/many", 3000);
+    SstReader whole = SstReader.of("l1/many", store.get("l1/many"));
+    int blocks = whole.metadata().index().blockCount();
+    assertTrue(blocks > 100, "blocks: " + blocks);
+    Recording fetcher = new Recording();
+    SstReader reader = new TableCache(fetcher, new BlockCache(64 << 20)).open(info);
+    int opened = fetcher.ranges.size();
+
+    assertEquals(all(whole.scan(null, null, false)), all(reader.scan(null, null, false)));
+    long dataBytes = whole.metadata().index().handle(blocks - 1).end();
+    long runs = fetcher.ranges.size() - opened;
+    assertTrue(
+        runs <= dataBytes / TableCache.SCAN_READ_AHEAD + 1,
+        runs + " requests for " + blocks + " blocks");
+
+    int before = fetcher.ranges.size();
+    assertEquals(all(whole.scan(null, null, true)), all(reader.scan(null, null, true)));
+    assertEquals(whole.get("key01234".getBytes()), reader.get("key01234".getBytes()));
+    assertEquals(before, fetcher.ranges.size(), "every block was cached by the first scan");
+  }
+
+  @Test
+  void aReverseScanReadsAheadBackwardsUpToACachedBlock() {
+    SstInfo info = writeMany("l1/rev", 3000);
+    SstReader whole = SstReader.of("l1/rev", store.get("l1/rev"));
+    Recording fetcher = new Recording();
+    SstReader reader = new TableCache(fetcher, new BlockCache(64 << 20)).open(info);
+    reader.get("key02900".getBytes()); // caches one block near the end
+    long cachedAt =
+        whole
+            .metadata()
+            .index()
+            .handle(whole.metadata().index().blockFor("key02900".getBytes()))
+            .offset();
+    int before = fetcher.ranges.size();
+    List<Entry> tail = all(reader.scan("key02000".getBytes(), null, true));
+    assertEquals(all(whole.scan("key02000".getBytes(), null, true)), tail);
+    for (long[] r : fetcher.ranges.subList(before, fetcher.ranges.size())) {
+      assertTrue(r[1] <= cachedAt || r[0] > cachedAt, "the cached block is not fetched again");
+    }
+    assertTrue(fetcher.ranges.size() - before < 10, "runs, not blocks: " + fetcher.ranges.size());
+  }
+
+  @Test
+  void aDamagedBlockInARunIsFetchedAgainWhenTheScanGetsThere() {
+    SstInfo info = writeMany("l1/bad", 3000);
+    SstReader whole = SstReader.of("l1/bad", store.get("l1/bad"));
+    Damaging fetcher = new Damaging(); // damages the middle of the first range from offset 0
+    fetcher.badFetches = 1;
+    SstReader reader = new TableCache(fetcher, new BlockCache(64 << 20)).open(info);
+    assertEquals(all(whole.scan(null, null, false)), all(reader.scan(null, null, false)));
+    assertEquals(0, fetcher.badFetches, "the damage happened");
   }
 }

@@ -166,6 +166,54 @@ public final class DiskBlockCache implements RangeFetcher {
 
   @Override
   public byte[] fetch(String objectKey, long offset, int length) {
+    byte[] cached = cached(objectKey, offset, length);
+    if (cached != null) {
+      return cached;
+    }
+    misses.inc();
+    byte[] fresh = source.fetch(objectKey, offset, length);
+    store(fileName(objectKey, offset, length), objectKey, offset, fresh);
+    return fresh;
+  }
+
+  /**
+   * Each range from disk where it is there; each run of ranges that is not, in one request to the
+   * source, kept range by range (so a later read of one of them finds it).
+   */
+  @Override
+  public List<byte[]> fetchAdjacent(String objectKey, long start, long[] ends) {
+    byte[][] parts = new byte[ends.length][];
+    for (int i = 0; i < ends.length; i++) {
+      long from = i == 0 ? start : ends[i - 1];
+      parts[i] = cached(objectKey, from, (int) (ends[i] - from));
+    }
+    for (int i = 0; i < ends.length; ) {
+      if (parts[i] != null) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < ends.length && parts[j] == null) {
+        j++;
+      }
+      // ranges i..j-1 are missing: one request for them
+      long runStart = i == 0 ? start : ends[i - 1];
+      long[] runEnds = java.util.Arrays.copyOfRange(ends, i, j);
+      misses.add(j - i);
+      byte[] run = source.fetch(objectKey, runStart, (int) (ends[j - 1] - runStart));
+      List<byte[]> fresh = RangeFetcher.split(run, runStart, runEnds);
+      for (int k = i; k < j; k++) {
+        long from = k == 0 ? start : ends[k - 1];
+        parts[k] = fresh.get(k - i);
+        store(fileName(objectKey, from, (int) (ends[k] - from)), objectKey, from, parts[k]);
+      }
+      i = j;
+    }
+    return List.of(parts);
+  }
+
+  /** The range from disk, or null when it is not there (or failed its checks). */
+  private byte[] cached(String objectKey, long offset, int length) {
     String name = fileName(objectKey, offset, length);
     boolean known;
     synchronized (this) {
@@ -186,10 +234,7 @@ public final class DiskBlockCache implements RangeFetcher {
         return cached;
       }
     }
-    misses.inc();
-    byte[] fresh = source.fetch(objectKey, offset, length);
-    store(name, objectKey, offset, fresh);
-    return fresh;
+    return null;
   }
 
   /** The cached bytes, or null when the file is gone or fails its checks (then it is removed). */
