@@ -169,6 +169,7 @@ final class ActiveWriter implements AutoCloseable {
             writes,
             config.groups(),
             () -> toCommit.remainingCapacity() == 0,
+            () -> decider.prepared().l0().size(),
             System::nanoTime);
     this.committer = Thread.ofPlatform().name("committer").daemon().start(this::commitLoop);
     metrics.recoveries.inc();

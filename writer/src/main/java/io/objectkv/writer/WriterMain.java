@@ -48,6 +48,11 @@ public final class WriterMain {
           "OBJECTKV_WRITER_GROUP_MIN_INTERVAL",
           "0ms",
           "least time between two group commits whatever the load: a hard cap on S3 PUTs per second, paid in latency under light load");
+  public static final Setting L0_SLOWDOWN_OBJECTS =
+      Setting.of(
+          "OBJECTKV_WRITER_L0_SLOWDOWN_OBJECTS",
+          String.valueOf(GroupPolicy.L0_SLOWDOWN_OBJECTS),
+          "past this many L0 objects groups are held longer, the more the longer (0: never): fewer, larger groups while the compactor catches up");
   public static final Setting SNAPSHOT_EVERY =
       Setting.of(
           "OBJECTKV_WRITER_SNAPSHOT_EVERY_DELTAS",
@@ -86,6 +91,7 @@ public final class WriterMain {
           GROUP_TARGET_RECORDS,
           GROUP_MAX_DELAY,
           GROUP_MIN_INTERVAL,
+          L0_SLOWDOWN_OBJECTS,
           SNAPSHOT_EVERY,
           SNAPSHOT_INTERVAL,
           REQUEST_RETENTION,
@@ -115,7 +121,8 @@ public final class WriterMain {
             s.longValue(GROUP_MAX_BYTES),
             s.intValue(GROUP_TARGET_RECORDS),
             s.durationValue(GROUP_MAX_DELAY),
-            s.durationValue(GROUP_MIN_INTERVAL)),
+            s.durationValue(GROUP_MIN_INTERVAL),
+            s.intValue(L0_SLOWDOWN_OBJECTS)),
         s.intValue(SNAPSHOT_EVERY),
         s.durationValue(SNAPSHOT_INTERVAL),
         new Decider.Bounds(

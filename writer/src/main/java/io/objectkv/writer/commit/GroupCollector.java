@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,6 +34,7 @@ public final class GroupCollector {
   private final TopicPartition partition;
   private final GroupPolicy policy;
   private final BooleanSupplier committerBusy;
+  private final IntSupplier l0Objects;
   private final LongSupplier nanoClock;
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> heldBack = new ArrayDeque<>();
   private long previousEnd;
@@ -41,6 +43,8 @@ public final class GroupCollector {
   /**
    * @param committerBusy true while a decided group waits for the committer (a new one would wait
    *     too)
+   * @param l0Objects the L0 objects of the manifest as decided so far (see {@link
+   *     GroupPolicy#l0SlowdownObjects})
    * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime})
    */
   public GroupCollector(
@@ -48,11 +52,13 @@ public final class GroupCollector {
       TopicPartition partition,
       GroupPolicy policy,
       BooleanSupplier committerBusy,
+      IntSupplier l0Objects,
       LongSupplier nanoClock) {
     this.log = log;
     this.partition = partition;
     this.policy = policy;
     this.committerBusy = committerBusy;
+    this.l0Objects = l0Objects;
     this.nanoClock = nanoClock;
     this.previousEnd = nanoClock.getAsLong() - (1L << 40);
   }
@@ -72,7 +78,7 @@ public final class GroupCollector {
     List<ConsumerRecord<byte[], byte[]>> group = new ArrayList<>();
     long bytes = 0;
     long deadline = Long.MAX_VALUE;
-    long notBefore = previousEnd + policy.holdNanos(previousSize);
+    long notBefore = previousEnd + policy.holdNanos(previousSize, l0Objects.getAsInt());
     while (true) {
       long now = nanoClock.getAsLong();
       List<ConsumerRecord<byte[], byte[]>> arrived;

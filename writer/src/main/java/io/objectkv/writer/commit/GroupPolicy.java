@@ -19,11 +19,31 @@ import java.time.Duration;
  * @param maxDelay longest a group keeps growing after its first record, and the longest hold
  * @param minInterval least time between the ends of two groups whatever the load (a full group does
  *     not wait): a hard cap on PUTs per second, paid in latency under light load
+ * @param l0SlowdownObjects once L0 holds more objects than this, groups are held longer, the more
+ *     objects the longer (0: never): each group adds an L0 object, and when the compactor falls
+ *     behind, fewer and larger groups keep reads within bound at the price of latency, where
+ *     stopping writes would be the alternative
  */
 public record GroupPolicy(
-    int maxRecords, long maxBytes, int targetRecords, Duration maxDelay, Duration minInterval) {
+    int maxRecords,
+    long maxBytes,
+    int targetRecords,
+    Duration maxDelay,
+    Duration minInterval,
+    int l0SlowdownObjects) {
+
+  /** Groups are held longer beyond this many L0 objects (half the compactor's default bound). */
+  public static final int L0_SLOWDOWN_OBJECTS = 32;
+
+  public GroupPolicy(
+      int maxRecords, long maxBytes, int targetRecords, Duration maxDelay, Duration minInterval) {
+    this(maxRecords, maxBytes, targetRecords, maxDelay, minInterval, L0_SLOWDOWN_OBJECTS);
+  }
 
   public GroupPolicy {
+    if (l0SlowdownObjects < 0) {
+      throw new IllegalArgumentException("l0SlowdownObjects must be >= 0: " + l0SlowdownObjects);
+    }
     if (maxRecords < 1 || maxBytes < 1 || targetRecords < 1) {
       throw new IllegalArgumentException(
           "group bounds must be positive: maxRecords="
@@ -47,13 +67,24 @@ public record GroupPolicy(
 
   /** The same with other delays (a zero max delay makes one poll a group). */
   public GroupPolicy withDelays(Duration maxDelay, Duration minInterval) {
-    return new GroupPolicy(maxRecords, maxBytes, targetRecords, maxDelay, minInterval);
+    return new GroupPolicy(
+        maxRecords, maxBytes, targetRecords, maxDelay, minInterval, l0SlowdownObjects);
   }
 
-  /** Least time from the end of a group of {@code previousRecords} to the end of the next. */
-  public long holdNanos(int previousRecords) {
+  /**
+   * Least time from the end of a group of {@code previousRecords} to the end of the next, with
+   * {@code l0Objects} in L0. Past the slowdown point the hold grows by the max delay for every
+   * further {@code l0SlowdownObjects} objects, up to four times the max delay: at twice the
+   * slowdown point (64 objects) a group at most every 250 ms, at five times one a second.
+   */
+  public long holdNanos(int previousRecords, int l0Objects) {
     long proportional =
         (long) (maxDelay.toNanos() * Math.min(1.0, previousRecords / (double) targetRecords));
-    return Math.max(minInterval.toNanos(), proportional);
+    long slowdown = 0;
+    if (l0SlowdownObjects > 0 && l0Objects > l0SlowdownObjects) {
+      double over = (l0Objects - l0SlowdownObjects) / (double) l0SlowdownObjects;
+      slowdown = (long) (maxDelay.toNanos() * Math.min(4.0, over));
+    }
+    return Math.max(minInterval.toNanos(), Math.max(proportional, slowdown));
   }
 }

@@ -39,6 +39,7 @@ class GroupCollectorTest {
         }
       };
   private long nextOffset;
+  private int l0Objects;
 
   GroupCollectorTest() {
     log.assign(List.of(LOG));
@@ -70,7 +71,7 @@ class GroupCollectorTest {
   }
 
   private GroupCollector collector(GroupPolicy policy, BooleanSupplier busy) {
-    return new GroupCollector(log, LOG, policy, busy, () -> nanos);
+    return new GroupCollector(log, LOG, policy, busy, () -> l0Objects, () -> nanos);
   }
 
   private static List<Long> offsets(List<ConsumerRecord<byte[], byte[]>> group) {
@@ -188,5 +189,25 @@ class GroupCollectorTest {
     assertEquals(1, groups.next().size());
     long held = nanos - end;
     assertTrue(held >= 100 * MS && held <= 101 * MS, "held " + held / MS + " ms, want 100");
+  }
+
+  @Test
+  void lonelyRecordsAreHeldLongerWhileL0IsPastItsSlowdownPoint() {
+    GroupCollector groups =
+        collector(
+            new GroupPolicy(1000, 1L << 30, 1000, Duration.ofMillis(200), Duration.ZERO, 10),
+            () -> false);
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    long end = nanos;
+    l0Objects = 25; // 1.5 times past the slowdown point of 10
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    assertEquals(300 * MS, nanos - end, "held 1.5 max delays");
+    end = nanos;
+    l0Objects = 5;
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    assertTrue(nanos - end < MS, "below it, a lone record commits at once");
   }
 }

@@ -12,24 +12,37 @@ class GroupPolicyTest {
   @Test
   void theHoldGrowsWithThePreviousGroupUpToTheMaxDelay() {
     GroupPolicy p = new GroupPolicy(10_000, 1L << 20, 1000, Duration.ofMillis(250), Duration.ZERO);
-    assertEquals(250_000, p.holdNanos(1), "one record: a quarter of a millisecond");
-    assertEquals(25 * MS, p.holdNanos(100));
-    assertEquals(250 * MS, p.holdNanos(1000));
-    assertEquals(250 * MS, p.holdNanos(5000), "never more than the max delay");
+    assertEquals(250_000, p.holdNanos(1, 0), "one record: a quarter of a millisecond");
+    assertEquals(25 * MS, p.holdNanos(100, 0));
+    assertEquals(250 * MS, p.holdNanos(1000, 0));
+    assertEquals(250 * MS, p.holdNanos(5000, 0), "never more than the max delay");
   }
 
   @Test
   void theMinimumIntervalHoldsWhateverTheLoad() {
     GroupPolicy p =
         new GroupPolicy(10_000, 1L << 20, 1000, Duration.ofMillis(250), Duration.ofMillis(40));
-    assertEquals(40 * MS, p.holdNanos(1));
-    assertEquals(250 * MS, p.holdNanos(1000));
+    assertEquals(40 * MS, p.holdNanos(1, 0));
+    assertEquals(250 * MS, p.holdNanos(1000, 0));
+  }
+
+  @Test
+  void pastTheL0SlowdownPointGroupsAreHeldLongerUpToFourMaxDelays() {
+    GroupPolicy p = GroupPolicy.DEFAULT; // 250 ms max delay, slowdown past 32 objects
+    assertEquals(25 * MS, p.holdNanos(100, 32), "at the slowdown point: as without it");
+    assertEquals(125 * MS, p.holdNanos(1, 48));
+    assertEquals(250 * MS, p.holdNanos(1, 64), "twice the slowdown point: one max delay");
+    assertEquals(1000 * MS, p.holdNanos(1, 160));
+    assertEquals(1000 * MS, p.holdNanos(1, 5000), "at most four max delays");
+    GroupPolicy off =
+        new GroupPolicy(10_000, 1L << 20, 1000, Duration.ofMillis(250), Duration.ZERO, 0);
+    assertEquals(250_000, off.holdNanos(1, 5000), "0 turns it off");
   }
 
   @Test
   void noMaxDelayHoldsNothing() {
     GroupPolicy p = GroupPolicy.DEFAULT.withDelays(Duration.ZERO, Duration.ZERO);
-    assertEquals(0, p.holdNanos(100_000));
+    assertEquals(0, p.holdNanos(100_000, 1000));
   }
 
   @Test
