@@ -179,10 +179,11 @@ public final class Compactor implements Runnable, AutoCloseable {
 
   /**
    * Starts what is due: at most one compaction into L1 and {@value #TIER_MERGES_SIDE_BY_SIDE} tier
-   * merges at a time, side by side, over disjoint inputs. A compaction into L1 can take minutes on
-   * a large database, and groups keep coming meanwhile: tier merges of the objects after its inputs
-   * keep L0 small until it is done. A compaction into L1 waits for running tier merges (seconds),
-   * so their inputs never overlap; no new tier merge starts while it waits.
+   * merges merging at a time (more may wait for the writer's decision, a fifth to a third of a
+   * small merge's time, which takes no work), side by side, over disjoint inputs. A compaction into
+   * L1 can take minutes on a large database, and groups keep coming meanwhile: tier merges of the
+   * objects after its inputs keep L0 small until it is done. A compaction into L1 waits for running
+   * tier merges (seconds), so their inputs never overlap; no new tier merge starts while it waits.
    */
   private void startJobs(RunningCompactions jobs, CompactionSubmitter submitter) {
     Manifest m = manifest;
@@ -190,17 +191,17 @@ public final class Compactor implements Runnable, AutoCloseable {
       Optional<CompactionJob> job = CompactionPlanner.intoL1(m, config.policy(), l0Ages.oldest(m));
       if (job.isPresent()) {
         if (jobs.tierMergesRunning() == 0) {
-          jobs.start(job.get(), () -> compact(job.get(), submitter));
+          jobs.start(job.get(), () -> compact(job.get(), submitter, jobs));
         }
         return;
       }
     }
-    while (jobs.tierMergesRunning() < TIER_MERGES_SIDE_BY_SIDE) {
+    while (jobs.tierMergesMerging() < TIER_MERGES_SIDE_BY_SIDE) {
       Optional<CompactionJob> job = CompactionPlanner.intoL0(m, config.policy(), jobs.busy());
       if (job.isEmpty()) {
         return;
       }
-      jobs.start(job.get(), () -> compact(job.get(), submitter));
+      jobs.start(job.get(), () -> compact(job.get(), submitter, jobs));
     }
   }
 
@@ -235,7 +236,7 @@ public final class Compactor implements Runnable, AutoCloseable {
    * Marks the start in the write log, merges, uploads, submits, and waits until the writer applied
    * or rejected the result.
    */
-  void compact(CompactionJob job, CompactionSubmitter submitter) {
+  void compact(CompactionJob job, CompactionSubmitter submitter, RunningCompactions jobs) {
     long start = System.nanoTime();
     String id = HexFormat.of().toHexDigits(random.nextLong());
     long startedAt = submitter.start(id);
@@ -280,6 +281,7 @@ public final class Compactor implements Runnable, AutoCloseable {
                 job.l1().stream().map(SstInfo::key).toList(),
                 result.outputs(),
                 job.into()));
+    jobs.submitted(job);
     step.reached("submitted");
     long submitted = System.nanoTime();
     awaitDecision(offset);

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,7 +17,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The compactions a session runs, each on a thread of its own, and the L0 objects they take. */
+/**
+ * The compactions a session runs, each on a thread of its own, and the L0 objects they take. A tier
+ * merge that has handed its result to the writer no longer counts against the side-by-side limit
+ * (waiting for the decision takes no work), but its objects stay taken until it ends.
+ */
 final class RunningCompactions implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunningCompactions.class);
 
@@ -26,13 +31,27 @@ final class RunningCompactions implements AutoCloseable {
       Executors.newCachedThreadPool(
           r -> Thread.ofPlatform().name("compaction").daemon().unstarted(r));
   private final List<Running> running = new ArrayList<>();
+  private final Set<CompactionJob> submitted = ConcurrentHashMap.newKeySet();
 
   boolean runningIntoL1() {
     return running.stream().anyMatch(r -> r.job().into() == ManifestEdit.Level.L1);
   }
 
+  /** Tier merges still merging (not yet waiting for the writer's decision). */
+  long tierMergesMerging() {
+    return running.stream()
+        .filter(r -> r.job().into() == ManifestEdit.Level.L0 && !submitted.contains(r.job()))
+        .count();
+  }
+
+  /** Tier merges not ended, waiting for the writer's decision included. */
   long tierMergesRunning() {
     return running.stream().filter(r -> r.job().into() == ManifestEdit.Level.L0).count();
+  }
+
+  /** Called by a running compaction once its result is in the write log. */
+  void submitted(CompactionJob job) {
+    submitted.add(job);
   }
 
   /** The L0 objects running compactions take. */
@@ -52,11 +71,13 @@ final class RunningCompactions implements AutoCloseable {
    */
   void rethrowFailures() {
     for (Iterator<Running> it = running.iterator(); it.hasNext(); ) {
-      Future<?> f = it.next().future();
+      Running ended = it.next();
+      Future<?> f = ended.future();
       if (!f.isDone()) {
         continue;
       }
       it.remove();
+      submitted.remove(ended.job());
       try {
         f.get();
       } catch (ExecutionException e) {
