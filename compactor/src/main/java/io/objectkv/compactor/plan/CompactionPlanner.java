@@ -83,23 +83,29 @@ public final class CompactionPlanner {
       return Optional.empty();
     }
     // Under pressure (L0 at half its bound: groups arrive faster than a long compaction into L1
-    // takes them), runs of two do: a few more rewrites of small objects keep reads within bound.
-    int width = l0.size() >= policy.maxL0Objects() / 2 ? 2 : policy.tierWidth();
-    // Runs of one size class; the longest one wide enough is merged (the newest of equals). The
-    // newest run alone would starve older classes: new groups always make one.
+    // takes them), the longest run of small objects (the two lowest size classes) is merged
+    // whatever their classes: one merge then takes many objects out of L0, at the price of a few
+    // more rewrites of small ones. Otherwise runs of one size class, the longest one wide enough
+    // (the newest of equals): the newest run alone would starve older classes, since new groups
+    // always make one.
+    boolean pressure = l0.size() >= policy.maxL0Objects() / 2;
+    int width = pressure ? 2 : policy.tierWidth();
     int bestStart = -1;
     int bestEnd = -1;
     int end = l0.size();
     while (end > 0) {
-      if (busy.contains(l0.get(end - 1).key())) {
+      SstInfo last = l0.get(end - 1);
+      if (busy.contains(last.key()) || (pressure && policy.sizeClass(last.sizeBytes()) > 1)) {
         end--;
         continue;
       }
-      int sizeClass = policy.sizeClass(l0.get(end - 1).sizeBytes());
+      int sizeClass = policy.sizeClass(last.sizeBytes());
       int start = end - 1;
       while (start > 0
           && !busy.contains(l0.get(start - 1).key())
-          && policy.sizeClass(l0.get(start - 1).sizeBytes()) == sizeClass) {
+          && (pressure
+              ? policy.sizeClass(l0.get(start - 1).sizeBytes()) <= 1
+              : policy.sizeClass(l0.get(start - 1).sizeBytes()) == sizeClass)) {
         start--;
       }
       if (end - start >= width && end - start > bestEnd - bestStart) {

@@ -163,7 +163,7 @@ class CompactionPlannerTest {
   }
 
   @Test
-  void underPressureRunsOfTwoAreMerged() {
+  void underPressureTheLongestRunOfSmallObjectsIsMergedWhateverTheirClasses() {
     List<SstInfo> l1 = List.of(sst("l1/a", "a", "z", 0, 5, 100_000_000));
     List<SstInfo> l0 = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
@@ -174,11 +174,13 @@ class CompactionPlannerTest {
         plan(new Manifest(9, 1, 50, 0, l0, l1), TIERED).isEmpty(),
         "31 objects, no run of 4 of one class");
     l0.add(sst("l0/y", "a", "z", 41, 41, 100));
+    l0.set(10, sst("l0/10", "a", "z", 16, 16, 50_000)); // class 3 (base 1,000, width 4): ends runs
     CompactionJob job = plan(new Manifest(9, 1, 50, 0, l0, l1), TIERED).orElseThrow();
+    assertEquals(ManifestEdit.Level.L0, job.into());
     assertEquals(
-        List.of("l0/29", "l0/x", "l0/y"),
+        l0.subList(11, 32).stream().map(SstInfo::key).toList(),
         job.l0().stream().map(SstInfo::key).toList(),
-        "32 objects, half the bound: a run of one class, though shorter than 4");
+        "32 objects, half the bound: the longest run of classes 0 and 1, after the large object");
   }
 
   @Test
