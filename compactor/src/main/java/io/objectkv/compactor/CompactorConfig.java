@@ -46,14 +46,18 @@ public record CompactorConfig(
   /** Local disk for kept outputs: L0 (the ratio keeps it a fifth of L1) and some of L1. */
   public static final long KEPT_OUTPUT_BYTES = 1L << 30;
 
+  public static final Duration GC_GRACE = Duration.ofMinutes(10);
+  public static final Duration GC_INTERVAL = Duration.ofMinutes(1);
+
+  /** The defaults (the compactor's settings show these). */
   public static CompactorConfig defaults(String bootstrap, KafkaNames names, Path tempDir) {
     return new CompactorConfig(
         bootstrap,
         names,
         CompactionPolicy.DEFAULT,
         SstOptions.DEFAULT,
-        Duration.ofMinutes(10),
-        Duration.ofMinutes(1),
+        GC_GRACE,
+        GC_INTERVAL,
         false,
         LogCommand.CompactionCommit.DEFAULT_MAX_AGE,
         KEEP_SNAPSHOTS,

@@ -34,49 +34,58 @@ public final class CompactorMain {
   public static final Setting MIN_L0_OBJECTS =
       Setting.of(
           "OBJECTKV_COMPACTOR_MIN_L0_OBJECTS",
-          "8",
+          String.valueOf(CompactionPolicy.DEFAULT.minL0Objects()),
           "compact into L1 no fewer L0 objects than this (unless they hold the tier base)...");
   public static final Setting L0_TO_L1_RATIO =
       Setting.of(
           "OBJECTKV_COMPACTOR_L0_TO_L1_RATIO",
-          "0.2",
+          String.valueOf(CompactionPolicy.DEFAULT.l0ToL1Ratio()),
           "...once their bytes are this fraction of the L1 bytes they overlap (write amplification about 1 + 1/ratio, space amplification at most 1 + ratio)");
   public static final Setting MAX_L0_OBJECTS =
       Setting.of(
           "OBJECTKV_COMPACTOR_MAX_L0_OBJECTS",
-          "64",
+          String.valueOf(CompactionPolicy.DEFAULT.maxL0Objects()),
           "compact into L1 once L0 holds this many objects (the most a read consults in L0)");
   public static final Setting MAX_L0_BYTES =
       Setting.of(
           "OBJECTKV_COMPACTOR_MAX_L0_BYTES",
-          "0",
+          Setting.bytes(CompactionPolicy.DEFAULT.maxL0Bytes()),
           "...or this many bytes, whatever L1 holds (0: no bound; the ratio bounds L0)");
   public static final Setting MAX_L0_AGE =
       Setting.of(
           "OBJECTKV_COMPACTOR_MAX_L0_AGE",
-          "6h",
+          Setting.text(CompactionPolicy.DEFAULT.maxL0Age()),
           "...or once L0's oldest data is this old in log time (0s: no bound)");
   public static final Setting TIER_WIDTH =
       Setting.of(
           "OBJECTKV_COMPACTOR_TIER_WIDTH",
-          "10",
+          String.valueOf(CompactionPolicy.DEFAULT.tierWidth()),
           "merge this many adjacent L0 objects of one size class into one L0 object (0: never)");
   public static final Setting TIER_BASE_BYTES =
       Setting.of(
           "OBJECTKV_COMPACTOR_TIER_BASE_BYTES",
-          "1M",
+          Setting.bytes(CompactionPolicy.DEFAULT.tierBaseBytes()),
           "L0 objects below this size are one size class; each next class is tier width times larger");
   public static final Setting MAX_L0_PER_JOB =
       Setting.of(
-          "OBJECTKV_COMPACTOR_MAX_L0_PER_JOB", "1024", "most L0 objects merged by one compaction");
+          "OBJECTKV_COMPACTOR_MAX_L0_PER_JOB",
+          String.valueOf(CompactionPolicy.DEFAULT.maxL0PerJob()),
+          "most L0 objects merged by one compaction");
   public static final Setting TARGET_L1_BYTES =
       Setting.of(
-          "OBJECTKV_COMPACTOR_TARGET_L1_BYTES", "64M", "size at which L1 output objects are cut");
+          "OBJECTKV_COMPACTOR_TARGET_L1_BYTES",
+          Setting.bytes(CompactionPolicy.DEFAULT.targetL1Bytes()),
+          "size at which L1 output objects are cut");
   public static final Setting GC_GRACE =
       Setting.of(
-          "OBJECTKV_COMPACTOR_GC_GRACE", "10m", "unreferenced objects are deleted after this long");
+          "OBJECTKV_COMPACTOR_GC_GRACE",
+          Setting.text(CompactorConfig.GC_GRACE),
+          "unreferenced objects are deleted after this long");
   public static final Setting GC_INTERVAL =
-      Setting.of("OBJECTKV_COMPACTOR_GC_INTERVAL", "60s", "how often garbage is collected");
+      Setting.of(
+          "OBJECTKV_COMPACTOR_GC_INTERVAL",
+          Setting.text(CompactorConfig.GC_INTERVAL),
+          "how often garbage is collected");
   public static final Setting GC_DRY_RUN =
       Setting.of(
           "OBJECTKV_COMPACTOR_GC_DRY_RUN",
@@ -91,7 +100,7 @@ public final class CompactorMain {
   public static final Setting KEPT_OUTPUT_BYTES =
       Setting.of(
           "OBJECTKV_COMPACTOR_KEPT_OUTPUT_BYTES",
-          "1G",
+          Setting.bytes(CompactorConfig.KEPT_OUTPUT_BYTES),
           "local disk for the compactor's own outputs, read back by later merges instead of from"
               + " S3 (0: none)");
 

@@ -29,18 +29,24 @@ public record WriterConfig(
     Duration sessionTimeout,
     SstOptions sstOptions) {
 
-  /** Defaults for tests and the single-machine cluster. */
+  public static final int SNAPSHOT_EVERY_DELTAS = 100;
+  public static final Duration SNAPSHOT_EVERY = Duration.ofSeconds(30);
+  public static final long KEY_CACHE_BYTES = 64L << 20;
+  public static final long BLOCK_CACHE_BYTES = 64L << 20;
+  public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(2);
+
+  /** The defaults (the writer's settings show these): for tests and the single-machine cluster. */
   public static WriterConfig defaults(String bootstrap, KafkaNames names) {
     return new WriterConfig(
         bootstrap,
         names,
         GroupPolicy.DEFAULT,
-        100,
-        Duration.ofSeconds(30),
+        SNAPSHOT_EVERY_DELTAS,
+        SNAPSHOT_EVERY,
         Decider.Bounds.DEFAULT,
-        64L << 20,
-        64L << 20,
-        Duration.ofSeconds(2),
+        KEY_CACHE_BYTES,
+        BLOCK_CACHE_BYTES,
+        SESSION_TIMEOUT,
         SstOptions.DEFAULT);
   }
 

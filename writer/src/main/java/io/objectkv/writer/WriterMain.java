@@ -29,58 +29,67 @@ public final class WriterMain {
   public static final Setting GROUP_MAX_RECORDS =
       Setting.of(
           "OBJECTKV_WRITER_GROUP_MAX_RECORDS",
-          "10000",
+          String.valueOf(GroupPolicy.DEFAULT.maxRecords()),
           "most write-log records in one group commit");
   public static final Setting GROUP_MAX_BYTES =
-      Setting.of("OBJECTKV_WRITER_GROUP_MAX_BYTES", "16M", "most record bytes in one group commit");
+      Setting.of(
+          "OBJECTKV_WRITER_GROUP_MAX_BYTES",
+          Setting.bytes(GroupPolicy.DEFAULT.maxBytes()),
+          "most record bytes in one group commit");
   public static final Setting GROUP_TARGET_RECORDS =
       Setting.of(
           "OBJECTKV_WRITER_GROUP_TARGET_RECORDS",
-          "1000",
+          String.valueOf(GroupPolicy.DEFAULT.targetRecords()),
           "records per group commit (S3 PUT) wanted under heavy load: after a group of this many, the next is held the max delay");
   public static final Setting GROUP_MAX_DELAY =
       Setting.of(
           "OBJECTKV_WRITER_GROUP_MAX_DELAY",
-          "250ms",
+          Setting.text(GroupPolicy.DEFAULT.maxDelay()),
           "longest a group keeps growing after its first record, and the longest hold after a large group (light load commits at once)");
   public static final Setting GROUP_MIN_INTERVAL =
       Setting.of(
           "OBJECTKV_WRITER_GROUP_MIN_INTERVAL",
-          "0ms",
+          Setting.text(GroupPolicy.DEFAULT.minInterval()),
           "least time between two group commits whatever the load: a hard cap on S3 PUTs per second, paid in latency under light load");
   public static final Setting L0_SLOWDOWN_OBJECTS =
       Setting.of(
           "OBJECTKV_WRITER_L0_SLOWDOWN_OBJECTS",
-          String.valueOf(GroupPolicy.L0_SLOWDOWN_OBJECTS),
+          String.valueOf(GroupPolicy.DEFAULT.l0SlowdownObjects()),
           "past this many L0 objects groups are held longer, the more the longer (0: never): fewer, larger groups while the compactor catches up");
   public static final Setting SNAPSHOT_EVERY =
       Setting.of(
           "OBJECTKV_WRITER_SNAPSHOT_EVERY_DELTAS",
-          "100",
+          String.valueOf(WriterConfig.SNAPSHOT_EVERY_DELTAS),
           "manifest snapshot after this many deltas");
   public static final Setting SNAPSHOT_INTERVAL =
-      Setting.of("OBJECTKV_WRITER_SNAPSHOT_INTERVAL", "30s", "or after this much time");
+      Setting.of(
+          "OBJECTKV_WRITER_SNAPSHOT_INTERVAL",
+          Setting.text(WriterConfig.SNAPSHOT_EVERY),
+          "or after this much time");
   public static final Setting REQUEST_RETENTION =
       Setting.of(
           "OBJECTKV_WRITER_REQUEST_RETENTION",
-          "60s",
+          Setting.text(Decider.Bounds.DEFAULT.requestRetention()),
           "how long (log time) a request id's outcome is remembered for retries; keep it above the gateways' write timeout plus clock skew");
   public static final Setting REQUEST_BOOK_BYTES =
       Setting.of(
           "OBJECTKV_WRITER_REQUEST_BOOK_BYTES",
-          "64M",
+          Setting.bytes(Decider.Bounds.DEFAULT.requestBookBytes()),
           "bound of the remembered request ids; beyond it new ids are answered 503 until old ones expire");
   public static final Setting KEY_CACHE =
       Setting.of(
           "OBJECTKV_WRITER_KEY_CACHE_BYTES",
-          "64M",
+          Setting.bytes(WriterConfig.KEY_CACHE_BYTES),
           "cache of recent key states for condition checks");
   public static final Setting BLOCK_CACHE =
-      Setting.of("OBJECTKV_WRITER_BLOCK_CACHE_BYTES", "64M", "cache of decoded data blocks");
+      Setting.of(
+          "OBJECTKV_WRITER_BLOCK_CACHE_BYTES",
+          Setting.bytes(WriterConfig.BLOCK_CACHE_BYTES),
+          "cache of decoded data blocks");
   public static final Setting SESSION_TIMEOUT =
       Setting.of(
           "OBJECTKV_WRITER_SESSION_TIMEOUT",
-          "2s",
+          Setting.text(WriterConfig.SESSION_TIMEOUT),
           "a silent active writer is replaced after this long (the brokers' group.min.session.timeout.ms must allow it)");
 
   public static final List<Setting> OWN =

@@ -112,7 +112,7 @@ public final class CommonSettings {
   public static final Setting COMPACTION_MAX_AGE =
       Setting.of(
           "OBJECTKV_COMPACTION_MAX_AGE",
-          "20m",
+          Setting.text(io.objectkv.core.log.LogCommand.CompactionCommit.DEFAULT_MAX_AGE),
           "a compaction committed later than this after its start is refused by the writer (its"
               + " outputs become garbage), and only then are its unfinished outputs deleted; writers"
               + " and compactors must agree");
