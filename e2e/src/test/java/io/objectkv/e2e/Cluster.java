@@ -18,6 +18,7 @@ import io.objectkv.testkit.Poll;
 import io.objectkv.testkit.TestCluster;
 import io.objectkv.writer.Writer;
 import io.objectkv.writer.WriterConfig;
+import io.objectkv.writer.commit.GroupPolicy;
 import io.objectkv.writer.decide.Decider;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -74,7 +75,10 @@ final class Cluster implements AutoCloseable {
 
   WriterConfig writerConfig() {
     Decider.Bounds d = Decider.Bounds.DEFAULT;
+    // Most tests run no compactor, so L0 only grows: the L0 slowdown would hold every group up to
+    // a second once it passed 32 objects.
     return WriterConfig.defaults(servers.bootstrapServers(), names)
+        .withGroups(GroupPolicy.DEFAULT.withL0Slowdown(0))
         .withSessionTimeout(Duration.ofSeconds(2))
         .withDecisions(
             new Decider.Bounds(

@@ -71,6 +71,11 @@ public record GroupPolicy(
         maxRecords, maxBytes, targetRecords, maxDelay, minInterval, l0SlowdownObjects);
   }
 
+  /** The same with another slowdown point (0: never slow down). */
+  public GroupPolicy withL0Slowdown(int objects) {
+    return new GroupPolicy(maxRecords, maxBytes, targetRecords, maxDelay, minInterval, objects);
+  }
+
   /**
    * Least time from the end of a group of {@code previousRecords} to the end of the next, with
    * {@code l0Objects} in L0. Past the slowdown point the hold grows by the max delay for every
