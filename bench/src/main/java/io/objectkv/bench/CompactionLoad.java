@@ -76,17 +76,20 @@ public final class CompactionLoad {
       long loadStart = System.nanoTime();
       long lastOffset = load(cluster, records, keyBytes, valueBytes);
       WriterStatus.Active loaded;
-      while ((loaded = writer.status().active()) == null || loaded.appliedVersion() < lastOffset) {
+      while ((loaded = writer.status().active()) == null
+          || loaded.manifest().appliedVersion() < lastOffset) {
         Thread.sleep(2000);
         System.out.printf(
             "  writer applied version %s of %d, %s L0 objects%n",
-            loaded == null ? "-" : loaded.appliedVersion(),
+            loaded == null ? "-" : loaded.manifest().appliedVersion(),
             lastOffset,
-            loaded == null ? "-" : loaded.l0Objects());
+            loaded == null ? "-" : loaded.manifest().l0Objects());
       }
       System.out.printf(
           "loaded in %.0f s: %d L0 objects, %d bytes%n",
-          (System.nanoTime() - loadStart) / 1e9, loaded.l0Objects(), loaded.l0Bytes());
+          (System.nanoTime() - loadStart) / 1e9,
+          loaded.manifest().l0Objects(),
+          loaded.manifest().l0Bytes());
 
       Path temp = Files.createTempDirectory("compaction-load");
       BenchCluster.Compactor c =
@@ -120,7 +123,7 @@ public final class CompactionLoad {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         String metrics = BenchCluster.httpGet(http, c.uri("/metrics"));
-        long l0Bytes = loaded.l0Bytes();
+        long l0Bytes = loaded.manifest().l0Bytes();
         long read = BenchCluster.number(metrics, "objectkv_compactor_read_bytes_total");
         long written = BenchCluster.number(metrics, "objectkv_compactor_written_bytes_total");
         long l1Bytes = BenchCluster.number(s, "\"l1Bytes\":");

@@ -236,8 +236,8 @@ public final class CompactionSteady {
         nextProbe = now + 1_000_000_000L;
         WriterStatus.Active w = probe.writerStatus();
         if (w != null) {
-          maxL0 = Math.max(maxL0, w.l0Objects());
-          maxStored = Math.max(maxStored, w.l0Bytes() + w.l1Bytes());
+          maxL0 = Math.max(maxL0, w.manifest().l0Objects());
+          maxStored = Math.max(maxStored, w.manifest().l0Bytes() + w.manifest().l1Bytes());
         }
       }
       if (now >= nextReport) {
@@ -511,9 +511,9 @@ public final class CompactionSteady {
       BenchCluster.storeRequests(cluster.writerMetrics.render())
           .forEach((k, v) -> requests.merge(k, v, Long::sum));
       return new Sample(
-          w == null ? -1 : w.l0Objects(),
-          w == null ? -1 : w.l0Bytes(),
-          w == null ? -1 : w.l1Bytes(),
+          w == null ? -1 : w.manifest().l0Objects(),
+          w == null ? -1 : w.manifest().l0Bytes(),
+          w == null ? -1 : w.manifest().l1Bytes(),
           BenchCluster.number(metrics, "objectkv_compactor_written_bytes_total"),
           BenchCluster.number(metrics, "objectkv_compactor_output_bytes_total{into=\"L1\"}"),
           BenchCluster.number(metrics, "objectkv_compactor_read_bytes_total"),
@@ -525,7 +525,7 @@ public final class CompactionSteady {
 
     void awaitApplied(long offset) throws InterruptedException {
       WriterStatus.Active w;
-      while ((w = writerStatus()) == null || w.appliedVersion() < offset) {
+      while ((w = writerStatus()) == null || w.manifest().appliedVersion() < offset) {
         Thread.sleep(1000);
       }
     }

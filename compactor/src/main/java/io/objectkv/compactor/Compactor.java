@@ -12,6 +12,7 @@ import io.objectkv.core.log.LogCommand;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
+import io.objectkv.core.manifest.ManifestSummary;
 import io.objectkv.core.manifest.ObjectNames;
 import io.objectkv.core.manifest.Snapshots;
 import io.objectkv.core.manifest.SstInfo;
@@ -433,12 +434,7 @@ public final class Compactor implements Runnable, AutoCloseable {
     Manifest m = manifest;
     return new CompactorStatus(
         "compactor",
-        m.id(),
-        m.appliedVersion(),
-        m.l0().size(),
-        m.l0Bytes(),
-        m.l1().size(),
-        m.l1Bytes(),
+        ManifestSummary.of(m),
         metrics.runs.get(),
         metrics.applied.get(),
         metrics.tierMerges(),

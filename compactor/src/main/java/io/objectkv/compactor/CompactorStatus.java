@@ -1,5 +1,8 @@
 package io.objectkv.compactor;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.objectkv.core.manifest.ManifestSummary;
+
 /**
  * What {@code GET /v1/status} of a compactor says.
  *
@@ -9,12 +12,7 @@ package io.objectkv.compactor;
  */
 public record CompactorStatus(
     String process,
-    long manifestVersion,
-    long appliedVersion,
-    int l0Objects,
-    long l0Bytes,
-    int l1Objects,
-    long l1Bytes,
+    @JsonUnwrapped ManifestSummary manifest,
     long compactions,
     long applied,
     long tierMerges,

@@ -183,7 +183,7 @@ class CompactionIT {
           WriterStatus.Active s = writer.status().active();
           return s != null
               && s.openTables() == m.l0().size() + m.l1().size()
-              && s.manifestVersion() == m.id();
+              && s.manifest().manifestVersion() == m.id();
         });
     full.close();
   }

@@ -1,6 +1,7 @@
 package io.objectkv.reader;
 
 import io.javalin.Javalin;
+import io.objectkv.core.manifest.ManifestSummary;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.read.BlockCache;
 import io.objectkv.core.read.StoreRangeFetcher;
@@ -187,15 +188,9 @@ public final class ReaderMain {
 
   static ReaderStatus status(
       ReadState state, BlockCache blocks, DiskBlockCache disk, ChangeFeed feed) {
-    var m = state.view().manifest();
     return new ReaderStatus(
         "reader",
-        m.id(),
-        m.appliedVersion(),
-        m.l0().size(),
-        m.l0Bytes(),
-        m.l1().size(),
-        m.l1Bytes(),
+        ManifestSummary.of(state.view().manifest()),
         ratio(blocks.hits(), blocks.misses()),
         blocks.bytes(),
         disk.bytes(),

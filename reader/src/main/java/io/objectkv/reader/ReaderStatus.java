@@ -1,5 +1,8 @@
 package io.objectkv.reader;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.objectkv.core.manifest.ManifestSummary;
+
 /**
  * What {@code GET /v1/status} of a reader says: the manifest it serves and its caches.
  *
@@ -8,12 +11,7 @@ package io.objectkv.reader;
  */
 public record ReaderStatus(
     String process,
-    long manifestVersion,
-    long appliedVersion,
-    int l0Objects,
-    long l0Bytes,
-    int l1Objects,
-    long l1Bytes,
+    @JsonUnwrapped ManifestSummary manifest,
     double cacheHitRate,
     long memoryCacheBytes,
     long diskCacheBytes,

@@ -3,6 +3,7 @@ package io.objectkv.writer;
 import io.objectkv.core.log.ResultRecord;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestEdit;
+import io.objectkv.core.manifest.ManifestSummary;
 import io.objectkv.core.read.LsmView;
 import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
@@ -354,16 +355,7 @@ final class ActiveWriter implements AutoCloseable {
 
   WriterStatus.Active status() {
     return new WriterStatus.Active(
-        epoch,
-        manifest.id(),
-        manifest.appliedVersion(),
-        manifest.l0().size(),
-        manifest.l0Bytes(),
-        manifest.l1().size(),
-        manifest.l1Bytes(),
-        tables.openCount(),
-        book.size(),
-        snapshots.written());
+        epoch, ManifestSummary.of(manifest), tables.openCount(), book.size(), snapshots.written());
   }
 
   @Override

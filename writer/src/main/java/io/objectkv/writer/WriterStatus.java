@@ -1,5 +1,8 @@
 package io.objectkv.writer;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.objectkv.core.manifest.ManifestSummary;
+
 /**
  * What {@code GET /v1/status} of a writer says.
  *
@@ -11,12 +14,7 @@ public record WriterStatus(String process, String role, String problem, Active a
   /** The active writer's view. */
   public record Active(
       long epoch,
-      long manifestVersion,
-      long appliedVersion,
-      int l0Objects,
-      long l0Bytes,
-      int l1Objects,
-      long l1Bytes,
+      @JsonUnwrapped ManifestSummary manifest,
       int openTables,
       int rememberedRequests,
       long snapshotsWritten) {}

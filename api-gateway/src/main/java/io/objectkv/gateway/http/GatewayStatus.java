@@ -1,6 +1,8 @@
 package io.objectkv.gateway.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.objectkv.core.manifest.ManifestSummary;
 import java.util.List;
 
 /**
@@ -12,12 +14,7 @@ public record GatewayStatus(
     String process,
     String gatewayId,
     int pendingWrites,
-    Long manifestVersion,
-    Long appliedVersion,
-    Integer l0Objects,
-    Long l0Bytes,
-    Integer l1Objects,
-    Long l1Bytes,
+    @JsonUnwrapped ManifestSummary manifest,
     Double cacheHitRate,
     List<Replica> readers) {
 

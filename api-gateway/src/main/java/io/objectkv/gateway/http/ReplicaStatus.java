@@ -1,6 +1,7 @@
 package io.objectkv.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.objectkv.core.manifest.ManifestSummary;
 import io.objectkv.gateway.read.ReadForwarder;
 import io.objectkv.runtime.http.ApiException;
 import io.objectkv.runtime.http.Json;
@@ -37,29 +38,19 @@ public final class ReplicaStatus {
       }
     }
     if (newest == null) {
-      return new GatewayStatus(
-          "api-gateway",
-          gatewayId,
-          pendingWrites,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          replicas);
+      return new GatewayStatus("api-gateway", gatewayId, pendingWrites, null, null, replicas);
     }
     return new GatewayStatus(
         "api-gateway",
         gatewayId,
         pendingWrites,
-        newest.path("manifestVersion").asLong(),
-        newest.path("appliedVersion").asLong(),
-        newest.path("l0Objects").asInt(),
-        newest.path("l0Bytes").asLong(),
-        newest.path("l1Objects").asInt(),
-        newest.path("l1Bytes").asLong(),
+        new ManifestSummary(
+            newest.path("manifestVersion").asLong(),
+            newest.path("appliedVersion").asLong(),
+            newest.path("l0Objects").asInt(),
+            newest.path("l0Bytes").asLong(),
+            newest.path("l1Objects").asInt(),
+            newest.path("l1Bytes").asLong()),
         newest.path("cacheHitRate").asDouble(),
         replicas);
   }
