@@ -76,19 +76,22 @@ public record GroupPolicy(
     return new GroupPolicy(maxRecords, maxBytes, targetRecords, maxDelay, minInterval, objects);
   }
 
+  /** The longest hold the L0 slowdown makes, in max delays (2 s by default). */
+  static final int MAX_SLOWDOWN = 8;
+
   /**
    * Least time from the end of a group of {@code previousRecords} to the end of the next, with
    * {@code l0Objects} in L0. Past the slowdown point the hold grows by the max delay for every
-   * further {@code l0SlowdownObjects} objects, up to four times the max delay: at twice the
-   * slowdown point (64 objects) a group at most every 250 ms, at five times one a second.
+   * further half of {@code l0SlowdownObjects} objects, up to {@value #MAX_SLOWDOWN} max delays: by
+   * default 250 ms at 48 objects, 500 ms at 64, 1 s at 96, 2 s from 160.
    */
   public long holdNanos(int previousRecords, int l0Objects) {
     long proportional =
         (long) (maxDelay.toNanos() * Math.min(1.0, previousRecords / (double) targetRecords));
     long slowdown = 0;
     if (l0SlowdownObjects > 0 && l0Objects > l0SlowdownObjects) {
-      double over = (l0Objects - l0SlowdownObjects) / (double) l0SlowdownObjects;
-      slowdown = (long) (maxDelay.toNanos() * Math.min(4.0, over));
+      double over = 2.0 * (l0Objects - l0SlowdownObjects) / l0SlowdownObjects;
+      slowdown = (long) (maxDelay.toNanos() * Math.min(MAX_SLOWDOWN, over));
     }
     return Math.max(minInterval.toNanos(), Math.max(proportional, slowdown));
   }

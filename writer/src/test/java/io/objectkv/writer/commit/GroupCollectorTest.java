@@ -200,10 +200,10 @@ class GroupCollectorTest {
     append(1, 10);
     assertEquals(1, groups.next().size());
     long end = nanos;
-    l0Objects = 25; // 1.5 times past the slowdown point of 10
+    l0Objects = 25; // 15 past the slowdown point of 10: three halves of it
     append(1, 10);
     assertEquals(1, groups.next().size());
-    assertEquals(300 * MS, nanos - end, "held 1.5 max delays");
+    assertEquals(600 * MS, nanos - end, "held three max delays");
     end = nanos;
     l0Objects = 5;
     append(1, 10);

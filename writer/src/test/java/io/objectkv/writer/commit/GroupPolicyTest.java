@@ -27,13 +27,14 @@ class GroupPolicyTest {
   }
 
   @Test
-  void pastTheL0SlowdownPointGroupsAreHeldLongerUpToFourMaxDelays() {
+  void pastTheL0SlowdownPointGroupsAreHeldLongerUpToEightMaxDelays() {
     GroupPolicy p = GroupPolicy.DEFAULT; // 250 ms max delay, slowdown past 32 objects
     assertEquals(25 * MS, p.holdNanos(100, 32), "at the slowdown point: as without it");
-    assertEquals(125 * MS, p.holdNanos(1, 48));
-    assertEquals(250 * MS, p.holdNanos(1, 64), "twice the slowdown point: one max delay");
-    assertEquals(1000 * MS, p.holdNanos(1, 160));
-    assertEquals(1000 * MS, p.holdNanos(1, 5000), "at most four max delays");
+    assertEquals(125 * MS, p.holdNanos(1, 40));
+    assertEquals(250 * MS, p.holdNanos(1, 48), "half the slowdown point past it: one max delay");
+    assertEquals(500 * MS, p.holdNanos(1, 64));
+    assertEquals(1000 * MS, p.holdNanos(1, 96));
+    assertEquals(2000 * MS, p.holdNanos(1, 5000), "at most eight max delays");
     GroupPolicy off =
         new GroupPolicy(10_000, 1L << 20, 1000, Duration.ofMillis(250), Duration.ZERO, 0);
     assertEquals(250_000, off.holdNanos(1, 5000), "0 turns it off");
