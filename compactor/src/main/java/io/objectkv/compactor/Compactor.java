@@ -266,7 +266,7 @@ public final class Compactor implements Runnable, AutoCloseable {
     long merged = System.nanoTime();
     if (Duration.ofNanos(merged - start).compareTo(config.compactionMaxAge()) >= 0) {
       metrics.rejected.inc();
-      kept.forget(result.outputs().stream().map(SstInfo::key).toList());
+      kept.forget(result.outputKeys());
       log.warn(
           "compaction {} took longer than {}: the writer would refuse it; its outputs are garbage",
           id,
@@ -298,7 +298,7 @@ public final class Compactor implements Runnable, AutoCloseable {
       metrics.applied(job.into());
     } else {
       metrics.rejected.inc();
-      kept.forget(result.outputs().stream().map(SstInfo::key).toList());
+      kept.forget(result.outputKeys());
       log.info("compaction {} was not applied (its inputs changed); its outputs are orphans", id);
     }
     metrics.seconds.observeNanos(System.nanoTime() - start);

@@ -52,7 +52,11 @@ public final class CompactionMerger {
 
   /** What a compaction produced. */
   public record Result(
-      List<SstInfo> outputs, long bytesRead, long bytesWritten, long entriesIn, long entriesOut) {}
+      List<SstInfo> outputs, long bytesRead, long bytesWritten, long entriesIn, long entriesOut) {
+    public List<String> outputKeys() {
+      return outputs.stream().map(SstInfo::key).toList();
+    }
+  }
 
   /**
    * Called between the steps of a compaction ("output-written", "output-uploaded", and "merging"

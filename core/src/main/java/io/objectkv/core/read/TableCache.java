@@ -105,8 +105,7 @@ public final class TableCache {
 
     @Override
     public DataBlock load(int block, BlockHandle h) {
-      return blocks.get(
-          key, h.offset(), () -> fetchChecked(key, h.offset(), h.length(), decoder(h)));
+      return blocks.get(key, h.offset(), () -> fetchOne(h));
     }
 
     /**
@@ -136,7 +135,7 @@ public final class TableCache {
       }
       if (first == last) {
         BlockHandle h = index.handle(block);
-        return fetchChecked(key, h.offset(), h.length(), decoder(h));
+        return fetchOne(h);
       }
       long[] ends = new long[last - first + 1];
       for (int b = first; b <= last; b++) {
@@ -155,7 +154,7 @@ public final class TableCache {
           }
           log.warn("refetching a range that failed its check: {}", e.getMessage());
           fetcher.invalidate(key, h.offset(), h.length());
-          decoded = fetchChecked(key, h.offset(), h.length(), decoder(h));
+          decoded = fetchOne(h);
         }
         if (b == block) {
           wanted = decoded;
@@ -164,6 +163,11 @@ public final class TableCache {
         }
       }
       return wanted;
+    }
+
+    /** One block alone, checked (and fetched again once if it fails its check). */
+    private DataBlock fetchOne(BlockHandle h) {
+      return fetchChecked(key, h.offset(), h.length(), decoder(h));
     }
 
     private java.util.function.Function<byte[], DataBlock> decoder(BlockHandle h) {
