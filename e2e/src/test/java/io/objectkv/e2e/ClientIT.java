@@ -1,5 +1,6 @@
 package io.objectkv.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +68,17 @@ class ClientIT {
     assertEquals(v2, got.version());
     kv.delete("c/a".getBytes(), Precondition.ifExists());
     assertEquals(Optional.empty(), kv.get("c/a", Consistency.strong()));
+  }
+
+  /** Keys of any bytes, NUL and non-UTF-8 too, go by path and come back. */
+  @Test
+  void keysOfAnyBytes() {
+    for (byte[] key : new byte[][] {{0}, {'a', 0, 'b'}, {0, (byte) 0xFF, '/', 0}}) {
+      long v = kv.put(key, key, Precondition.none());
+      KeyValue got = kv.get(key, Consistency.strong()).orElseThrow();
+      assertEquals(v, got.version());
+      assertArrayEquals(key, got.value());
+    }
   }
 
   @Test

@@ -91,6 +91,28 @@ class ReadPathIT {
     }
   }
 
+  /** Keys with NUL and non-UTF-8 bytes read back by path, through the gateway and each replica. */
+  @Test
+  void pathKeysWithAnyBytesReadBack() {
+    for (String encoded :
+        List.of("%00", "a%00b%00", "%00%FF%2F", "%FF%FE%80", "%00".repeat(4096))) {
+      String label = encoded.substring(0, Math.min(24, encoded.length()));
+      long v =
+          api.send("PUT", "/v1/kv/" + encoded, label.getBytes()).json().get("version").asLong();
+      Api.Response viaGateway = api.send("GET", "/v1/kv/" + encoded + "?consistency=strong", null);
+      assertEquals(200, viaGateway.status(), label + ": " + viaGateway.body());
+      assertEquals(label, viaGateway.body());
+      for (ReaderMain.Reader r : replicas) {
+        Api.Response got =
+            Cluster.api(r).send("GET", "/v1/kv/" + encoded + "?minVersion=" + v, null);
+        assertEquals(label, got.body(), "replica " + r.port());
+      }
+      if (encoded.length() < 3 * 4096) { // one NUL more is another key
+        assertEquals(404, api.send("GET", "/v1/kv/" + encoded + "%00", null).status(), label);
+      }
+    }
+  }
+
   @Test
   void minVersionTimesOutWith504() {
     Api.Response r =

@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.objectkv.gateway.read.ReadForwarder;
 import io.objectkv.runtime.http.Headers;
+import io.objectkv.runtime.http.PathKeys;
 import java.time.Duration;
 import java.util.List;
 
@@ -28,7 +29,7 @@ public final class ReadRoutes {
 
   private static String pathAndQuery(Context ctx) {
     String q = ctx.req().getQueryString();
-    return ctx.req().getRequestURI() + (q == null ? "" : "?" + q);
+    return PathKeys.rawPath(ctx) + (q == null ? "" : "?" + q);
   }
 
   /** How long a replica may take: the read's own consistency timeout plus a margin. */

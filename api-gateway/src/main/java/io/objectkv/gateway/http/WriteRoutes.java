@@ -45,7 +45,7 @@ public final class WriteRoutes {
 
   /** The key of a {@code /v1/kv/{key}} request, decoded from the raw URI to exact bytes. */
   static Key pathKey(Context ctx) {
-    String uri = ctx.req().getRequestURI();
+    String uri = PathKeys.rawPath(ctx);
     byte[] key = PathKeys.decode(uri.substring(uri.indexOf(KV_PREFIX) + KV_PREFIX.length()));
     BatchJson.checkKey(key, "the key");
     return new Key(key);

@@ -145,7 +145,7 @@ public final class ReaderRoutes {
   }
 
   private void get(Context ctx) {
-    String uri = ctx.req().getRequestURI();
+    String uri = PathKeys.rawPath(ctx);
     byte[] key = PathKeys.decode(uri.substring(uri.indexOf(KV_PREFIX) + KV_PREFIX.length()));
     checkKey(key);
     ReadState s = stateFor(ctx);

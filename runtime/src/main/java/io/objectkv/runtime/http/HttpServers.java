@@ -85,27 +85,31 @@ public final class HttpServers {
                 server.setErrorHandler(new JsonErrorHandler());
                 widenAcceptQueue(server);
               });
-          security
-              .tls()
-              .ifPresent(
-                  tls ->
-                      config.jetty.addConnector(
-                          (server, http) -> {
-                            // Called at start, once the host and port are set.
-                            ServerConnector https =
+          // Our own connector (Javalin adds its default one only when there is none): HTTP/1.1
+          // that lets %00 through in paths, over TLS when it is configured.
+          config.jetty.addConnector(
+              (server, http) -> {
+                // Called at start, once the host and port are set.
+                HttpConnectionFactory http1 = new NulPathConnectionFactory(http);
+                ServerConnector connector =
+                    security
+                        .tls()
+                        .map(
+                            tls ->
                                 new ServerConnector(
                                     server,
                                     new SslConnectionFactory(tls.serverFactory(), "http/1.1"),
-                                    new HttpConnectionFactory(http));
-                            https.setHost(config.jetty.host);
-                            https.setPort(config.jetty.port);
-                            return https;
-                          }));
+                                    http1))
+                        .orElseGet(() -> new ServerConnector(server, http1));
+                connector.setHost(config.jetty.host);
+                connector.setPort(config.jetty.port);
+                return connector;
+              });
 
           config.routes.before(
               ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
-                PathKeys.checkEscapes(ctx.req().getRequestURI(), "the path");
+                PathKeys.checkEscapes(PathKeys.rawPath(ctx), "the path");
                 PathKeys.checkEscapes(ctx.req().getQueryString(), "the query");
                 security.guard().check(ctx);
                 admission.enter(ctx);

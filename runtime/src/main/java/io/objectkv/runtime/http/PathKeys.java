@@ -12,6 +12,19 @@ import java.util.Map;
 public final class PathKeys {
   private PathKeys() {}
 
+  /**
+   * The request's path as the client sent it, still percent-encoded: keys are decoded from it, and
+   * the gateway forwards it to readers as it is.
+   */
+  public static String rawPath(io.javalin.http.Context ctx) {
+    String raw = ctx.header(NulPathConnectionFactory.RAW_TARGET);
+    if (raw == null) {
+      return ctx.req().getRequestURI();
+    }
+    int query = raw.indexOf('?');
+    return query < 0 ? raw : raw.substring(0, query);
+  }
+
   /** Decodes {@code %XX} escapes to bytes; other characters stand for their UTF-8 bytes. */
   public static byte[] decode(String raw) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
