@@ -17,7 +17,10 @@ import java.util.Map;
  *     --dir DIR --port 9092 --controller-port 9093 [--parent-pid PID] [--config key=value]...
  * </pre>
  *
- * With {@code --parent-pid}, the broker stops when that process is gone, so a killed test run
+ * With {@code --secure-port PORT --pem FILE [--scram-user NAME:PASSWORD]} it also listens for
+ * clients over TLS with SASL/SCRAM-SHA-256, as a secured deployment does.
+ *
+ * <p>With {@code --parent-pid}, the broker stops when that process is gone, so a killed test run
  * leaves no broker behind.
  */
 public final class EmbeddedKafka {
@@ -57,11 +60,27 @@ public final class EmbeddedKafka {
     Files.createDirectories(dir);
     Path logs = dir.resolve("logs");
     Path config = dir.resolve("server.properties");
+    if (options.containsKey("secure-port")) {
+      overrides.putAll(
+          secureListener(
+              port,
+              controllerPort,
+              Integer.parseInt(options.get("secure-port")),
+              required(options, "pem")));
+    }
     writeConfig(config, logs, port, controllerPort, overrides);
     if (!Files.exists(logs.resolve("meta.properties"))) {
-      int rc =
-          kafka.tools.StorageTool.execute(
-              new String[] {"format", "-t", CLUSTER_ID, "-c", config.toString()}, System.out);
+      java.util.List<String> format =
+          new java.util.ArrayList<>(
+              java.util.List.of("format", "-t", CLUSTER_ID, "-c", config.toString()));
+      if (options.containsKey("scram-user")) {
+        // name:password; the credential exists before any client connects
+        String[] user = options.get("scram-user").split(":", 2);
+        format.addAll(
+            java.util.List.of(
+                "--add-scram", SCRAM + "=[name=" + user[0] + ",password=" + user[1] + "]"));
+      }
+      int rc = kafka.tools.StorageTool.execute(format.toArray(String[]::new), System.out);
       if (rc != 0) {
         System.err.println("formatting the Kafka storage in " + logs + " failed (exit " + rc + ")");
         System.exit(rc);
@@ -69,6 +88,48 @@ public final class EmbeddedKafka {
     }
     System.out.println("embedded Kafka starting on 127.0.0.1:" + port + " (data in " + logs + ")");
     kafka.Kafka.main(new String[] {config.toString()});
+  }
+
+  private static final String SCRAM = "SCRAM-SHA-256";
+
+  /**
+   * A second client listener on {@code securePort}: TLS with the key and certificate chain in the
+   * PEM file {@code pem}, clients authenticated by SASL/SCRAM-SHA-256. The plain listener stays for
+   * the broker itself.
+   */
+  private static Map<String, String> secureListener(
+      int port, int controllerPort, int securePort, String pem) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:"
+            + port
+            + ",SASL_SSL://127.0.0.1:"
+            + securePort
+            + ",CONTROLLER://127.0.0.1:"
+            + controllerPort);
+    p.put(
+        "advertised.listeners",
+        "PLAINTEXT://127.0.0.1:" + port + ",SASL_SSL://127.0.0.1:" + securePort);
+    p.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+    p.put("sasl.enabled.mechanisms", SCRAM);
+    p.put(
+        "listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    p.put("listener.name.sasl_ssl.ssl.keystore.type", "PEM");
+    p.put("listener.name.sasl_ssl.ssl.keystore.location", pem);
+    return p;
+  }
+
+  private static String required(Map<String, String> options, String name) {
+    String v = options.get(name);
+    if (v == null) {
+      usage(System.err);
+      System.exit(2);
+    }
+    return v;
   }
 
   private static void writeConfig(
@@ -133,7 +194,9 @@ public final class EmbeddedKafka {
 
   private static void usage(PrintStream out) {
     out.println(
-        "usage: EmbeddedKafka --dir DIR [--port 9092] [--controller-port 9093] [--parent-pid PID] [--config key=value]...");
+        "usage: EmbeddedKafka --dir DIR [--port 9092] [--controller-port 9093] [--parent-pid PID]\n"
+            + "         [--secure-port PORT --pem KEY_AND_CHAIN.pem [--scram-user NAME:PASSWORD]]"
+            + " [--config key=value]...");
     out.println(
         "Runs a single-node KRaft Kafka broker on 127.0.0.1; formats DIR/logs on first start.");
   }

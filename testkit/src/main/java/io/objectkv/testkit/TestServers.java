@@ -49,27 +49,33 @@ public final class TestServers {
    * it and start it again on the same port and directory to restart the broker.
    */
   public static ServerProcess kafka(Path dir, int port, int controllerPort, Path log) {
+    return kafka(dir, port, controllerPort, log, List.of());
+  }
+
+  /** As {@link #kafka(Path, int, int, Path)}, with more arguments of {@code EmbeddedKafka}. */
+  public static ServerProcess kafka(
+      Path dir, int port, int controllerPort, Path log, List<String> moreArgs) {
     checkBuilt();
     String bootstrap = "127.0.0.1:" + port;
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "-Xmx768m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                PATHS.getProperty("embeddedKafka.classpath"),
+                "io.objectkv.embeddedkafka.EmbeddedKafka",
+                "--dir",
+                dir.toString(),
+                "--port",
+                Integer.toString(port),
+                "--controller-port",
+                Integer.toString(controllerPort),
+                "--parent-pid",
+                Long.toString(ProcessHandle.current().pid())));
+    command.addAll(moreArgs);
     return ServerProcess.start(
-        "kafka",
-        List.of(
-            "-Xmx768m",
-            "-XX:+UseSerialGC",
-            "-cp",
-            PATHS.getProperty("embeddedKafka.classpath"),
-            "io.objectkv.embeddedkafka.EmbeddedKafka",
-            "--dir",
-            dir.toString(),
-            "--port",
-            Integer.toString(port),
-            "--controller-port",
-            Integer.toString(controllerPort),
-            "--parent-pid",
-            Long.toString(ProcessHandle.current().pid())),
-        log,
-        Duration.ofSeconds(90),
-        () -> TestCluster.kafkaReady(bootstrap));
+        "kafka", command, log, Duration.ofSeconds(90), () -> TestCluster.kafkaReady(bootstrap));
   }
 
   /** S3Mock on {@code port}, keeping its objects in {@code dir}, with {@code bucket} created. */

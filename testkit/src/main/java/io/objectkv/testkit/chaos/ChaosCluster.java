@@ -29,6 +29,14 @@ public final class ChaosCluster implements AutoCloseable {
   /** A process the cluster runs. */
   public record Part(String name, String mainClass, String portVariable, int port) {}
 
+  /**
+   * Kafka clients of the processes over TLS with SASL/SCRAM-SHA-256, as a secured deployment runs
+   * them: the broker's key and certificate chain, the certificate the clients trust, and the SCRAM
+   * user. The processes get the secure listener and a client properties file; the harness itself
+   * keeps the broker's plain listener.
+   */
+  public record SecureKafka(Path keyAndChainPem, Path trustedPem, String user, String password) {}
+
   private static final String BUCKET = "chaos";
 
   /**
@@ -48,6 +56,8 @@ public final class ChaosCluster implements AutoCloseable {
   private final Ports ports = new Ports();
   private final int kafkaPort = ports.next();
   private final int controllerPort = ports.next();
+  private final int secureKafkaPort = ports.next();
+  private final java.util.Optional<SecureKafka> secureKafka;
   private final ServerProcess s3mock;
   private final S3FaultProxy proxy;
   private final Map<String, Part> parts = new LinkedHashMap<>();
@@ -61,7 +71,18 @@ public final class ChaosCluster implements AutoCloseable {
    * @param readerCache the cache directory of reader {@code i} (1-based)
    */
   public ChaosCluster(Path dir, long seed, Map<String, String> settings, List<Path> readerCache) {
+    this(dir, seed, settings, readerCache, java.util.Optional.empty());
+  }
+
+  /** As above, with the processes' Kafka clients secured as {@code secureKafka} says. */
+  public ChaosCluster(
+      Path dir,
+      long seed,
+      Map<String, String> settings,
+      List<Path> readerCache,
+      java.util.Optional<SecureKafka> secureKafka) {
     this.dir = dir;
+    this.secureKafka = secureKafka;
     try {
       Files.createDirectories(dir.resolve("jvm"));
     } catch (IOException e) {
@@ -73,6 +94,11 @@ public final class ChaosCluster implements AutoCloseable {
     kafka = startKafka();
     common.put("OBJECTKV_DATABASE", "chaos");
     common.put("OBJECTKV_KAFKA_BOOTSTRAP", bootstrap());
+    secureKafka.ifPresent(
+        k -> {
+          common.put("OBJECTKV_KAFKA_BOOTSTRAP", "127.0.0.1:" + secureKafkaPort);
+          common.put("OBJECTKV_KAFKA_CLIENT_PROPERTIES", clientProperties(k).toString());
+        });
     common.put("OBJECTKV_STORE", "s3");
     common.put("OBJECTKV_S3_ENDPOINT", proxy.endpoint().toString());
     common.put("OBJECTKV_S3_BUCKET", BUCKET);
@@ -123,8 +149,14 @@ public final class ChaosCluster implements AutoCloseable {
     own.put(p.name(), env);
   }
 
+  /** The broker's plain listener, for the harness's own clients. */
   public String bootstrap() {
     return "127.0.0.1:" + kafkaPort;
+  }
+
+  /** The listener the processes use: the secure one when the cluster has {@link SecureKafka}. */
+  public String processBootstrap() {
+    return common.get("OBJECTKV_KAFKA_BOOTSTRAP");
   }
 
   public S3FaultProxy s3() {
@@ -148,8 +180,43 @@ public final class ChaosCluster implements AutoCloseable {
   }
 
   private ServerProcess startKafka() {
+    List<String> secure =
+        secureKafka
+            .map(
+                k ->
+                    List.of(
+                        "--secure-port",
+                        Integer.toString(secureKafkaPort),
+                        "--pem",
+                        k.keyAndChainPem().toString(),
+                        "--scram-user",
+                        k.user() + ":" + k.password()))
+            .orElse(List.of());
     return TestServers.kafka(
-        dir.resolve("kafka"), kafkaPort, controllerPort, dir.resolve("logs/kafka.log"));
+        dir.resolve("kafka"), kafkaPort, controllerPort, dir.resolve("logs/kafka.log"), secure);
+  }
+
+  /** The client properties file a secured deployment gives its processes. */
+  private Path clientProperties(SecureKafka k) {
+    Path file = dir.resolve("kafka-client.properties");
+    try {
+      Files.write(
+          file,
+          List.of(
+              "security.protocol=SASL_SSL",
+              "sasl.mechanism=SCRAM-SHA-256",
+              "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
+                  + " username=\""
+                  + k.user()
+                  + "\" password=\""
+                  + k.password()
+                  + "\";",
+              "ssl.truststore.type=PEM",
+              "ssl.truststore.location=" + k.trustedPem()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
   }
 
   /** Starts a part and waits until it answers {@code /health} (a writer: until it has a role). */

@@ -1,0 +1,168 @@
+package io.objectkv.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.objectkv.testkit.chaos.ChaosCluster;
+import io.objectkv.testkit.chaos.ChaosSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster's processes, each its own JVM, talking to a Kafka broker only over TLS with
+ * SASL/SCRAM-SHA-256, configured as a deployment is: {@code OBJECTKV_KAFKA_CLIENT_PROPERTIES} names
+ * a client properties file. Writes, strong reads and a broker restart work through it; wrong
+ * credentials and plain connections are refused by the broker; no log holds the password.
+ */
+class SecureKafkaIT {
+  private static final String PASSWORD = "scram-secret-5f1c";
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @Test
+  void theClusterRunsOverTlsWithScram() throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "secure-kafka-");
+    Path key = dir.resolve("key.pem");
+    Path cert = dir.resolve("cert.pem");
+    Process openssl =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1")
+            .redirectErrorStream(true)
+            .start();
+    Assumptions.assumeTrue(
+        openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0,
+        "openssl is needed to make a test certificate");
+    // The broker's key store: its private key and its certificate chain in one PEM file.
+    Path keyAndChain = dir.resolve("broker.pem");
+    Files.writeString(keyAndChain, Files.readString(key) + Files.readString(cert));
+
+    try (ChaosCluster cluster =
+        new ChaosCluster(
+            dir,
+            1,
+            ChaosSettings.PROCESSES,
+            List.of(dir.resolve("reader-1-cache")),
+            Optional.of(new ChaosCluster.SecureKafka(keyAndChain, cert, "objectkv", PASSWORD)))) {
+      URI gateway = cluster.gateway();
+      assertEquals(200, send(gateway, "PUT", "/v1/kv/secure", "one").statusCode());
+      HttpResponse<String> read = send(gateway, "GET", "/v1/kv/secure?consistency=strong", null);
+      assertEquals(200, read.statusCode(), read.body());
+      assertEquals("one", read.body());
+      HttpResponse<String> cas =
+          send(
+              gateway,
+              "PUT",
+              "/v1/kv/secure",
+              "two",
+              "If-Match",
+              read.headers().firstValue("ETag").orElseThrow());
+      assertEquals(200, cas.statusCode(), cas.body());
+
+      // The broker restarts; every process's clients authenticate again.
+      cluster.killKafka();
+      cluster.startKafkaAgain();
+      HttpResponse<String> after = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        after = send(gateway, "PUT", "/v1/kv/secure", "three");
+        if (after.statusCode() == 200) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      assertEquals(200, after.statusCode(), after.body());
+      HttpResponse<String> last = send(gateway, "GET", "/v1/kv/secure?consistency=strong", null);
+      assertEquals("three", last.body());
+
+      String secure = cluster.processBootstrap();
+      assertFalse(secure.equals(cluster.bootstrap()), "the processes use the secure listener");
+      assertRefused(secure, Map.of()); // plain text to the TLS listener
+      assertRefused(secure, sasl(cert, "wrong-password"));
+    }
+    try (Stream<Path> logs = Files.list(dir.resolve("logs"))) {
+      for (Path log : logs.toList()) {
+        String text = new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1);
+        assertFalse(text.contains(PASSWORD), "the SCRAM password is in " + log);
+      }
+    }
+  }
+
+  private static Map<String, Object> sasl(Path trusted, String password) {
+    return Map.of(
+        "security.protocol", "SASL_SSL",
+        "sasl.mechanism", "SCRAM-SHA-256",
+        "sasl.jaas.config",
+            "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"objectkv\""
+                + " password=\""
+                + password
+                + "\";",
+        "ssl.truststore.type", "PEM",
+        "ssl.truststore.location", trusted.toString());
+  }
+
+  private static void assertRefused(String bootstrap, Map<String, Object> security) {
+    Map<String, Object> c = new java.util.HashMap<>(security);
+    c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+    c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
+    try (Admin admin = Admin.create(c)) {
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () -> admin.listTopics().names().get(10, TimeUnit.SECONDS),
+              "the broker answered " + security.keySet());
+      assertTrue(e.getCause() != null, e.toString());
+    }
+  }
+
+  private static HttpResponse<String> send(
+      URI base, String method, String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
