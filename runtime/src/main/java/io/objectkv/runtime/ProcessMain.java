@@ -83,7 +83,12 @@ public final class ProcessMain {
             + ": started "
             + (System.currentTimeMillis()
                 - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime())
-            + " ms after the JVM did");
+            + " ms after the JVM did, "
+            + ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(d -> d.toMillis() + " ms of CPU")
+                .orElse("CPU time unknown"));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
