@@ -223,9 +223,11 @@ public final class Writer implements Runnable, AutoCloseable {
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
     c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+    // The coordinator tells a standby of a rebalance in its answer to a heartbeat: beats a small
+    // share of the session apart keep that news from adding much to a failover.
     c.put(
         ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-        (int) Math.max(100, config.sessionTimeout().toMillis() / 4));
+        (int) Math.max(100, config.sessionTimeout().toMillis() / 8));
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.groups().maxRecords());
     c.put(
         ConsumerConfig.FETCH_MAX_BYTES_CONFIG,

@@ -33,7 +33,7 @@ public record WriterConfig(
   public static final Duration SNAPSHOT_EVERY = Duration.ofSeconds(30);
   public static final long KEY_CACHE_BYTES = 64L << 20;
   public static final long BLOCK_CACHE_BYTES = 64L << 20;
-  public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration SESSION_TIMEOUT = Duration.ofMillis(1500);
 
   /** The defaults (the writer's settings show these): for tests and the single-machine cluster. */
   public static WriterConfig defaults(String bootstrap, KafkaNames names) {
