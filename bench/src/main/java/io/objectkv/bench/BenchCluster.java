@@ -4,54 +4,34 @@ import io.objectkv.compactor.CompactorMain;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.gateway.GatewayMain;
-import io.objectkv.kafka.KafkaNames;
-import io.objectkv.kafka.TopicSetup;
+import io.objectkv.harness.InJvmCluster;
 import io.objectkv.reader.ReaderMain;
-import io.objectkv.runtime.config.CommonSettings;
-import io.objectkv.runtime.config.Setting;
-import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
-import io.objectkv.runtime.health.Liveness;
 import io.objectkv.s3.S3ObjectStore;
-import io.objectkv.testkit.Poll;
 import io.objectkv.testkit.ServerProcess;
 import io.objectkv.testkit.TestCluster;
 import io.objectkv.writer.Writer;
 import io.objectkv.writer.WriterConfig;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
- * The servers of the test cluster (a real KRaft broker and S3 server on loopback) with one
- * database's processes in this JVM, for load generators.
+ * One database on the test servers with its processes in this JVM ({@link InJvmCluster}), for load
+ * generators: the writer with the deployed defaults and a metered store, the compactor as its
+ * deployable jar in a JVM of its own.
  */
-final class BenchCluster implements AutoCloseable {
-  final TestCluster servers = TestCluster.get();
-  final String database = servers.uniqueName("bench");
+final class BenchCluster extends InJvmCluster {
   final String bucket;
-  final KafkaNames names = new KafkaNames(database);
-  final Map<String, String> env;
   final Metrics writerMetrics = new Metrics();
-  private final List<AutoCloseable> running = new ArrayList<>();
 
   /** A database in the test cluster's shared bucket. */
   BenchCluster() {
@@ -59,9 +39,8 @@ final class BenchCluster implements AutoCloseable {
   }
 
   private BenchCluster(String bucket) {
+    super("bench", bucket);
     this.bucket = bucket;
-    this.env = new HashMap<>(servers.environment(database, bucket));
-    TopicSetup.ensureTopics(servers.bootstrapServers(), names, Optional.empty());
   }
 
   /**
@@ -78,76 +57,23 @@ final class BenchCluster implements AutoCloseable {
     return new S3ObjectStore(servers.s3Config(bucket, prefix));
   }
 
-  Settings settings(List<String> own, Map<String, String> overrides) {
-    Map<String, String> e = new HashMap<>(env);
-    e.putAll(overrides);
-    List<Setting> declared =
-        Stream.concat(CommonSettings.ALL.stream(), own.stream().map(n -> Setting.of(n, "", "")))
-            .toList();
-    return Settings.load("bench", declared, new String[0], e);
-  }
-
+  /** The database's store as the processes open it (retries, metrics into {@code metrics}). */
   ObjectStore store(Metrics metrics) {
     ObjectStore s = Stores.open(settings(List.of(), Map.of()), metrics);
-    running.add(s);
-    return s;
+    return stopsWithCluster(s, s);
   }
 
   Writer startWriter(WriterConfig config) {
-    Writer w =
-        new Writer(
-            config,
-            store(writerMetrics),
-            InstantSource.system(),
-            new SecureRandom(),
-            writerMetrics,
-            new Liveness(InstantSource.system()),
-            "bench");
-    Thread t = Thread.ofPlatform().name("writer").start(w);
-    running.add(
-        () -> {
-          w.close();
-          t.join(30_000);
-        });
-    Poll.until(Duration.ofSeconds(60), "the writer to become active", w::isActive);
-    return w;
+    return awaitActive(
+        startWriter(config, store(writerMetrics), new SecureRandom(), writerMetrics, "bench"));
   }
 
   WriterConfig writerConfig() {
     return WriterConfig.defaults(servers.bootstrapServers(), names);
   }
 
-  ReaderMain.Reader startReader(Path cacheDir, Metrics metrics) {
-    Map<String, String> o = new HashMap<>();
-    o.put(ReaderMain.PORT.name(), "0");
-    o.put(ReaderMain.CACHE_DIR.name(), cacheDir.toString());
-    Map<String, String> e = new HashMap<>(env);
-    e.putAll(o);
-    ReaderMain.Reader r =
-        ReaderMain.start(
-            Settings.load("bench", CommonSettings.with(ReaderMain.OWN), new String[0], e), metrics);
-    running.add(r);
-    return r;
-  }
-
   GatewayMain.Gateway startGateway(List<ReaderMain.Reader> readers) {
-    Map<String, String> o = new HashMap<>();
-    o.put(GatewayMain.PORT.name(), "0");
-    o.put(GatewayMain.WRITE_TIMEOUT.name(), "30s");
-    o.put(
-        GatewayMain.READERS.name(),
-        String.join(",", readers.stream().map(r -> "http://127.0.0.1:" + r.port()).toList()));
-    GatewayMain.Gateway g =
-        GatewayMain.start(
-            settings(
-                Arrays.asList(
-                    GatewayMain.PORT.name(),
-                    GatewayMain.WRITE_TIMEOUT.name(),
-                    GatewayMain.READERS.name()),
-                o),
-            UUID.randomUUID().toString());
-    running.add(g);
-    return g;
+    return startGateway(readers, Duration.ofSeconds(30));
   }
 
   /** A compactor process and where its HTTP server listens. */
@@ -174,7 +100,6 @@ final class BenchCluster implements AutoCloseable {
     e.put(CompactorMain.HTTP_PORT.name(), Integer.toString(port));
     e.put(CompactorMain.TEMP_DIR.name(), temp.toString());
     e.putAll(settings);
-    HttpClient http = HttpClient.newHttpClient();
     URI status = URI.create("http://127.0.0.1:" + port + "/v1/status");
     ServerProcess p =
         ServerProcess.start(
@@ -183,36 +108,13 @@ final class BenchCluster implements AutoCloseable {
             e,
             temp.resolve("compactor.log"),
             Duration.ofSeconds(60),
-            () -> httpGet(http, status) != null);
-    running.add(p);
+            () -> TestCluster.httpReady(status));
+    stopsWithCluster(p, p);
     return new Compactor(p, port);
-  }
-
-  /** The body of a 200 answer, or null for anything else (not up yet, gone, an error). */
-  static String httpGet(HttpClient http, URI uri) {
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? r.body() : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
   }
 
   long storeRequests(Metrics metrics, String type) {
     return metrics.counter("objectkv_store_requests_total", "", "type", type).get();
-  }
-
-  @Override
-  public void close() throws Exception {
-    for (int i = running.size() - 1; i >= 0; i--) {
-      running.get(i).close();
-    }
   }
 
   /** The first number after {@code name} in a status or metrics text; -1 when absent. */

@@ -9,12 +9,12 @@ import io.objectkv.core.model.Op;
 import io.objectkv.core.model.WriteBatch;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.testkit.ServerProcess;
+import io.objectkv.testkit.TestCluster;
 import io.objectkv.writer.Writer;
 import io.objectkv.writer.WriterConfig;
 import io.objectkv.writer.WriterStatus;
 import io.objectkv.writer.commit.GroupPolicy;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,13 +105,12 @@ public final class CompactionLoad {
                   "1h"),
               heap,
               temp);
-      HttpClient http = HttpClient.newHttpClient();
       URI status = c.uri("/v1/status");
       long start = System.nanoTime();
       try (ServerProcess compactor = c.process()) {
         String s;
         // done once it has read the whole manifest and L0 is empty
-        while ((s = BenchCluster.httpGet(http, status)) == null
+        while ((s = TestCluster.okBody(status).orElse(null)) == null
             || BenchCluster.number(s, "\"appliedVersion\":") < lastOffset
             || !s.contains("\"l0Objects\":0,")) {
           if (s == null && !compactor.isAlive()) {
@@ -122,7 +121,7 @@ public final class CompactionLoad {
           System.out.println("  compactor: " + s);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        String metrics = BenchCluster.httpGet(http, c.uri("/metrics"));
+        String metrics = TestCluster.okBody(c.uri("/metrics")).orElse(null);
         long l0Bytes = loaded.manifest().l0Bytes();
         long read = BenchCluster.number(metrics, "objectkv_compactor_read_bytes_total");
         long written = BenchCluster.number(metrics, "objectkv_compactor_written_bytes_total");

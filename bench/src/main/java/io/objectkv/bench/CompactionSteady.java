@@ -10,6 +10,7 @@ import io.objectkv.core.model.Op;
 import io.objectkv.core.model.WriteBatch;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.reader.ReaderMain;
+import io.objectkv.testkit.TestCluster;
 import io.objectkv.writer.Writer;
 import io.objectkv.writer.WriterConfig;
 import io.objectkv.writer.WriterStatus;
@@ -459,7 +460,6 @@ public final class CompactionSteady {
     final BenchCluster cluster;
     final Writer writer;
     final BenchCluster.Compactor compactor;
-    final HttpClient http = HttpClient.newHttpClient();
 
     Probe(BenchCluster cluster, Writer writer, BenchCluster.Compactor compactor) {
       this.cluster = cluster;
@@ -500,8 +500,8 @@ public final class CompactionSteady {
     }
 
     Sample sample() {
-      String status = BenchCluster.httpGet(http, compactor.uri("/v1/status"));
-      String metrics = BenchCluster.httpGet(http, compactor.uri("/metrics"));
+      String status = TestCluster.okBody(compactor.uri("/v1/status")).orElse(null);
+      String metrics = TestCluster.okBody(compactor.uri("/metrics")).orElse(null);
       if (status == null || metrics == null) {
         throw new IllegalStateException(
             "the compactor does not answer; see " + compactor.process().log());
@@ -538,7 +538,7 @@ public final class CompactionSteady {
       long runs = -1;
       long quietSince = System.nanoTime();
       while (true) {
-        String status = BenchCluster.httpGet(http, compactor.uri("/v1/status"));
+        String status = TestCluster.okBody(compactor.uri("/v1/status")).orElse(null);
         long now = status == null ? -1 : BenchCluster.number(status, "\"compactions\":");
         if (now != runs) {
           runs = now;

@@ -1,10 +1,10 @@
 package io.objectkv.bench;
 
 import io.javalin.Javalin;
+import io.objectkv.client.KeyPaths;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.reader.ReaderMain;
 import io.objectkv.runtime.http.HttpServers;
-import io.objectkv.runtime.http.PathKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -154,7 +154,7 @@ public final class ReadLoad {
             HttpRequest.newBuilder(
                     base.resolve(
                         "/v1/kv/"
-                            + PathKeys.encode(key(k).getBytes(StandardCharsets.UTF_8))
+                            + KeyPaths.encode(key(k).getBytes(StandardCharsets.UTF_8))
                             + query))
                 .build(),
             HttpResponse.BodyHandlers.discarding())

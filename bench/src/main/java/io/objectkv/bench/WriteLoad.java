@@ -1,9 +1,9 @@
 package io.objectkv.bench;
 
+import io.objectkv.client.KeyPaths;
 import io.objectkv.compactor.CompactorMain;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.gateway.GatewayMain;
-import io.objectkv.runtime.http.PathKeys;
 import io.objectkv.testkit.chaos.S3FaultProxy;
 import io.objectkv.writer.commit.GroupPolicy;
 import java.lang.management.CompilationMXBean;
@@ -252,7 +252,7 @@ public final class WriteLoad {
       HttpClient http = pool[c % pool.length];
       String prefix =
           "/v1/kv/"
-              + PathKeys.encode(
+              + KeyPaths.encode(
                   ("load-" + clients + "-" + c + "-").getBytes(StandardCharsets.UTF_8));
       threads.add(
           Thread.ofVirtual()

@@ -294,23 +294,8 @@ public final class ObjectKvClient implements AutoCloseable {
     return new KeyValue(key, value, ((Number) m.get("version")).longValue());
   }
 
-  static String encode(byte[] key) {
-    StringBuilder sb = new StringBuilder();
-    for (byte b : key) {
-      int c = b & 0xFF;
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '_'
-          || c == '.'
-          || c == '~') {
-        sb.append((char) c);
-      } else {
-        sb.append(String.format("%%%02X", c));
-      }
-    }
-    return sb.toString();
+  private static String encode(byte[] key) {
+    return KeyPaths.encode(key);
   }
 
   @SuppressWarnings("unchecked")

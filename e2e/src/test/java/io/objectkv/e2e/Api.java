@@ -1,8 +1,8 @@
 package io.objectkv.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.objectkv.client.KeyPaths;
 import io.objectkv.runtime.http.Json;
-import io.objectkv.runtime.http.PathKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,11 +77,11 @@ final class Api {
   }
 
   static String kv(String key) {
-    return "/v1/kv/" + PathKeys.encode(key.getBytes(StandardCharsets.UTF_8));
+    return "/v1/kv/" + KeyPaths.encode(key.getBytes(StandardCharsets.UTF_8));
   }
 
   static String kv(byte[] key) {
-    return "/v1/kv/" + PathKeys.encode(key);
+    return "/v1/kv/" + KeyPaths.encode(key);
   }
 
   Response put(String key, String value, String... headers) {

@@ -7,14 +7,9 @@ import io.objectkv.compactor.plan.CompactionPolicy;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.gateway.GatewayMain;
-import io.objectkv.kafka.KafkaNames;
-import io.objectkv.kafka.TopicSetup;
+import io.objectkv.harness.InJvmCluster;
 import io.objectkv.reader.ReaderMain;
-import io.objectkv.runtime.config.CommonSettings;
-import io.objectkv.runtime.config.Setting;
-import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.health.Liveness;
-import io.objectkv.testkit.Poll;
 import io.objectkv.testkit.TestCluster;
 import io.objectkv.writer.Writer;
 import io.objectkv.writer.WriterConfig;
@@ -23,48 +18,23 @@ import io.objectkv.writer.decide.Decider;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
- * One database on the shared test servers, with its processes run in this JVM: writers and
- * gateways. Each test class gets a fresh database (its own topics and object prefix).
+ * One database on the shared test servers with its processes in this JVM ({@link InJvmCluster}),
+ * with what tests add: writer and compactor settings that make them quick to observe, compactors
+ * whose steps can crash, and an {@link Inspector}. Each test class gets a fresh database.
  */
-final class Cluster implements AutoCloseable {
-  final TestCluster servers = TestCluster.get();
-  final String database;
-  final KafkaNames names;
+final class Cluster extends InJvmCluster {
   final ObjectStore store;
-  final Map<String, String> env;
   final List<Writer> writers = new ArrayList<>();
-  final List<Thread> writerThreads = new ArrayList<>();
-  final List<GatewayMain.Gateway> gateways = new ArrayList<>();
   final List<ReaderMain.Reader> readers = new ArrayList<>();
-  final List<Compactor> compactors = new ArrayList<>();
-  final List<Thread> compactorThreads = new ArrayList<>();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
 
   Cluster(String name) {
-    database = servers.uniqueName(name);
-    names = new KafkaNames(database);
+    super(name, TestCluster.BUCKET);
     store = servers.objectStore(database + "/");
-    env = new HashMap<>(servers.environment(database));
-    TopicSetup.ensureTopics(servers.bootstrapServers(), names, Optional.empty());
-  }
-
-  Settings settings(List<Setting> own, Map<String, String> overrides) {
-    Map<String, String> e = new HashMap<>(env);
-    e.putAll(overrides);
-    return Settings.load(
-        "test",
-        Stream.concat(CommonSettings.ALL.stream(), own.stream()).toList(),
-        new String[0],
-        e);
+    stopsWithCluster(store, store);
   }
 
   /**
@@ -87,48 +57,25 @@ final class Cluster implements AutoCloseable {
 
   Writer startWriter(WriterConfig config) {
     Writer w =
-        new Writer(
-            config,
-            store,
-            InstantSource.system(),
-            new Random(writers.size()),
-            new Metrics(),
-            new Liveness(InstantSource.system()),
-            "w" + writers.size());
-    Thread t = Thread.ofPlatform().name("writer-" + writers.size()).start(w);
+        startWriter(config, store, new Random(writers.size()), new Metrics(), "w" + writers.size());
     writers.add(w);
-    writerThreads.add(t);
     return w;
   }
 
   /** Starts a writer and waits until it is the active one. */
   Writer startActiveWriter() {
-    Writer w = startWriter(writerConfig());
-    Poll.until(Duration.ofSeconds(60), "writer to become active", () -> w.isActive());
-    return w;
+    return awaitActive(startWriter(writerConfig()));
   }
 
   /** A gateway routing reads to every reader started so far. */
   Api startGateway() {
-    Map<String, String> o = new HashMap<>();
-    o.put(GatewayMain.PORT.name(), "0");
-    o.put(GatewayMain.WRITE_TIMEOUT.name(), "20s");
-    String scheme = env.containsKey(CommonSettings.TLS_CERT.name()) ? "https" : "http";
-    o.put(
-        GatewayMain.READERS.name(),
-        String.join(",", readers.stream().map(r -> scheme + "://127.0.0.1:" + r.port()).toList()));
-    GatewayMain.Gateway g =
-        GatewayMain.start(settings(GatewayMain.OWN, o), UUID.randomUUID().toString());
-    gateways.add(g);
-    return new Api(scheme + "://127.0.0.1:" + g.port());
+    GatewayMain.Gateway g = startGateway(readers, Duration.ofSeconds(20));
+    return new Api(url(g.port()));
   }
 
   /** A reader replica with its own disk cache directory (reuse one to restart it warm). */
   ReaderMain.Reader startReader(java.nio.file.Path cacheDir) {
-    Map<String, String> o = new HashMap<>();
-    o.put(ReaderMain.PORT.name(), "0");
-    o.put(ReaderMain.CACHE_DIR.name(), cacheDir.toString());
-    ReaderMain.Reader r = ReaderMain.start(settings(ReaderMain.OWN, o), new Metrics());
+    ReaderMain.Reader r = startReader(cacheDir, new Metrics());
     readers.add(r);
     return r;
   }
@@ -137,8 +84,8 @@ final class Cluster implements AutoCloseable {
     return new Api("http://127.0.0.1:" + r.port());
   }
 
-  void stopReader(ReaderMain.Reader r) {
-    r.close();
+  void stopReader(ReaderMain.Reader r) throws Exception {
+    stop(r);
     readers.remove(r);
   }
 
@@ -163,48 +110,28 @@ final class Cluster implements AutoCloseable {
             step);
     Thread t = Thread.ofPlatform().name("compactor").start(c);
     compactors.add(c);
-    compactorThreads.add(t);
-    return c;
+    return stopsWithCluster(
+        c,
+        () -> {
+          c.close();
+          t.join(30_000);
+        });
   }
 
-  void stopCompactors() throws InterruptedException {
-    for (int i = 0; i < compactors.size(); i++) {
-      compactors.get(i).close();
-      compactorThreads.get(i).join(30_000);
+  private final List<Compactor> compactors = new ArrayList<>();
+
+  void stopCompactors() throws Exception {
+    for (Compactor c : compactors) {
+      stop(c);
     }
     compactors.clear();
-    compactorThreads.clear();
   }
 
   Inspector inspector() {
     return new Inspector(store, servers.bootstrapServers(), names);
   }
 
-  void stopWriter(Writer w) throws InterruptedException {
-    int i = writers.indexOf(w);
-    w.close();
-    writerThreads.get(i).join(30_000);
-  }
-
-  @Override
-  public void close() throws Exception {
-    for (GatewayMain.Gateway g : gateways) {
-      g.close();
-    }
-    for (ReaderMain.Reader r : readers) {
-      r.close();
-    }
-    for (int i = 0; i < compactors.size(); i++) {
-      compactors.get(i).close();
-      compactorThreads.get(i).join(30_000);
-    }
-    for (int i = 0; i < writers.size(); i++) {
-      writers.get(i).close();
-      writerThreads.get(i).join(30_000);
-    }
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
-    store.close();
+  void stopWriter(Writer w) throws Exception {
+    stop(w);
   }
 }

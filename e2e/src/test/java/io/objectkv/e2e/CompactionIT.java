@@ -63,7 +63,7 @@ class CompactionIT {
   }
 
   @org.junit.jupiter.api.AfterEach
-  void stopCompactors() throws InterruptedException {
+  void stopCompactors() throws Exception {
     cluster.stopCompactors();
   }
 

@@ -19,9 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,31 +44,7 @@ class SecureClusterIT {
   @BeforeAll
   static void start() throws Exception {
     dir = Files.createTempDirectory("secure");
-    Process openssl =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                dir.resolve("key.pem").toString(),
-                "-out",
-                dir.resolve("cert.pem").toString(),
-                "-days",
-                "1",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1")
-            .redirectErrorStream(true)
-            .start();
-    Assumptions.assumeTrue(
-        openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0,
-        "openssl is needed to make a test certificate");
+    TestCertificate.make(dir);
     cluster = new Cluster("secure");
     Files.write(
         dir.resolve("tokens"),

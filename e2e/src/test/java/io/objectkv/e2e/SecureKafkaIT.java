@@ -23,14 +23,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The cluster's processes, each its own JVM, talking to a Kafka broker only over TLS with
  * SASL/SCRAM-SHA-256, configured as a deployment is: {@code OBJECTKV_KAFKA_CLIENT_PROPERTIES} names
  * a client properties file. Writes, strong reads and a broker restart work through it; wrong
- * credentials and plain connections are refused by the broker; no log holds the password.
+ * credentials and plain connections are refused by the broker; no log holds the password. While the
+ * broker is down, a write is answered 503 in time, saying whether it may still be applied.
  */
 class SecureKafkaIT {
   private static final String PASSWORD = "scram-secret-5f1c";
@@ -42,31 +42,7 @@ class SecureKafkaIT {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "secure-kafka-");
     Path key = dir.resolve("key.pem");
     Path cert = dir.resolve("cert.pem");
-    Process openssl =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                key.toString(),
-                "-out",
-                cert.toString(),
-                "-days",
-                "1",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1")
-            .redirectErrorStream(true)
-            .start();
-    Assumptions.assumeTrue(
-        openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0,
-        "openssl is needed to make a test certificate");
+    TestCertificate.make(dir);
     // The broker's key store: its private key and its certificate chain in one PEM file.
     Path keyAndChain = dir.resolve("broker.pem");
     Files.writeString(keyAndChain, Files.readString(key) + Files.readString(cert));
@@ -93,8 +69,17 @@ class SecureKafkaIT {
               read.headers().firstValue("ETag").orElseThrow());
       assertEquals(200, cas.statusCode(), cas.body());
 
-      // The broker restarts; every process's clients authenticate again.
+      // The broker is down: a write is answered 503 within its timeout, saying whether it may
+      // still be applied (API.md, "Overload"). Then it restarts, and every process's clients
+      // authenticate again.
       cluster.killKafka();
+      long sent = System.nanoTime();
+      HttpResponse<String> down = send(gateway, "PUT", "/v1/kv/while-down", "x");
+      long answeredMillis = (System.nanoTime() - sent) / 1_000_000;
+      assertEquals(503, down.statusCode(), down.body());
+      assertTrue(down.headers().firstValue("Retry-After").isPresent(), down.headers().toString());
+      assertTrue(down.body().contains("\"applied\":"), down.body());
+      assertTrue(answeredMillis < 15_000, "answered after " + answeredMillis + " ms");
       cluster.startKafkaAgain();
       HttpResponse<String> after = null;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

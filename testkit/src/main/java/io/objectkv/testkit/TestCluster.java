@@ -152,18 +152,24 @@ public final class TestCluster {
   /** One client for every readiness check: each JDK client holds a selector thread. */
   private static final HttpClient READY = HttpClient.newHttpClient();
 
+  /** Whether {@code endpoint} answers 200 now. */
   public static boolean httpReady(URI endpoint) {
+    return okBody(endpoint).isPresent();
+  }
+
+  /** The body of a 200 answer from {@code uri}; empty for anything else (not up yet, gone, 503). */
+  public static java.util.Optional<String> okBody(URI uri) {
     try {
-      HttpResponse<Void> r =
+      HttpResponse<String> r =
           READY.send(
-              HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(2)).GET().build(),
-              HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? java.util.Optional.of(r.body()) : java.util.Optional.empty();
     } catch (IOException e) {
-      return false;
+      return java.util.Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return java.util.Optional.empty();
     }
   }
 

@@ -75,28 +75,6 @@ public final class PathKeys {
     }
   }
 
-  /** Percent-encodes every byte outside the unreserved set, for building URLs. */
-  public static String encode(byte[] key) {
-    StringBuilder sb = new StringBuilder(key.length * 2);
-    for (byte b : key) {
-      int c = b & 0xFF;
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '_'
-          || c == '.'
-          || c == '~') {
-        sb.append((char) c);
-      } else {
-        sb.append('%')
-            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-      }
-    }
-    return sb.toString();
-  }
-
   /** Raw query parameters decoded to exact bytes (prefix/start/end may be any bytes). */
   public static Map<String, byte[]> rawQuery(String query) {
     Map<String, byte[]> params = new HashMap<>();

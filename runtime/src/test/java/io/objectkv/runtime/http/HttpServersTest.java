@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.javalin.Javalin;
+import io.objectkv.client.KeyPaths;
 import io.objectkv.core.metrics.Metrics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -137,7 +138,7 @@ class HttpServersTest {
           "héllo wörld ☃".getBytes(java.nio.charset.StandardCharsets.UTF_8),
           {'a', '\\', 'b'}
         }) {
-      HttpResponse<String> r = send("GET", "/v1/kv/" + PathKeys.encode(key));
+      HttpResponse<String> r = send("GET", "/v1/kv/" + KeyPaths.encode(key));
       assertEquals(200, r.statusCode(), "key " + HexFormat.of().formatHex(key) + ": " + r.body());
       assertEquals(HexFormat.of().formatHex(key), r.body());
     }

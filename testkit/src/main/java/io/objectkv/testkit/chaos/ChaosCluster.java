@@ -258,18 +258,9 @@ public final class ChaosCluster implements AutoCloseable {
 
   /** Whether {@code uri} answers 200 from the process named {@code process}. */
   static boolean answersAs(URI uri, String process) {
-    try {
-      HttpResponse<String> r =
-          HTTP.send(
-              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 && r.body().contains("\"process\":\"" + process + "\"");
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return TestCluster.okBody(uri)
+        .filter(body -> body.contains("\"process\":\"" + process + "\""))
+        .isPresent();
   }
 
   /**
