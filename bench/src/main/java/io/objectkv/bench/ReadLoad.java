@@ -61,7 +61,7 @@ public final class ReadLoad {
       }
       Javalin empty =
           HttpServers.create(
-                  "floor", new Metrics(), c -> c.routes.get("/empty", ctx -> ctx.result("x")))
+                  "floor", new Metrics(), c -> c.routes.get("/v1/status", ctx -> ctx.result("x")))
               .start("127.0.0.1", 0);
       URI emptyUri = URI.create("http://127.0.0.1:" + empty.port());
       for (int clients : clientCounts) {
@@ -184,7 +184,7 @@ public final class ReadLoad {
                         int status =
                             empty
                                 ? http.send(
-                                        HttpRequest.newBuilder(base.resolve("/empty")).build(),
+                                        HttpRequest.newBuilder(base.resolve("/v1/status")).build(),
                                         HttpResponse.BodyHandlers.discarding())
                                     .statusCode()
                                 : get(http, base, rnd.nextInt(keys), "");

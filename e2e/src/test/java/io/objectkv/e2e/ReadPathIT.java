@@ -113,6 +113,85 @@ class ReadPathIT {
     }
   }
 
+  /**
+   * The gateway and a replica each describe exactly what they serve, together everything the
+   * document has; and the answers they give are among those documented, with the documented
+   * required fields.
+   */
+  @Test
+  void openApiMatchesTheRoutesAndTheAnswers() {
+    JsonNode full = io.objectkv.runtime.http.OpenApi.document();
+    JsonNode viaGateway = api.send("GET", "/openapi.json", null).json();
+    JsonNode viaReader = Cluster.api(replicas.getFirst()).send("GET", "/openapi.json", null).json();
+    java.util.Set<io.objectkv.runtime.http.OpenApi.Operation> served =
+        new java.util.HashSet<>(io.objectkv.runtime.http.OpenApi.operations(viaGateway));
+    served.addAll(io.objectkv.runtime.http.OpenApi.operations(viaReader));
+    assertEquals(
+        new java.util.HashSet<>(io.objectkv.runtime.http.OpenApi.operations(full)),
+        served,
+        "documented operations that no server registers");
+    assertTrue(
+        io.objectkv.runtime.http.OpenApi.operations(viaReader).stream()
+            .noneMatch(o -> o.method().equals("put") || o.method().equals("delete")),
+        "a replica does not take writes");
+
+    long v = api.put("oa", "1").version();
+    conforms(full, "put", "/v1/kv/{key}", api.send("PUT", Api.kv("oa"), "2".getBytes()));
+    conforms(
+        full,
+        "put",
+        "/v1/kv/{key}",
+        api.send("PUT", Api.kv("oa"), "3".getBytes(), "If-Match", "\"" + v + "\""));
+    conforms(full, "get", "/v1/kv/{key}", api.get("oa", "X-Unused", "x"));
+    conforms(full, "get", "/v1/kv/{key}", api.get("oa-absent"));
+    conforms(full, "head", "/v1/kv/{key}", api.send("HEAD", Api.kv("oa"), null));
+    conforms(full, "get", "/v1/kv", api.send("GET", "/v1/kv?prefix=oa", null));
+    conforms(full, "get", "/v1/kv", api.send("GET", "/v1/kv?limit=-1", null));
+    conforms(
+        full,
+        "post",
+        "/v1/get",
+        api.send(
+            "POST",
+            "/v1/get",
+            "{\"keys\":[\"oa\",\"nope\"]}".getBytes(),
+            "Content-Type",
+            "application/json"));
+    conforms(
+        full,
+        "post",
+        "/v1/batch",
+        api.batch("{\"ops\":[{\"op\":\"put\",\"key\":\"ob\",\"value\":\"1\"}]}"));
+    conforms(
+        full,
+        "post",
+        "/v1/batch",
+        api.batch("{\"ops\":[{\"op\":\"check\",\"key\":\"ob\",\"if\":\"absent\"}]}"));
+    conforms(full, "post", "/v1/batch", api.batch("{\"ops\":[]}"));
+    conforms(full, "delete", "/v1/kv/{key}", api.delete("ob", "If-Match", "\"1\""));
+    conforms(full, "delete", "/v1/kv", api.send("DELETE", "/v1/kv?prefix=oz", null));
+    conforms(full, "get", "/health", api.send("GET", "/health", null));
+    conforms(full, "get", "/v1/status", api.send("GET", "/v1/status", null));
+  }
+
+  /** {@code r}'s status is documented for the operation, with the required fields of its body. */
+  private static void conforms(JsonNode doc, String method, String path, Api.Response r) {
+    JsonNode answer =
+        doc.get("paths").get(path).get(method).get("responses").get(Integer.toString(r.status()));
+    assertNotNull(answer, method + " " + path + " answered an undocumented " + r);
+    JsonNode schema = answer.at("/content/application~1json/schema");
+    if (schema.isMissingNode()) {
+      return;
+    }
+    if (schema.has("$ref")) {
+      schema = doc.at(schema.get("$ref").asText().substring(1));
+    }
+    JsonNode body = r.json();
+    for (JsonNode field : schema.path("required")) {
+      assertTrue(body.has(field.asText()), method + " " + path + ": no " + field + " in " + r);
+    }
+  }
+
   @Test
   void minVersionTimesOutWith504() {
     Api.Response r =

@@ -62,133 +62,151 @@ public final class HttpServers {
       Consumer<JavalinConfig> routes) {
     registerJvm(metrics);
     Admission admission = new Admission(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES, metrics);
-    return Javalin.create(
-        config -> {
-          config.startup.showJavalinBanner = false;
-          config.startup.showOldJavalinVersionWarning = false;
-          config.concurrency.useVirtualThreads = true;
-          config.http.prefer405over404 = true;
-          config.http.maxRequestSize = MAX_REQUEST_BYTES;
-          config.http.generateEtags = false;
-          config.router.ignoreTrailingSlashes = false;
-          // Keys are arbitrary bytes, percent-encoded: %2F, %25 and friends must reach us. A key
-          // of 4096 bytes percent-encoded is 12 KiB of path, a scan's start and end twice that.
-          config.jetty.modifyHttpConfiguration(
-              http -> {
-                http.setUriCompliance(UriCompliance.UNSAFE);
-                http.setRequestHeaderSize(MAX_HEADER_BYTES);
-              });
-          config.jetty.modifyServletContextHandler(
-              handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
-          config.jetty.modifyServer(
-              server -> {
-                server.setErrorHandler(new JsonErrorHandler());
-                widenAcceptQueue(server);
-              });
-          // Our own connector (Javalin adds its default one only when there is none): HTTP/1.1
-          // that lets %00 through in paths, over TLS when it is configured.
-          config.jetty.addConnector(
-              (server, http) -> {
-                // Called at start, once the host and port are set.
-                HttpConnectionFactory http1 = new NulPathConnectionFactory(http);
-                ServerConnector connector =
-                    security
-                        .tls()
-                        .map(
-                            tls ->
-                                new ServerConnector(
-                                    server,
-                                    new SslConnectionFactory(tls.serverFactory(), "http/1.1"),
-                                    http1))
-                        .orElseGet(() -> new ServerConnector(server, http1));
-                connector.setHost(config.jetty.host);
-                connector.setPort(config.jetty.port);
-                return connector;
-              });
+    java.util.Set<OpenApi.Operation> served = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicReference<byte[]> openApi =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.events.handlerAdded(
+                  h -> {
+                    if (h.getHttpMethod().isHttpMethod()) {
+                      served.add(OpenApi.Operation.ofRoute(h.getHttpMethod().name(), h.getPath()));
+                    }
+                  });
+              config.routes.get(
+                  "/openapi.json",
+                  ctx -> ctx.contentType("application/json").result(openApi.get()));
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              config.concurrency.useVirtualThreads = true;
+              config.http.prefer405over404 = true;
+              config.http.maxRequestSize = MAX_REQUEST_BYTES;
+              config.http.generateEtags = false;
+              config.router.ignoreTrailingSlashes = false;
+              // Keys are arbitrary bytes, percent-encoded: %2F, %25 and friends must reach us. A
+              // key
+              // of 4096 bytes percent-encoded is 12 KiB of path, a scan's start and end twice that.
+              config.jetty.modifyHttpConfiguration(
+                  http -> {
+                    http.setUriCompliance(UriCompliance.UNSAFE);
+                    http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                  });
+              config.jetty.modifyServletContextHandler(
+                  handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
+              config.jetty.modifyServer(
+                  server -> {
+                    server.setErrorHandler(new JsonErrorHandler());
+                    widenAcceptQueue(server);
+                  });
+              // Our own connector (Javalin adds its default one only when there is none): HTTP/1.1
+              // that lets %00 through in paths, over TLS when it is configured.
+              config.jetty.addConnector(
+                  (server, http) -> {
+                    // Called at start, once the host and port are set.
+                    HttpConnectionFactory http1 = new NulPathConnectionFactory(http);
+                    ServerConnector connector =
+                        security
+                            .tls()
+                            .map(
+                                tls ->
+                                    new ServerConnector(
+                                        server,
+                                        new SslConnectionFactory(tls.serverFactory(), "http/1.1"),
+                                        http1))
+                            .orElseGet(() -> new ServerConnector(server, http1));
+                    connector.setHost(config.jetty.host);
+                    connector.setPort(config.jetty.port);
+                    return connector;
+                  });
 
-          config.routes.before(
-              ctx -> {
-                ctx.attribute(STARTED, System.nanoTime());
-                PathKeys.checkEscapes(PathKeys.rawPath(ctx), "the path");
-                PathKeys.checkEscapes(ctx.req().getQueryString(), "the query");
-                security.guard().check(ctx);
-                admission.enter(ctx);
-              });
-          config.routes.after(
-              ctx -> {
-                admission.leave(ctx);
-                observe(metrics, process, ctx);
-              });
-          config.routes.exception(ApiException.class, (e, ctx) -> render(ctx, e));
-          // A body cut short (its Content-Length not reached, a broken chunk) is the client's.
-          config.routes.exception(
-              BadMessageException.class,
-              (e, ctx) ->
-                  render(
-                      ctx,
-                      new ApiException(
-                          e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400,
-                          codeFor(e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400),
-                          "malformed request: " + e.getReason())));
-          config.routes.exception(
-              UncheckedIOException.class,
-              (e, ctx) ->
-                  render(
-                      ctx,
-                      ApiException.badRequest(
-                          "the request body could not be read whole: " + e.getCause())));
-          // Javalin's own refusals (no route, wrong method, body too large) as JSON errors.
-          config.routes.exception(
-              HttpResponseException.class,
-              (e, ctx) ->
-                  render(
-                      ctx,
-                      new ApiException(e.getStatus(), codeFor(e.getStatus()), messageFor(e, ctx))));
-          config.routes.exception(
-              Exception.class,
-              (e, ctx) -> {
-                if (clientCutShort(e)) {
-                  render(
-                      ctx,
-                      ApiException.badRequest(
-                          "the request ended before its body did (Content-Length or chunks"
-                              + " promised more): "
-                              + e.getMessage()));
-                  return;
-                }
-                log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                render(
-                    ctx,
-                    new ApiException(
-                        500, "internal", e.getClass().getSimpleName() + ": " + e.getMessage()));
-              });
-          config.routes.get(
-              "/health",
-              ctx -> {
-                List<String> problems = liveness.problems();
-                if (problems.isEmpty()) {
-                  ctx.json(Map.of("status", "ok", "process", process));
-                } else {
-                  ctx.status(503)
-                      .json(
-                          Map.of(
-                              "status",
-                              "unhealthy",
-                              "process",
-                              process,
-                              "error",
-                              "unavailable",
-                              "problems",
-                              problems));
-                }
-              });
-          config.routes.get(
-              "/metrics",
-              ctx ->
-                  ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                      .result(metrics.render()));
-          routes.accept(config);
-        });
+              config.routes.before(
+                  ctx -> {
+                    ctx.attribute(STARTED, System.nanoTime());
+                    PathKeys.checkEscapes(PathKeys.rawPath(ctx), "the path");
+                    PathKeys.checkEscapes(ctx.req().getQueryString(), "the query");
+                    security.guard().check(ctx);
+                    admission.enter(ctx);
+                  });
+              config.routes.after(
+                  ctx -> {
+                    admission.leave(ctx);
+                    observe(metrics, process, ctx);
+                  });
+              config.routes.exception(ApiException.class, (e, ctx) -> render(ctx, e));
+              // A body cut short (its Content-Length not reached, a broken chunk) is the client's.
+              config.routes.exception(
+                  BadMessageException.class,
+                  (e, ctx) ->
+                      render(
+                          ctx,
+                          new ApiException(
+                              e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400,
+                              codeFor(e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400),
+                              "malformed request: " + e.getReason())));
+              config.routes.exception(
+                  UncheckedIOException.class,
+                  (e, ctx) ->
+                      render(
+                          ctx,
+                          ApiException.badRequest(
+                              "the request body could not be read whole: " + e.getCause())));
+              // Javalin's own refusals (no route, wrong method, body too large) as JSON errors.
+              config.routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) ->
+                      render(
+                          ctx,
+                          new ApiException(
+                              e.getStatus(), codeFor(e.getStatus()), messageFor(e, ctx))));
+              config.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    if (clientCutShort(e)) {
+                      render(
+                          ctx,
+                          ApiException.badRequest(
+                              "the request ended before its body did (Content-Length or chunks"
+                                  + " promised more): "
+                                  + e.getMessage()));
+                      return;
+                    }
+                    log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                    render(
+                        ctx,
+                        new ApiException(
+                            500, "internal", e.getClass().getSimpleName() + ": " + e.getMessage()));
+                  });
+              config.routes.get(
+                  "/health",
+                  ctx -> {
+                    List<String> problems = liveness.problems();
+                    if (problems.isEmpty()) {
+                      ctx.json(Map.of("status", "ok", "process", process));
+                    } else {
+                      ctx.status(503)
+                          .json(
+                              Map.of(
+                                  "status",
+                                  "unhealthy",
+                                  "process",
+                                  process,
+                                  "error",
+                                  "unavailable",
+                                  "problems",
+                                  problems));
+                    }
+                  });
+              config.routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(metrics.render()));
+              routes.accept(config);
+            });
+    // Every route is registered now: one the document lacks stops the process here.
+    openApi.set(Json.bytes(OpenApi.servedBy(served)));
+    return app;
   }
 
   /** Whether {@code e} (or a cause) is the client's connection ending inside a request body. */

@@ -34,7 +34,7 @@ class HttpServersTest {
                         ctx.result(HexFormat.of().formatHex(PathKeys.decode(raw)));
                       });
                   config.routes.post(
-                      "/boom",
+                      "/v1/batch",
                       ctx -> {
                         throw ApiException.tooLarge("too big");
                       });
@@ -189,7 +189,7 @@ class HttpServersTest {
     HttpResponse<String> wrongMethod = send("DELETE", "/health");
     assertEquals(405, wrongMethod.statusCode());
     assertTrue(wrongMethod.body().contains("\"error\":\"method_not_allowed\""), wrongMethod.body());
-    HttpResponse<String> thrown = send("POST", "/boom");
+    HttpResponse<String> thrown = send("POST", "/v1/batch");
     assertEquals(413, thrown.statusCode());
     assertEquals("{\"error\":\"too_large\",\"message\":\"too big\"}", thrown.body());
   }
