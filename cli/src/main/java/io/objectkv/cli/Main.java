@@ -51,10 +51,15 @@ public final class Main {
         watch [--prefix P | --start S --end E] [--from-version N] [--count N] [--json]
                                       print committed changes as they happen (Ctrl-C stops)
         batch FILE                    apply a JSON batch ({"ops": [...]}, as POST /v1/batch); - for stdin
+        load FILE                     write JSON lines ({"key": K, "value": V}, or any batch op) in
+                                      atomic batches of consecutive lines, with progress; - for stdin
         status                        the database status
         token --name N --role R [--db D]
                                       a new bearer token (read, write or admin; database D or *) and the
                                       line that grants it in an OBJECTKV_AUTH_FILE (only its hash)
+
+      --json on any command but local prints its result as one JSON object per line (scan and
+      watch: one per key or event; a failure: {"error": ..., ...}).
 
       Options for every command but local and token:
         --url URL                     the API (default: $OBJECTKV_URL or http://127.0.0.1:8080)
@@ -106,7 +111,8 @@ public final class Main {
     System.exit(run(List.of(args), System.out, System.err));
   }
 
-  static int run(List<String> argv, PrintStream out, PrintStream err) {
+  public static int run(List<String> argv, PrintStream out, PrintStream err) {
+    json = false;
     if (argv.isEmpty()
         || argv.getFirst().equals("help")
         || argv.getFirst().equals("--help")
@@ -121,7 +127,7 @@ public final class Main {
         return LocalCluster.run(Args.parse(rest, List.of("rebuild")), out, err);
       }
       if (command.equals("token")) {
-        return token(Args.parse(rest, List.of()), out, err);
+        return token(Args.parse(rest, List.of("json")), out, err);
       }
       Args a =
           Args.parse(rest, List.of("if-absent", "if-exists", "strong", "raw", "reverse", "json"));
@@ -138,6 +144,7 @@ public final class Main {
         client.trust(java.nio.file.Path.of(ca));
       }
       try (ObjectKvClient kv = client.build()) {
+        json = a.has("json");
         return switch (command) {
           case "put" -> put(kv, a, out);
           case "get" -> get(kv, a, out, err);
@@ -145,6 +152,7 @@ public final class Main {
           case "scan" -> scan(kv, a, out);
           case "watch" -> watch(kv, a, out);
           case "batch" -> batch(kv, a, out);
+          case "load" -> Load.run(kv, arg(a, 0, "FILE"), json, out, err);
           case "status" -> status(kv, out);
           default ->
               throw new UsageException("unknown command '" + command + "' (see objectkv help)");
@@ -153,19 +161,60 @@ public final class Main {
     } catch (UsageException e) {
       err.println("objectkv: " + e.getMessage());
       return USAGE;
-    } catch (ConditionFailedException e) {
+    } catch (Load.LoadFailed e) {
+      return failed(e.getCause(), e.getMessage() + " (the lines before are written)", out, err);
+    } catch (RuntimeException | IOException e) {
+      return failed(e, e.getMessage(), out, err);
+    }
+  }
+
+  /** Reports a failure (as JSON on standard output too with --json) and chooses the exit code. */
+  private static int failed(Throwable e, String message, PrintStream out, PrintStream err) {
+    if (e instanceof ConditionFailedException c) {
       err.println(
           "objectkv: condition failed: "
-              + e.reason()
-              + (e.currentVersion() == null ? "" : " (current version " + e.currentVersion() + ")")
-              + "; nothing was written");
+              + c.reason()
+              + (c.currentVersion() == null ? "" : " (current version " + c.currentVersion() + ")")
+              + "; nothing was written"
+              + (message.startsWith("lines ") ? " by " + message : ""));
+      if (json) {
+        out.println(
+            "{\"error\": \"condition_failed\", \"reason\": "
+                + quote(c.reason())
+                + ", \"currentVersion\": "
+                + c.currentVersion()
+                + "}");
+      }
       return CONDITION_FAILED;
-    } catch (ObjectKvException e) {
-      err.println("objectkv: " + e.getMessage());
-      return FAILED;
-    } catch (IOException e) {
-      err.println("objectkv: " + e.getMessage());
-      return FAILED;
+    }
+    if (!(e instanceof ObjectKvException) && !(e instanceof IOException)) {
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+    }
+    err.println("objectkv: " + message);
+    if (json) {
+      out.println("{\"error\": \"failed\", \"message\": " + quote(String.valueOf(message)) + "}");
+    }
+    return FAILED;
+  }
+
+  /** Whether this run prints JSON (--json): one run at a time, as a command line has. */
+  private static boolean json;
+
+  /** {@code {"version": N}} with --json, else N. */
+  private static void printVersion(PrintStream out, long version) {
+    out.println(json ? "{\"version\": " + version + "}" : Long.toString(version));
+  }
+
+  /** {@code "name": "text"} for UTF-8 bytes, else {@code "nameBase64": "..."}. */
+  static String bytesField(String name, byte[] bytes) {
+    try {
+      String text =
+          StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      return quote(name) + ": " + quote(text);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return quote(name + "Base64")
+          + ": "
+          + quote(java.util.Base64.getEncoder().encodeToString(bytes));
     }
   }
 
@@ -229,11 +278,12 @@ public final class Main {
       if (ttl < 1 || bytes.length == 0) {
         throw new UsageException("--ttl-ms takes at least 1 ms, and a value that is not empty");
       }
-      out.println(
+      printVersion(
+          out,
           kv.write(Batch.create().put(utf8(key), bytes, precondition(a), Duration.ofMillis(ttl))));
       return OK;
     }
-    out.println(kv.put(utf8(key), bytes, precondition(a)));
+    printVersion(out, kv.put(utf8(key), bytes, precondition(a)));
     return OK;
   }
 
@@ -241,7 +291,22 @@ public final class Main {
     Optional<KeyValue> got = kv.get(utf8(arg(a, 0, "KEY")), consistency(a));
     if (got.isEmpty()) {
       err.println("objectkv: not found");
+      if (json) {
+        out.println("{\"error\": \"not_found\"}");
+      }
       return NOT_FOUND;
+    }
+    if (json) {
+      KeyValue kvp = got.get();
+      out.println(
+          "{"
+              + bytesField("key", kvp.key())
+              + ", "
+              + bytesField("value", kvp.value())
+              + ", \"version\": "
+              + kvp.version()
+              + "}");
+      return OK;
     }
     out.write(got.get().value(), 0, got.get().value().length);
     if (!a.has("raw")) {
@@ -253,18 +318,19 @@ public final class Main {
 
   private static int delete(ObjectKvClient kv, Args a, PrintStream out) {
     if (a.has("prefix")) {
-      out.println(kv.write(Batch.create().deletePrefix(utf8(a.get("prefix", "")))));
+      printVersion(out, kv.write(Batch.create().deletePrefix(utf8(a.get("prefix", "")))));
       return OK;
     }
     if (a.has("start") || a.has("end")) {
       if (!a.has("start") || !a.has("end")) {
         throw new UsageException("delete --start S --end E needs both");
       }
-      out.println(
+      printVersion(
+          out,
           kv.write(Batch.create().deleteRange(utf8(a.get("start", "")), utf8(a.get("end", "")))));
       return OK;
     }
-    out.println(kv.delete(utf8(arg(a, 0, "KEY")), precondition(a)));
+    printVersion(out, kv.delete(utf8(arg(a, 0, "KEY")), precondition(a)));
     return OK;
   }
 
@@ -283,10 +349,10 @@ public final class Main {
       KeyValue e = it.next();
       if (a.has("json")) {
         out.println(
-            "{\"key\": "
-                + quote(e.keyString())
-                + ", \"value\": "
-                + quote(e.valueString())
+            "{"
+                + bytesField("key", e.key())
+                + ", "
+                + bytesField("value", e.value())
                 + ", \"version\": "
                 + e.version()
                 + "}");
@@ -379,12 +445,16 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       throw new UsageException(file + ": " + e.getMessage());
     }
-    out.println(kv.write(b));
+    printVersion(out, kv.write(b));
     return OK;
   }
 
   private static int status(ObjectKvClient kv, PrintStream out) {
-    kv.status().forEach((k, v) -> out.println(k + ": " + v));
+    if (json) {
+      out.println(kv.statusJson());
+    } else {
+      kv.status().forEach((k, v) -> out.println(k + ": " + v));
+    }
     return OK;
   }
 
@@ -403,6 +473,15 @@ public final class Main {
     new java.security.SecureRandom().nextBytes(random);
     String token =
         "okv_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    if (a.has("json")) {
+      out.println(
+          "{\"token\": "
+              + quote(token)
+              + ", \"authFileLine\": "
+              + quote(tokenLine(name, role, db, token))
+              + "}");
+      return OK;
+    }
     out.println("token (give it to the client; it is not stored anywhere):");
     out.println("  " + token);
     out.println("line for the OBJECTKV_AUTH_FILE:");

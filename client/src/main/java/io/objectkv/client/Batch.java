@@ -119,6 +119,24 @@ public final class Batch {
     return b;
   }
 
+  /**
+   * Appends one op written as in a batch's {@code "ops"} array, e.g. a line of a file to load; an
+   * op without {@code "op"} is a put.
+   *
+   * @throws IllegalArgumentException if {@code json} is not a JSON object
+   */
+  @SuppressWarnings("unchecked")
+  public Batch addJson(String json) {
+    if (!(Json.parse(json) instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException("an op is a JSON object");
+    }
+    Map<String, Object> op = new LinkedHashMap<>();
+    op.put("op", "put");
+    op.putAll((Map<String, Object>) m);
+    ops.add(op);
+    return this;
+  }
+
   /** The id that makes retries of this batch safe (a fresh one is chosen when none is set). */
   public Batch requestId(String id) {
     this.requestId = id;

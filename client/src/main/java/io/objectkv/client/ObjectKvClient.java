@@ -280,6 +280,11 @@ public final class ObjectKvClient implements AutoCloseable {
     return json(send("GET", "v1/status", null, false));
   }
 
+  /** The status as the server wrote it (JSON). */
+  public String statusJson() {
+    return new String(send("GET", "v1/status", null, false).body(), StandardCharsets.UTF_8);
+  }
+
   // ---- plumbing
 
   private static KeyValue keyValue(Map<?, ?> m) {

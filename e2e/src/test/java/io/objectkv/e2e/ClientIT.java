@@ -11,6 +11,7 @@ import io.objectkv.client.Consistency;
 import io.objectkv.client.KeyValue;
 import io.objectkv.client.ObjectKvClient;
 import io.objectkv.client.Precondition;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientIT {
   static Cluster cluster;
   static ObjectKvClient kv;
+  static String base;
   @TempDir static Path dir;
 
   @BeforeAll
@@ -33,7 +35,8 @@ class ClientIT {
     cluster.startReader(dir.resolve("r1"));
     cluster.startReader(dir.resolve("r2"));
     Api api = cluster.startGateway();
-    kv = ObjectKvClient.connect(api.base());
+    base = api.base();
+    kv = ObjectKvClient.connect(base);
   }
 
   @AfterAll
@@ -68,6 +71,66 @@ class ClientIT {
     assertEquals(v2, got.version());
     kv.delete("c/a".getBytes(), Precondition.ifExists());
     assertEquals(Optional.empty(), kv.get("c/a", Consistency.strong()));
+  }
+
+  /** The command line: JSON lines loaded in batches with progress, and --json answers. */
+  @Test
+  void cliLoadsJsonLinesAndAnswersInJson() throws Exception {
+    Path file = dir.resolve("load.jsonl");
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 1_200; i++) {
+      lines.add("{\"key\": \"load/" + i + "\", \"value\": \"v" + i + "\"}");
+    }
+    lines.add("");
+    lines.add("{\"keyBase64\": \"AP8=\", \"valueBase64\": \"AQI=\"}");
+    Files.write(file, lines);
+    Cli load = Cli.run("load", file.toString(), "--json", "--url", base);
+    assertEquals(0, load.code(), load.toString());
+    assertTrue(load.out().contains("\"ops\": 1201"), load.out());
+    assertTrue(load.out().contains("\"batches\": 3"), load.out());
+    assertTrue(load.err().contains("1,201/1,201 ops (100%)"), load.err());
+    assertEquals("v1199", kv.get("load/1199", Consistency.strong()).orElseThrow().valueString());
+
+    Cli get = Cli.run("get", "load/7", "--strong", "--json", "--url", base);
+    assertEquals(0, get.code(), get.toString());
+    assertTrue(
+        get.out().startsWith("{\"key\": \"load/7\", \"value\": \"v7\", \"version\": "), get.out());
+    Cli put = Cli.run("put", "load/7", "w", "--if-absent", "--json", "--url", base);
+    assertEquals(3, put.code(), put.toString());
+    assertTrue(
+        put.out().startsWith("{\"error\": \"condition_failed\", \"reason\": \"exists\""),
+        put.out());
+    Cli missing = Cli.run("get", "load/none", "--json", "--url", base);
+    assertEquals(1, missing.code());
+    assertEquals("{\"error\": \"not_found\"}", missing.out().strip());
+
+    Files.write(file, List.of("{\"key\": \"ok\", \"value\": \"1\"}", "{\"key\": oops}"));
+    Cli bad = Cli.run("load", file.toString(), "--url", base);
+    assertEquals(2, bad.code(), bad.toString());
+    assertTrue(bad.err().contains("load.jsonl:2:"), bad.err());
+
+    Files.write(file, List.of("{\"key\": \"load/1\", \"value\": \"x\", \"if\": \"absent\"}"));
+    Cli refused = Cli.run("load", file.toString(), "--url", base);
+    assertEquals(3, refused.code(), refused.toString());
+    assertTrue(refused.err().contains("lines 1-1"), refused.err());
+    assertEquals("v1", kv.get("load/1", Consistency.strong()).orElseThrow().valueString());
+  }
+
+  /** One run of the command line in this JVM. */
+  record Cli(int code, String out, String err) {
+    static Cli run(String... args) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      int code =
+          io.objectkv.cli.Main.run(
+              List.of(args),
+              new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+              new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+      return new Cli(
+          code,
+          out.toString(java.nio.charset.StandardCharsets.UTF_8),
+          err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
   }
 
   /** Keys of any bytes, NUL and non-UTF-8 too, go by path and come back. */
