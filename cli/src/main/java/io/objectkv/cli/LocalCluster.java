@@ -187,12 +187,12 @@ final class LocalCluster {
             Map.of(),
             logs,
             () -> listening(kafka)));
-    Path jvm = Files.createDirectories(data.resolve("jvm")); // class archives, see classArchive
+    Path jvm = Files.createDirectories(data.resolve("jvm")); // class archives, see ClassArchive
     parts.add(
         start(
             out,
             "writer",
-            jar(javaBin, home, "writer", jvm.resolve("writer.jsa")),
+            jar(javaBin, home, "writer", jvm, "writer"),
             with(env, "OBJECTKV_WRITER_HTTP_PORT", ports.writer()),
             logs,
             () -> healthy(ports.writer())));
@@ -200,7 +200,7 @@ final class LocalCluster {
         start(
             out,
             "compactor",
-            jar(javaBin, home, "compactor", jvm.resolve("compactor.jsa")),
+            jar(javaBin, home, "compactor", jvm, "compactor"),
             with(
                 with(env, "OBJECTKV_COMPACTOR_HTTP_PORT", ports.compactor()),
                 "OBJECTKV_COMPACTOR_TEMP_DIR",
@@ -213,7 +213,7 @@ final class LocalCluster {
           start(
               out,
               "reader-" + n,
-              jar(javaBin, home, "reader", jvm.resolve("reader-" + n + ".jsa")),
+              jar(javaBin, home, "reader", jvm, "reader-" + n),
               with(
                   with(env, "OBJECTKV_READER_PORT", port),
                   "OBJECTKV_READER_CACHE_DIR",
@@ -225,7 +225,7 @@ final class LocalCluster {
         start(
             out,
             "api-gateway",
-            jar(javaBin, home, "api-gateway", jvm.resolve("api-gateway.jsa")),
+            jar(javaBin, home, "api-gateway", jvm, "api-gateway"),
             with(
                 with(env, "OBJECTKV_GATEWAY_PORT", ports.gateway()),
                 "OBJECTKV_GATEWAY_READERS",
@@ -266,7 +266,8 @@ final class LocalCluster {
     out.flush();
   }
 
-  private static List<String> jar(String javaBin, Path home, String module, Path classArchive) {
+  private static List<String> jar(
+      String javaBin, Path home, String module, Path archives, String process) {
     Path jar = home.resolve(module).resolve("target").resolve("objectkv-" + module + ".jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(
@@ -275,7 +276,7 @@ final class LocalCluster {
     }
     List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx512m", "-XX:+UseSerialGC"));
     command.add(QUICK_JIT);
-    command.addAll(classArchive(classArchive));
+    command.addAll(ClassArchive.flags(archives, process, List.of(jar)));
     command.addAll(List.of("-jar", jar.toString()));
     return command;
   }
@@ -290,17 +291,6 @@ final class LocalCluster {
    * (compose.yaml) keeps the default tiered compilation.
    */
   static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
-
-  /**
-   * The JVM's class-data archive, written at the first exit and mapped at every later start: a
-   * process then boots about twice as fast (a reader: 2.3 s to 1.1 s to its first answered GET,
-   * bench/run ReadLoad). A stale or foreign archive is ignored and rewritten by the JVM itself.
-   */
-  static List<String> classArchive(Path file) {
-    // -Xlog: the archive's writer lists every class it skips as a warning; only errors matter.
-    return List.of(
-        "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + file, "-Xlog:cds*=error");
-  }
 
   private static Map<String, String> with(Map<String, String> env, String name, Object value) {
     Map<String, String> m = new HashMap<>(env);

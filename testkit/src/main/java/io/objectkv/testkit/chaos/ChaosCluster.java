@@ -1,5 +1,6 @@
 package io.objectkv.testkit.chaos;
 
+import io.objectkv.cli.ClassArchive;
 import io.objectkv.testkit.ServerProcess;
 import io.objectkv.testkit.TestCluster;
 import io.objectkv.testkit.TestServers;
@@ -226,16 +227,15 @@ public final class ChaosCluster implements AutoCloseable {
     env.putAll(own.get(name));
     env.put(p.portVariable(), Integer.toString(p.port()));
     List<String> jvm =
-        List.of(
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+AutoCreateSharedArchive",
-            "-XX:SharedArchiveFile=" + dir.resolve("jvm/" + name + ".jsa"),
-            "-Xlog:cds*=error",
-            "-cp",
-            JARS,
-            p.mainClass());
+        new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    jvm.addAll(
+        ClassArchive.flags(
+            dir.resolve("jvm"),
+            name,
+            java.util.Arrays.stream(JARS.split(java.io.File.pathSeparator))
+                .map(Path::of)
+                .toList()));
+    jvm.addAll(List.of("-cp", JARS, p.mainClass()));
     // Ready when this part answers, not just anything on its port.
     URI health = uri(name).resolve(name.startsWith("writer") ? "/v1/status" : "/health");
     String process =
