@@ -136,7 +136,10 @@ final class Load {
     }
   }
 
-  /** A batch that failed, and the lines it held (the batches before it may be written). */
+  /**
+   * A batch that failed, and the lines it held: the batches before it are written, the few sent
+   * after it may be.
+   */
   static final class LoadFailed extends RuntimeException {
     LoadFailed(Chunk chunk, RuntimeException cause) {
       super(

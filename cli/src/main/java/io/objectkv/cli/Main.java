@@ -162,7 +162,12 @@ public final class Main {
       err.println("objectkv: " + e.getMessage());
       return USAGE;
     } catch (Load.LoadFailed e) {
-      return failed(e.getCause(), e.getMessage() + " (the lines before are written)", out, err);
+      return failed(
+          e.getCause(),
+          e.getMessage()
+              + " (the lines before them are written; batches sent after them may be too)",
+          out,
+          err);
     } catch (RuntimeException | IOException e) {
       return failed(e, e.getMessage(), out, err);
     }
@@ -203,6 +208,17 @@ public final class Main {
   /** {@code {"version": N}} with --json, else N. */
   private static void printVersion(PrintStream out, long version) {
     out.println(json ? "{\"version\": " + version + "}" : Long.toString(version));
+  }
+
+  /** A key and its value as one JSON object, as the API's items are. */
+  static String json(KeyValue e) {
+    return "{"
+        + bytesField("key", e.key())
+        + ", "
+        + bytesField("value", e.value())
+        + ", \"version\": "
+        + e.version()
+        + "}";
   }
 
   /** {@code "name": "text"} for UTF-8 bytes, else {@code "nameBase64": "..."}. */
@@ -297,15 +313,7 @@ public final class Main {
       return NOT_FOUND;
     }
     if (json) {
-      KeyValue kvp = got.get();
-      out.println(
-          "{"
-              + bytesField("key", kvp.key())
-              + ", "
-              + bytesField("value", kvp.value())
-              + ", \"version\": "
-              + kvp.version()
-              + "}");
+      out.println(json(got.get()));
       return OK;
     }
     out.write(got.get().value(), 0, got.get().value().length);
@@ -347,15 +355,8 @@ public final class Main {
     Iterator<KeyValue> it = kv.scan(scan);
     for (int n = 0; n < limit && it.hasNext(); n++) {
       KeyValue e = it.next();
-      if (a.has("json")) {
-        out.println(
-            "{"
-                + bytesField("key", e.key())
-                + ", "
-                + bytesField("value", e.value())
-                + ", \"version\": "
-                + e.version()
-                + "}");
+      if (json) {
+        out.println(json(e));
       } else {
         out.println(e.keyString() + "\t" + e.valueString());
       }
@@ -374,7 +375,7 @@ public final class Main {
     try (Watch w = kv.watch(range, from)) {
       for (long n = 0; n < count && w.hasNext(); n++) {
         ChangeEvent e = w.next();
-        if (a.has("json")) {
+        if (json) {
           StringBuilder line =
               new StringBuilder("{\"version\": " + e.version() + ", \"changes\": [");
           for (int i = 0; i < e.changes().size(); i++) {

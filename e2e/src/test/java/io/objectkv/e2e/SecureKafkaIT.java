@@ -7,14 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.objectkv.testkit.chaos.ChaosCluster;
 import io.objectkv.testkit.chaos.ChaosSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class SecureKafkaIT {
   private static final String PASSWORD = "scram-secret-5f1c";
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
   void theClusterRunsOverTlsWithScram() throws Exception {
@@ -54,44 +47,38 @@ class SecureKafkaIT {
             ChaosSettings.PROCESSES,
             List.of(dir.resolve("reader-1-cache")),
             Optional.of(new ChaosCluster.SecureKafka(keyAndChain, cert, "objectkv", PASSWORD)))) {
-      URI gateway = cluster.gateway();
-      assertEquals(200, send(gateway, "PUT", "/v1/kv/secure", "one").statusCode());
-      HttpResponse<String> read = send(gateway, "GET", "/v1/kv/secure?consistency=strong", null);
-      assertEquals(200, read.statusCode(), read.body());
+      Api gateway = new Api(cluster.gateway().toString());
+      assertEquals(200, gateway.send("PUT", "/v1/kv/secure", "one".getBytes()).status());
+      Api.Response read = gateway.send("GET", "/v1/kv/secure?consistency=strong", null);
+      assertEquals(200, read.status(), read.body());
       assertEquals("one", read.body());
-      HttpResponse<String> cas =
-          send(
-              gateway,
-              "PUT",
-              "/v1/kv/secure",
-              "two",
-              "If-Match",
-              read.headers().firstValue("ETag").orElseThrow());
-      assertEquals(200, cas.statusCode(), cas.body());
+      Api.Response cas =
+          gateway.send("PUT", "/v1/kv/secure", "two".getBytes(), "If-Match", read.header("ETag"));
+      assertEquals(200, cas.status(), cas.body());
 
       // The broker is down: a write is answered 503 within its timeout, saying whether it may
       // still be applied (API.md, "Overload"). Then it restarts, and every process's clients
       // authenticate again.
       cluster.killKafka();
       long sent = System.nanoTime();
-      HttpResponse<String> down = send(gateway, "PUT", "/v1/kv/while-down", "x");
+      Api.Response down = gateway.send("PUT", "/v1/kv/while-down", "x".getBytes());
       long answeredMillis = (System.nanoTime() - sent) / 1_000_000;
-      assertEquals(503, down.statusCode(), down.body());
-      assertTrue(down.headers().firstValue("Retry-After").isPresent(), down.headers().toString());
+      assertEquals(503, down.status(), down.body());
+      assertTrue(down.header("Retry-After") != null, down.toString());
       assertTrue(down.body().contains("\"applied\":"), down.body());
       assertTrue(answeredMillis < 15_000, "answered after " + answeredMillis + " ms");
       cluster.startKafkaAgain();
-      HttpResponse<String> after = null;
+      Api.Response after = null;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {
-        after = send(gateway, "PUT", "/v1/kv/secure", "three");
-        if (after.statusCode() == 200) {
+        after = gateway.send("PUT", "/v1/kv/secure", "three".getBytes());
+        if (after.status() == 200) {
           break;
         }
         Thread.sleep(200);
       }
-      assertEquals(200, after.statusCode(), after.body());
-      HttpResponse<String> last = send(gateway, "GET", "/v1/kv/secure?consistency=strong", null);
+      assertEquals(200, after.status(), after.body());
+      Api.Response last = gateway.send("GET", "/v1/kv/secure?consistency=strong", null);
       assertEquals("three", last.body());
 
       String secure = cluster.processBootstrap();
@@ -133,21 +120,5 @@ class SecureKafkaIT {
               "the broker answered " + security.keySet());
       assertTrue(e.getCause() != null, e.toString());
     }
-  }
-
-  private static HttpResponse<String> send(
-      URI base, String method, String path, String body, String... headers) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -10,6 +10,9 @@ import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.UriCompliance;
@@ -62,9 +65,9 @@ public final class HttpServers {
       Consumer<JavalinConfig> routes) {
     registerJvm(metrics);
     Admission admission = new Admission(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES, metrics);
-    java.util.Set<OpenApi.Operation> served = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    java.util.concurrent.atomic.AtomicReference<byte[]> openApi =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    // The routes as they are registered, and the API document cut to them once all are.
+    Set<OpenApi.Operation> served = ConcurrentHashMap.newKeySet();
+    AtomicReference<byte[]> openApi = new AtomicReference<>();
     Javalin app =
         Javalin.create(
             config -> {
@@ -84,9 +87,8 @@ public final class HttpServers {
               config.http.maxRequestSize = MAX_REQUEST_BYTES;
               config.http.generateEtags = false;
               config.router.ignoreTrailingSlashes = false;
-              // Keys are arbitrary bytes, percent-encoded: %2F, %25 and friends must reach us. A
-              // key
-              // of 4096 bytes percent-encoded is 12 KiB of path, a scan's start and end twice that.
+              // Keys are arbitrary bytes, percent-encoded: %2F, %25 and friends must reach us.
+              // A key of 4096 bytes percent-encoded is 12 KiB of path, a scan's bounds twice that.
               config.jetty.modifyHttpConfiguration(
                   http -> {
                     http.setUriCompliance(UriCompliance.UNSAFE);

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -58,7 +59,7 @@ public final class ChaosCluster implements AutoCloseable {
   private final int kafkaPort = ports.next();
   private final int controllerPort = ports.next();
   private final int secureKafkaPort = ports.next();
-  private final java.util.Optional<SecureKafka> secureKafka;
+  private final Optional<SecureKafka> secureKafka;
   private final ServerProcess s3mock;
   private final S3FaultProxy proxy;
   private final Map<String, Part> parts = new LinkedHashMap<>();
@@ -72,7 +73,7 @@ public final class ChaosCluster implements AutoCloseable {
    * @param readerCache the cache directory of reader {@code i} (1-based)
    */
   public ChaosCluster(Path dir, long seed, Map<String, String> settings, List<Path> readerCache) {
-    this(dir, seed, settings, readerCache, java.util.Optional.empty());
+    this(dir, seed, settings, readerCache, Optional.empty());
   }
 
   /** As above, with the processes' Kafka clients secured as {@code secureKafka} says. */
@@ -81,7 +82,7 @@ public final class ChaosCluster implements AutoCloseable {
       long seed,
       Map<String, String> settings,
       List<Path> readerCache,
-      java.util.Optional<SecureKafka> secureKafka) {
+      Optional<SecureKafka> secureKafka) {
     this.dir = dir;
     this.secureKafka = secureKafka;
     try {
