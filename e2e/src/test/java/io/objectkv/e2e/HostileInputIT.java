@@ -152,9 +152,17 @@ class HostileInputIT {
         status = "hang";
         System.out.println("hang: " + preview(request));
       } catch (IOException e) {
-        resets++;
-        status = "reset";
-        System.out.println("reset (" + e + "): " + preview(request));
+        // Once in thousands of runs a connection closed with nothing read, a race of the close
+        // with our writes; the same request on a new connection tells a race from a defect.
+        System.out.println("reset once (" + e + "): " + preview(request));
+        try {
+          status = send(port, request, false);
+          byStatus.merge("answered after one reset", 1, Integer::sum);
+        } catch (IOException again) {
+          resets++;
+          status = "reset";
+          System.out.println("reset twice (" + again + "): " + preview(request));
+        }
       }
       byStatus.merge((port == ports.get(0) ? "gateway " : "reader ") + status, 1, Integer::sum);
       if (status.equals("504") && preview(request).contains("timeoutMs=1 ")) {
