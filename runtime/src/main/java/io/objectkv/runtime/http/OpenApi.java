@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -67,8 +68,12 @@ public final class OpenApi {
    */
   public static ObjectNode servedBy(Set<Operation> served) {
     ObjectNode doc = document();
+    Set<Operation> documented = Set.copyOf(operations(doc));
     List<Operation> undocumented =
-        served.stream().filter(o -> !operations(doc).contains(o)).sorted(byPath()).toList();
+        served.stream()
+            .filter(o -> !documented.contains(o))
+            .sorted(Comparator.comparing(Operation::path).thenComparing(Operation::method))
+            .toList();
     if (!undocumented.isEmpty()) {
       throw new IllegalStateException(
           "routes missing from openapi.json (runtime/src/main/resources): " + undocumented);
@@ -94,9 +99,5 @@ public final class OpenApi {
             });
     paths.remove(emptied);
     return doc;
-  }
-
-  private static java.util.Comparator<Operation> byPath() {
-    return java.util.Comparator.comparing(Operation::path).thenComparing(Operation::method);
   }
 }
