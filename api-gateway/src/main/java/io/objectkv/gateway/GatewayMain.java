@@ -2,16 +2,24 @@ package io.objectkv.gateway;
 
 import io.javalin.Javalin;
 import io.objectkv.core.metrics.Metrics;
+import io.objectkv.gateway.http.Console;
 import io.objectkv.gateway.http.ReadRoutes;
 import io.objectkv.gateway.http.ReplicaStatus;
 import io.objectkv.gateway.http.WatchProxy;
 import io.objectkv.gateway.http.WriteRoutes;
+import io.objectkv.gateway.ops.CostMeter;
+import io.objectkv.gateway.ops.Operations;
+import io.objectkv.gateway.ops.Prices;
+import io.objectkv.gateway.ops.Traffic;
 import io.objectkv.gateway.read.ReadForwarder;
 import io.objectkv.gateway.read.ReaderPool;
 import io.objectkv.gateway.write.WriteClient;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
 import io.objectkv.runtime.ProcessMain;
+import io.objectkv.runtime.cluster.Announcer;
+import io.objectkv.runtime.cluster.ProcessCard;
+import io.objectkv.runtime.cluster.ProcessDirectory;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
@@ -49,7 +57,16 @@ public final class GatewayMain {
           "OBJECTKV_GATEWAY_READER_TOKEN",
           "the gateway's own bearer token for its calls to readers (when they require tokens)");
 
-  public static final List<Setting> OWN = List.of(PORT, WRITE_TIMEOUT, READERS, READER_TOKEN);
+  public static final Setting PRICES =
+      Setting.of(
+          "OBJECTKV_PRICES",
+          "",
+          "object store prices for the cost meter, e.g. put=0.005,get=0.0004,storage=0.023 (dollars"
+              + " per 1,000 requests, per GB-month; also list, head, delete); empty: S3 Standard"
+              + " us-east-1 list prices");
+
+  public static final List<Setting> OWN =
+      List.of(PORT, WRITE_TIMEOUT, READERS, READER_TOKEN, PRICES);
 
   public static void main(String[] args) {
     ProcessMain.run(
@@ -62,7 +79,8 @@ public final class GatewayMain {
   }
 
   /** A running gateway. */
-  public record Gateway(Javalin http, WriteClient writes, Metrics metrics)
+  public record Gateway(
+      Javalin http, WriteClient writes, Metrics metrics, Announcer announcer, Operations ops)
       implements AutoCloseable {
     public int port() {
       return http.port();
@@ -70,12 +88,20 @@ public final class GatewayMain {
 
     @Override
     public void close() {
+      announcer.close();
+      ops.close();
       http.stop();
       writes.close();
     }
   }
 
   public static Gateway start(Settings s, String gatewayId) {
+    Prices prices;
+    try {
+      prices = Prices.parse(s.get(PRICES));
+    } catch (IllegalArgumentException e) {
+      throw new Settings.ConfigException(PRICES.name() + ": " + e.getMessage());
+    }
     KafkaNames names = new KafkaNames(s.get(CommonSettings.DATABASE));
     String bootstrap = s.get(CommonSettings.KAFKA_BOOTSTRAP);
     TopicSetup.ensureTopics(bootstrap, names, CommonSettings.replication(s));
@@ -104,8 +130,13 @@ public final class GatewayMain {
             security.tls().map(Tls::clientContext),
             readerToken.isBlank() ? Optional.empty() : Optional.of(readerToken),
             metrics);
-    ReadRoutes readRoutes = new ReadRoutes(forwarder);
+    ReadRoutes readRoutes = new ReadRoutes(forwarder, metrics);
     WatchProxy watchProxy = new WatchProxy(forwarder);
+    Operations ops =
+        new Operations(
+            ProcessDirectory.follow(bootstrap, names, names.database() + "-directory-" + gatewayId),
+            new CostMeter(prices),
+            new Traffic(writes.ackSeconds(), readRoutes.readSeconds(), System.currentTimeMillis()));
     Javalin http =
         HttpServers.create(
                 "api-gateway",
@@ -116,15 +147,30 @@ public final class GatewayMain {
                   writeRoutes.register(config);
                   readRoutes.register(config);
                   watchProxy.register(config);
+                  Console.register(config);
                   config.routes.get(
                       "/v1/status",
                       ctx ->
                           ctx.json(
-                              ReplicaStatus.collect(gatewayId, writes.pendingCount(), forwarder)));
+                              ReplicaStatus.collect(
+                                  gatewayId, writes.pendingCount(), forwarder, ops)));
                 })
             .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT));
     System.out.println(
-        "objectkv-api-gateway: http://" + s.get(CommonSettings.HTTP_HOST) + ":" + http.port());
-    return new Gateway(http, writes, metrics);
+        "objectkv-api-gateway: http://"
+            + s.get(CommonSettings.HTTP_HOST)
+            + ":"
+            + http.port()
+            + " (console: /console)");
+    Announcer announcer =
+        Announcer.start(
+            s,
+            gatewayId,
+            "api-gateway",
+            http.port(),
+            security.tls().isPresent(),
+            metrics,
+            () -> ProcessCard.Progress.of("serving"));
+    return new Gateway(http, writes, metrics, announcer, ops);
   }
 }

@@ -240,6 +240,7 @@ final class LocalCluster {
 
         ObjectKV is running (data in %s, logs in %s):
           API          http://127.0.0.1:%d
+          console      http://127.0.0.1:%d/console
           readers      http://127.0.0.1:%d  http://127.0.0.1:%d
           writer       http://127.0.0.1:%d/v1/status
           compactor    http://127.0.0.1:%d/v1/status
@@ -254,6 +255,7 @@ final class LocalCluster {
         """,
         data,
         logs,
+        ports.gateway(),
         ports.gateway(),
         ports.reader(1),
         ports.reader(2),

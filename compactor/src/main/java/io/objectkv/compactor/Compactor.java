@@ -65,6 +65,8 @@ public final class Compactor implements Runnable, AutoCloseable {
   private final Liveness.Worker worker;
   private Instant nextGc;
 
+  private volatile Long storedBytes;
+
   public Compactor(
       CompactorConfig config,
       ObjectStore store,
@@ -341,6 +343,7 @@ public final class Compactor implements Runnable, AutoCloseable {
         List.of(ObjectNames.L0_PREFIX, ObjectNames.L1_PREFIX, ObjectNames.SNAPSHOT_PREFIX)) {
       objects.addAll(store.list(prefix));
     }
+    storedBytes = objects.stream().mapToLong(ObjectInfo::size).sum();
     List<String> delete =
         GarbageCollector.deletable(
             new GarbageCollector.Pass(objects, m, removedAt, started, clock.instant()),
@@ -446,6 +449,11 @@ public final class Compactor implements Runnable, AutoCloseable {
         metrics.gcDeleted.get(),
         metrics.failures.get(),
         lastError);
+  }
+
+  /** Bytes of every object of the database at the last garbage collection (null before one). */
+  public Long storedBytes() {
+    return storedBytes;
   }
 
   public Manifest manifest() {

@@ -9,6 +9,8 @@ import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
 import io.objectkv.runtime.ProcessMain;
+import io.objectkv.runtime.cluster.Announcer;
+import io.objectkv.runtime.cluster.ProcessCard;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -173,6 +176,7 @@ public final class CompactorMain {
     Metrics metrics = new Metrics();
     CompactorConfig config = config(s);
     Liveness liveness = new Liveness(InstantSource.system());
+    Security security = Security.from(s);
     // The HTTP server first: /health answers while the clients start and the topics are checked.
     AtomicReference<Compactor> running = new AtomicReference<>();
     Javalin http =
@@ -180,7 +184,7 @@ public final class CompactorMain {
                 "compactor",
                 metrics,
                 liveness,
-                Security.from(s),
+                security,
                 routes ->
                     routes.routes.get(
                         "/v1/status",
@@ -213,7 +217,23 @@ public final class CompactorMain {
             + "/v1/status");
     TopicSetup.ensureTopics(admin, config.names(), CommonSettings.replication(s));
     Thread thread = Thread.ofPlatform().name("compactor").start(compactor);
+    Announcer announcer =
+        Announcer.start(
+            s,
+            UUID.randomUUID().toString(),
+            "compactor",
+            http.port(),
+            security.tls().isPresent(),
+            metrics,
+            () ->
+                new ProcessCard.Progress(
+                    liveness.problems().isEmpty() ? "compacting" : "unhealthy",
+                    compactor.manifest() == null ? null : compactor.manifest().id(),
+                    0,
+                    0,
+                    compactor.storedBytes()));
     return ProcessMain.all(
+        announcer,
         http::stop,
         () -> {
           compactor.close();

@@ -1,9 +1,9 @@
 package io.objectkv.kafka;
 
 /**
- * The Kafka names of one database: topics {@code <db>.writes}, {@code <db>.results} and {@code
- * <db>.manifest}, the writer's consumer group and its transactional id. The default database is
- * called {@code objectkv}.
+ * The Kafka names of one database: topics {@code <db>.writes}, {@code <db>.results}, {@code
+ * <db>.manifest} and {@code <db>.processes}, the writer's consumer group and its transactional id.
+ * The default database is called {@code objectkv}.
  */
 public record KafkaNames(String database) {
   public KafkaNames {
@@ -23,6 +23,11 @@ public record KafkaNames(String database) {
 
   public String manifest() {
     return database + ".manifest";
+  }
+
+  /** Where every process announces itself, every few seconds: the directory of the cluster. */
+  public String processes() {
+    return database + ".processes";
   }
 
   /** The consumer group of the writers: one active member, the others standby. */

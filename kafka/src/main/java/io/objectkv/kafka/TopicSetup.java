@@ -79,6 +79,13 @@ public final class TopicSetup {
                     // Followers start from a snapshot; the writer trims what snapshots cover.
                     TopicConfig.RETENTION_MS_CONFIG, "-1",
                     TopicConfig.RETENTION_BYTES_CONFIG, "-1")));
+    // Announcements matter for seconds: minutes of them are kept, in short segments.
+    wanted.add(
+        new NewTopic(names.processes(), Optional.of(1), replicationFactor)
+            .configs(
+                Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(10L * 60 * 1000),
+                    TopicConfig.SEGMENT_MS_CONFIG, Long.toString(60L * 1000))));
     try {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();

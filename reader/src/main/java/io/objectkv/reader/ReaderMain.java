@@ -17,6 +17,8 @@ import io.objectkv.reader.http.ReaderRoutes;
 import io.objectkv.reader.http.WatchRoute;
 import io.objectkv.reader.watch.ChangeFeed;
 import io.objectkv.runtime.ProcessMain;
+import io.objectkv.runtime.cluster.Announcer;
+import io.objectkv.runtime.cluster.ProcessCard;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
@@ -84,7 +86,8 @@ public final class ReaderMain {
       ObjectStore store,
       BlockCache blocks,
       DiskBlockCache disk,
-      Metrics metrics)
+      Metrics metrics,
+      Announcer announcer)
       implements AutoCloseable {
     public int port() {
       return http.port();
@@ -92,6 +95,7 @@ public final class ReaderMain {
 
     @Override
     public void close() {
+      announcer.close();
       http.stop();
       feed.close();
       tracker.close();
@@ -134,7 +138,7 @@ public final class ReaderMain {
             liveness,
             feed::followed);
     CommittedEnd committedEnd = new CommittedEnd(bootstrap, clientId + "-end", names.manifest());
-    ReaderRoutes routes = new ReaderRoutes(tracker, committedEnd, InstantSource.system());
+    ReaderRoutes routes = new ReaderRoutes(tracker, committedEnd, InstantSource.system(), metrics);
     WatchRoute watch = new WatchRoute(tracker, feed, s.durationValue(WATCH_HEARTBEAT));
     // Cold boot: the HTTP server starts while the manifest loads; reads that arrive first wait.
     CompletableFuture<Javalin> server =
@@ -171,7 +175,25 @@ public final class ReaderMain {
         (diskCacheReady - started) / 1_000_000,
         (trackerReady - trackerStart) / 1_000_000,
         (ready - started - (trackerReady - trackerStart)) / 1_000_000);
-    return new Reader(http, tracker, committedEnd, feed, store, blocks, disk, metrics);
+    // After serving starts: announcing is not on the way to the first read.
+    Announcer announcer =
+        Announcer.start(
+            s,
+            clientId,
+            "reader",
+            http.port(),
+            security.tls().isPresent(),
+            metrics,
+            () -> {
+              ReadState state = tracker.state();
+              return new ProcessCard.Progress(
+                  state == null ? "loading" : "serving",
+                  state == null ? null : state.view().manifest().id(),
+                  0,
+                  routes.reads(),
+                  null);
+            });
+    return new Reader(http, tracker, committedEnd, feed, store, blocks, disk, metrics, announcer);
   }
 
   /**

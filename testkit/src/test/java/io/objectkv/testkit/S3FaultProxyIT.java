@@ -48,6 +48,11 @@ class S3FaultProxyIT {
       s.delete("b");
       assertEquals(1, s.list("").size());
       assertEquals(806, proxy.counts().get("forwarded"), proxy.counts().toString());
+      assertEquals(
+          java.util.Map.of(
+              "put", 3L, "get", 200L, "rangedGet", 200L, "head", 400L, "list", 2L, "delete", 1L),
+          proxy.requestsByKind(),
+          "the kinds the cost meter bills");
     }
   }
 

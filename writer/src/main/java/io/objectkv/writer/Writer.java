@@ -7,6 +7,7 @@ import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.runtime.health.Liveness;
+import io.objectkv.writer.decide.Decider;
 import io.objectkv.writer.decide.LogGapException;
 import io.objectkv.writer.decide.RequestBook;
 import io.objectkv.writer.recover.WarmStandby;
@@ -158,6 +159,11 @@ public final class Writer implements Runnable, AutoCloseable {
 
   public boolean isActive() {
     return state instanceof State.Active;
+  }
+
+  /** Write batches this process committed as the active writer, since it started. */
+  public long committedWrites() {
+    return metrics.tally(Decider.Tally.COMMITTED).get();
   }
 
   public WriterStatus status() {

@@ -6,6 +6,8 @@ import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
 import io.objectkv.runtime.ProcessMain;
+import io.objectkv.runtime.cluster.Announcer;
+import io.objectkv.runtime.cluster.ProcessCard;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
@@ -159,13 +161,14 @@ public final class WriterMain {
             metrics,
             liveness,
             UUID.randomUUID().toString().substring(0, 8));
+    Security security = Security.from(s);
     // The HTTP server first: /v1/status and /health answer while the topics are checked.
     Javalin http =
         HttpServers.create(
                 "writer",
                 metrics,
                 liveness,
-                Security.from(s),
+                security,
                 routes -> routes.routes.get("/v1/status", ctx -> ctx.json(writer.status())))
             .start(s.get(CommonSettings.HTTP_HOST), s.intValue(HTTP_PORT));
     System.out.println(
@@ -176,7 +179,25 @@ public final class WriterMain {
             + "/v1/status");
     TopicSetup.ensureTopics(config.bootstrap(), config.names(), CommonSettings.replication(s));
     Thread thread = Thread.ofPlatform().name("writer").start(writer);
+    Announcer announcer =
+        Announcer.start(
+            s,
+            UUID.randomUUID().toString(),
+            "writer",
+            http.port(),
+            security.tls().isPresent(),
+            metrics,
+            () -> {
+              WriterStatus status = writer.status();
+              return new ProcessCard.Progress(
+                  status.role(),
+                  status.active() == null ? null : status.active().manifest().manifestVersion(),
+                  writer.committedWrites(),
+                  0,
+                  null);
+            });
     return ProcessMain.all(
+        announcer,
         http::stop,
         () -> {
           writer.close();

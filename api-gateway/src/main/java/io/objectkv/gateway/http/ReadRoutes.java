@@ -2,6 +2,8 @@ package io.objectkv.gateway.http;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.objectkv.core.metrics.Metrics;
 import io.objectkv.gateway.read.ReadForwarder;
 import io.objectkv.runtime.http.Headers;
 import io.objectkv.runtime.http.PathKeys;
@@ -15,16 +17,36 @@ import java.util.List;
 public final class ReadRoutes {
 
   private final ReadForwarder forwarder;
+  private final Metrics.Histogram readSeconds;
 
-  public ReadRoutes(ReadForwarder forwarder) {
+  public ReadRoutes(ReadForwarder forwarder, Metrics metrics) {
     this.forwarder = forwarder;
+    this.readSeconds =
+        metrics.histogram(
+            "objectkv_gateway_read_seconds", "Time from a read's arrival to a replica's answer.");
+  }
+
+  /** Time from a read's arrival to a replica's answer, for every read this gateway forwarded. */
+  public Metrics.Histogram readSeconds() {
+    return readSeconds;
   }
 
   public void register(JavalinConfig config) {
-    config.routes.get(WriteRoutes.KV_PREFIX + "<key>", this::get);
-    config.routes.head(WriteRoutes.KV_PREFIX + "<key>", this::get);
-    config.routes.get("/v1/kv", this::scan);
-    config.routes.post("/v1/get", this::multiGet);
+    config.routes.get(WriteRoutes.KV_PREFIX + "<key>", timed(this::get));
+    config.routes.head(WriteRoutes.KV_PREFIX + "<key>", timed(this::get));
+    config.routes.get("/v1/kv", timed(this::scan));
+    config.routes.post("/v1/get", timed(this::multiGet));
+  }
+
+  private Handler timed(Handler read) {
+    return ctx -> {
+      long start = System.nanoTime();
+      try {
+        read.handle(ctx);
+      } finally {
+        readSeconds.observeNanos(System.nanoTime() - start);
+      }
+    };
   }
 
   private static String pathAndQuery(Context ctx) {

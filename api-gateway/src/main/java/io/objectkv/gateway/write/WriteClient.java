@@ -136,6 +136,11 @@ public final class WriteClient implements AutoCloseable {
     this.listener = Thread.ofPlatform().name("results-" + gatewayId).daemon().start(this::listen);
   }
 
+  /** Time from publishing a batch to its outcome, for every write this gateway sent. */
+  public Metrics.Histogram ackSeconds() {
+    return ackSeconds;
+  }
+
   public String gatewayId() {
     return gatewayId;
   }

@@ -76,6 +76,43 @@ public final class Metrics {
       return sum.sum();
     }
 
+    /** Observations per bucket so far (the last bucket: above the largest bound). */
+    public long[] bucketCounts() {
+      long[] out = new long[counts.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = counts[i].sum();
+      }
+      return out;
+    }
+
+    /**
+     * The {@code q}-quantile in seconds of observations counted per bucket as {@link #bucketCounts}
+     * does (e.g. the difference of two of them), interpolated within its bucket as Prometheus'
+     * {@code histogram_quantile} does; NaN without observations.
+     */
+    public static double quantileSeconds(long[] bucketCounts, double q) {
+      long total = 0;
+      for (long c : bucketCounts) {
+        total += c;
+      }
+      if (total == 0) {
+        return Double.NaN;
+      }
+      double rank = q * total;
+      long below = 0;
+      for (int i = 0; i < bucketCounts.length; i++) {
+        if (below + bucketCounts[i] >= rank && bucketCounts[i] > 0) {
+          if (i == BUCKETS.length) {
+            return BUCKETS[BUCKETS.length - 1]; // above every bound: the largest is all we know
+          }
+          double lower = i == 0 ? 0 : BUCKETS[i - 1];
+          return lower + (BUCKETS[i] - lower) * (rank - below) / bucketCounts[i];
+        }
+        below += bucketCounts[i];
+      }
+      return BUCKETS[BUCKETS.length - 1];
+    }
+
     /** Mean of the observations in milliseconds (NaN before any). */
     public double meanMillis() {
       long n = count();

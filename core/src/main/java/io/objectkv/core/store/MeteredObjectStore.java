@@ -2,6 +2,7 @@ package io.objectkv.core.store;
 
 import io.objectkv.core.metrics.Metrics;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -17,10 +18,7 @@ public final class MeteredObjectStore extends ForwardingStore {
     super(inner);
     for (Op op : Op.values()) {
       String type = op.name().toLowerCase(Locale.ROOT);
-      requests.put(
-          op,
-          metrics.counter(
-              "objectkv_store_requests_total", "Object store requests by type.", "type", type));
+      requests.put(op, requestCounter(metrics, op));
       failures.put(
           op,
           metrics.counter(
@@ -39,9 +37,37 @@ public final class MeteredObjectStore extends ForwardingStore {
         metrics.counter("objectkv_store_written_bytes_total", "Bytes written to the object store.");
   }
 
+  private static Metrics.Counter requestCounter(Metrics metrics, Op op) {
+    return metrics.counter(
+        "objectkv_store_requests_total",
+        "Object store requests by type.",
+        "type",
+        op.name().toLowerCase(Locale.ROOT));
+  }
+
   /** Requests of {@code op} sent so far (including failed ones). */
   public long requests(Op op) {
     return requests.get(op).get();
+  }
+
+  /** Requests of each type that the metered stores of {@code metrics} sent so far. */
+  public static EnumMap<Op, Long> requests(Metrics metrics) {
+    EnumMap<Op, Long> counts = new EnumMap<>(Op.class);
+    for (Op op : Op.values()) {
+      counts.put(op, requestCounter(metrics, op).get());
+    }
+    return counts;
+  }
+
+  /** Keys one S3 LIST request returns at most: a longer listing is several requests. */
+  static final int LIST_PAGE = 1000;
+
+  @Override
+  public List<ObjectInfo> list(String prefix) {
+    List<ObjectInfo> all = super.list(prefix);
+    long morePages = Math.max(0, (all.size() - 1) / LIST_PAGE);
+    requests.get(Op.LIST).add(morePages);
+    return all;
   }
 
   @Override

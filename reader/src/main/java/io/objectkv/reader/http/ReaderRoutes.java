@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.model.Limits;
 import io.objectkv.format.Entry;
 import io.objectkv.reader.follow.CommittedEnd;
@@ -42,14 +43,25 @@ public final class ReaderRoutes {
   private final ManifestTracker tracker;
   private final CommittedEnd committedEnd;
   private final InstantSource clock;
+  private final Metrics.Counter reads;
 
   /**
    * @param clock decides which values have expired: a value is absent from its expiry time on
    */
-  public ReaderRoutes(ManifestTracker tracker, CommittedEnd committedEnd, InstantSource clock) {
+  public ReaderRoutes(
+      ManifestTracker tracker, CommittedEnd committedEnd, InstantSource clock, Metrics metrics) {
     this.tracker = tracker;
     this.committedEnd = committedEnd;
     this.clock = clock;
+    this.reads =
+        metrics.counter(
+            "objectkv_reader_reads_total",
+            "Reads answered: a key, a scan, or each key of a multi-get.");
+  }
+
+  /** Reads answered since start (what the cost meter divides read costs by). */
+  public long reads() {
+    return reads.get();
   }
 
   /** RFC 3339, in UTC. */
@@ -149,6 +161,7 @@ public final class ReaderRoutes {
     byte[] key = PathKeys.decode(uri.substring(uri.indexOf(KV_PREFIX) + KV_PREFIX.length()));
     checkKey(key);
     ReadState s = stateFor(ctx);
+    reads.inc();
     ctx.header(Headers.APPLIED_VERSION, Long.toString(s.appliedVersion()));
     Entry e = s.view().get(key);
     if (e == null || e.absentAt(clock.millis())) {
@@ -229,6 +242,7 @@ public final class ReaderRoutes {
     }
     wanted.forEach(ReaderRoutes::checkKey);
     ReadState s = stateFor(ctx);
+    reads.add(wanted.size());
     long now = clock.millis();
     ArrayNode items = Json.MAPPER.createArrayNode();
     for (byte[] k : wanted) {
@@ -285,6 +299,7 @@ public final class ReaderRoutes {
       range = range.after(last, reverse);
     }
     ReadState s = stateFor(ctx);
+    reads.inc();
     Scans.Page page = Scans.scan(s.view(), range, limit, reverse, clock.millis());
     ArrayNode items = Json.MAPPER.createArrayNode();
     for (Entry e : page.items()) {

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Who may do what, checked before every request but {@code GET /health}: the bearer token's grant
- * must cover the request's role (reads, writes, administration) in this process's database. With no
- * tokens configured the process is open.
+ * Who may do what, checked before every request but {@code GET /health} and the console's page: the
+ * bearer token's grant must cover the request's role (reads, writes, administration) in this
+ * process's database. With no tokens configured the process is open.
  */
 public final class Guard {
   private final Optional<Tokens> tokens;
@@ -51,7 +51,10 @@ public final class Guard {
       return;
     }
     String path = ctx.path();
-    if (path.equals("/health") || (metricsOpen && path.equals("/metrics"))) {
+    // The console page holds no data: it asks for a token and sends it with its own requests.
+    if (path.equals("/health")
+        || path.equals("/console")
+        || (metricsOpen && path.equals("/metrics"))) {
       return;
     }
     String header = ctx.header("Authorization");

@@ -52,6 +52,13 @@ public final class CommonSettings {
           "127.0.0.1",
           "address the HTTP server binds (0.0.0.0 in containers)");
 
+  public static final Setting ADVERTISED_HOST =
+      Setting.of(
+          "OBJECTKV_ADVERTISED_HOST",
+          "",
+          "host name other processes reach this one at; empty: OBJECTKV_HTTP_HOST, or this host's"
+              + " name when that is a wildcard");
+
   public static final Setting AUTH_FILE =
       Setting.of(
           "OBJECTKV_AUTH_FILE",
@@ -98,6 +105,7 @@ public final class CommonSettings {
           S3_ACCESS_KEY,
           S3_SECRET_KEY,
           HTTP_HOST,
+          ADVERTISED_HOST,
           AUTH_FILE,
           METRICS_OPEN,
           TLS_CERT,

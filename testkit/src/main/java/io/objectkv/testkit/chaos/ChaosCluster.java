@@ -141,6 +141,8 @@ public final class ChaosCluster implements AutoCloseable {
     // Stopped cleanly once, each JVM writes its class archive; every later start, after a kill -9
     // too, maps it instead of loading thousands of classes again.
     parts.keySet().parallelStream().forEach(name -> running.remove(name).close());
+    // The store's counts are of the processes that run from now on (what the cost meter sums).
+    proxy.resetCounts();
     for (String name : parts.keySet()) {
       start(name);
     }

@@ -57,6 +57,7 @@ public final class S3FaultProxy implements AutoCloseable {
   private final Random random;
   private volatile Faults faults = Faults.NONE;
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> kinds = new ConcurrentHashMap<>();
 
   public S3FaultProxy(URI target, long seed) {
     this.target = target;
@@ -95,6 +96,38 @@ public final class S3FaultProxy implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Requests on objects received so far, by the kind S3 bills (put, get, rangedGet, head, list,
+   * delete: the names of the cost meter), whatever then happened to them. Requests on the bucket
+   * itself (creating it) are not counted.
+   */
+  public Map<String, Long> requestsByKind() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    kinds.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  /** Forgets what was counted so far: counts start again from zero. */
+  public void resetCounts() {
+    counts.clear();
+    kinds.clear();
+  }
+
+  /** The kind of an S3 request (path-style: /bucket/key), or null for one on the bucket itself. */
+  static String kind(String method, String path, String query, boolean ranged) {
+    boolean onObject = path.indexOf('/', 1) > 0 && path.indexOf('/', 1) < path.length() - 1;
+    String q = query == null ? "" : query;
+    return switch (method) {
+      case "GET" ->
+          q.contains("list-type") ? "list" : !onObject ? null : ranged ? "rangedGet" : "get";
+      case "PUT" -> onObject ? "put" : null;
+      case "HEAD" -> onObject ? "head" : null;
+      case "DELETE" -> onObject ? "delete" : null;
+      case "POST" -> q.startsWith("delete") || q.contains("&delete") ? "delete" : null;
+      default -> null;
+    };
+  }
+
   private void count(String what) {
     counts.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
   }
@@ -115,6 +148,15 @@ public final class S3FaultProxy implements AutoCloseable {
         body = in.readAllBytes();
       }
       String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+      String kind =
+          kind(
+              method,
+              ex.getRequestURI().getRawPath(),
+              ex.getRequestURI().getRawQuery(),
+              ex.getRequestHeaders().containsKey("Range"));
+      if (kind != null) {
+        kinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+      }
       if (f.medianLatencyMillis() > 0) {
         long ms = (long) (f.medianLatencyMillis() * Math.exp(f.latencySigma() * nextGaussian()));
         count("delayed");
