@@ -50,7 +50,8 @@ public final class GatewayMain {
       Setting.of(
           "OBJECTKV_GATEWAY_READERS",
           "",
-          "comma-separated base URLs of the reader replicas, e.g. http://127.0.0.1:8081");
+          "comma-separated base URLs of reader replicas to use besides those that announce"
+              + " themselves, e.g. http://127.0.0.1:8081 (usually empty)");
 
   public static final Setting READER_TOKEN =
       Setting.secret(
@@ -124,9 +125,11 @@ public final class GatewayMain {
     Security security = Security.from(s);
     System.out.println(security.describe("objectkv-api-gateway"));
     String readerToken = s.get(READER_TOKEN);
+    ProcessDirectory directory =
+        ProcessDirectory.follow(bootstrap, names, names.database() + "-directory-" + gatewayId);
     ReadForwarder forwarder =
         new ReadForwarder(
-            new ReaderPool(readers, Duration.ofSeconds(5)),
+            new ReaderPool(readers, directory::servingReaders, Duration.ofSeconds(5)),
             security.tls().map(Tls::clientContext),
             readerToken.isBlank() ? Optional.empty() : Optional.of(readerToken),
             metrics);
@@ -134,7 +137,7 @@ public final class GatewayMain {
     WatchProxy watchProxy = new WatchProxy(forwarder);
     Operations ops =
         new Operations(
-            ProcessDirectory.follow(bootstrap, names, names.database() + "-directory-" + gatewayId),
+            directory,
             new CostMeter(prices),
             new Traffic(writes.ackSeconds(), readRoutes.readSeconds(), System.currentTimeMillis()));
     Javalin http =

@@ -221,15 +221,19 @@ public final class VsEtcd {
         .start();
   }
 
-  static Process startObjectKv(Path home, Path dir, int offset) throws IOException {
+  static Process startObjectKv(Path home, Path dir, int offset, String... more) throws IOException {
     System.out.println("starting ./objectkv local (logs in " + dir.resolve("objectkv") + ")");
-    return new ProcessBuilder(
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of(
             home.resolve("objectkv").toString(),
             "local",
             "--data-dir",
             dir.resolve("objectkv").toString(),
             "--port-offset",
-            Integer.toString(offset))
+            Integer.toString(offset)));
+    command.addAll(List.of(more));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("objectkv.log").toFile())
         .start();

@@ -25,9 +25,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code objectkv local}: a complete cluster on this machine, each part its own OS process: an
- * embedded Kafka broker (KRaft), one writer, one compactor, two readers and the gateway, over the
- * local file system (or S3 with {@code --s3-endpoint}). Data lives under {@code --data-dir} and
- * survives a stop and restart. Ctrl-C stops everything, newest first.
+ * embedded Kafka broker (KRaft), writers (one by default; the others stand by), one compactor,
+ * readers (two by default; the gateway finds them as they announce themselves) and the gateway,
+ * over the local file system (or S3 with {@code --s3-endpoint}). Data lives under {@code
+ * --data-dir} and survives a stop and restart. Ctrl-C stops everything, newest first.
  */
 final class LocalCluster {
   private LocalCluster() {}
@@ -45,18 +46,25 @@ final class LocalCluster {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  /** The most readers and writers: their ports lie between the gateway's and Kafka's. */
+  static final int MAX_READERS = 9;
+
+  static final int MAX_WRITERS = 8;
+
   /** The ports of one local cluster: the defaults plus an offset. */
-  private record Ports(int offset) {
+  private record Ports(int offset, int readers, int writers) {
     int gateway() {
       return 8080 + offset;
     }
 
+    /** 8081 to 8089. */
     int reader(int n) {
       return 8080 + n + offset;
     }
 
-    int writer() {
-      return 8090 + offset;
+    /** 8090, then 8092 to 8098 (8091 is the compactor's). */
+    int writer(int n) {
+      return (n == 1 ? 8090 : 8090 + n) + offset;
     }
 
     int compactor() {
@@ -68,14 +76,33 @@ final class LocalCluster {
     }
 
     List<Integer> all() {
-      return List.of(gateway(), reader(1), reader(2), writer(), compactor(), kafka(), kafka() + 1);
+      List<Integer> all = new java.util.ArrayList<>(List.of(gateway(), compactor()));
+      for (int n = 1; n <= readers; n++) {
+        all.add(reader(n));
+      }
+      for (int n = 1; n <= writers; n++) {
+        all.add(writer(n));
+      }
+      all.addAll(List.of(kafka(), kafka() + 1));
+      return all;
     }
   }
 
   static int run(Main.Args a, PrintStream out, PrintStream err) throws IOException {
     Path home = Path.of(a.get("home", ".")).toAbsolutePath().normalize();
     Path data = Path.of(a.get("data-dir", "data")).toAbsolutePath().normalize();
-    Ports ports = new Ports(Integer.parseInt(a.get("port-offset", "0")));
+    int readers = Integer.parseInt(a.get("readers", "2"));
+    int writers = Integer.parseInt(a.get("writers", "1"));
+    if (readers < 1 || readers > MAX_READERS || writers < 1 || writers > MAX_WRITERS) {
+      err.println(
+          "objectkv local: --readers must be 1.."
+              + MAX_READERS
+              + " and --writers 1.."
+              + MAX_WRITERS
+              + " (their ports lie between the gateway's 8080 and Kafka's 9092)");
+      return Main.USAGE;
+    }
+    Ports ports = new Ports(Integer.parseInt(a.get("port-offset", "0")), readers, writers);
     Path logs = Files.createDirectories(data.resolve("logs"));
 
     FileChannel lockFile =
@@ -188,14 +215,18 @@ final class LocalCluster {
             logs,
             () -> listening(kafka)));
     Path jvm = Files.createDirectories(data.resolve("jvm")); // class archives, see ClassArchive
-    parts.add(
-        start(
-            out,
-            "writer",
-            jar(javaBin, home, "writer", jvm, "writer"),
-            with(env, "OBJECTKV_WRITER_HTTP_PORT", ports.writer()),
-            logs,
-            () -> healthy(ports.writer())));
+    for (int n = 1; n <= ports.writers(); n++) {
+      int port = ports.writer(n);
+      String name = ports.writers() == 1 ? "writer" : "writer-" + n;
+      parts.add(
+          start(
+              out,
+              name,
+              jar(javaBin, home, "writer", jvm, name),
+              with(env, "OBJECTKV_WRITER_HTTP_PORT", port),
+              logs,
+              () -> healthy(port)));
+    }
     parts.add(
         start(
             out,
@@ -207,7 +238,7 @@ final class LocalCluster {
                 data.resolve("compactor-tmp")),
             logs,
             () -> healthy(ports.compactor())));
-    for (int n = 1; n <= 2; n++) {
+    for (int n = 1; n <= ports.readers(); n++) {
       int port = ports.reader(n);
       parts.add(
           start(
@@ -226,23 +257,32 @@ final class LocalCluster {
             out,
             "api-gateway",
             jar(javaBin, home, "api-gateway", jvm, "api-gateway"),
-            with(
-                with(env, "OBJECTKV_GATEWAY_PORT", ports.gateway()),
-                "OBJECTKV_GATEWAY_READERS",
-                "http://127.0.0.1:" + ports.reader(1) + ",http://127.0.0.1:" + ports.reader(2)),
+            with(env, "OBJECTKV_GATEWAY_PORT", ports.gateway()),
             logs,
             () -> healthy(ports.gateway())));
   }
 
   private static void printRunning(PrintStream out, Path data, Path logs, Ports ports) {
+    StringBuilder readers = new StringBuilder();
+    for (int n = 1; n <= ports.readers(); n++) {
+      readers.append(n == 1 ? "" : "  ").append("http://127.0.0.1:").append(ports.reader(n));
+    }
+    StringBuilder writers = new StringBuilder();
+    for (int n = 1; n <= ports.writers(); n++) {
+      writers
+          .append(n == 1 ? "" : "  ")
+          .append("http://127.0.0.1:")
+          .append(ports.writer(n))
+          .append("/v1/status");
+    }
     out.printf(
         """
 
         ObjectKV is running (data in %s, logs in %s):
           API          http://127.0.0.1:%d
           console      http://127.0.0.1:%d/console
-          readers      http://127.0.0.1:%d  http://127.0.0.1:%d
-          writer       http://127.0.0.1:%d/v1/status
+          readers      %s
+          writer%s      %s
           compactor    http://127.0.0.1:%d/v1/status
           kafka        127.0.0.1:%d
 
@@ -257,9 +297,9 @@ final class LocalCluster {
         logs,
         ports.gateway(),
         ports.gateway(),
-        ports.reader(1),
-        ports.reader(2),
-        ports.writer(),
+        readers,
+        ports.writers() == 1 ? " " : "s",
+        writers,
         ports.compactor(),
         ports.kafka(),
         ports.gateway(),

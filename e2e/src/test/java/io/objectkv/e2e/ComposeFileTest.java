@@ -51,6 +51,14 @@ class ComposeFileTest {
     return out;
   }
 
+  @SuppressWarnings("unchecked")
+  static int replicas(Map<String, Object> service) {
+    Object deploy = service.get("deploy");
+    return deploy == null
+        ? 1
+        : ((Number) ((Map<String, Object>) deploy).getOrDefault("replicas", 1)).intValue();
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void everyProcessServiceRunsAShippedJarWithSettingsItDeclares() throws IOException {
@@ -81,7 +89,7 @@ class ComposeFileTest {
           "the Dockerfile ships " + module + "'s lib/");
       assertTrue(Files.exists(ROOT.resolve(module).resolve("pom.xml")), module);
       jarsUsed.add(jar);
-      writers += jar.contains("writer") ? 1 : 0;
+      writers += jar.contains("writer") ? replicas(svc) : 0;
       Set<String> declared = new HashSet<>();
       Stream.concat(CommonSettings.ALL.stream(), SETTINGS_BY_JAR.get(jar).stream())
           .forEach(x -> declared.add(x.name()));
@@ -97,6 +105,9 @@ class ComposeFileTest {
     }
     assertEquals(SETTINGS_BY_JAR.keySet(), jarsUsed, "every process runs");
     assertEquals(2, writers, "a writer and a standby");
+    Map<String, Object> reader = (Map<String, Object>) services.get("reader");
+    assertTrue(replicas(reader) >= 2, "replicated readers");
+    assertTrue(!reader.containsKey("ports"), "a reader publishes no port, so it scales");
   }
 
   @Test
@@ -114,13 +125,9 @@ class ComposeFileTest {
                 + ":"
                 + gateway.get(GatewayMain.PORT.name())),
         ports);
-    for (String reader : gateway.get(GatewayMain.READERS.name()).split(",")) {
-      URI u = URI.create(reader);
-      assertTrue(services.containsKey(u.getHost()), "reader service " + u.getHost());
-      assertEquals(
-          Integer.toString(u.getPort()),
-          env(services.get(u.getHost())).get(ReaderMain.PORT.name()));
-    }
+    assertTrue(
+        !gateway.containsKey(GatewayMain.READERS.name()),
+        "the gateway finds the readers as they announce themselves");
     Map<String, String> kafka = env(services.get("kafka"));
     assertTrue(
         ((String) ((Map<String, Object>) services.get("kafka")).get("image"))

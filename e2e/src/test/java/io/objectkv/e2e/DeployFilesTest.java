@@ -22,8 +22,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The observability files under deploy/ against what they describe: Prometheus scrapes every
- * ObjectKV service of compose.yaml at its port and nothing else, and every metric the Grafana
- * dashboard queries is one the code registers.
+ * replica of every ObjectKV service of compose.yaml at its port and nothing else, and every metric
+ * the Grafana dashboard queries is one the code registers.
  */
 class DeployFilesTest {
   static final Path ROOT = ComposeFileTest.ROOT;
@@ -48,8 +48,11 @@ class DeployFilesTest {
         new Yaml().load(Files.readString(ROOT.resolve("deploy/prometheus/prometheus.yml")));
     Set<String> targets = new TreeSet<>();
     for (Map<String, Object> job : (List<Map<String, Object>>) config.get("scrape_configs")) {
-      for (Map<String, Object> sc : (List<Map<String, Object>>) job.get("static_configs")) {
-        targets.addAll((List<String>) sc.get("targets"));
+      for (Map<String, Object> sd : (List<Map<String, Object>>) job.get("dns_sd_configs")) {
+        assertEquals("A", sd.get("type"), "every replica's address");
+        for (String name : (List<String>) sd.get("names")) {
+          targets.add(name + ":" + sd.get("port"));
+        }
       }
     }
     assertEquals(processes, targets);

@@ -96,7 +96,8 @@ public final class ReadForwarder {
       String... headers) {
     if (replicas.isEmpty()) {
       throw ApiException.unavailable(
-          "no reader replicas are configured (OBJECTKV_GATEWAY_READERS)");
+          "no reader replica is live: none announces itself as serving, and"
+              + " OBJECTKV_GATEWAY_READERS names none");
     }
     String lastProblem = "";
     for (URI replica : replicas) {

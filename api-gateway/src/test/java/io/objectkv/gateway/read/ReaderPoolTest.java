@@ -77,4 +77,19 @@ class ReaderPoolTest {
     assertEquals(
         Set.of(A, B, C), firsts, "a zero penalty is over at once; each replica leads in turn");
   }
+
+  @Test
+  void announcedReplicasJoinAndLeaveAndAConfiguredOneIsNotCountedTwice() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<List<URI>> announced =
+        new java.util.concurrent.atomic.AtomicReference<>(List.of());
+    ReaderPool pool = new ReaderPool(List.of(A), announced::get, Duration.ofMinutes(1));
+    assertEquals(List.of(A), pool.all());
+    announced.set(List.of(A, B));
+    Thread.sleep(ReaderPool.REFRESH.toMillis() + 50);
+    assertEquals(List.of(A, B), pool.all(), "B joined; A once");
+    announced.set(List.of());
+    Thread.sleep(ReaderPool.REFRESH.toMillis() + 50);
+    assertEquals(List.of(A), pool.all(), "B left; the configured A stays");
+    assertEquals(List.of(A), pool.forKey(key(1)));
+  }
 }

@@ -92,7 +92,10 @@ public final class Announcer implements AutoCloseable {
         new KafkaProducer<>(config), names.processes(), identity, metrics, progress);
   }
 
-  /** The host others reach this process at: the bound address, or this host's name if wildcard. */
+  /**
+   * The host others reach this process at: the bound address, or this host's address if that is a
+   * wildcard (in a container, the container's address on its network).
+   */
   static String advertisedHost(Settings s) {
     String advertised = s.get(CommonSettings.ADVERTISED_HOST);
     if (!advertised.isBlank()) {
@@ -103,7 +106,7 @@ public final class Announcer implements AutoCloseable {
       return bound;
     }
     try {
-      return InetAddress.getLocalHost().getHostName();
+      return InetAddress.getLocalHost().getHostAddress();
     } catch (UnknownHostException e) {
       return bound;
     }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.runtime.http.Json;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,18 @@ public final class ProcessDirectory implements AutoCloseable {
   /** The live processes, by role and then address. */
   public List<ProcessCard> live() {
     return seen().stream().map(Seen::card).toList();
+  }
+
+  /** Base URLs of the live readers that say they are serving, in a stable order. */
+  public List<URI> servingReaders() {
+    List<URI> out = new ArrayList<>();
+    for (Seen s : seen()) {
+      ProcessCard c = s.card();
+      if (c.role().equals("reader") && "serving".equals(c.state())) {
+        out.add(URI.create(c.url().endsWith("/") ? c.url() : c.url() + "/"));
+      }
+    }
+    return out;
   }
 
   /** The live processes with when each was last heard of. */

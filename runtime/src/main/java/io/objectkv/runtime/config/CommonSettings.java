@@ -56,8 +56,8 @@ public final class CommonSettings {
       Setting.of(
           "OBJECTKV_ADVERTISED_HOST",
           "",
-          "host name other processes reach this one at; empty: OBJECTKV_HTTP_HOST, or this host's"
-              + " name when that is a wildcard");
+          "host name or address other processes reach this one at; empty: OBJECTKV_HTTP_HOST, or"
+              + " this host's address when that is a wildcard");
 
   public static final Setting AUTH_FILE =
       Setting.of(
