@@ -2,6 +2,8 @@ package io.objectkv.bench;
 
 import io.objectkv.compactor.CompactorMain;
 import io.objectkv.core.metrics.Metrics;
+import io.objectkv.core.store.ForwardingStore.Op;
+import io.objectkv.core.store.MeteredObjectStore;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.gateway.GatewayMain;
 import io.objectkv.harness.InJvmCluster;
@@ -19,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -114,7 +117,7 @@ final class BenchCluster extends InJvmCluster {
   }
 
   long storeRequests(Metrics metrics, String type) {
-    return metrics.counter("objectkv_store_requests_total", "", "type", type).get();
+    return MeteredObjectStore.requests(metrics).get(Op.valueOf(type.toUpperCase(Locale.ROOT)));
   }
 
   /** The first number after {@code name} in a status or metrics text; -1 when absent. */

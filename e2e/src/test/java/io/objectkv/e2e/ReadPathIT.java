@@ -42,7 +42,8 @@ class ReadPathIT {
   }
 
   private static long rangeGets(ReaderMain.Reader r) {
-    return r.metrics().counter("objectkv_store_requests_total", "", "type", "range_get").get();
+    return io.objectkv.core.store.MeteredObjectStore.requests(r.metrics())
+        .get(io.objectkv.core.store.ForwardingStore.Op.RANGE_GET);
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.objectkv.runtime.cluster.ProcessCard;
 import io.objectkv.runtime.cluster.ProcessDirectory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -63,7 +64,7 @@ public final class Operations implements AutoCloseable {
     long newest =
         seen.stream()
             .map(s -> s.card().manifestVersion())
-            .filter(v -> v != null)
+            .filter(Objects::nonNull)
             .mapToLong(Long::longValue)
             .max()
             .orElse(-1);
