@@ -47,13 +47,8 @@ public final class ReaderScale {
     }
     Path home = Path.of(".").toAbsolutePath().normalize();
     Path dir = Files.createTempDirectory("reader-scale");
-    HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    List<Process> started = new ArrayList<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> VsEtcd.stopAll(started)));
+    HttpClient http = VsEtcd.client();
+    List<Process> started = VsEtcd.stoppedAtExit();
     Process cluster = VsEtcd.startObjectKv(home, dir, offset, "--readers", "1");
     started.add(cluster);
     URI gateway = URI.create("http://127.0.0.1:" + (8080 + offset));

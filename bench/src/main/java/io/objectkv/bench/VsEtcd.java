@@ -85,13 +85,8 @@ public final class VsEtcd {
     }
     Path etcdBinary = findEtcd();
     Path dir = Files.createTempDirectory("vs-etcd");
-    HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    List<Process> started = new ArrayList<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(started)));
+    HttpClient http = client();
+    List<Process> started = stoppedAtExit();
     try {
       int etcdPort = 23790 + offset;
       Process etcd = startEtcd(etcdBinary, dir, etcdPort);
@@ -261,6 +256,21 @@ public final class VsEtcd {
       Thread.sleep(200);
     }
     throw new IllegalStateException(health + " not healthy after " + limit);
+  }
+
+  /** The benchmark's HTTP/1.1 client, as every system is driven. */
+  static HttpClient client() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /** A list of processes that are stopped when the benchmark exits, however it exits. */
+  static List<Process> stoppedAtExit() {
+    List<Process> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(started)));
+    return started;
   }
 
   static void stopAll(List<Process> processes) {
