@@ -204,6 +204,11 @@ public final class CompactionSteady {
     System.out.printf(
         "%n== %s updates at %d/s for %d min ==%n", distribution, rate, length.toMinutes());
     Probe.Sample start = probe.sample();
+    // Time from a write's append to the write log to its decision: the L0 slowdown's holds show
+    // here.
+    Metrics.Histogram recordAge =
+        cluster.writerMetrics.histogram("objectkv_writer_record_age_seconds", "");
+    long[] ageBefore = recordAge.bucketCounts();
     AtomicBoolean stop = new AtomicBoolean();
     ReadLoad reads = new ReadLoad(reader.port(), keys, stop);
     Thread readThread = Thread.ofPlatform().name("reads").start(reads::points);
@@ -295,6 +300,16 @@ public final class CompactionSteady {
         intoL1,
         (double) intoL1 / userBytes);
     System.out.printf("L0 objects at most: %d (sampled every second)%n", maxL0);
+    long[] age = recordAge.bucketCounts();
+    for (int i = 0; i < age.length; i++) {
+      age[i] -= ageBefore[i];
+    }
+    System.out.printf(
+        "write log append to decision: p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms (histogram"
+            + " buckets, interpolated)%n",
+        Metrics.Histogram.quantileSeconds(age, 0.5) * 1e3,
+        Metrics.Histogram.quantileSeconds(age, 0.99) * 1e3,
+        Metrics.Histogram.quantileSeconds(age, 0.999) * 1e3);
     System.out.printf(
         "space amplification: stored / logical = %,d / %,d = %.3f now, %.3f at most;"
             + " stored / L1 = %.3f now%n",

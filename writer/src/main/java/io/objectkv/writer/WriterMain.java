@@ -57,7 +57,7 @@ public final class WriterMain {
       Setting.of(
           "OBJECTKV_WRITER_L0_SLOWDOWN_OBJECTS",
           String.valueOf(GroupPolicy.DEFAULT.l0SlowdownObjects()),
-          "past this many L0 objects groups are held longer, the more the longer (0: never): fewer, larger groups while the compactor catches up");
+          "past this many L0 objects groups are held longer, up to 2 s at twice it and 4 s beyond (0: never): fewer, larger groups while the compactor catches up");
   public static final Setting SNAPSHOT_EVERY =
       Setting.of(
           "OBJECTKV_WRITER_SNAPSHOT_EVERY_DELTAS",

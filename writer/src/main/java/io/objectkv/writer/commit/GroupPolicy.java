@@ -76,22 +76,33 @@ public record GroupPolicy(
     return new GroupPolicy(maxRecords, maxBytes, targetRecords, maxDelay, minInterval, objects);
   }
 
-  /** The longest hold the L0 slowdown makes, in max delays (2 s by default). */
+  /** The hold at twice the slowdown point (the compactor's bound), in max delays: 2 s. */
   static final int MAX_SLOWDOWN = 8;
 
   /**
+   * The hold past twice the slowdown point, in max delays (4 s): as near to stopping writes as the
+   * log allows while writes still answer within the gateway's timeout. The writer cannot stop
+   * deciding: the compactor's results reach it through the same log. A full group still goes at
+   * once.
+   */
+  static final int STALL = 16;
+
+  /**
    * Least time from the end of a group of {@code previousRecords} to the end of the next, with
-   * {@code l0Objects} in L0. Past the slowdown point the hold grows by the max delay for every
-   * further half of {@code l0SlowdownObjects} objects, up to {@value #MAX_SLOWDOWN} max delays: by
-   * default 250 ms at 48 objects, 500 ms at 64, 1 s at 96, 2 s from 160.
+   * {@code l0Objects} in L0. Past the slowdown point the hold grows linearly to {@value
+   * #MAX_SLOWDOWN} max delays at twice it, and is {@value #STALL} max delays beyond: by default 500
+   * ms at 40 objects, 1 s at 48, 2 s at 64, 4 s from 65. Each group adds an L0 object, so L0 grows
+   * at most one object per hold while the compactor catches up.
    */
   public long holdNanos(int previousRecords, int l0Objects) {
     long proportional =
         (long) (maxDelay.toNanos() * Math.min(1.0, previousRecords / (double) targetRecords));
     long slowdown = 0;
-    if (l0SlowdownObjects > 0 && l0Objects > l0SlowdownObjects) {
-      double over = 2.0 * (l0Objects - l0SlowdownObjects) / l0SlowdownObjects;
-      slowdown = (long) (maxDelay.toNanos() * Math.min(MAX_SLOWDOWN, over));
+    if (l0SlowdownObjects > 0 && l0Objects > 2 * l0SlowdownObjects) {
+      slowdown = maxDelay.toNanos() * STALL;
+    } else if (l0SlowdownObjects > 0 && l0Objects > l0SlowdownObjects) {
+      double over = (double) (l0Objects - l0SlowdownObjects) / l0SlowdownObjects;
+      slowdown = (long) (maxDelay.toNanos() * MAX_SLOWDOWN * over);
     }
     return Math.max(minInterval.toNanos(), Math.max(proportional, slowdown));
   }

@@ -27,14 +27,14 @@ class GroupPolicyTest {
   }
 
   @Test
-  void pastTheL0SlowdownPointGroupsAreHeldLongerUpToEightMaxDelays() {
+  void pastTheL0SlowdownPointGroupsAreHeldLongerAndPastTwiceItNearlyStop() {
     GroupPolicy p = GroupPolicy.DEFAULT; // 250 ms max delay, slowdown past 32 objects
     assertEquals(25 * MS, p.holdNanos(100, 32), "at the slowdown point: as without it");
-    assertEquals(125 * MS, p.holdNanos(1, 40));
-    assertEquals(250 * MS, p.holdNanos(1, 48), "half the slowdown point past it: one max delay");
-    assertEquals(500 * MS, p.holdNanos(1, 64));
-    assertEquals(1000 * MS, p.holdNanos(1, 96));
-    assertEquals(2000 * MS, p.holdNanos(1, 5000), "at most eight max delays");
+    assertEquals(500 * MS, p.holdNanos(1, 40));
+    assertEquals(1000 * MS, p.holdNanos(1, 48), "half way to twice the point: four max delays");
+    assertEquals(2000 * MS, p.holdNanos(1, 64), "at twice the point: eight max delays");
+    assertEquals(4000 * MS, p.holdNanos(1, 65), "past it: a near stop");
+    assertEquals(4000 * MS, p.holdNanos(1, 5000));
     GroupPolicy off =
         new GroupPolicy(10_000, 1L << 20, 1000, Duration.ofMillis(250), Duration.ZERO, 0);
     assertEquals(250_000, off.holdNanos(1, 5000), "0 turns it off");
