@@ -200,10 +200,15 @@ class GroupCollectorTest {
     append(1, 10);
     assertEquals(1, groups.next().size());
     long end = nanos;
-    l0Objects = 25; // 15 past the slowdown point of 10: three halves of it
+    l0Objects = 15; // half way from the slowdown point of 10 to twice it
     append(1, 10);
     assertEquals(1, groups.next().size());
-    assertEquals(600 * MS, nanos - end, "held three max delays");
+    assertEquals(800 * MS, nanos - end, "held four max delays");
+    end = nanos;
+    l0Objects = 25; // past twice the point
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    assertEquals(3200 * MS, nanos - end, "held sixteen max delays: a near stop");
     end = nanos;
     l0Objects = 5;
     append(1, 10);
