@@ -32,10 +32,13 @@ public final class Announcer implements AutoCloseable {
   /** How often a process announces itself. */
   public static final Duration EVERY = Duration.ofSeconds(2);
 
+  /** What every card of this process repeats. */
+  private record Identity(String id, String role, String version, String url, long startedAt) {}
+
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final byte[] key;
-  private final ProcessCard identity;
+  private final Identity identity;
   private final Metrics metrics;
   private final Supplier<ProcessCard.Progress> progress;
   private final Thread thread;
@@ -45,7 +48,7 @@ public final class Announcer implements AutoCloseable {
   private Announcer(
       Producer<byte[], byte[]> producer,
       String topic,
-      ProcessCard identity,
+      Identity identity,
       Metrics metrics,
       Supplier<ProcessCard.Progress> progress) {
     this.producer = producer;
@@ -85,9 +88,7 @@ public final class Announcer implements AutoCloseable {
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5000);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     String url = (tls ? "https://" : "http://") + advertisedHost(s) + ":" + port;
-    ProcessCard identity =
-        new ProcessCard(
-            id, role, version(), url, System.currentTimeMillis(), 0, null, null, null, 0, 0, null);
+    Identity identity = new Identity(id, role, version(), url, System.currentTimeMillis());
     return new Announcer(
         new KafkaProducer<>(config), names.processes(), identity, metrics, progress);
   }

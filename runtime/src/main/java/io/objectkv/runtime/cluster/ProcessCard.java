@@ -77,10 +77,6 @@ public record ProcessCard(
           delta(list, earlier.list),
           delta(delete, earlier.delete));
     }
-
-    public long total() {
-      return put + get + rangedGet + head + list + delete;
-    }
   }
 
   /** The increase of a counter from {@code earlier} to {@code now}, across a restart too. */
