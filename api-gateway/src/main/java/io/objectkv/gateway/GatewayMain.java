@@ -2,7 +2,9 @@ package io.objectkv.gateway;
 
 import io.javalin.Javalin;
 import io.objectkv.core.metrics.Metrics;
+import io.objectkv.gateway.db.GatewayDatabases;
 import io.objectkv.gateway.http.Console;
+import io.objectkv.gateway.http.DatabaseRoutes;
 import io.objectkv.gateway.http.ReadRoutes;
 import io.objectkv.gateway.http.ReplicaStatus;
 import io.objectkv.gateway.http.WatchProxy;
@@ -18,12 +20,14 @@ import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
 import io.objectkv.runtime.ProcessMain;
 import io.objectkv.runtime.cluster.Announcer;
+import io.objectkv.runtime.cluster.Catalog;
 import io.objectkv.runtime.cluster.ProcessCard;
 import io.objectkv.runtime.cluster.ProcessDirectory;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.health.Liveness;
+import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.Security;
 import io.objectkv.runtime.http.Tls;
@@ -66,8 +70,15 @@ public final class GatewayMain {
               + " per 1,000 requests, per GB-month; also list, head, delete); empty: S3 Standard"
               + " us-east-1 list prices");
 
+  public static final Setting DATABASE_IDLE =
+      Setting.of(
+          "OBJECTKV_GATEWAY_DATABASE_IDLE",
+          "5m",
+          "the write client of a database besides the default one is closed after this long"
+              + " without a write");
+
   public static final List<Setting> OWN =
-      List.of(PORT, WRITE_TIMEOUT, READERS, READER_TOKEN, PRICES);
+      List.of(PORT, WRITE_TIMEOUT, READERS, READER_TOKEN, PRICES, DATABASE_IDLE);
 
   public static void main(String[] args) {
     ProcessMain.run(
@@ -81,7 +92,11 @@ public final class GatewayMain {
 
   /** A running gateway. */
   public record Gateway(
-      Javalin http, WriteClient writes, Metrics metrics, Announcer announcer, Operations ops)
+      Javalin http,
+      GatewayDatabases databases,
+      Metrics metrics,
+      Announcer announcer,
+      Operations ops)
       implements AutoCloseable {
     public int port() {
       return http.port();
@@ -92,7 +107,8 @@ public final class GatewayMain {
       announcer.close();
       ops.close();
       http.stop();
-      writes.close();
+      databases.close();
+      databases.catalog().close();
     }
   }
 
@@ -115,7 +131,32 @@ public final class GatewayMain {
             s.durationValue(WRITE_TIMEOUT),
             InstantSource.system(),
             metrics);
-    WriteRoutes writeRoutes = new WriteRoutes(writes);
+    Catalog catalog =
+        Catalog.follow(
+            bootstrap,
+            names,
+            CommonSettings.replication(s),
+            names.database() + "-catalog-" + gatewayId);
+    Duration writeTimeout = s.durationValue(WRITE_TIMEOUT);
+    GatewayDatabases databases =
+        new GatewayDatabases(
+            catalog,
+            writes,
+            db ->
+                new WriteClient(
+                    bootstrap,
+                    db.kafkaNames(names),
+                    gatewayId,
+                    writeTimeout,
+                    InstantSource.system(),
+                    metrics),
+            s.durationValue(DATABASE_IDLE));
+    try {
+      catalog.create(DatabasePaths.DEFAULT); // lists the default database with the others
+    } catch (Catalog.CatalogUnavailableException e) {
+      System.err.println("objectkv-api-gateway: " + e.getMessage() + "; going on");
+    }
+    WriteRoutes writeRoutes = new WriteRoutes(databases);
     List<URI> readers =
         java.util.Arrays.stream(s.get(READERS).split(","))
             .map(String::trim)
@@ -133,8 +174,9 @@ public final class GatewayMain {
             security.tls().map(Tls::clientContext),
             readerToken.isBlank() ? Optional.empty() : Optional.of(readerToken),
             metrics);
-    ReadRoutes readRoutes = new ReadRoutes(forwarder, metrics);
-    WatchProxy watchProxy = new WatchProxy(forwarder);
+    ReadRoutes readRoutes = new ReadRoutes(forwarder, databases, metrics);
+    WatchProxy watchProxy = new WatchProxy(forwarder, databases);
+    DatabaseRoutes databaseRoutes = new DatabaseRoutes(catalog);
     Operations ops =
         new Operations(
             directory,
@@ -147,6 +189,7 @@ public final class GatewayMain {
                 new Liveness(InstantSource.system()),
                 security,
                 config -> {
+                  databaseRoutes.register(config);
                   writeRoutes.register(config);
                   readRoutes.register(config);
                   watchProxy.register(config);
@@ -156,7 +199,7 @@ public final class GatewayMain {
                       ctx ->
                           ctx.json(
                               ReplicaStatus.collect(
-                                  gatewayId, writes.pendingCount(), forwarder, ops)));
+                                  gatewayId, databases.pendingCount(), forwarder, ops)));
                 })
             .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT));
     System.out.println(
@@ -174,6 +217,6 @@ public final class GatewayMain {
             security.tls().isPresent(),
             metrics,
             () -> ProcessCard.Progress.of("serving"));
-    return new Gateway(http, writes, metrics, announcer, ops);
+    return new Gateway(http, databases, metrics, announcer, ops);
   }
 }

@@ -66,6 +66,26 @@ public record CompactorConfig(
         KEPT_OUTPUT_BYTES);
   }
 
+  /**
+   * The same settings for another database: its names, and a temporary directory of its own under
+   * this one.
+   */
+  public CompactorConfig forDatabase(KafkaNames n, String directory) {
+    return new CompactorConfig(
+        bootstrap,
+        n,
+        policy,
+        sstOptions,
+        gcGrace,
+        gcInterval,
+        gcDryRun,
+        compactionMaxAge,
+        keepSnapshots,
+        readAhead,
+        tempDir.resolve("db").resolve(directory),
+        keptOutputBytes);
+  }
+
   public CompactorConfig with(CompactionPolicy p) {
     return new CompactorConfig(
         bootstrap,

@@ -1,6 +1,7 @@
 package io.objectkv.compactor;
 
 import io.javalin.Javalin;
+import io.objectkv.compactor.gc.DroppedDatabases;
 import io.objectkv.compactor.merge.CompactionMerger;
 import io.objectkv.compactor.plan.CompactionPolicy;
 import io.objectkv.core.metrics.Metrics;
@@ -10,6 +11,8 @@ import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
 import io.objectkv.runtime.ProcessMain;
 import io.objectkv.runtime.cluster.Announcer;
+import io.objectkv.runtime.cluster.Catalog;
+import io.objectkv.runtime.cluster.HostedDatabases;
 import io.objectkv.runtime.cluster.ProcessCard;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
@@ -217,6 +220,29 @@ public final class CompactorMain {
             + "/v1/status");
     TopicSetup.ensureTopics(admin, config.names(), CommonSettings.replication(s));
     Thread thread = Thread.ofPlatform().name("compactor").start(compactor);
+    Catalog catalog =
+        Catalog.follow(
+            config.bootstrap(),
+            config.names(),
+            CommonSettings.replication(s),
+            config.names().database() + "-compactor-catalog-" + UUID.randomUUID());
+    HostedDatabases<Compactor> others =
+        new HostedDatabases<>(
+            catalog,
+            "compactor",
+            db ->
+                new Compactor(
+                    config.forDatabase(db.kafkaNames(config.names()), db.name() + "-" + db.id()),
+                    db.store(store),
+                    admin,
+                    InstantSource.system(),
+                    new SecureRandom(),
+                    new Metrics(), // the process's figures are the default database's
+                    liveness,
+                    CompactionMerger.Step.NONE));
+    DroppedDatabases dropped =
+        new DroppedDatabases(
+            catalog, store, admin, config.names(), config.gcGrace(), InstantSource.system());
     Announcer announcer =
         Announcer.start(
             s,
@@ -235,10 +261,13 @@ public final class CompactorMain {
     return ProcessMain.all(
         announcer,
         http::stop,
+        dropped,
+        others,
         () -> {
           compactor.close();
           thread.join(30_000);
         },
+        catalog,
         admin,
         store);
   }

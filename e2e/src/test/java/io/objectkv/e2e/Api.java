@@ -18,8 +18,26 @@ final class Api {
 
   private final String base;
 
+  /** The database the key and batch calls address; null: the default one (the v1 paths). */
+  private final String database;
+
   Api(String base) {
+    this(base, null);
+  }
+
+  private Api(String base, String database) {
     this.base = base;
+    this.database = database;
+  }
+
+  /** The same server, with the key and batch calls under {@code /v1/db/{db}}. */
+  Api in(String db) {
+    return new Api(base, db);
+  }
+
+  /** A v1 path of this client's database. */
+  String path(String v1Path) {
+    return database == null ? v1Path : "/v1/db/" + database + v1Path.substring(3);
   }
 
   String base() {
@@ -85,21 +103,21 @@ final class Api {
   }
 
   Response put(String key, String value, String... headers) {
-    return send("PUT", kv(key), value.getBytes(StandardCharsets.UTF_8), headers);
+    return send("PUT", path(kv(key)), value.getBytes(StandardCharsets.UTF_8), headers);
   }
 
   Response delete(String key, String... headers) {
-    return send("DELETE", kv(key), null, headers);
+    return send("DELETE", path(kv(key)), null, headers);
   }
 
   Response get(String key, String... headers) {
-    return send("GET", kv(key), null, headers);
+    return send("GET", path(kv(key)), null, headers);
   }
 
   Response batch(String json) {
     return send(
         "POST",
-        "/v1/batch",
+        path("/v1/batch"),
         json.getBytes(StandardCharsets.UTF_8),
         "Content-Type",
         "application/json");

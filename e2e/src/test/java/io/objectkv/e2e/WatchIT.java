@@ -166,7 +166,10 @@ class WatchIT {
       Map<Long, List<String>> seen = new java.util.TreeMap<>(collect(w, last));
       // The replica whose feed runs serves the stream: stop it, and write on.
       ReaderMain.Reader serving =
-          cluster.readers.stream().filter(r -> r.feed().oldest() >= 0).findFirst().orElseThrow();
+          cluster.readers.stream()
+              .filter(r -> r.sides().defaultSide().feed().oldest() >= 0)
+              .findFirst()
+              .orElseThrow();
       cluster.stopReader(serving);
       Map<Long, List<String>> more = writeConcurrently(4, 10, "k/");
       acked.putAll(more);

@@ -30,6 +30,14 @@ public record KafkaNames(String database) {
     return database + ".processes";
   }
 
+  /**
+   * The deployment's catalog of databases (a compacted topic; only the default database's names
+   * have one).
+   */
+  public String catalog() {
+    return database + ".databases";
+  }
+
   /** The consumer group of the writers: one active member, the others standby. */
   public String writerGroup() {
     return database + ".writer";

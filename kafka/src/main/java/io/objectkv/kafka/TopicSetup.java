@@ -56,8 +56,40 @@ public final class TopicSetup {
     }
   }
 
+  /**
+   * The topics of the deployment: its default database's, the process directory and the catalog of
+   * databases.
+   */
   public static void ensureTopics(
       Admin admin, KafkaNames names, Optional<Short> replicationFactor) {
+    List<NewTopic> wanted = databaseTopics(names, replicationFactor);
+    // Announcements matter for seconds: minutes of them are kept, in short segments.
+    wanted.add(
+        new NewTopic(names.processes(), Optional.of(1), replicationFactor)
+            .configs(
+                Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(10L * 60 * 1000),
+                    TopicConfig.SEGMENT_MS_CONFIG, Long.toString(60L * 1000))));
+    // One record per database incarnation, kept for ever (compacted).
+    wanted.add(
+        new NewTopic(names.catalog(), Optional.of(1), replicationFactor)
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    "-1")));
+    create(admin, names, wanted);
+  }
+
+  /** The topics of one database that is not the default one. */
+  public static void ensureDatabaseTopics(
+      Admin admin, KafkaNames names, Optional<Short> replicationFactor) {
+    create(admin, names, databaseTopics(names, replicationFactor));
+  }
+
+  private static List<NewTopic> databaseTopics(
+      KafkaNames names, Optional<Short> replicationFactor) {
     List<NewTopic> wanted = new ArrayList<>();
     // One partition each: the write log is a single total order, the manifest log a single history.
     wanted.add(
@@ -79,13 +111,10 @@ public final class TopicSetup {
                     // Followers start from a snapshot; the writer trims what snapshots cover.
                     TopicConfig.RETENTION_MS_CONFIG, "-1",
                     TopicConfig.RETENTION_BYTES_CONFIG, "-1")));
-    // Announcements matter for seconds: minutes of them are kept, in short segments.
-    wanted.add(
-        new NewTopic(names.processes(), Optional.of(1), replicationFactor)
-            .configs(
-                Map.of(
-                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(10L * 60 * 1000),
-                    TopicConfig.SEGMENT_MS_CONFIG, Long.toString(60L * 1000))));
+    return wanted;
+  }
+
+  private static void create(Admin admin, KafkaNames names, List<NewTopic> wanted) {
     try {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();

@@ -10,6 +10,8 @@ import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.ManifestFollower;
 import io.objectkv.reader.cache.DiskBlockCache;
+import io.objectkv.reader.db.ReadSide;
+import io.objectkv.reader.db.ReadSides;
 import io.objectkv.reader.follow.CommittedEnd;
 import io.objectkv.reader.follow.ManifestTracker;
 import io.objectkv.reader.follow.ReadState;
@@ -18,17 +20,20 @@ import io.objectkv.reader.http.WatchRoute;
 import io.objectkv.reader.watch.ChangeFeed;
 import io.objectkv.runtime.ProcessMain;
 import io.objectkv.runtime.cluster.Announcer;
+import io.objectkv.runtime.cluster.Catalog;
 import io.objectkv.runtime.cluster.ProcessCard;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
 import io.objectkv.runtime.health.Liveness;
+import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.Security;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -58,9 +63,23 @@ public final class ReaderMain {
           "15s",
           "how often a quiet watch gets a comment line that keeps its connection open");
 
+  public static final Setting MAX_OPEN_DATABASES =
+      Setting.of(
+          "OBJECTKV_READER_MAX_OPEN_DATABASES",
+          "16",
+          "databases besides the default one kept open at once (the least recently used is closed;"
+              + " each has 1/16 of the memory cache and watch history)");
+  public static final Setting DATABASE_IDLE =
+      Setting.of(
+          "OBJECTKV_READER_DATABASE_IDLE",
+          "5m",
+          "a database besides the default one with no request for this long is closed");
+
   public static final List<Setting> OWN =
       List.of(
           PORT,
+          MAX_OPEN_DATABASES,
+          DATABASE_IDLE,
           CACHE_DIR,
           DISK_CACHE_BYTES,
           MEMORY_CACHE_BYTES,
@@ -80,9 +99,8 @@ public final class ReaderMain {
   /** A running reader. */
   public record Reader(
       Javalin http,
-      ManifestTracker tracker,
-      CommittedEnd committedEnd,
-      ChangeFeed feed,
+      ReadSides sides,
+      Catalog catalog,
       ObjectStore store,
       BlockCache blocks,
       DiskBlockCache disk,
@@ -93,13 +111,17 @@ public final class ReaderMain {
       return http.port();
     }
 
+    /** The default database's followed manifest. */
+    public ManifestTracker tracker() {
+      return sides.defaultSide().tracker();
+    }
+
     @Override
     public void close() {
       announcer.close();
       http.stop();
-      feed.close();
-      tracker.close();
-      committedEnd.close();
+      sides.close();
+      catalog.close();
       store.close();
     }
   }
@@ -138,8 +160,40 @@ public final class ReaderMain {
             liveness,
             feed::followed);
     CommittedEnd committedEnd = new CommittedEnd(bootstrap, clientId + "-end", names.manifest());
-    ReaderRoutes routes = new ReaderRoutes(tracker, committedEnd, InstantSource.system(), metrics);
-    WatchRoute watch = new WatchRoute(tracker, feed, s.durationValue(WATCH_HEARTBEAT));
+    Catalog catalog =
+        Catalog.follow(bootstrap, names, CommonSettings.replication(s), clientId + "-catalog");
+    ReadSides sides =
+        new ReadSides(
+            new ReadSide(tracker, committedEnd, feed),
+            Optional.of(catalog),
+            db -> {
+              ObjectStore dbStore = db.store(store);
+              KafkaNames dbNames = db.kafkaNames(names);
+              String prefix = db.objectPrefix();
+              ChangeFeed dbFeed = new ChangeFeed(dbStore, s.longValue(WATCH_HISTORY_BYTES) / 16);
+              ManifestTracker dbTracker =
+                  new ManifestTracker(
+                      dbStore,
+                      new TableCache(
+                          (key, offset, length) -> disk.fetch(prefix + key, offset, length),
+                          new BlockCache(s.longValue(MEMORY_CACHE_BYTES) / 16)),
+                      start ->
+                          ManifestFollower.connect(
+                              bootstrap, dbNames, clientId + "-" + db.name(), start),
+                      new Metrics(), // the default database's figures are the process's
+                      liveness,
+                      dbFeed::followed);
+              dbTracker.start();
+              return new ReadSide(
+                  dbTracker,
+                  new CommittedEnd(
+                      bootstrap, clientId + "-" + db.name() + "-end", dbNames.manifest()),
+                  dbFeed);
+            },
+            s.intValue(MAX_OPEN_DATABASES),
+            s.durationValue(DATABASE_IDLE));
+    ReaderRoutes routes = new ReaderRoutes(sides, InstantSource.system(), metrics);
+    WatchRoute watch = new WatchRoute(sides, s.durationValue(WATCH_HEARTBEAT));
     // Cold boot: the HTTP server starts while the manifest loads; reads that arrive first wait.
     CompletableFuture<Javalin> server =
         CompletableFuture.supplyAsync(
@@ -152,9 +206,18 @@ public final class ReaderMain {
                         config -> {
                           routes.register(config);
                           watch.register(config);
-                          config.routes.get(
-                              "/v1/status",
-                              ctx -> ctx.json(status(routes.state(ctx), blocks, disk, feed)));
+                          DatabasePaths.both("/v1/status")
+                              .forEach(
+                                  path ->
+                                      config.routes.get(
+                                          path,
+                                          ctx ->
+                                              ctx.json(
+                                                  status(
+                                                      routes.state(ctx),
+                                                      blocks,
+                                                      disk,
+                                                      sides.of(ctx).feed()))));
                         })
                     .start(s.get(CommonSettings.HTTP_HOST), s.intValue(PORT)),
             ReaderMain::thread);
@@ -193,7 +256,7 @@ public final class ReaderMain {
                   routes.reads(),
                   null);
             });
-    return new Reader(http, tracker, committedEnd, feed, store, blocks, disk, metrics, announcer);
+    return new Reader(http, sides, catalog, store, blocks, disk, metrics, announcer);
   }
 
   /**

@@ -50,6 +50,21 @@ public record WriterConfig(
         SstOptions.DEFAULT);
   }
 
+  /** The same settings for another database. */
+  public WriterConfig withNames(KafkaNames n) {
+    return new WriterConfig(
+        bootstrap,
+        n,
+        groups,
+        snapshotEveryDeltas,
+        snapshotEvery,
+        decisions,
+        keyCacheBytes,
+        blockCacheBytes,
+        sessionTimeout,
+        sstOptions);
+  }
+
   public WriterConfig withSessionTimeout(Duration d) {
     return new WriterConfig(
         bootstrap,

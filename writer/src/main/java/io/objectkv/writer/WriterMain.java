@@ -7,12 +7,16 @@ import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
 import io.objectkv.runtime.ProcessMain;
 import io.objectkv.runtime.cluster.Announcer;
+import io.objectkv.runtime.cluster.Catalog;
+import io.objectkv.runtime.cluster.HostedDatabases;
 import io.objectkv.runtime.cluster.ProcessCard;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
 import io.objectkv.runtime.config.Settings;
 import io.objectkv.runtime.config.Stores;
 import io.objectkv.runtime.health.Liveness;
+import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.Security;
 import io.objectkv.writer.commit.GroupPolicy;
@@ -20,7 +24,9 @@ import io.objectkv.writer.decide.Decider;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Entry point of the writer process. */
 public final class WriterMain {
@@ -162,6 +168,7 @@ public final class WriterMain {
             liveness,
             UUID.randomUUID().toString().substring(0, 8));
     Security security = Security.from(s);
+    AtomicReference<HostedDatabases<Writer>> hosted = new AtomicReference<>();
     // The HTTP server first: /v1/status and /health answer while the topics are checked.
     Javalin http =
         HttpServers.create(
@@ -169,7 +176,26 @@ public final class WriterMain {
                 metrics,
                 liveness,
                 security,
-                routes -> routes.routes.get("/v1/status", ctx -> ctx.json(writer.status())))
+                routes -> {
+                  routes.routes.get("/v1/status", ctx -> ctx.json(writer.status()));
+                  routes.routes.get(
+                      "/v1/db/{db}/status",
+                      ctx -> {
+                        String db = ctx.pathParam("db");
+                        Writer w =
+                            db.equals(DatabasePaths.DEFAULT)
+                                ? writer
+                                : Optional.ofNullable(hosted.get())
+                                    .flatMap(h -> h.worker(db))
+                                    .orElseThrow(
+                                        () ->
+                                            new ApiException(
+                                                404,
+                                                "no_such_database",
+                                                "this writer serves no database '" + db + "'"));
+                        ctx.json(w.status());
+                      });
+                })
             .start(s.get(CommonSettings.HTTP_HOST), s.intValue(HTTP_PORT));
     System.out.println(
         "objectkv-writer: http://"
@@ -177,8 +203,30 @@ public final class WriterMain {
             + ":"
             + http.port()
             + "/v1/status");
-    TopicSetup.ensureTopics(config.bootstrap(), config.names(), CommonSettings.replication(s));
+    String bootstrap = config.bootstrap();
+    TopicSetup.ensureTopics(bootstrap, config.names(), CommonSettings.replication(s));
     Thread thread = Thread.ofPlatform().name("writer").start(writer);
+    Catalog catalog =
+        Catalog.follow(
+            bootstrap,
+            config.names(),
+            CommonSettings.replication(s),
+            config.names().database() + "-writer-catalog-" + UUID.randomUUID());
+    // Every database of the catalog has a writer here too, active or standby as its group decides.
+    HostedDatabases<Writer> others =
+        new HostedDatabases<>(
+            catalog,
+            "writer",
+            db ->
+                new Writer(
+                    config.withNames(db.kafkaNames(config.names())),
+                    db.store(store),
+                    InstantSource.system(),
+                    new SecureRandom(),
+                    new Metrics(), // the process's figures are the default database's
+                    liveness,
+                    UUID.randomUUID().toString().substring(0, 8)));
+    hosted.set(others);
     Announcer announcer =
         Announcer.start(
             s,
@@ -192,17 +240,20 @@ public final class WriterMain {
               return new ProcessCard.Progress(
                   status.role(),
                   status.active() == null ? null : status.active().manifest().manifestVersion(),
-                  writer.committedWrites(),
+                  writer.committedWrites()
+                      + others.hosted().stream().mapToLong(h -> h.worker().committedWrites()).sum(),
                   0,
                   null);
             });
     return ProcessMain.all(
         announcer,
         http::stop,
+        others,
         () -> {
           writer.close();
           thread.join(30_000);
         },
+        catalog,
         store);
   }
 }

@@ -4,7 +4,9 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.objectkv.core.metrics.Metrics;
+import io.objectkv.gateway.db.GatewayDatabases;
 import io.objectkv.gateway.read.ReadForwarder;
+import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.Headers;
 import io.objectkv.runtime.http.PathKeys;
 import java.time.Duration;
@@ -17,10 +19,12 @@ import java.util.List;
 public final class ReadRoutes {
 
   private final ReadForwarder forwarder;
+  private final GatewayDatabases databases;
   private final Metrics.Histogram readSeconds;
 
-  public ReadRoutes(ReadForwarder forwarder, Metrics metrics) {
+  public ReadRoutes(ReadForwarder forwarder, GatewayDatabases databases, Metrics metrics) {
     this.forwarder = forwarder;
+    this.databases = databases;
     this.readSeconds =
         metrics.histogram(
             "objectkv_gateway_read_seconds", "Time from a read's arrival to a replica's answer.");
@@ -32,16 +36,22 @@ public final class ReadRoutes {
   }
 
   public void register(JavalinConfig config) {
-    config.routes.get(WriteRoutes.KV_PREFIX + "<key>", timed(this::get));
-    config.routes.head(WriteRoutes.KV_PREFIX + "<key>", timed(this::get));
-    config.routes.get("/v1/kv", timed(this::scan));
-    config.routes.post("/v1/get", timed(this::multiGet));
+    for (String path : DatabasePaths.both(WriteRoutes.KV_PREFIX + "<key>")) {
+      config.routes.get(path, timed(this::get));
+      config.routes.head(path, timed(this::get));
+    }
+    DatabasePaths.both("/v1/kv").forEach(path -> config.routes.get(path, timed(this::scan)));
+    DatabasePaths.both("/v1/get").forEach(path -> config.routes.post(path, timed(this::multiGet)));
+    // A database's own status is its replicas' (the gateway's /v1/status covers the cluster).
+    config.routes.get("/v1/db/{db}/status", timed(this::scan));
   }
 
+  /** Times the read, after checking that its database exists (a replica would say so later). */
   private Handler timed(Handler read) {
     return ctx -> {
       long start = System.nanoTime();
       try {
+        databases.resolve(ctx);
         read.handle(ctx);
       } finally {
         readSeconds.observeNanos(System.nanoTime() - start);
@@ -107,7 +117,7 @@ public final class ReadRoutes {
         forwarder.send(
             forwarder.pool().any(),
             "POST",
-            "/v1/get" + query,
+            DatabasePaths.in(DatabasePaths.database(ctx), "/v1/get") + query,
             ctx.bodyAsBytes(),
             timeout(ctx),
             "Content-Type",

@@ -2,8 +2,10 @@ package io.objectkv.gateway.http;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.objectkv.gateway.db.GatewayDatabases;
 import io.objectkv.gateway.read.ReadForwarder;
 import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.Headers;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,13 +31,15 @@ public final class WatchProxy {
   private static final Duration RESUME_FOR = Duration.ofSeconds(15);
 
   private final ReadForwarder forwarder;
+  private final GatewayDatabases databases;
 
-  public WatchProxy(ReadForwarder forwarder) {
+  public WatchProxy(ReadForwarder forwarder, GatewayDatabases databases) {
     this.forwarder = forwarder;
+    this.databases = databases;
   }
 
   public void register(JavalinConfig config) {
-    config.routes.get("/v1/watch", this::watch);
+    DatabasePaths.both("/v1/watch").forEach(path -> config.routes.get(path, this::watch));
   }
 
   /** Where the relayed stream has got to: the version after which it continues. */
@@ -45,7 +49,8 @@ public final class WatchProxy {
 
   private void watch(Context ctx) throws IOException, InterruptedException {
     String query = ctx.req().getQueryString();
-    String path = "/v1/watch" + (query == null ? "" : "?" + query);
+    String path =
+        DatabasePaths.in(databases.resolve(ctx), "/v1/watch") + (query == null ? "" : "?" + query);
     HttpResponse<InputStream> first = connect(path, ctx.header("Last-Event-ID"));
     if (first.statusCode() != 200) {
       try (InputStream body = first.body()) {

@@ -8,10 +8,12 @@ import io.objectkv.core.model.Limits;
 import io.objectkv.core.model.Op;
 import io.objectkv.core.model.Outcome;
 import io.objectkv.core.model.WriteBatch;
+import io.objectkv.gateway.db.GatewayDatabases;
 import io.objectkv.gateway.errors.Answers;
 import io.objectkv.gateway.write.BatchJson;
 import io.objectkv.gateway.write.WriteClient;
 import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.PathKeys;
 import java.util.List;
@@ -30,22 +32,24 @@ import java.util.concurrent.ExecutionException;
 public final class WriteRoutes {
   static final String KV_PREFIX = "/v1/kv/";
 
-  private final WriteClient client;
+  private final GatewayDatabases databases;
 
-  public WriteRoutes(WriteClient client) {
-    this.client = client;
+  public WriteRoutes(GatewayDatabases databases) {
+    this.databases = databases;
   }
 
   public void register(JavalinConfig config) {
-    config.routes.put(KV_PREFIX + "<key>", this::put);
-    config.routes.delete(KV_PREFIX + "<key>", this::delete);
-    config.routes.delete("/v1/kv", this::deleteRange);
-    config.routes.post("/v1/batch", this::batch);
+    for (String path : DatabasePaths.both(KV_PREFIX + "<key>")) {
+      config.routes.put(path, this::put);
+      config.routes.delete(path, this::delete);
+    }
+    DatabasePaths.both("/v1/kv").forEach(path -> config.routes.delete(path, this::deleteRange));
+    DatabasePaths.both("/v1/batch").forEach(path -> config.routes.post(path, this::batch));
   }
 
   /** The key of a {@code /v1/kv/{key}} request, decoded from the raw URI to exact bytes. */
   static Key pathKey(Context ctx) {
-    String uri = PathKeys.rawPath(ctx);
+    String uri = DatabasePaths.v1Path(PathKeys.rawPath(ctx));
     byte[] key = PathKeys.decode(uri.substring(uri.indexOf(KV_PREFIX) + KV_PREFIX.length()));
     BatchJson.checkKey(key, "the key");
     return new Key(key);
@@ -71,7 +75,8 @@ public final class WriteRoutes {
       op = new Op.Put(p.key(), p.value(), p.condition(), ttl);
     }
     Outcome.Committed c =
-        submit(new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.HTTP_PRECONDITION);
+        submit(
+            ctx, new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.HTTP_PRECONDITION);
     if (op instanceof Op.Put) {
       ctx.header("ETag", "\"" + c.version() + "\"");
     }
@@ -98,7 +103,8 @@ public final class WriteRoutes {
     }
     Op op = new Op.Delete(pathKey(ctx), condition(ctx));
     Outcome.Committed c =
-        submit(new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.HTTP_PRECONDITION);
+        submit(
+            ctx, new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.HTTP_PRECONDITION);
     ctx.json(Map.of("version", c.version()));
   }
 
@@ -118,17 +124,21 @@ public final class WriteRoutes {
             Optional.ofNullable(q.get("end")),
             "the range delete");
     Outcome.Committed c =
-        submit(new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.BATCH);
+        submit(ctx, new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.BATCH);
     ctx.json(Map.of("version", c.version()));
   }
 
   private void batch(Context ctx) {
     Outcome.Committed c =
-        submit(BatchJson.parse(body(ctx, Limits.MAX_BATCH_BYTES, "a batch")), Answers.Style.BATCH);
+        submit(
+            ctx,
+            BatchJson.parse(body(ctx, Limits.MAX_BATCH_BYTES, "a batch")),
+            Answers.Style.BATCH);
     ctx.json(Map.of("version", c.version()));
   }
 
-  private Outcome.Committed submit(WriteBatch batch, Answers.Style style) {
+  private Outcome.Committed submit(Context ctx, WriteBatch batch, Answers.Style style) {
+    WriteClient client = databases.writes(ctx);
     Outcome outcome;
     try {
       outcome = client.submit(batch).get();

@@ -8,13 +8,15 @@ import io.javalin.http.Context;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.model.Limits;
 import io.objectkv.format.Entry;
-import io.objectkv.reader.follow.CommittedEnd;
+import io.objectkv.reader.db.ReadSide;
+import io.objectkv.reader.db.ReadSides;
 import io.objectkv.reader.follow.ManifestTracker;
 import io.objectkv.reader.follow.ReadState;
 import io.objectkv.reader.query.Cursor;
 import io.objectkv.reader.query.KeyRange;
 import io.objectkv.reader.query.Scans;
 import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.Headers;
 import io.objectkv.runtime.http.Json;
 import io.objectkv.runtime.http.PathKeys;
@@ -40,18 +42,15 @@ public final class ReaderRoutes {
   static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(5000);
   static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
 
-  private final ManifestTracker tracker;
-  private final CommittedEnd committedEnd;
+  private final ReadSides sides;
   private final InstantSource clock;
   private final Metrics.Counter reads;
 
   /**
    * @param clock decides which values have expired: a value is absent from its expiry time on
    */
-  public ReaderRoutes(
-      ManifestTracker tracker, CommittedEnd committedEnd, InstantSource clock, Metrics metrics) {
-    this.tracker = tracker;
-    this.committedEnd = committedEnd;
+  public ReaderRoutes(ReadSides sides, InstantSource clock, Metrics metrics) {
+    this.sides = sides;
     this.clock = clock;
     this.reads =
         metrics.counter(
@@ -70,10 +69,12 @@ public final class ReaderRoutes {
   }
 
   public void register(JavalinConfig config) {
-    config.routes.get(KV_PREFIX + "<key>", this::get);
-    config.routes.head(KV_PREFIX + "<key>", this::get);
-    config.routes.get("/v1/kv", this::scan);
-    config.routes.post("/v1/get", this::multiGet);
+    for (String path : DatabasePaths.both(KV_PREFIX + "<key>")) {
+      config.routes.get(path, this::get);
+      config.routes.head(path, this::get);
+    }
+    DatabasePaths.both("/v1/kv").forEach(path -> config.routes.get(path, this::scan));
+    DatabasePaths.both("/v1/get").forEach(path -> config.routes.post(path, this::multiGet));
   }
 
   /** The state to answer from: waits for minVersion and/or the strong-read barrier. */
@@ -86,6 +87,8 @@ public final class ReaderRoutes {
           "consistency must be eventual or strong, not '" + consistency + "'");
     }
     long deadline = System.nanoTime() + timeout.toNanos();
+    ReadSide side = sides.of(ctx);
+    ManifestTracker tracker = side.tracker();
     try {
       ReadState s = tracker.state();
       if (s == null) {
@@ -97,14 +100,14 @@ public final class ReaderRoutes {
       }
       if ("strong".equals(consistency)) {
         long end =
-            committedEnd
+            side.committedEnd()
                 .afterNow()
                 .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         s = tracker.awaitPosition(end, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       }
       return s;
     } catch (TimeoutException e) {
-      ctx.header(Headers.APPLIED_VERSION, Long.toString(appliedNow()));
+      ctx.header(Headers.APPLIED_VERSION, Long.toString(appliedNow(tracker)));
       throw new ApiException(
           504,
           "timeout",
@@ -113,7 +116,7 @@ public final class ReaderRoutes {
               + " ms: "
               + e.getMessage());
     } catch (ExecutionException e) {
-      ctx.header(Headers.APPLIED_VERSION, Long.toString(appliedNow()));
+      ctx.header(Headers.APPLIED_VERSION, Long.toString(appliedNow(tracker)));
       throw ApiException.unavailable(
           "cannot find the end of the manifest log for a strong read: " + e.getCause());
     } catch (InterruptedException e) {
@@ -122,7 +125,7 @@ public final class ReaderRoutes {
     }
   }
 
-  private long appliedNow() {
+  private static long appliedNow(ManifestTracker tracker) {
     ReadState s = tracker.state();
     return s == null ? -1 : s.appliedVersion();
   }
@@ -130,7 +133,7 @@ public final class ReaderRoutes {
   /** The current state, waiting out a cold boot (for status answers). */
   public ReadState state(Context ctx) {
     try {
-      return tracker.awaitVersion(-1, DEFAULT_TIMEOUT);
+      return sides.of(ctx).tracker().awaitVersion(-1, DEFAULT_TIMEOUT);
     } catch (TimeoutException e) {
       throw ApiException.unavailable("this reader is still loading the manifest");
     }
@@ -157,8 +160,8 @@ public final class ReaderRoutes {
   }
 
   private void get(Context ctx) {
-    String uri = PathKeys.rawPath(ctx);
-    byte[] key = PathKeys.decode(uri.substring(uri.indexOf(KV_PREFIX) + KV_PREFIX.length()));
+    String uri = DatabasePaths.v1Path(PathKeys.rawPath(ctx));
+    byte[] key = PathKeys.decode(uri.substring(KV_PREFIX.length()));
     checkKey(key);
     ReadState s = stateFor(ctx);
     reads.inc();

@@ -7,11 +7,13 @@ import io.javalin.http.Context;
 import io.objectkv.core.model.Op;
 import io.objectkv.format.Entry;
 import io.objectkv.format.RangeTombstone;
-import io.objectkv.reader.follow.ManifestTracker;
+import io.objectkv.reader.db.ReadSide;
+import io.objectkv.reader.db.ReadSides;
 import io.objectkv.reader.follow.ReadState;
 import io.objectkv.reader.query.KeyRange;
 import io.objectkv.reader.watch.ChangeFeed;
 import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.Headers;
 import io.objectkv.runtime.http.Json;
 import io.objectkv.runtime.http.PathKeys;
@@ -38,18 +40,16 @@ public final class WatchRoute {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
-  private final ManifestTracker tracker;
-  private final ChangeFeed feed;
+  private final ReadSides sides;
   private final Duration heartbeat;
 
-  public WatchRoute(ManifestTracker tracker, ChangeFeed feed, Duration heartbeat) {
-    this.tracker = tracker;
-    this.feed = feed;
+  public WatchRoute(ReadSides sides, Duration heartbeat) {
+    this.sides = sides;
     this.heartbeat = heartbeat;
   }
 
   public void register(JavalinConfig config) {
-    config.routes.get("/v1/watch", this::watch);
+    DatabasePaths.both("/v1/watch").forEach(path -> config.routes.get(path, this::watch));
   }
 
   /** The keys a watch covers: {@code key}, {@code prefix}, or {@code start} / {@code end}. */
@@ -73,7 +73,7 @@ public final class WatchRoute {
   }
 
   /** The version the stream starts after. */
-  private long after(Context ctx) {
+  private static long after(Context ctx, ReadSide side) {
     String lastEventId = ctx.header("Last-Event-ID");
     if (lastEventId != null && !lastEventId.isBlank()) {
       return ReaderRoutes.nonNegative(lastEventId.strip(), "Last-Event-ID");
@@ -82,7 +82,7 @@ public final class WatchRoute {
     if (from != null) {
       return ReaderRoutes.nonNegative(from, "fromVersion") - 1;
     }
-    ReadState s = tracker.state();
+    ReadState s = side.tracker().state();
     if (s == null) {
       throw ApiException.unavailable("this reader is still loading the manifest; retry");
     }
@@ -91,14 +91,16 @@ public final class WatchRoute {
 
   private void watch(Context ctx) throws IOException, InterruptedException {
     KeyRange range = range(PathKeys.rawQuery(ctx.req().getQueryString()));
-    long after = after(ctx);
+    ReadSide side = sides.of(ctx);
+    ChangeFeed feed = side.feed();
+    long after = after(ctx, side);
     if (!feed.awaitStarted(START_TIMEOUT)) {
       throw ApiException.unavailable("the change feed is still starting; retry");
     }
     try {
       ChangeFeed.Page page;
       try {
-        page = feed.read(after, range, PAGE, visible(), Duration.ZERO);
+        page = feed.read(after, range, PAGE, visible(side), Duration.ZERO);
       } catch (ChangeFeed.HistoryGone e) {
         throw new ApiException(
             410,
@@ -113,12 +115,12 @@ public final class WatchRoute {
       ctx.status(200);
       ctx.contentType("text/event-stream; charset=utf-8");
       ctx.header("Cache-Control", "no-cache");
-      ctx.header(Headers.APPLIED_VERSION, Long.toString(visible()));
+      ctx.header(Headers.APPLIED_VERSION, Long.toString(visible(side)));
       ctx.header(WATCH_AFTER, Long.toString(after));
       OutputStream out = ctx.res().getOutputStream();
       out.write(": watching\n\n".getBytes(StandardCharsets.UTF_8));
       out.flush();
-      stream(out, range, page);
+      stream(ctx, side, out, range, page);
     } catch (IOException e) {
       // the client went away
     } catch (InterruptedException e) {
@@ -127,10 +129,12 @@ public final class WatchRoute {
     }
   }
 
-  private void stream(OutputStream out, KeyRange range, ChangeFeed.Page page)
+  private void stream(
+      Context ctx, ReadSide side, OutputStream out, KeyRange range, ChangeFeed.Page page)
       throws IOException, InterruptedException {
     long quietSince = System.nanoTime();
     while (true) {
+      sides.of(ctx); // a database being watched is in use
       if (!page.events().isEmpty()) {
         StringBuilder text = new StringBuilder();
         for (ChangeFeed.Event e : page.events()) {
@@ -152,12 +156,13 @@ public final class WatchRoute {
       Duration wait = heartbeat.minusNanos(System.nanoTime() - quietSince);
       try {
         page =
-            feed.read(
-                page.through(),
-                range,
-                PAGE,
-                visible(),
-                wait.isNegative() ? Duration.ZERO : min(wait, Duration.ofSeconds(1)));
+            side.feed()
+                .read(
+                    page.through(),
+                    range,
+                    PAGE,
+                    visible(side),
+                    wait.isNegative() ? Duration.ZERO : min(wait, Duration.ofSeconds(1)));
       } catch (ChangeFeed.HistoryGone e) {
         ObjectNode error = Json.object();
         error.put("error", "history_compacted");
@@ -178,8 +183,8 @@ public final class WatchRoute {
   }
 
   /** The newest version this replica serves: a watch shows nothing a read here could not. */
-  private long visible() {
-    ReadState s = tracker.state();
+  private static long visible(ReadSide side) {
+    ReadState s = side.tracker().state();
     return s == null ? -1 : s.appliedVersion();
   }
 

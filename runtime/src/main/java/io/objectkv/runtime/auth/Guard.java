@@ -2,6 +2,7 @@ package io.objectkv.runtime.auth;
 
 import io.javalin.http.Context;
 import io.objectkv.runtime.http.ApiException;
+import io.objectkv.runtime.http.DatabasePaths;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,16 +34,39 @@ public final class Guard {
     return tokens.isPresent();
   }
 
-  /** The role a request needs: reads, writes, or administration (metrics, databases). */
+  /**
+   * The role a request needs: reads, writes, or administration (metrics, creating, listing and
+   * dropping databases).
+   */
   static Role needed(String method, String path) {
-    if (path.equals("/metrics") || path.startsWith("/v1/db")) {
+    if (path.equals("/metrics") || !DatabasePaths.isDatabaseEndpoint(path)) {
       return Role.ADMIN;
     }
+    String v1 = DatabasePaths.v1Path(path);
     return switch (method) {
       case "GET", "HEAD", "OPTIONS" -> Role.READ;
-      case "POST" -> path.equals("/v1/get") ? Role.READ : Role.WRITE;
+      case "POST" -> v1.equals("/v1/get") ? Role.READ : Role.WRITE;
       default -> Role.WRITE;
     };
+  }
+
+  /**
+   * Whether the grant covers the database the request addresses. The default database answers to
+   * its API name and to the deployment's name (what grants named before there were databases); the
+   * list of every database and the metrics need a grant on all ({@code *}).
+   */
+  boolean allows(Tokens.Grant grant, String path) {
+    if (grant.database().equals("*")) {
+      return true;
+    }
+    if (path.equals("/metrics") || path.equals("/v1/db") || path.equals("/v1/db/")) {
+      return false;
+    }
+    String db = DatabasePaths.database(path);
+    if (path.startsWith("/v1/db/") && !DatabasePaths.isDatabaseEndpoint(path)) {
+      db = path.substring("/v1/db/".length());
+    }
+    return grant.allows(db) || (db.equals(DatabasePaths.DEFAULT) && grant.allows(database));
   }
 
   /** Throws 401 or 403 unless the request may proceed. */
@@ -67,7 +91,7 @@ public final class Guard {
             .find(header.substring(7).strip())
             .orElseThrow(() -> unauthorized("the token is not one this deployment accepts"));
     Role needed = needed(ctx.method().name(), path);
-    if (!grant.role().covers(needed) || !grant.allows(database)) {
+    if (!grant.role().covers(needed) || !allows(grant, path)) {
       throw new ApiException(
           403,
           "forbidden",
@@ -80,7 +104,7 @@ public final class Guard {
               + ") may not "
               + needed
               + " database "
-              + database);
+              + DatabasePaths.database(path));
     }
   }
 

@@ -1,0 +1,241 @@
+package io.objectkv.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.objectkv.testkit.Poll;
+import io.objectkv.testkit.chaos.ChaosCluster;
+import io.objectkv.testkit.chaos.ChaosSettings;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Databases (API.md v1.1) on a cluster of real processes: two writers, a compactor, two readers and
+ * a gateway, each its own JVM. Databases are created, listed and dropped through the API, are
+ * independent keyspaces with versions of their own, and a database's writes move to the other
+ * writer when its active writer is killed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DatabasesIT {
+  private Path dir;
+  private ChaosCluster cluster;
+  private Api api;
+
+  @BeforeAll
+  void start() throws Exception {
+    dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "databases-");
+    cluster =
+        new ChaosCluster(
+            dir,
+            1,
+            ChaosSettings.PROCESSES,
+            List.of(dir.resolve("reader-1-cache"), dir.resolve("reader-2-cache")));
+    api = new Api(cluster.gateway().toString());
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private Api.Response create(String db) {
+    return api.send("PUT", "/v1/db/" + db, null);
+  }
+
+  @Test
+  @Order(1)
+  void databasesAreCreatedListedAndRefusedWhenMissing() {
+    Api.Response first = create("alpha");
+    assertEquals(201, first.status(), first.toString());
+    assertEquals("alpha", first.json().get("name").asText());
+    String createdAt = first.json().get("createdAt").asText();
+    Api.Response again = create("alpha");
+    assertEquals(200, again.status(), again.toString());
+    assertEquals(createdAt, again.json().get("createdAt").asText());
+    assertEquals(201, create("beta").status());
+
+    Api.Response list = api.send("GET", "/v1/db", null);
+    assertEquals(200, list.status(), list.toString());
+    List<String> names = new ArrayList<>();
+    list.json().get("databases").forEach(d -> names.add(d.get("name").asText()));
+    assertTrue(names.containsAll(List.of("default", "alpha", "beta")), names.toString());
+
+    for (String bad : List.of("Upper", "-dash", "a_b", "x".repeat(64))) {
+      assertEquals(400, create(bad).status(), bad);
+    }
+    Api missing = api.in("nosuch");
+    for (Api.Response r :
+        List.of(
+            missing.put("k", "v"),
+            missing.get("k"),
+            missing.batch("{\"ops\": [{\"op\": \"put\", \"key\": \"k\", \"value\": \"v\"}]}"),
+            api.send("GET", "/v1/db/nosuch/kv?prefix=", null),
+            api.send("DELETE", "/v1/db/nosuch", null))) {
+      assertEquals(404, r.status(), r.toString());
+      assertEquals("no_such_database", r.json().get("error").asText(), r.toString());
+    }
+    assertEquals(400, api.send("DELETE", "/v1/db/default", null).status());
+  }
+
+  @Test
+  @Order(2)
+  void databasesAreIndependentKeyspacesWithVersionsOfTheirOwn() {
+    Map<String, Long> versions = new TreeMap<>();
+    for (String db : List.of("default", "alpha", "beta")) {
+      Api in = db.equals("default") ? api : api.in(db);
+      for (int i = 0; i < 5; i++) {
+        Api.Response r = in.put("shared/" + i, db + "-" + i);
+        assertEquals(200, r.status(), db + ": " + r);
+        versions.put(db, r.version());
+      }
+      // Conditions are per database too: the key exists in this one only once written here.
+      assertEquals(
+          412, in.put("shared/0", "again", "If-None-Match", "*").status(), db + " put-if-absent");
+    }
+    assertEquals(200, api.in("alpha").put("only-alpha", "a").status());
+    for (String db : List.of("default", "alpha", "beta")) {
+      Api in = db.equals("default") ? api : api.in(db);
+      for (int i = 0; i < 5; i++) {
+        Api.Response r =
+            in.send("GET", in.path(Api.kv("shared/" + i)) + "?consistency=strong", null);
+        assertEquals(200, r.status(), db + ": " + r);
+        assertEquals(db + "-" + i, r.body());
+      }
+      Api.Response scan = in.send("GET", in.path("/v1/kv") + "?prefix=&consistency=strong", null);
+      assertEquals(200, scan.status(), scan.toString());
+      int expected = db.equals("alpha") ? 6 : 5;
+      assertEquals(expected, scan.json().get("items").size(), db + ": " + scan);
+      Api.Response multi =
+          in.send(
+              "POST",
+              in.path("/v1/get") + "?consistency=strong",
+              "{\"keys\": [\"shared/1\", \"only-alpha\"]}".getBytes(StandardCharsets.UTF_8),
+              "Content-Type",
+              "application/json");
+      assertEquals(200, multi.status(), multi.toString());
+      assertEquals(db + "-1", multi.json().get("items").get(0).get("value").asText());
+      assertEquals(db.equals("alpha"), multi.json().get("items").get(1).has("value"), multi.body());
+    }
+    assertEquals(404, api.get("only-alpha").status());
+    // Each database counts its own versions: the new ones are far below the default's.
+    assertTrue(versions.get("alpha") < 20 && versions.get("beta") < 20, versions.toString());
+    Api.Response status = api.send("GET", "/v1/db/alpha/status", null);
+    assertEquals(200, status.status(), status.toString());
+    assertTrue(status.json().get("appliedVersion").asLong() >= versions.get("alpha"));
+  }
+
+  /** Which writer process is active for the database, if one says so. */
+  private String activeWriterOf(String db) {
+    for (String w : List.of("writer-1", "writer-2")) {
+      if (!cluster.isRunning(w)) {
+        continue;
+      }
+      try {
+        Api.Response r =
+            new Api(cluster.uri(w).toString()).send("GET", "/v1/db/" + db + "/status", null);
+        if (r.status() == 200 && "active".equals(r.json().get("role").asText())) {
+          return w;
+        }
+      } catch (RuntimeException e) {
+        // not answering
+      }
+    }
+    return null;
+  }
+
+  @Test
+  @Order(3)
+  void aKilledWritersDatabasesMoveToTheOtherWriter() {
+    Api alpha = api.in("alpha");
+    String active =
+        Poll.value(
+            Duration.ofSeconds(30), "a writer active for alpha", () -> activeWriterOf("alpha"));
+    List<String> acknowledged = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Api.Response r = alpha.put("before-kill/" + i, "v" + i);
+      assertEquals(200, r.status(), r.toString());
+      acknowledged.add("before-kill/" + i);
+    }
+    cluster.kill(active);
+    long killed = System.nanoTime();
+    String body =
+        "{\"requestId\": \"after-kill\", \"ops\": [{\"op\": \"put\", \"key\": \"after-kill\", \"value\": \"x\"}]}";
+    Api.Response r;
+    while ((r = alpha.batch(body)).status() != 200) {
+      assertEquals(503, r.status(), r.toString());
+      assertTrue(System.nanoTime() - killed < Duration.ofSeconds(60).toNanos(), "no failover");
+    }
+    long failoverMillis = (System.nanoTime() - killed) / 1_000_000;
+    System.out.println(
+        "DatabasesIT: database alpha took writes again "
+            + failoverMillis
+            + " ms after its writer was killed");
+    String now = activeWriterOf("alpha");
+    assertNotNull(now);
+    assertNotEquals(active, now);
+    for (String key : acknowledged) {
+      Api.Response g = alpha.send("GET", alpha.path(Api.kv(key)) + "?consistency=strong", null);
+      assertEquals(200, g.status(), key + ": " + g);
+    }
+    cluster.start(active);
+  }
+
+  @Test
+  @Order(4)
+  void aDroppedDatabaseIsGoneAndANewOneOfItsNameStartsEmpty() {
+    Api beta = api.in("beta");
+    assertEquals(200, beta.put("keep?", "no").status());
+    Api.Response drop = api.send("DELETE", "/v1/db/beta", null);
+    assertEquals(200, drop.status(), drop.toString());
+    assertEquals(404, beta.get("shared/1").status());
+    assertEquals(404, beta.put("x", "y").status());
+    List<String> names = new ArrayList<>();
+    api.send("GET", "/v1/db", null)
+        .json()
+        .get("databases")
+        .forEach(d -> names.add(d.get("name").asText()));
+    assertFalse(names.contains("beta"), names.toString());
+
+    assertEquals(201, create("beta").status());
+    Api.Response put =
+        Poll.value(
+            Duration.ofSeconds(60),
+            "the new beta to take writes",
+            () -> {
+              Api.Response p = beta.put("fresh", "1");
+              return p.status() == 200 ? p : null;
+            });
+    assertTrue(put.version() < 5, put.toString());
+    Api.Response old =
+        beta.send("GET", beta.path(Api.kv("shared/1")) + "?consistency=strong", null);
+    assertEquals(404, old.status(), old.toString());
+    JsonNode scan =
+        beta.send("GET", beta.path("/v1/kv") + "?prefix=&consistency=strong", null).json();
+    assertEquals(1, scan.get("items").size(), scan.toString());
+  }
+
+  static URI base(URI u) {
+    return u;
+  }
+}
