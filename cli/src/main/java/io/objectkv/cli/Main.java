@@ -54,6 +54,8 @@ public final class Main {
         load FILE                     write JSON lines ({"key": K, "value": V}, or any batch op) in
                                       atomic batches of consecutive lines, with progress; - for stdin
         status                        the database status
+        db create NAME | db list | db drop NAME
+                                      databases (an admin token where tokens are required)
         token --name N --role R [--db D]
                                       a new bearer token (read, write or admin; database D or *) and the
                                       line that grants it in an OBJECTKV_AUTH_FILE (only its hash)
@@ -65,6 +67,7 @@ public final class Main {
         --url URL                     the API (default: $OBJECTKV_URL or http://127.0.0.1:8080)
         --token T                     bearer token (default: $OBJECTKV_TOKEN)
         --ca FILE                     PEM certificates to trust for https (default: $OBJECTKV_CA)
+        --db NAME                     the database (default: $OBJECTKV_DB, or the default one)
 
       Exit codes: 0 done, 1 not found, 2 usage error, 3 condition failed, 4 server error or unreachable.
       """;
@@ -139,6 +142,11 @@ public final class Main {
           ObjectKvClient.builder(url)
               .token(
                   a.get("token", Optional.ofNullable(System.getenv("OBJECTKV_TOKEN")).orElse("")));
+      try {
+        client.database(a.get("db", Optional.ofNullable(System.getenv("OBJECTKV_DB")).orElse("")));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
       String ca = a.get("ca", Optional.ofNullable(System.getenv("OBJECTKV_CA")).orElse(""));
       if (!ca.isBlank()) {
         client.trust(java.nio.file.Path.of(ca));
@@ -154,6 +162,7 @@ public final class Main {
           case "batch" -> batch(kv, a, out);
           case "load" -> Load.run(kv, arg(a, 0, "FILE"), json, out, err);
           case "status" -> status(kv, out);
+          case "db" -> databases(kv, a, out);
           default ->
               throw new UsageException("unknown command '" + command + "' (see objectkv help)");
         };
@@ -455,6 +464,37 @@ public final class Main {
       out.println(kv.statusJson());
     } else {
       kv.status().forEach((k, v) -> out.println(k + ": " + v));
+    }
+    return OK;
+  }
+
+  /** {@code db create NAME}, {@code db list}, {@code db drop NAME}. */
+  private static int databases(ObjectKvClient kv, Args a, PrintStream out) {
+    String what = arg(a, 0, "create|list|drop");
+    switch (what) {
+      case "list" -> {
+        List<String> all = kv.databases();
+        if (json) {
+          all.forEach(d -> out.println("{\"name\": \"" + d + "\"}"));
+        } else {
+          all.forEach(out::println);
+        }
+      }
+      case "create" -> {
+        String name = arg(a, 1, "NAME");
+        boolean created = kv.createDatabase(name);
+        out.println(
+            json
+                ? "{\"name\": \"" + name + "\", \"created\": " + created + "}"
+                : (created ? "created " : "exists: ") + name);
+      }
+      case "drop" -> {
+        String name = arg(a, 1, "NAME");
+        kv.dropDatabase(name);
+        out.println(json ? "{\"name\": \"" + name + "\", \"dropped\": true}" : "dropped " + name);
+      }
+      default ->
+          throw new UsageException("db takes create NAME, list or drop NAME; not '" + what + "'");
     }
     return OK;
   }

@@ -35,7 +35,11 @@ public final class ObjectKvClient implements AutoCloseable {
   private final int attempts;
   private final String token;
 
+  /** Where this client's database's endpoints are: {@code v1/}, or {@code v1/db/<name>/}. */
+  private final String api;
+
   private ObjectKvClient(Builder b) {
+    this.api = b.database == null ? "v1/" : "v1/db/" + b.database + "/";
     this.base = URI.create(b.url.endsWith("/") ? b.url : b.url + "/");
     this.timeout = b.timeout;
     this.attempts = b.attempts;
@@ -72,6 +76,7 @@ public final class ObjectKvClient implements AutoCloseable {
     private Duration timeout = Duration.ofSeconds(30);
     private int attempts = 5;
     private String token;
+    private String database;
     private javax.net.ssl.SSLContext tls;
 
     private Builder(String url) {
@@ -93,6 +98,19 @@ public final class ObjectKvClient implements AutoCloseable {
     /** The bearer token sent with every request. */
     public Builder token(String t) {
       this.token = t == null || t.isBlank() ? null : t;
+      return this;
+    }
+
+    /**
+     * The database this client reads and writes ({@code /v1/db/{db}/...}); unset or {@code
+     * default}: the default database (the v1 paths).
+     */
+    public Builder database(String db) {
+      if (db != null && !db.isBlank() && !db.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+        throw new IllegalArgumentException(
+            "a database name is 1-63 of a-z, 0-9 and '-', starting with a letter or digit: " + db);
+      }
+      this.database = db == null || db.isBlank() || db.equals("default") ? null : db;
       return this;
     }
 
@@ -154,7 +172,7 @@ public final class ObjectKvClient implements AutoCloseable {
   public long write(Batch batch) {
     String body = batch.toJson(batch.requestIdOr(UUID.randomUUID().toString()));
     Map<String, Object> answer =
-        json(send("POST", "v1/batch", body.getBytes(StandardCharsets.UTF_8), true));
+        json(send("POST", api + "batch", body.getBytes(StandardCharsets.UTF_8), true));
     return ((Number) answer.get("version")).longValue();
   }
 
@@ -171,9 +189,9 @@ public final class ObjectKvClient implements AutoCloseable {
   public Optional<KeyValue> get(byte[] key, Consistency c) {
     HttpResponse<byte[]> r;
     try {
-      r = send("GET", "v1/kv/" + encode(key) + c.query('?'), null, false);
+      r = send("GET", api + "kv/" + encode(key) + c.query('?'), null, false);
     } catch (ObjectKvException e) {
-      if (e.status() == 404) {
+      if (e.status() == 404 && !e.code().equals("no_such_database")) {
         return Optional.empty();
       }
       throw e;
@@ -188,7 +206,8 @@ public final class ObjectKvClient implements AutoCloseable {
     keys.forEach(k -> encoded.add(Base64.getEncoder().encodeToString(k)));
     String body = Json.write(Map.of("keysBase64", encoded));
     Map<String, Object> answer =
-        json(send("POST", "v1/get" + c.query('?'), body.getBytes(StandardCharsets.UTF_8), false));
+        json(
+            send("POST", api + "get" + c.query('?'), body.getBytes(StandardCharsets.UTF_8), false));
     List<Optional<KeyValue>> out = new ArrayList<>();
     for (Object item : (List<?>) answer.get("items")) {
       Map<?, ?> m = (Map<?, ?>) item;
@@ -211,7 +230,7 @@ public final class ObjectKvClient implements AutoCloseable {
               json(
                   send(
                       "GET",
-                      "v1/kv?" + scan.query() + (cursor == null ? "" : "&cursor=" + cursor),
+                      api + "kv?" + scan.query() + (cursor == null ? "" : "&cursor=" + cursor),
                       null,
                       false));
           List<KeyValue> items = new ArrayList<>();
@@ -247,7 +266,7 @@ public final class ObjectKvClient implements AutoCloseable {
    * {@code fromVersion} on ({@code -1}: from now).
    */
   public Watch watch(Scan range, long fromVersion) {
-    StringBuilder q = new StringBuilder("v1/watch?");
+    StringBuilder q = new StringBuilder(api + "watch?");
     if (range.prefix() != null) {
       q.append("prefix=").append(encode(range.prefix())).append('&');
     }
@@ -277,12 +296,32 @@ public final class ObjectKvClient implements AutoCloseable {
 
   /** The database status as {@code GET /v1/status} reports it. */
   public Map<String, Object> status() {
-    return json(send("GET", "v1/status", null, false));
+    return json(send("GET", api + "status", null, false));
   }
 
   /** The status as the server wrote it (JSON). */
   public String statusJson() {
-    return new String(send("GET", "v1/status", null, false).body(), StandardCharsets.UTF_8);
+    return new String(send("GET", api + "status", null, false).body(), StandardCharsets.UTF_8);
+  }
+
+  // ---- databases (an admin token where the deployment requires tokens)
+
+  /** Creates the database; true if this call created it, false if it existed. */
+  public boolean createDatabase(String name) {
+    return send("PUT", "v1/db/" + name, null, true).statusCode() == 201;
+  }
+
+  /** Every database's name, the default one included. */
+  @SuppressWarnings("unchecked")
+  public List<String> databases() {
+    List<Map<String, Object>> all =
+        (List<Map<String, Object>>) json(send("GET", "v1/db", null, false)).get("databases");
+    return all.stream().map(d -> (String) d.get("name")).toList();
+  }
+
+  /** Drops the database: its keys are gone at once, its storage after the GC grace period. */
+  public void dropDatabase(String name) {
+    send("DELETE", "v1/db/" + name, null, true);
   }
 
   // ---- plumbing
@@ -336,7 +375,7 @@ public final class ObjectKvClient implements AutoCloseable {
         }
         last = error(r);
         if (r.statusCode() != 503
-            || (method.equals("POST") && path.equals("v1/batch") && !retryWrites)) {
+            || (method.equals("POST") && path.equals(api + "batch") && !retryWrites)) {
           throw last;
         }
       } catch (IOException e) {

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.objectkv.cli.Main;
+import io.objectkv.client.Consistency;
+import io.objectkv.client.ObjectKvClient;
 import io.objectkv.testkit.Poll;
 import io.objectkv.testkit.chaos.ChaosCluster;
 import io.objectkv.testkit.chaos.ChaosSettings;
-import java.net.URI;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -235,7 +239,43 @@ class DatabasesIT {
     assertEquals(1, scan.get("items").size(), scan.toString());
   }
 
-  static URI base(URI u) {
-    return u;
+  @Test
+  @Order(5)
+  void theJavaClientAndTheCliTakeADatabase() {
+    String url = cluster.gateway().toString();
+    try (ObjectKvClient admin = ObjectKvClient.connect(url);
+        ObjectKvClient gamma = ObjectKvClient.builder(url).database("gamma").build()) {
+      assertTrue(admin.createDatabase("gamma"));
+      assertFalse(admin.createDatabase("gamma"));
+      assertTrue(admin.databases().contains("gamma"), admin.databases().toString());
+      long v = gamma.put("client-key", "in gamma");
+      assertEquals(
+          "in gamma", gamma.get("client-key", Consistency.strong()).orElseThrow().valueString());
+      assertTrue(admin.get("client-key").isEmpty());
+      assertTrue(v < 5);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+    assertEquals(0, Main.run(List.of("db", "create", "delta", "--url", url), o, e), err.toString());
+    assertEquals(
+        0, Main.run(List.of("put", "cli-key", "in delta", "--db", "delta", "--url", url), o, e));
+    out.reset();
+    assertEquals(
+        0,
+        Main.run(
+            List.of("get", "cli-key", "--db", "delta", "--strong", "--raw", "--url", url), o, e),
+        err.toString());
+    assertEquals("in delta", out.toString(StandardCharsets.UTF_8).strip());
+    assertEquals(1, Main.run(List.of("get", "cli-key", "--strong", "--url", url), o, e));
+    assertEquals(4, Main.run(List.of("get", "cli-key", "--db", "nosuch", "--url", url), o, e));
+    assertEquals(2, Main.run(List.of("get", "cli-key", "--db", "Bad_Name", "--url", url), o, e));
+    out.reset();
+    assertEquals(0, Main.run(List.of("db", "list", "--url", url), o, e));
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8).lines().toList().contains("delta"), out.toString());
+    assertEquals(0, Main.run(List.of("db", "drop", "delta", "--url", url), o, e));
+    assertEquals(4, Main.run(List.of("get", "cli-key", "--db", "delta", "--url", url), o, e));
   }
 }

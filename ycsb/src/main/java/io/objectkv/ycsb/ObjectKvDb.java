@@ -28,7 +28,8 @@ import site.ycsb.Status;
  * updates never lose each other's fields.
  *
  * <p>Properties: {@code objectkv.url} (default http://127.0.0.1:8080), {@code objectkv.consistency}
- * ({@code eventual} or {@code strong}, default eventual).
+ * ({@code eventual} or {@code strong}, default eventual), {@code objectkv.db} (a database; default:
+ * the default one), {@code objectkv.token}.
  */
 public final class ObjectKvDb extends DB {
   private ObjectKvClient client;
@@ -44,6 +45,7 @@ public final class ObjectKvDb extends DB {
     client =
         ObjectKvClient.builder(url)
             .token(getProperties().getProperty("objectkv.token", System.getenv("OBJECTKV_TOKEN")))
+            .database(getProperties().getProperty("objectkv.db", ""))
             .build();
   }
 
