@@ -51,9 +51,15 @@ class DatabasesIT {
         new ChaosCluster(
             dir,
             1,
-            ChaosSettings.PROCESSES,
+            settings(),
             List.of(dir.resolve("reader-1-cache"), dir.resolve("reader-2-cache")));
     api = new Api(cluster.gateway().toString());
+  }
+
+  private static Map<String, String> settings() {
+    Map<String, String> s = new java.util.HashMap<>(ChaosSettings.PROCESSES);
+    s.put("OBJECTKV_WRITER_PARK_AFTER", "3s");
+    return s;
   }
 
   @AfterAll
@@ -149,8 +155,8 @@ class DatabasesIT {
     assertTrue(status.json().get("appliedVersion").asLong() >= versions.get("alpha"));
   }
 
-  /** Which writer process is active for the database, if one says so. */
-  private String activeWriterOf(String db) {
+  /** Which writer process holds the database, if one says so, and in what role. */
+  private String[] ownerOf(String db) {
     for (String w : List.of("writer-1", "writer-2")) {
       if (!cluster.isRunning(w)) {
         continue;
@@ -158,8 +164,8 @@ class DatabasesIT {
       try {
         Api.Response r =
             new Api(cluster.uri(w).toString()).send("GET", "/v1/db/" + db + "/status", null);
-        if (r.status() == 200 && "active".equals(r.json().get("role").asText())) {
-          return w;
+        if (r.status() == 200) {
+          return new String[] {w, r.json().get("role").asText()};
         }
       } catch (RuntimeException e) {
         // not answering
@@ -173,8 +179,7 @@ class DatabasesIT {
   void aKilledWritersDatabasesMoveToTheOtherWriter() {
     Api alpha = api.in("alpha");
     String active =
-        Poll.value(
-            Duration.ofSeconds(30), "a writer active for alpha", () -> activeWriterOf("alpha"));
+        Poll.value(Duration.ofSeconds(30), "a writer holding alpha", () -> ownerOf("alpha"))[0];
     List<String> acknowledged = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       Api.Response r = alpha.put("before-kill/" + i, "v" + i);
@@ -195,9 +200,10 @@ class DatabasesIT {
         "DatabasesIT: database alpha took writes again "
             + failoverMillis
             + " ms after its writer was killed");
-    String now = activeWriterOf("alpha");
+    String[] now = ownerOf("alpha");
     assertNotNull(now);
-    assertNotEquals(active, now);
+    assertNotEquals(active, now[0]);
+    assertEquals("active", now[1]);
     for (String key : acknowledged) {
       Api.Response g = alpha.send("GET", alpha.path(Api.kv(key)) + "?consistency=strong", null);
       assertEquals(200, g.status(), key + ": " + g);
@@ -241,6 +247,39 @@ class DatabasesIT {
 
   @Test
   @Order(5)
+  void anIdleDatabaseParksItsWriterAndTheNextWriteBringsItBack() {
+    assertEquals(201, create("sleepy").status());
+    Api sleepy = api.in("sleepy");
+    Api.Response first =
+        Poll.value(
+            Duration.ofSeconds(60),
+            "sleepy to take writes",
+            () -> {
+              Api.Response p = sleepy.put("k", "1");
+              return p.status() == 200 ? p : null;
+            });
+    String[] parked =
+        Poll.value(
+            Duration.ofSeconds(30),
+            "sleepy's writer to park",
+            () -> {
+              String[] o = ownerOf("sleepy");
+              return o != null && o[1].equals("parked") ? o : null;
+            });
+    long start = System.nanoTime();
+    Api.Response second = sleepy.put("k", "2");
+    long wakeMillis = (System.nanoTime() - start) / 1_000_000;
+    System.out.println("DatabasesIT: a write to a parked database took " + wakeMillis + " ms");
+    assertEquals(200, second.status(), second.toString());
+    assertTrue(second.version() > first.version());
+    assertEquals("active", ownerOf("sleepy")[1]);
+    assertEquals(parked[0], ownerOf("sleepy")[0]);
+    Api.Response read = sleepy.send("GET", sleepy.path(Api.kv("k")) + "?consistency=strong", null);
+    assertEquals("2", read.body());
+  }
+
+  @Test
+  @Order(6)
   void theJavaClientAndTheCliTakeADatabase() {
     String url = cluster.gateway().toString();
     try (ObjectKvClient admin = ObjectKvClient.connect(url);

@@ -10,6 +10,7 @@ import io.objectkv.core.store.ObjectStore;
 import io.objectkv.writer.commit.GroupCollector;
 import io.objectkv.writer.commit.GroupCommit;
 import io.objectkv.writer.commit.L0Uploader;
+import io.objectkv.writer.commit.WriteLog;
 import io.objectkv.writer.decide.Decider;
 import io.objectkv.writer.decide.LogGapException;
 import io.objectkv.writer.decide.LogRecord;
@@ -32,7 +33,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -73,8 +73,7 @@ final class ActiveWriter implements AutoCloseable {
   /** A committed group and the committed view that includes it, built off the decide path. */
   private record Committed(Prepared group, long deltaOffset, LsmView view) {}
 
-  private final Consumer<byte[], byte[]> consumer;
-  private final TopicPartition writes;
+  private final WriteLog writeLog;
   private final Publisher publisher;
   private final L0Uploader uploader;
   private final TableCache tables;
@@ -102,7 +101,7 @@ final class ActiveWriter implements AutoCloseable {
   ActiveWriter(
       WriterConfig config,
       ObjectStore store,
-      Consumer<byte[], byte[]> consumer,
+      WriteLog writeLog,
       InstantSource clock,
       RandomGenerator random,
       WriterMetrics metrics,
@@ -110,9 +109,8 @@ final class ActiveWriter implements AutoCloseable {
       WarmStandby warm) {
     long start = System.nanoTime();
     this.clock = clock;
-    this.consumer = consumer;
+    this.writeLog = writeLog;
     this.metrics = metrics;
-    this.writes = new TopicPartition(config.names().writes(), 0);
     this.publisher = new Publisher(config.bootstrap(), config.names(), clientId);
     long published = System.nanoTime();
     long claimed;
@@ -153,8 +151,7 @@ final class ActiveWriter implements AutoCloseable {
               config.snapshotEveryDeltas(),
               config.snapshotEvery(),
               state.snapshotId());
-      consumer.seek(writes, manifest.appliedVersion() + 1);
-      consumer.resume(List.of(writes));
+      writeLog.seek(manifest.appliedVersion() + 1);
     } catch (RuntimeException e) {
       if (warm != null) {
         warm.close();
@@ -166,8 +163,7 @@ final class ActiveWriter implements AutoCloseable {
     // Its records held back belong to this role's position in the log: it lives as long as we do.
     this.groups =
         new GroupCollector(
-            consumer,
-            writes,
+            writeLog,
             config.groups(),
             () -> toCommit.remainingCapacity() == 0,
             () -> decider.prepared().l0().size(),
@@ -196,8 +192,9 @@ final class ActiveWriter implements AutoCloseable {
    * acknowledged writes are gone, or versions would be reused.
    */
   private void checkLogCovers(long next) {
-    long begin = consumer.beginningOffsets(List.of(writes)).get(writes);
-    long end = consumer.endOffsets(List.of(writes)).get(writes);
+    TopicPartition writes = writeLog.partition();
+    long begin = writeLog.beginningOffset();
+    long end = writeLog.endOffset();
     if (end < next) {
       throw new LogGapException(
           "the write log "
@@ -351,6 +348,23 @@ final class ActiveWriter implements AutoCloseable {
   void idle() {
     applyCommitted();
     snapshots.maybeSnapshot(manifest, manifestLogOffset, () -> book.snapshot(manifest.id()));
+  }
+
+  /**
+   * Whether every group decided has committed and been applied, and no record waits for a group:
+   * the role may end without losing work, and the log continues at {@link #nextOffset()}.
+   */
+  boolean settled() {
+    applyCommitted();
+    return toCommit.isEmpty()
+        && committed.isEmpty()
+        && !groups.holdsRecords()
+        && decider.prepared().appliedVersion() == manifest.appliedVersion();
+  }
+
+  /** The write-log offset after the last record applied. */
+  long nextOffset() {
+    return manifest.appliedVersion() + 1;
   }
 
   WriterStatus.Active status() {

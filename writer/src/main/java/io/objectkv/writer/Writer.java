@@ -7,6 +7,7 @@ import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.runtime.health.Liveness;
+import io.objectkv.writer.commit.WriteLog;
 import io.objectkv.writer.decide.Decider;
 import io.objectkv.writer.decide.LogGapException;
 import io.objectkv.writer.decide.RequestBook;
@@ -263,7 +264,7 @@ public final class Writer implements Runnable, AutoCloseable {
                   new ActiveWriter(
                       config,
                       store,
-                      kafka,
+                      WriteLog.of(kafka, p0),
                       clock,
                       random,
                       metrics,

@@ -8,7 +8,6 @@ import io.objectkv.kafka.TopicSetup;
 import io.objectkv.runtime.ProcessMain;
 import io.objectkv.runtime.cluster.Announcer;
 import io.objectkv.runtime.cluster.Catalog;
-import io.objectkv.runtime.cluster.HostedDatabases;
 import io.objectkv.runtime.cluster.ProcessCard;
 import io.objectkv.runtime.config.CommonSettings;
 import io.objectkv.runtime.config.Setting;
@@ -100,6 +99,13 @@ public final class WriterMain {
           Setting.text(WriterConfig.SESSION_TIMEOUT),
           "a silent active writer is replaced after this long (the brokers' group.min.session.timeout.ms must allow it)");
 
+  public static final Setting PARK_AFTER =
+      Setting.of(
+          "OBJECTKV_WRITER_PARK_AFTER",
+          Setting.text(SharedWriters.PARK_AFTER),
+          "a database (but the default one) with no write for this long parks its writer: no work, no"
+              + " S3 request until the next write, which waits for a recovery");
+
   public static final List<Setting> OWN =
       List.of(
           HTTP_PORT,
@@ -117,6 +123,7 @@ public final class WriterMain {
           KEY_CACHE,
           BLOCK_CACHE,
           SESSION_TIMEOUT,
+          PARK_AFTER,
           CommonSettings.SST_BLOCK_BYTES);
 
   public static void main(String[] args) {
@@ -168,7 +175,7 @@ public final class WriterMain {
             liveness,
             UUID.randomUUID().toString().substring(0, 8));
     Security security = Security.from(s);
-    AtomicReference<HostedDatabases<Writer>> hosted = new AtomicReference<>();
+    AtomicReference<SharedWriters> shared = new AtomicReference<>();
     // The HTTP server first: /v1/status and /health answer while the topics are checked.
     Javalin http =
         HttpServers.create(
@@ -182,18 +189,19 @@ public final class WriterMain {
                       "/v1/db/{db}/status",
                       ctx -> {
                         String db = ctx.pathParam("db");
-                        Writer w =
+                        ctx.json(
                             db.equals(DatabasePaths.DEFAULT)
-                                ? writer
-                                : Optional.ofNullable(hosted.get())
-                                    .flatMap(h -> h.worker(db))
+                                ? writer.status()
+                                : Optional.ofNullable(shared.get())
+                                    .flatMap(w -> w.status(db))
                                     .orElseThrow(
                                         () ->
                                             new ApiException(
                                                 404,
                                                 "no_such_database",
-                                                "this writer serves no database '" + db + "'"));
-                        ctx.json(w.status());
+                                                "this writer does not hold database '"
+                                                    + db
+                                                    + "' now")));
                       });
                 })
             .start(s.get(CommonSettings.HTTP_HOST), s.intValue(HTTP_PORT));
@@ -212,21 +220,20 @@ public final class WriterMain {
             config.names(),
             CommonSettings.replication(s),
             config.names().database() + "-writer-catalog-" + UUID.randomUUID());
-    // Every database of the catalog has a writer here too, active or standby as its group decides.
-    HostedDatabases<Writer> others =
-        new HostedDatabases<>(
+    // The other databases of the catalog are shared by the writers' group.
+    SharedWriters others =
+        new SharedWriters(
+            config,
             catalog,
-            "writer",
-            db ->
-                new Writer(
-                    config.withNames(db.kafkaNames(config.names())),
-                    db.store(store),
-                    InstantSource.system(),
-                    new SecureRandom(),
-                    new Metrics(), // the process's figures are the default database's
-                    liveness,
-                    UUID.randomUUID().toString().substring(0, 8)));
-    hosted.set(others);
+            store,
+            InstantSource.system(),
+            SecureRandom::new,
+            new WriterMetrics(new Metrics()), // the process's figures are the default database's
+            liveness,
+            UUID.randomUUID().toString().substring(0, 8),
+            s.durationValue(PARK_AFTER));
+    Thread othersThread = Thread.ofPlatform().name("writers-group").start(others);
+    shared.set(others);
     Announcer announcer =
         Announcer.start(
             s,
@@ -240,15 +247,17 @@ public final class WriterMain {
               return new ProcessCard.Progress(
                   status.role(),
                   status.active() == null ? null : status.active().manifest().manifestVersion(),
-                  writer.committedWrites()
-                      + others.hosted().stream().mapToLong(h -> h.worker().committedWrites()).sum(),
+                  writer.committedWrites() + others.committedWrites(),
                   0,
                   null);
             });
     return ProcessMain.all(
         announcer,
         http::stop,
-        others,
+        () -> {
+          others.close();
+          othersThread.join(30_000);
+        },
         () -> {
           writer.close();
           thread.join(30_000);

@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Cuts the write log into groups, one group commit each, under a {@link GroupPolicy}. A group grows
@@ -30,8 +28,7 @@ public final class GroupCollector {
   /** How long an empty group waits before the caller gets to do idle work. */
   private static final Duration IDLE = Duration.ofMillis(200);
 
-  private final Consumer<byte[], byte[]> log;
-  private final TopicPartition partition;
+  private final WriteLog log;
   private final GroupPolicy policy;
   private final BooleanSupplier committerBusy;
   private final IntSupplier l0Objects;
@@ -48,14 +45,12 @@ public final class GroupCollector {
    * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime})
    */
   public GroupCollector(
-      Consumer<byte[], byte[]> log,
-      TopicPartition partition,
+      WriteLog log,
       GroupPolicy policy,
       BooleanSupplier committerBusy,
       IntSupplier l0Objects,
       LongSupplier nanoClock) {
     this.log = log;
-    this.partition = partition;
     this.policy = policy;
     this.committerBusy = committerBusy;
     this.l0Objects = l0Objects;
@@ -71,6 +66,11 @@ public final class GroupCollector {
     for (int i = records.size() - 1; i >= 0; i--) {
       heldBack.addFirst(records.get(i));
     }
+  }
+
+  /** Whether records taken from the log wait for the next group. */
+  public boolean holdsRecords() {
+    return !heldBack.isEmpty();
   }
 
   /** The next group of consecutive records, or an empty list when the log stayed quiet. */
@@ -92,7 +92,7 @@ public final class GroupCollector {
                 : now < notBefore
                     ? notBefore - now
                     : Math.min(GAP.toNanos(), Math.max(0, deadline - now));
-        arrived = log.poll(Duration.ofNanos(wait)).records(partition);
+        arrived = log.poll(Duration.ofNanos(wait));
       }
       boolean full = false;
       for (int i = 0; i < arrived.size() && !full; i++) {

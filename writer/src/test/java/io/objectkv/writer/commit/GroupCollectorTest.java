@@ -71,7 +71,7 @@ class GroupCollectorTest {
   }
 
   private GroupCollector collector(GroupPolicy policy, BooleanSupplier busy) {
-    return new GroupCollector(log, LOG, policy, busy, () -> l0Objects, () -> nanos);
+    return new GroupCollector(WriteLog.of(log, LOG), policy, busy, () -> l0Objects, () -> nanos);
   }
 
   private static List<Long> offsets(List<ConsumerRecord<byte[], byte[]>> group) {
