@@ -29,6 +29,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.admin.Admin;
@@ -64,6 +65,27 @@ public final class Compactor implements Runnable, AutoCloseable {
   private volatile String lastError = "";
   private final Liveness.Worker worker;
   private Instant nextGc;
+
+  /**
+   * The manifest the last full pass saw, when that pass left nothing unreferenced behind (null
+   * otherwise): until the manifest changes, nothing can have become garbage, so a quiet database is
+   * not listed (no S3 request) except every {@link #QUIET_GC_EVERY}.
+   */
+  private Long cleanAt;
+
+  private Instant lastFullGc = Instant.EPOCH;
+
+  /**
+   * How often a database whose manifest did not change is collected anyway: a writer that crashed
+   * between its upload and its commit leaves an object no manifest change announces.
+   */
+  static final Duration QUIET_GC_EVERY = Duration.ofHours(6);
+
+  /**
+   * How long an idle follower's fetch waits at the broker: a record ends the wait at once, so this
+   * only sets how often a quiet database's log is asked (one database of many idles cheaply).
+   */
+  private static final Duration FOLLOWER_FETCH_WAIT = Duration.ofSeconds(5);
 
   private volatile Long storedBytes;
 
@@ -161,7 +183,8 @@ public final class Compactor implements Runnable, AutoCloseable {
                 config.bootstrap(),
                 config.names(),
                 config.names().database() + "-compactor",
-                Snapshots.newest(store, ManifestCodec.Ledger.SKIP));
+                Snapshots.newest(store, ManifestCodec.Ledger.SKIP),
+                FOLLOWER_FETCH_WAIT);
         RunningCompactions jobs = new RunningCompactions()) {
       follow(follower, follower.catchUp(Duration.ofSeconds(60)));
       while (running) {
@@ -194,6 +217,7 @@ public final class Compactor implements Runnable, AutoCloseable {
       Optional<CompactionJob> job = CompactionPlanner.intoL1(m, config.policy(), l0Ages.oldest(m));
       if (job.isPresent()) {
         if (jobs.tierMergesRunning() == 0) {
+          cleanAt = null; // a merge that fails leaves outputs no manifest names
           jobs.start(job.get(), () -> compact(job.get(), submitter, jobs));
         }
         return;
@@ -204,6 +228,7 @@ public final class Compactor implements Runnable, AutoCloseable {
       if (job.isEmpty()) {
         return;
       }
+      cleanAt = null;
       jobs.start(job.get(), () -> compact(job.get(), submitter, jobs));
     }
   }
@@ -338,6 +363,14 @@ public final class Compactor implements Runnable, AutoCloseable {
   /** One garbage-collection pass. */
   void collectGarbage(ManifestFollower follower) {
     Manifest m = manifest;
+    Instant now = clock.instant();
+    if (cleanAt != null
+        && cleanAt == m.id()
+        && now.isBefore(lastFullGc.plus(QUIET_GC_EVERY))
+        && removedAt.isEmpty()) {
+      return; // nothing changed since a pass that left no garbage
+    }
+    lastFullGc = now;
     List<ObjectInfo> objects = new ArrayList<>();
     for (String prefix :
         List.of(ObjectNames.L0_PREFIX, ObjectNames.L1_PREFIX, ObjectNames.SNAPSHOT_PREFIX)) {
@@ -358,6 +391,17 @@ public final class Compactor implements Runnable, AutoCloseable {
     if (deleted > 0) {
       log.info("gc: deleted {} of {} deletable objects", deleted, delete.size());
     }
+    Set<String> live = m.objectKeys();
+    long snapshots =
+        objects.stream().filter(o -> o.key().startsWith(ObjectNames.SNAPSHOT_PREFIX)).count();
+    long unreferenced =
+        objects.stream()
+                .filter(o -> !o.key().startsWith(ObjectNames.SNAPSHOT_PREFIX))
+                .filter(o -> !live.contains(o.key()))
+                .count()
+            + Math.max(0, snapshots - config.keepSnapshots())
+            - deleted;
+    cleanAt = unreferenced <= 0 ? m.id() : null;
     trimManifestLog(follower.position());
   }
 
