@@ -189,7 +189,10 @@ public final class Compactor implements Runnable, AutoCloseable {
       follow(follower, follower.catchUp(Duration.ofSeconds(60)));
       while (running) {
         worker.beat();
-        follow(follower, follower.poll(Duration.ofMillis(200)));
+        // A quiet database's loop turns once a second; a delta ends the wait at once.
+        follow(
+            follower,
+            follower.poll(jobs.isEmpty() ? Duration.ofSeconds(1) : Duration.ofMillis(200)));
         jobs.rethrowFailures();
         if (!clock.instant().isBefore(nextGc)) {
           collectGarbage(follower);
@@ -377,6 +380,10 @@ public final class Compactor implements Runnable, AutoCloseable {
       objects.addAll(store.list(prefix));
     }
     storedBytes = objects.stream().mapToLong(ObjectInfo::size).sum();
+    // Inputs of compactions replayed at start may be long gone: only listed ones wait for deletion.
+    Set<String> listed = new java.util.HashSet<>();
+    objects.forEach(o -> listed.add(o.key()));
+    removedAt.keySet().retainAll(listed);
     List<String> delete =
         GarbageCollector.deletable(
             new GarbageCollector.Pass(objects, m, removedAt, started, clock.instant()),
@@ -391,16 +398,16 @@ public final class Compactor implements Runnable, AutoCloseable {
     if (deleted > 0) {
       log.info("gc: deleted {} of {} deletable objects", deleted, delete.size());
     }
+    // Left behind: unreferenced L0/L1 objects this pass did not delete (their grace runs). Old
+    // snapshots are not counted: a quiet database writes none, and the 6-hourly pass takes them.
     Set<String> live = m.objectKeys();
-    long snapshots =
-        objects.stream().filter(o -> o.key().startsWith(ObjectNames.SNAPSHOT_PREFIX)).count();
+    Set<String> deletedKeys = Set.copyOf(delete.subList(0, deleted));
     long unreferenced =
         objects.stream()
-                .filter(o -> !o.key().startsWith(ObjectNames.SNAPSHOT_PREFIX))
-                .filter(o -> !live.contains(o.key()))
-                .count()
-            + Math.max(0, snapshots - config.keepSnapshots())
-            - deleted;
+            .map(ObjectInfo::key)
+            .filter(k -> !k.startsWith(ObjectNames.SNAPSHOT_PREFIX))
+            .filter(k -> !live.contains(k) && !deletedKeys.contains(k))
+            .count();
     cleanAt = unreferenced <= 0 ? m.id() : null;
     trimManifestLog(follower.position());
   }

@@ -33,6 +33,11 @@ final class RunningCompactions implements AutoCloseable {
   private final List<Running> running = new ArrayList<>();
   private final Set<CompactionJob> submitted = ConcurrentHashMap.newKeySet();
 
+  /** No compaction has started and not ended (the ended ones are forgotten at the next check). */
+  boolean isEmpty() {
+    return running.isEmpty();
+  }
+
   boolean runningIntoL1() {
     return running.stream().anyMatch(r -> r.job().into() == ManifestEdit.Level.L1);
   }

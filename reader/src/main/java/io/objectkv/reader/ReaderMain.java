@@ -33,7 +33,6 @@ import io.objectkv.runtime.http.Security;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -165,7 +164,7 @@ public final class ReaderMain {
     ReadSides sides =
         new ReadSides(
             new ReadSide(tracker, committedEnd, feed),
-            Optional.of(catalog),
+            catalog,
             db -> {
               ObjectStore dbStore = db.store(store);
               KafkaNames dbNames = db.kafkaNames(names);

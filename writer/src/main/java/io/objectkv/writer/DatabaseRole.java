@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -63,8 +63,8 @@ final class DatabaseRole implements Runnable, AutoCloseable {
   private final Consumer consumer;
   private final Duration parkAfter;
   private final String clientId;
-  private final LinkedBlockingQueue<ConsumerRecord<byte[], byte[]>> queue =
-      new LinkedBlockingQueue<>();
+  private final LinkedBlockingDeque<ConsumerRecord<byte[], byte[]>> queue =
+      new LinkedBlockingDeque<>();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
@@ -97,7 +97,9 @@ final class DatabaseRole implements Runnable, AutoCloseable {
     this.consumer = consumer;
     this.parkAfter = parkAfter;
     this.clientId = clientId;
-    this.thread = Thread.ofVirtual().name("writer-" + database.name()).unstarted(this);
+    // A platform thread: the active writer blocks in S3 and Kafka clients that pin a virtual
+    // thread's carrier, and two pinned roles would stall every other on two cores.
+    this.thread = Thread.ofPlatform().name("writer-" + database.name()).daemon().unstarted(this);
   }
 
   void start() {
@@ -210,9 +212,13 @@ final class DatabaseRole implements Runnable, AutoCloseable {
         worker.beat();
         try {
           if (active == null) {
-            if (state == State.PARKED && queue.isEmpty()) {
-              Thread.sleep(200);
-              continue; // parked: nothing new in the log
+            if (state == State.PARKED) {
+              // Parked: wait for a record (beating now and then), then recover for it.
+              ConsumerRecord<byte[], byte[]> next = queue.pollFirst(30, TimeUnit.SECONDS);
+              if (next == null) {
+                continue;
+              }
+              queue.putFirst(next);
             }
             state = State.RECOVERING;
             active =

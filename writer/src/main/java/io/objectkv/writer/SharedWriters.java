@@ -6,7 +6,6 @@ import io.objectkv.kafka.KafkaNames;
 import io.objectkv.runtime.cluster.Catalog;
 import io.objectkv.runtime.cluster.Database;
 import io.objectkv.runtime.health.Liveness;
-import io.objectkv.writer.decide.Decider;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -97,11 +96,6 @@ public final class SharedWriters implements Runnable, AutoCloseable {
     return deployment.database() + ".writers";
   }
 
-  /** Write batches the roles of this process committed since it started. */
-  long committedWrites() {
-    return metrics.tally(Decider.Tally.COMMITTED).get();
-  }
-
   /** The status of the database's role here, if this process holds its partition. */
   Optional<WriterStatus> status(String name) {
     return roles.values().stream()
@@ -129,7 +123,16 @@ public final class SharedWriters implements Runnable, AutoCloseable {
       // the role seeks to its own.
       c.seekToBeginning(partitions);
       Map<TopicPartition, OffsetAndMetadata> committed =
-          c.committed(Set.copyOf(partitions), Duration.ofSeconds(10));
+          new HashMap<>(
+              pastWakeups(() -> c.committed(Set.copyOf(partitions), Duration.ofSeconds(10))));
+      // A write log nothing was ever appended to needs no recovery to be watched: from offset 0.
+      pastWakeups(() -> c.endOffsets(partitions, Duration.ofSeconds(10)))
+          .forEach(
+              (p, end) -> {
+                if (end == 0 && committed.get(p) == null) {
+                  committed.put(p, new OffsetAndMetadata(0));
+                }
+              });
       for (TopicPartition p : partitions) {
         Database db = byTopic.get(p.topic());
         if (db == null) {
@@ -231,7 +234,7 @@ public final class SharedWriters implements Runnable, AutoCloseable {
     commands.add(
         () -> {
           try {
-            done.complete(call.get());
+            done.complete(pastWakeups(call));
           } catch (RuntimeException e) {
             done.completeExceptionally(e);
           }
@@ -246,6 +249,20 @@ public final class SharedWriters implements Runnable, AutoCloseable {
       throw e.getCause() instanceof RuntimeException r
           ? r
           : new IllegalStateException(e.getCause());
+    }
+  }
+
+  /**
+   * Runs a blocking call of the consumer again when a wakeup, meant for the poll (a role asking for
+   * something), interrupts it instead.
+   */
+  private static <T> T pastWakeups(Supplier<T> call) {
+    while (true) {
+      try {
+        return call.get();
+      } catch (WakeupException e) {
+        // the flag is cleared: the call goes through now
+      }
     }
   }
 

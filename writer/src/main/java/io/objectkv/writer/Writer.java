@@ -162,7 +162,10 @@ public final class Writer implements Runnable, AutoCloseable {
     return state instanceof State.Active;
   }
 
-  /** Write batches this process committed as the active writer, since it started. */
+  /**
+   * Write batches committed since the process started, by every writer sharing its metrics (the
+   * roles of the other databases too).
+   */
   public long committedWrites() {
     return metrics.tally(Decider.Tally.COMMITTED).get();
   }

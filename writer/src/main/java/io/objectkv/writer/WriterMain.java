@@ -228,7 +228,8 @@ public final class WriterMain {
             store,
             InstantSource.system(),
             SecureRandom::new,
-            new WriterMetrics(new Metrics()), // the process's figures are the default database's
+            // One set of figures for the process: every database it writes.
+            new WriterMetrics(metrics),
             liveness,
             UUID.randomUUID().toString().substring(0, 8),
             s.durationValue(PARK_AFTER));
@@ -247,7 +248,7 @@ public final class WriterMain {
               return new ProcessCard.Progress(
                   status.role(),
                   status.active() == null ? null : status.active().manifest().manifestVersion(),
-                  writer.committedWrites() + others.committedWrites(),
+                  writer.committedWrites(), // of every database: the roles count there too
                   0,
                   null);
             });

@@ -2,9 +2,9 @@ package io.objectkv.gateway.http;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.objectkv.gateway.db.GatewayDatabases;
 import io.objectkv.runtime.cluster.Catalog;
 import io.objectkv.runtime.cluster.Database;
+import io.objectkv.runtime.cluster.OpenDatabases;
 import io.objectkv.runtime.http.ApiException;
 import io.objectkv.runtime.http.DatabasePaths;
 import java.util.LinkedHashMap;
@@ -52,11 +52,7 @@ public final class DatabaseRoutes {
   }
 
   private void describe(Context ctx) {
-    String name = ctx.pathParam("db");
-    ctx.json(
-        json(
-            available(() -> catalog.liveOrSync(name))
-                .orElseThrow(() -> GatewayDatabases.noSuchDatabase(name))));
+    ctx.json(json(OpenDatabases.require(catalog, ctx.pathParam("db"))));
   }
 
   private void drop(Context ctx) {
@@ -65,7 +61,7 @@ public final class DatabaseRoutes {
       throw ApiException.badRequest("the default database (the v1 paths) cannot be dropped");
     }
     if (!available(() -> catalog.drop(name))) {
-      throw GatewayDatabases.noSuchDatabase(name);
+      throw OpenDatabases.noSuchDatabase(name);
     }
     ctx.json(Map.of("name", name, "dropped", true));
   }

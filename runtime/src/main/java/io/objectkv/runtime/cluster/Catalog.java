@@ -81,6 +81,7 @@ public final class Catalog implements AutoCloseable {
   private volatile boolean running = true;
   private volatile long position;
   private Producer<byte[], byte[]> producer;
+  private Admin admin;
 
   private Catalog(String bootstrap, KafkaNames deployment, Optional<Short> replication, String id) {
     this.deployment = deployment;
@@ -181,9 +182,10 @@ public final class Catalog implements AutoCloseable {
             Instant.ofEpochMilli(System.currentTimeMillis()),
             null);
     if (!mine.isDefault()) {
-      try (Admin admin = KafkaClients.admin(bootstrap)) {
-        TopicSetup.ensureDatabaseTopics(admin, mine.kafkaNames(deployment), replication);
+      if (admin == null) {
+        admin = KafkaClients.admin(bootstrap);
       }
+      TopicSetup.ensureDatabaseTopics(admin, mine.kafkaNames(deployment), replication);
     }
     append(mine);
     sync();
@@ -323,6 +325,9 @@ public final class Catalog implements AutoCloseable {
     synchronized (this) {
       if (producer != null) {
         producer.close(Duration.ofSeconds(2));
+      }
+      if (admin != null) {
+        admin.close(Duration.ofSeconds(2));
       }
     }
   }

@@ -39,6 +39,9 @@ public final class DatabasePaths {
 
   /** Whether the path is one of a database's endpoints (not {@code /v1/db} or {@code /v1/db/x}). */
   public static boolean isDatabaseEndpoint(String path) {
+    if (path.equals("/v1/db")) {
+      return false;
+    }
     return !path.startsWith(DB_PREFIX) || path.indexOf('/', DB_PREFIX.length()) >= 0;
   }
 

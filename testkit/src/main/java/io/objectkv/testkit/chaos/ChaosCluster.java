@@ -339,6 +339,25 @@ public final class ChaosCluster implements AutoCloseable {
     return null;
   }
 
+  /**
+   * CPU seconds each running process has used since it started: the parts by name, and {@code
+   * kafka} and {@code s3} (the broker and S3Mock).
+   */
+  public Map<String, Double> cpuSeconds() {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    running.forEach((name, p) -> out.put(name, cpu(p.pid())));
+    out.put("kafka", cpu(kafka.pid()));
+    out.put("s3", cpu(s3mock.pid()));
+    return out;
+  }
+
+  private static double cpu(long pid) {
+    return ProcessHandle.of(pid)
+        .flatMap(h -> h.info().totalCpuDuration())
+        .map(d -> d.toNanos() / 1e9)
+        .orElse(0.0);
+  }
+
   public boolean isRunning(String name) {
     ServerProcess p = running.get(name);
     return p != null && p.isAlive();

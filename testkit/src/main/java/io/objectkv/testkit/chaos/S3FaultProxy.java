@@ -57,6 +57,7 @@ public final class S3FaultProxy implements AutoCloseable {
   private final Random random;
   private volatile Faults faults = Faults.NONE;
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> databases = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> kinds = new ConcurrentHashMap<>();
 
   public S3FaultProxy(URI target, long seed) {
@@ -107,10 +108,37 @@ public final class S3FaultProxy implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Requests on objects by the database whose prefix ({@code .../db/<name>/...}) they name; {@code
+   * default} for the others. A batch delete (a POST) names its keys in its body and counts as
+   * {@code (batch delete)}.
+   */
+  public Map<String, Long> requestsByDatabase() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    databases.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  static String database(String method, String path, String query) {
+    if (method.equals("POST")) {
+      return "(batch delete)";
+    }
+    String s =
+        java.net.URLDecoder.decode(
+            path + "?" + (query == null ? "" : query), java.nio.charset.StandardCharsets.UTF_8);
+    int at = s.indexOf("/db/");
+    if (at < 0) {
+      return "default";
+    }
+    int end = s.indexOf('/', at + 4);
+    return s.substring(at + 4, end < 0 ? s.length() : end);
+  }
+
   /** Forgets what was counted so far: counts start again from zero. */
   public void resetCounts() {
     counts.clear();
     kinds.clear();
+    databases.clear();
   }
 
   /** The kind of an S3 request (path-style: /bucket/key), or null for one on the bucket itself. */
@@ -156,6 +184,11 @@ public final class S3FaultProxy implements AutoCloseable {
               ex.getRequestHeaders().containsKey("Range"));
       if (kind != null) {
         kinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+        databases
+            .computeIfAbsent(
+                database(method, ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery()),
+                k -> new AtomicLong())
+            .incrementAndGet();
       }
       if (f.medianLatencyMillis() > 0) {
         long ms = (long) (f.medianLatencyMillis() * Math.exp(f.latencySigma() * nextGaussian()));
