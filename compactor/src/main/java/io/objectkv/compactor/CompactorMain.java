@@ -12,6 +12,7 @@ import io.objectkv.kafka.TopicSetup;
 import io.objectkv.runtime.ProcessMain;
 import io.objectkv.runtime.cluster.Announcer;
 import io.objectkv.runtime.cluster.Catalog;
+import io.objectkv.runtime.cluster.GroupShare;
 import io.objectkv.runtime.cluster.HostedDatabases;
 import io.objectkv.runtime.cluster.ProcessCard;
 import io.objectkv.runtime.config.CommonSettings;
@@ -130,6 +131,9 @@ public final class CompactorMain {
           KEPT_OUTPUT_BYTES,
           CommonSettings.SST_BLOCK_BYTES);
 
+  /** A dead compactor's databases move to the others after this long. */
+  private static final java.time.Duration SHARE_SESSION = java.time.Duration.ofSeconds(10);
+
   public static void main(String[] args) {
     ProcessMain.run(
         "objectkv-compactor",
@@ -226,9 +230,19 @@ public final class CompactorMain {
             config.names(),
             CommonSettings.replication(s),
             config.names().database() + "-compactor-catalog-" + UUID.randomUUID());
+    // The other databases are shared among the compactors: each runs only its share.
+    GroupShare share =
+        new GroupShare(
+            config.bootstrap(),
+            config.names().database() + ".compactors",
+            config.names().database() + "-compactor-share-" + UUID.randomUUID(),
+            catalog,
+            db -> db.kafkaNames(config.names()).manifest(),
+            SHARE_SESSION);
     HostedDatabases<Compactor> others =
         new HostedDatabases<>(
             catalog,
+            share::holds,
             "compactor",
             db ->
                 new Compactor(
@@ -263,6 +277,7 @@ public final class CompactorMain {
         http::stop,
         dropped,
         others,
+        share,
         () -> {
           compactor.close();
           thread.join(30_000);

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +25,20 @@ public final class HostedDatabases<T extends Runnable & AutoCloseable> implement
   public record Hosted<T>(Database database, T worker, Thread thread) {}
 
   private final Catalog catalog;
+  private final Predicate<Database> mine;
   private final String role;
   private final Function<Database, T> factory;
   private final Map<String, Hosted<T>> hosted = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
 
-  public HostedDatabases(Catalog catalog, String role, Function<Database, T> factory) {
+  /**
+   * @param mine which of the catalog's databases this process runs (see {@link GroupShare})
+   */
+  public HostedDatabases(
+      Catalog catalog, Predicate<Database> mine, String role, Function<Database, T> factory) {
     this.catalog = catalog;
+    this.mine = mine;
     this.role = role;
     this.factory = factory;
     this.thread = Thread.ofPlatform().name(role + "-databases").daemon().start(this::run);
@@ -65,13 +72,13 @@ public final class HostedDatabases<T extends Runnable & AutoCloseable> implement
   private void reconcile() {
     Map<String, Database> live = new java.util.HashMap<>();
     for (Database d : catalog.live()) {
-      if (!d.isDefault()) {
+      if (!d.isDefault() && mine.test(d)) {
         live.put(d.key(), d);
       }
     }
     for (Hosted<T> h : hosted.values()) {
       if (!live.containsKey(h.database().key())) {
-        stop(h, "it was dropped");
+        stop(h, "it was dropped or moved to another process");
       }
     }
     for (Database d : live.values()) {

@@ -1,0 +1,144 @@
+package io.objectkv.runtime.cluster;
+
+import io.objectkv.kafka.KafkaClients;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This process's share of the databases, as a Kafka consumer group hands them out: each database is
+ * one partition (of the topic {@code topicOf} names), and the group's assignor gives each partition
+ * to exactly one live member, so processes of one role split the databases between them, a new one
+ * takes a share and a dead one's share moves after its session. Nothing is read: the partitions
+ * stay paused; the group only decides who does what.
+ */
+public final class GroupShare implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupShare.class);
+
+  private final Catalog catalog;
+  private final Function<Database, String> topicOf;
+  private final Map<String, Database> held = new ConcurrentHashMap<>();
+  private final Map<String, Database> byTopic = new ConcurrentHashMap<>();
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public GroupShare(
+      String bootstrap,
+      String groupId,
+      String clientId,
+      Catalog catalog,
+      Function<Database, String> topicOf,
+      Duration sessionTimeout) {
+    this.catalog = catalog;
+    this.topicOf = topicOf;
+    Map<String, Object> c = KafkaClients.follower(bootstrap, clientId);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    c.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+    c.put(
+        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+        (int) Math.max(100, sessionTimeout.toMillis() / 5));
+    this.consumer = new KafkaConsumer<>(c);
+    this.thread = Thread.ofPlatform().name("group-share").daemon().start(this::run);
+  }
+
+  /** Whether this process holds the database now. */
+  public boolean holds(Database d) {
+    Database h = held.get(topicOf.apply(d));
+    return h != null && h.equals(d);
+  }
+
+  private final ConsumerRebalanceListener listener =
+      new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+          consumer.pause(partitions);
+          for (TopicPartition p : partitions) {
+            Database d = byTopic.get(p.topic());
+            if (d != null) {
+              held.put(p.topic(), d);
+              log.info("database {} is ours now", d.key());
+            }
+          }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+          partitions.forEach(p -> held.remove(p.topic()));
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+          partitions.forEach(p -> held.remove(p.topic()));
+        }
+      };
+
+  private void run() {
+    Set<String> subscribed = new TreeSet<>();
+    while (running) {
+      try {
+        Set<String> wanted = new TreeSet<>();
+        for (Database d : catalog.live()) {
+          if (!d.isDefault()) {
+            String topic = topicOf.apply(d);
+            byTopic.put(topic, d);
+            wanted.add(topic);
+          }
+        }
+        if (!wanted.equals(subscribed)) {
+          if (wanted.isEmpty()) {
+            consumer.unsubscribe();
+            held.clear();
+          } else {
+            consumer.subscribe(wanted, listener);
+          }
+          subscribed = wanted;
+        }
+        if (subscribed.isEmpty()) {
+          Thread.sleep(1000);
+        } else {
+          consumer.poll(Duration.ofSeconds(1)); // paused: only the group's news comes
+        }
+      } catch (WakeupException e) {
+        // closing
+      } catch (InterruptedException e) {
+        break;
+      } catch (RuntimeException e) {
+        log.warn("the group share failed; going on in a second: {}", e.toString());
+        held.clear();
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          break;
+        }
+      }
+    }
+    consumer.close(Duration.ofSeconds(2));
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
