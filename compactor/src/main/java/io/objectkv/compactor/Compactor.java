@@ -67,8 +67,8 @@ public final class Compactor implements Runnable, AutoCloseable {
   private Instant nextGc;
 
   /**
-   * The manifest the last full pass saw, when that pass left nothing unreferenced behind (null
-   * otherwise): until the manifest changes, nothing can have become garbage, so a quiet database is
+   * The manifest the last full pass saw, when no later pass could delete anything before the
+   * manifest changes ({@link GarbageCollector#settled}; null otherwise): a quiet database is then
    * not listed (no S3 request) except every {@link #QUIET_GC_EVERY}.
    */
   private Long cleanAt;
@@ -384,11 +384,12 @@ public final class Compactor implements Runnable, AutoCloseable {
     Set<String> listed = new java.util.HashSet<>();
     objects.forEach(o -> listed.add(o.key()));
     removedAt.keySet().retainAll(listed);
+    GarbageCollector.Rules rules =
+        new GarbageCollector.Rules(
+            config.gcGrace(), config.compactionMaxAge(), config.keepSnapshots());
     List<String> delete =
         GarbageCollector.deletable(
-            new GarbageCollector.Pass(objects, m, removedAt, started, clock.instant()),
-            new GarbageCollector.Rules(
-                config.gcGrace(), config.compactionMaxAge(), config.keepSnapshots()));
+            new GarbageCollector.Pass(objects, m, removedAt, started, now), rules);
     metrics.gcRuns.inc();
     if (config.gcDryRun()) {
       delete.forEach(k -> log.info("gc (dry run): would delete {}", k));
@@ -398,17 +399,12 @@ public final class Compactor implements Runnable, AutoCloseable {
     if (deleted > 0) {
       log.info("gc: deleted {} of {} deletable objects", deleted, delete.size());
     }
-    // Left behind: unreferenced L0/L1 objects this pass did not delete (their grace runs). Old
-    // snapshots are not counted: a quiet database writes none, and the 6-hourly pass takes them.
-    Set<String> live = m.objectKeys();
     Set<String> deletedKeys = Set.copyOf(delete.subList(0, deleted));
-    long unreferenced =
-        objects.stream()
-            .map(ObjectInfo::key)
-            .filter(k -> !k.startsWith(ObjectNames.SNAPSHOT_PREFIX))
-            .filter(k -> !live.contains(k) && !deletedKeys.contains(k))
-            .count();
-    cleanAt = unreferenced <= 0 ? m.id() : null;
+    List<ObjectInfo> left = objects.stream().filter(o -> !deletedKeys.contains(o.key())).toList();
+    cleanAt =
+        GarbageCollector.settled(new GarbageCollector.Pass(left, m, removedAt, started, now), rules)
+            ? m.id()
+            : null;
     trimManifestLog(follower.position());
   }
 

@@ -77,6 +77,26 @@ public final class GarbageCollector {
     return delete;
   }
 
+  /**
+   * Whether no later pass can delete anything while the manifest stays {@code pass}'s: the pass
+   * with every grace period over deletes nothing. What is then left unreferenced waits for the
+   * manifest to move (a group's version to be applied, the log time to pass a compaction's age), so
+   * a database whose manifest does not change need not be listed again.
+   */
+  public static boolean settled(Pass pass, Rules rules) {
+    Instant later = pass.now().plus(rules.grace()).plusSeconds(1);
+    Instant sinceStart = pass.started().plus(rules.grace()).plusSeconds(1);
+    return deletable(
+            new Pass(
+                pass.objects(),
+                pass.manifest(),
+                pass.removedAt(),
+                pass.started(),
+                later.isAfter(sinceStart) ? later : sinceStart),
+            rules)
+        .isEmpty();
+  }
+
   private static boolean graceOver(ObjectInfo o, Pass pass, Rules rules) {
     Instant gone = pass.removedAt().get(o.key());
     Instant since = gone != null ? gone : max(o.lastModified(), pass.started());

@@ -141,4 +141,42 @@ class GarbageCollectorTest {
         deletable(List.of(obj(l0(150), 60)), m, Map.of(), longAgo).contains(l0(150)),
         "an L0 upload for a version the writer has not applied yet may still be committed");
   }
+
+  @Test
+  void settledOnlyWhenWhatIsLeftWaitsForTheManifestToMove() {
+    Manifest m = manifest(List.of(l0(90)), List.of());
+    Instant started = T0.minus(Duration.ofHours(1));
+    // An L0 object of a group not applied yet and a young compaction output: only a new manifest
+    // (a higher applied version, a later log time) can free them.
+    List<ObjectInfo> waitingForTheManifest =
+        List.of(obj(l0(90), 30), obj(l0(150), 30), obj(output(5), 5));
+    assertTrue(
+        GarbageCollector.settled(
+            new GarbageCollector.Pass(waitingForTheManifest, m, Map.of(), started, T0), RULES));
+    // An object that left the manifest a minute ago: its grace runs out without a new manifest.
+    assertFalse(
+        GarbageCollector.settled(
+            new GarbageCollector.Pass(
+                List.of(obj(l0(90), 30), obj("l1/old.sst", 30)),
+                m,
+                Map.of("l1/old.sst", T0.minus(Duration.ofMinutes(1))),
+                started,
+                T0),
+            RULES));
+    // A fourth snapshot younger than the grace period: it will go without a new manifest too.
+    assertFalse(
+        GarbageCollector.settled(
+            new GarbageCollector.Pass(
+                List.of(
+                    obj(l0(90), 30),
+                    obj("manifest/00000000000000000001.manifest", 1),
+                    obj("manifest/00000000000000000002.manifest", 1),
+                    obj("manifest/00000000000000000003.manifest", 1),
+                    obj("manifest/00000000000000000004.manifest", 1)),
+                m,
+                Map.of(),
+                started,
+                T0),
+            RULES));
+  }
 }
