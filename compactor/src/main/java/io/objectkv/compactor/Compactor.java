@@ -367,10 +367,9 @@ public final class Compactor implements Runnable, AutoCloseable {
   void collectGarbage(ManifestFollower follower) {
     Manifest m = manifest;
     Instant now = clock.instant();
-    if (cleanAt != null
-        && cleanAt == m.id()
-        && now.isBefore(lastFullGc.plus(QUIET_GC_EVERY))
-        && removedAt.isEmpty()) {
+    // (Objects waiting in removedAt were weighed by the settled test: a removal after it is a new
+    // manifest.)
+    if (cleanAt != null && cleanAt == m.id() && now.isBefore(lastFullGc.plus(QUIET_GC_EVERY))) {
       return; // nothing changed since a pass that left no garbage
     }
     lastFullGc = now;
