@@ -89,6 +89,13 @@ public final class Compactor implements Runnable, AutoCloseable {
 
   private volatile Long storedBytes;
 
+  /** Where the loop parked in the manifest log (0 before it ever ran), and when. */
+  private volatile long parkedAt;
+
+  private volatile Instant parkedSince;
+
+  private volatile boolean parked;
+
   public Compactor(
       CompactorConfig config,
       ObjectStore store,
@@ -119,6 +126,7 @@ public final class Compactor implements Runnable, AutoCloseable {
             kept);
     this.started = clock.instant();
     this.nextGc = started;
+    this.parkedSince = started;
     metrics.gauge(
         "objectkv_compactor_l0_objects", "L0 objects in the manifest.", () -> manifest.l0().size());
     metrics.gauge(
@@ -149,6 +157,16 @@ public final class Compactor implements Runnable, AutoCloseable {
    */
   @Override
   public void run() {
+    worker.resume();
+    parked = false;
+    try {
+      runSessions();
+    } finally {
+      worker.retire(); // closed, or parked: a parked loop is not expected to beat
+    }
+  }
+
+  private void runSessions() {
     Duration backoff = MIN_BACKOFF;
     while (running) {
       try {
@@ -169,7 +187,6 @@ public final class Compactor implements Runnable, AutoCloseable {
                 : backoff.multipliedBy(2);
       }
     }
-    worker.retire();
   }
 
   private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
@@ -187,20 +204,56 @@ public final class Compactor implements Runnable, AutoCloseable {
                 FOLLOWER_FETCH_WAIT);
         RunningCompactions jobs = new RunningCompactions()) {
       follow(follower, follower.catchUp(Duration.ofSeconds(60)));
+      Instant quietSince = clock.instant();
       while (running) {
         worker.beat();
         // A quiet database's loop turns once a second; a delta ends the wait at once.
-        follow(
-            follower,
-            follower.poll(jobs.isEmpty() ? Duration.ofSeconds(1) : Duration.ofMillis(200)));
+        List<ManifestDelta> deltas =
+            follower.poll(jobs.isEmpty() ? Duration.ofSeconds(1) : Duration.ofMillis(200));
+        follow(follower, deltas);
         jobs.rethrowFailures();
         if (!clock.instant().isBefore(nextGc)) {
           collectGarbage(follower);
           nextGc = clock.instant().plus(config.gcInterval());
         }
         startJobs(jobs, submitter);
+        if (!deltas.isEmpty() || !jobs.isEmpty()) {
+          quietSince = clock.instant();
+        } else if (parks(quietSince)) {
+          parkedAt = follower.position();
+          parkedSince = clock.instant();
+          parked = true;
+          log.info(
+              "{}: quiet and clean; parked at manifest log offset {}",
+              config.names().manifest(),
+              parkedAt);
+          return;
+        }
       }
     }
+  }
+
+  /**
+   * A loop parks when its database was quiet for the configured time with nothing running and
+   * nothing to collect until the manifest moves ({@link GarbageCollector#settled}): what it would
+   * do next waits for a manifest record, which {@link #due} watches for without a loop.
+   */
+  private boolean parks(Instant quietSince) {
+    Duration after = config.parkAfter();
+    return after != null
+        && cleanAt != null
+        && cleanAt == manifest.id()
+        && !clock.instant().isBefore(quietSince.plus(after));
+  }
+
+  /**
+   * Whether a parked loop (or one not yet started) should run: its manifest log's end is past where
+   * it parked, or the quiet database's periodic collection is due.
+   *
+   * @param logEnd the end of the committed records of the database's manifest log
+   */
+  public boolean due(long logEnd) {
+    return logEnd > parkedAt || !clock.instant().isBefore(parkedSince.plus(QUIET_GC_EVERY));
   }
 
   /** Tier merges at once: a long merge of large objects does not hold up the small ones. */
@@ -500,6 +553,11 @@ public final class Compactor implements Runnable, AutoCloseable {
   /** Bytes of every object of the database at the last garbage collection (null before one). */
   public Long storedBytes() {
     return storedBytes;
+  }
+
+  /** Whether the loop parked (its run returned until {@link #due} says to run it again). */
+  public boolean parked() {
+    return parked;
   }
 
   public Manifest manifest() {

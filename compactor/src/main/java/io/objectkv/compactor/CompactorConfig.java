@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param readAhead bytes fetched per ranged GET of an input
  * @param tempDir where output objects are built before upload
  * @param keptOutputBytes local disk for outputs kept after upload, for later merges to read
+ * @param parkAfter a database quiet this long, with nothing to compact or collect, parks: its loop
+ *     stops until its manifest log moves (null: never; the default database's loop runs always)
  */
 public record CompactorConfig(
     String bootstrap,
@@ -32,7 +34,8 @@ public record CompactorConfig(
     int keepSnapshots,
     int readAhead,
     Path tempDir,
-    long keptOutputBytes) {
+    long keptOutputBytes,
+    Duration parkAfter) {
 
   /** Snapshots kept whatever their age: enough for a reader booting while new ones are written. */
   public static final int KEEP_SNAPSHOTS = 3;
@@ -63,14 +66,15 @@ public record CompactorConfig(
         KEEP_SNAPSHOTS,
         READ_AHEAD,
         tempDir,
-        KEPT_OUTPUT_BYTES);
+        KEPT_OUTPUT_BYTES,
+        null);
   }
 
   /**
-   * The same settings for another database: its names, and a temporary directory of its own under
-   * this one.
+   * The same settings for another database: its names, a temporary directory of its own under this
+   * one, and parking after {@code parkAfter} of quiet.
    */
-  public CompactorConfig forDatabase(KafkaNames n, String directory) {
+  public CompactorConfig forDatabase(KafkaNames n, String directory, Duration parkAfter) {
     return new CompactorConfig(
         bootstrap,
         n,
@@ -83,7 +87,8 @@ public record CompactorConfig(
         keepSnapshots,
         readAhead,
         tempDir.resolve("db").resolve(directory),
-        keptOutputBytes);
+        keptOutputBytes,
+        parkAfter);
   }
 
   public CompactorConfig with(CompactionPolicy p) {
@@ -99,7 +104,8 @@ public record CompactorConfig(
         keepSnapshots,
         readAhead,
         tempDir,
-        keptOutputBytes);
+        keptOutputBytes,
+        parkAfter);
   }
 
   public CompactorConfig withCompactionMaxAge(Duration maxAge) {
@@ -115,7 +121,8 @@ public record CompactorConfig(
         keepSnapshots,
         readAhead,
         tempDir,
-        keptOutputBytes);
+        keptOutputBytes,
+        parkAfter);
   }
 
   public CompactorConfig withGc(Duration grace, Duration interval) {
@@ -131,6 +138,7 @@ public record CompactorConfig(
         keepSnapshots,
         readAhead,
         tempDir,
-        keptOutputBytes);
+        keptOutputBytes,
+        parkAfter);
   }
 }

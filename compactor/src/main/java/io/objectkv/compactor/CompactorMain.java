@@ -111,6 +111,13 @@ public final class CompactorMain {
           "local disk for the compactor's own outputs, read back by later merges instead of from"
               + " S3 (0: none)");
 
+  public static final Setting PARK_AFTER =
+      Setting.of(
+          "OBJECTKV_COMPACTOR_PARK_AFTER",
+          "30s",
+          "a database (other than the default) quiet this long, with nothing to compact or"
+              + " collect, parks: no loop, no request until its manifest log moves");
+
   public static final List<Setting> OWN =
       List.of(
           HTTP_PORT,
@@ -129,6 +136,7 @@ public final class CompactorMain {
           CommonSettings.COMPACTION_MAX_AGE,
           TEMP_DIR,
           KEPT_OUTPUT_BYTES,
+          PARK_AFTER,
           CommonSettings.SST_BLOCK_BYTES);
 
   /** A dead compactor's databases move to the others after this long. */
@@ -157,7 +165,8 @@ public final class CompactorMain {
         CompactorConfig.KEEP_SNAPSHOTS,
         CompactorConfig.READ_AHEAD,
         Path.of(s.get(TEMP_DIR)),
-        s.longValue(KEPT_OUTPUT_BYTES));
+        s.longValue(KEPT_OUTPUT_BYTES),
+        null);
   }
 
   /** The compaction settings, checked together: a bad combination is a configuration error. */
@@ -246,14 +255,29 @@ public final class CompactorMain {
             "compactor",
             db ->
                 new Compactor(
-                    config.forDatabase(db.kafkaNames(config.names()), db.name() + "-" + db.id()),
+                    config.forDatabase(
+                        db.kafkaNames(config.names()),
+                        db.name() + "-" + db.id(),
+                        s.durationValue(PARK_AFTER)),
                     db.store(store),
                     admin,
                     InstantSource.system(),
                     new SecureRandom(),
                     new Metrics(), // the process's figures are the default database's
                     liveness,
-                    CompactionMerger.Step.NONE));
+                    CompactionMerger.Step.NONE),
+            (db, worker) -> {
+              long end = share.logEnd(db);
+              return end >= 0 && worker.due(end);
+            });
+    metrics.gauge(
+        "objectkv_compactor_databases",
+        "Databases besides the default one that this compactor holds.",
+        () -> others.hosted().size());
+    metrics.gauge(
+        "objectkv_compactor_databases_running",
+        "Held databases whose compaction loop runs (the others are parked).",
+        others::running);
     DroppedDatabases dropped =
         new DroppedDatabases(
             catalog, store, admin, config.names(), config.gcGrace(), InstantSource.system());

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -87,6 +88,21 @@ final class Cluster extends InJvmCluster {
   void stopReader(ReaderMain.Reader r) throws Exception {
     stop(r);
     readers.remove(r);
+  }
+
+  /** The end of the committed records of the manifest log. */
+  long manifestLogEnd() throws Exception {
+    org.apache.kafka.common.TopicPartition p =
+        new org.apache.kafka.common.TopicPartition(names.manifest(), 0);
+    return servers
+        .admin()
+        .listOffsets(
+            Map.of(p, org.apache.kafka.clients.admin.OffsetSpec.latest()),
+            new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+        .partitionResult(p)
+        .get()
+        .offset();
   }
 
   CompactorConfig compactorConfig(java.nio.file.Path tempDir) {

@@ -1,6 +1,7 @@
 package io.objectkv.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -385,5 +386,35 @@ class CompactionIT {
         });
     verifyModel();
     all.close();
+  }
+
+  /**
+   * A database's compaction loop (other than the default one's) parks once its database is quiet
+   * and clean, so an idle database has no thread, consumer or request; a manifest record makes it
+   * due, and it compacts again.
+   */
+  @Test
+  void aQuietCleanDatabaseParksUntilItsManifestLogMoves() throws Exception {
+    CompactorConfig base =
+        cluster.compactorConfig(dir.resolve("park")).with(CompactionPolicy.eager(64, 4096));
+    CompactorConfig config = base.forDatabase(base.names(), "park", Duration.ofSeconds(1));
+    writeRound(10);
+    Compactor compactor = cluster.startCompactor(config, CompactionMerger.Step.NONE);
+    Poll.until(Duration.ofSeconds(60), "the loop to compact and park", compactor::parked);
+    assertEquals(0, cluster.inspector().manifest().l0().size(), "parked with nothing to compact");
+    assertFalse(compactor.due(cluster.manifestLogEnd()), "due while its log did not move");
+    verifyModel();
+
+    writeRound(10);
+    long end = cluster.manifestLogEnd();
+    assertTrue(compactor.due(end), "due once its log moved");
+    Thread again = Thread.ofPlatform().name("compactor-again").start(compactor);
+    awaitL0Below(1);
+    Poll.until(Duration.ofSeconds(60), "the loop to park again", compactor::parked);
+    again.join(5_000);
+    assertFalse(again.isAlive(), "a parked loop has no thread");
+    assertFalse(compactor.due(cluster.manifestLogEnd()));
+    verifyModel();
+    compactor.close();
   }
 }

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * one partition (of the topic {@code topicOf} names), and the group's assignor gives each partition
  * to exactly one live member, so processes of one role split the databases between them, a new one
  * takes a share and a dead one's share moves after its session. Nothing is read: the partitions
- * stay paused; the group only decides who does what.
+ * stay paused; the group only decides who does what. Their ends are asked every {@link
+ * #ENDS_EVERY}, in one request for all of them, so a parked worker learns that its log moved
+ * without a consumer of its own.
  */
 public final class GroupShare implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupShare.class);
@@ -31,6 +33,11 @@ public final class GroupShare implements AutoCloseable {
   private final Function<Database, String> topicOf;
   private final Map<String, Database> held = new ConcurrentHashMap<>();
   private final Map<String, Database> byTopic = new ConcurrentHashMap<>();
+  private final Map<String, Long> ends = new ConcurrentHashMap<>();
+
+  /** How often the ends of the held partitions are asked. */
+  static final Duration ENDS_EVERY = Duration.ofSeconds(2);
+
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
   private volatile boolean running = true;
@@ -63,6 +70,14 @@ public final class GroupShare implements AutoCloseable {
     return h != null && h.equals(d);
   }
 
+  /**
+   * The end of the committed records of the database's partition, as last asked (at most {@link
+   * #ENDS_EVERY} old); -1 while this process does not hold it or has not asked yet.
+   */
+  public long logEnd(Database d) {
+    return holds(d) ? ends.getOrDefault(topicOf.apply(d), -1L) : -1;
+  }
+
   private final ConsumerRebalanceListener listener =
       new ConsumerRebalanceListener() {
         @Override
@@ -79,17 +94,32 @@ public final class GroupShare implements AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-          partitions.forEach(p -> held.remove(p.topic()));
+          release(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-          partitions.forEach(p -> held.remove(p.topic()));
+          release(partitions);
         }
       };
 
+  private void release(Collection<TopicPartition> partitions) {
+    for (TopicPartition p : partitions) {
+      held.remove(p.topic());
+      ends.remove(p.topic());
+    }
+  }
+
+  private void askEnds() {
+    Set<TopicPartition> assigned = consumer.assignment();
+    if (!assigned.isEmpty()) {
+      consumer.endOffsets(assigned).forEach((p, end) -> ends.put(p.topic(), end));
+    }
+  }
+
   private void run() {
     Set<String> subscribed = new TreeSet<>();
+    long endsAsked = 0;
     while (running) {
       try {
         Set<String> wanted = new TreeSet<>();
@@ -113,6 +143,10 @@ public final class GroupShare implements AutoCloseable {
           Thread.sleep(1000);
         } else {
           consumer.poll(Duration.ofSeconds(1)); // paused: only the group's news comes
+          if (System.nanoTime() - endsAsked >= ENDS_EVERY.toNanos()) {
+            askEnds();
+            endsAsked = System.nanoTime();
+          }
         }
       } catch (WakeupException e) {
         // closing
@@ -121,6 +155,7 @@ public final class GroupShare implements AutoCloseable {
       } catch (RuntimeException e) {
         log.warn("the group share failed; going on in a second: {}", e.toString());
         held.clear();
+        ends.clear();
         try {
           Thread.sleep(1000);
         } catch (InterruptedException ie) {

@@ -51,7 +51,15 @@ public final class Liveness {
       deadBecause = why;
     }
 
-    /** The worker stopped on purpose (shutdown): no longer checked. */
+    /** The worker runs (again): checked from now on. */
+    public void resume() {
+      lastBeat = clock.instant();
+      if (!workers.contains(this)) {
+        workers.add(this);
+      }
+    }
+
+    /** The worker stopped on purpose (shutdown, or parked): no longer checked. */
     public void retire() {
       workers.remove(this);
     }
