@@ -46,6 +46,7 @@ public final class ManyDatabases {
     int clients = 64;
     double putLatency = 50;
     int quietSeconds = 60;
+    boolean scale = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--dbs" -> dbs = Integer.parseInt(args[++i]);
@@ -54,10 +55,11 @@ public final class ManyDatabases {
         case "--clients" -> clients = Integer.parseInt(args[++i]);
         case "--put-latency-ms" -> putLatency = Double.parseDouble(args[++i]);
         case "--quiet-seconds" -> quietSeconds = Integer.parseInt(args[++i]);
+        case "--idle-only" -> scale = false;
         default -> {
           System.err.println(
               "usage: bench/run ManyDatabases [--dbs 1000] [--active 10] [--seconds 20]"
-                  + " [--clients 64] [--put-latency-ms 50] [--quiet-seconds 60]");
+                  + " [--clients 64] [--put-latency-ms 50] [--quiet-seconds 60] [--idle-only]");
           System.exit(2);
         }
       }
@@ -74,6 +76,22 @@ public final class ManyDatabases {
       URI gateway = cluster.gateway();
       List<String> four = List.of("scale-0", "scale-1", "scale-2", "scale-3");
       four.forEach(db -> create(gateway, db));
+      if (scale) {
+        scaleOutAndFailover(cluster, four, clients, seconds, putLatency);
+      } else {
+        awaitWrites(gateway, four, Duration.ofSeconds(60));
+      }
+      idle(cluster, dbs, active, quietSeconds);
+    }
+    System.exit(0);
+  }
+
+  /** Parts 1 and 2: writes/s with one writer then two, under S3 latency; then a writer killed. */
+  private static void scaleOutAndFailover(
+      ChaosCluster cluster, List<String> four, int clients, int seconds, double putLatency)
+      throws Exception {
+    URI gateway = cluster.gateway();
+    {
 
       // 1. Scale-out under S3 latency.
       cluster.s3().set(new S3FaultProxy.Faults(putLatency, 0.5, 0, 0));
@@ -111,7 +129,16 @@ public final class ManyDatabases {
 
       // 2. Failover.
       AtomicBoolean stop = new AtomicBoolean();
-      Thread background = Thread.ofVirtual().start(() -> loadUntil(gateway, four, 8, stop));
+      Thread background =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      writeUntil(gateway, four, 8, "bg", 100, stop::get);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
       Thread.sleep(2000);
       Map<String, String> owner = owners(cluster, four);
       String victim = owner.values().iterator().next();
@@ -132,58 +159,131 @@ public final class ManyDatabases {
       stop.set(true);
       background.join();
       cluster.start(victim);
-
-      // 3. Idle databases: the cluster with 5 databases, then with many more, all quiet.
-      System.out.println("letting the 5 databases settle for 60 s ...");
-      Thread.sleep(60_000);
-      quiet(cluster, "5 databases idle", quietSeconds);
-      long t0 = System.nanoTime();
-      for (int i = 0; i < dbs; i++) {
-        create(gateway, "idle-" + i);
-        if ((i + 1) % 100 == 0) {
-          System.out.printf(
-              Locale.ROOT,
-              "created %d databases (%.0f s)%n",
-              i + 1,
-              (System.nanoTime() - t0) / 1e9);
-        }
-      }
-      List<String> written = new ArrayList<>();
-      for (int i = 0; i < active; i++) {
-        written.add("idle-" + i);
-      }
-      awaitWrites(gateway, written, Duration.ofSeconds(120));
-      System.out.println("letting every database settle (parking, first GC passes) for 60 s ...");
-      Thread.sleep(60_000);
-      quiet(cluster, "all " + (dbs + 4) + " databases idle", quietSeconds);
-      cluster.s3().resetCounts();
-      Map<String, Double> before = cluster.cpuSeconds();
-      double rate = load(gateway, written, 16, Duration.ofSeconds(quietSeconds));
-      Map<String, Long> byDb = cluster.s3().requestsByDatabase();
-      long idleRequests =
-          byDb.entrySet().stream()
-              .filter(e -> e.getKey().startsWith("idle-"))
-              .filter(e -> !written.contains(e.getKey()))
-              .mapToLong(Map.Entry::getValue)
-              .sum();
-      long activeRequests =
-          byDb.entrySet().stream()
-              .filter(e -> written.contains(e.getKey()))
-              .mapToLong(Map.Entry::getValue)
-              .sum();
-      System.out.printf(
-          Locale.ROOT,
-          "%d active of %d: %.0f writes/s; S3 requests: %d by the active databases, %d by the %d"
-              + " idle ones; CPU: %s%n",
-          active,
-          dbs,
-          rate,
-          activeRequests,
-          idleRequests,
-          dbs - active,
-          cpuDelta(before, cluster.cpuSeconds(), quietSeconds));
     }
-    System.exit(0);
+  }
+
+  /**
+   * Part 3: the cluster with its 5 databases idle, then with {@code dbs} more, all quiet; then
+   * {@code active} of them written while the others stay idle; and a reader's memory before and
+   * after a read in every database.
+   */
+  private static void idle(ChaosCluster cluster, int dbs, int active, int quietSeconds)
+      throws Exception {
+    URI gateway = cluster.gateway();
+    System.out.println("letting the 5 databases settle for 60 s ...");
+    Thread.sleep(60_000);
+    quiet(cluster, "5 databases idle", quietSeconds);
+    List<String> idle = new ArrayList<>();
+    for (int i = 0; i < dbs; i++) {
+      idle.add("idle-" + i);
+    }
+    long t0 = System.nanoTime();
+    forEachInParallel(idle, 8, db -> create(gateway, db), "created");
+    System.out.printf(
+        Locale.ROOT, "created %d databases in %.0f s%n", dbs, (System.nanoTime() - t0) / 1e9);
+    List<String> written = idle.subList(0, active);
+    awaitWrites(gateway, written, Duration.ofSeconds(120));
+    System.out.println("letting every database settle (parking, first GC passes) for 90 s ...");
+    Thread.sleep(90_000);
+    quiet(cluster, "all " + (dbs + 5) + " databases idle", quietSeconds);
+    System.out.println(
+        "compactor: " + metricLines(cluster, "compactor", "objectkv_compactor_databases"));
+
+    cluster.s3().resetCounts();
+    Map<String, Double> before = cluster.cpuSeconds();
+    double rate = load(gateway, written, 16, Duration.ofSeconds(quietSeconds));
+    Map<String, Long> byDb = cluster.s3().requestsByDatabase();
+    long idleRequests =
+        byDb.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("idle-"))
+            .filter(e -> !written.contains(e.getKey()))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    long activeRequests =
+        byDb.entrySet().stream()
+            .filter(e -> written.contains(e.getKey()))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    System.out.printf(
+        Locale.ROOT,
+        "%d active of %d: %.0f writes/s; S3 requests: %d by the active databases, %d by the %d"
+            + " idle ones; CPU: %s%n",
+        active,
+        dbs,
+        rate,
+        activeRequests,
+        idleRequests,
+        dbs - active,
+        cpuDelta(before, cluster.cpuSeconds(), quietSeconds));
+
+    // A reader opens a database on its first read and keeps a bounded number open.
+    System.out.printf(
+        Locale.ROOT,
+        "reader-1 resident memory before reads in every database: %d MiB%n",
+        cluster.residentBytes("reader-1") >> 20);
+    t0 = System.nanoTime();
+    forEachInParallel(
+        idle,
+        8,
+        db -> {
+          HttpResponse<String> r = send(gateway, "GET", "/v1/db/" + db + "/kv/ready", null);
+          if (r == null || (r.statusCode() != 200 && r.statusCode() != 404)) {
+            throw new IllegalStateException("read in " + db + ": " + (r == null ? "" : r.body()));
+          }
+        },
+        "read in");
+    System.out.printf(
+        Locale.ROOT,
+        "read a key in each of %d databases in %.0f s; reader-1 resident memory after: %d MiB%n",
+        dbs,
+        (System.nanoTime() - t0) / 1e9,
+        cluster.residentBytes("reader-1") >> 20);
+  }
+
+  /** Runs {@code action} for every name on {@code threads} threads, with progress. */
+  private static void forEachInParallel(
+      List<String> names, int threads, java.util.function.Consumer<String> action, String what)
+      throws InterruptedException {
+    AtomicLong next = new AtomicLong();
+    AtomicLong done = new AtomicLong();
+    List<Thread> workers = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failed =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    for (int t = 0; t < threads; t++) {
+      workers.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (long i = next.getAndIncrement();
+                        i < names.size() && failed.get() == null;
+                        i = next.getAndIncrement()) {
+                      try {
+                        action.accept(names.get((int) i));
+                      } catch (RuntimeException e) {
+                        failed.compareAndSet(null, e);
+                      }
+                      long n = done.incrementAndGet();
+                      if (n % 100 == 0) {
+                        System.out.printf(Locale.ROOT, "%s %d databases%n", what, n);
+                      }
+                    }
+                  }));
+    }
+    for (Thread t : workers) {
+      t.join();
+    }
+    if (failed.get() != null) {
+      throw failed.get();
+    }
+  }
+
+  /** The lines of a part's /metrics that start with {@code prefix}. */
+  private static String metricLines(ChaosCluster cluster, String part, String prefix) {
+    HttpResponse<String> r = send(cluster.uri(part), "GET", "/metrics", null);
+    if (r == null || r.statusCode() != 200) {
+      return "(no /metrics)";
+    }
+    return r.body().lines().filter(l -> l.startsWith(prefix)).toList().toString();
   }
 
   /** S3 requests and CPU of the whole cluster over a quiet window. */
@@ -261,8 +361,26 @@ public final class ManyDatabases {
   /** Writes/s of {@code clients} closed-loop clients, spread over the databases. */
   private static double load(URI gateway, List<String> dbs, int clients, Duration d)
       throws InterruptedException {
-    AtomicLong done = new AtomicLong();
     long end = System.nanoTime() + d.toNanos();
+    long done = writeUntil(gateway, dbs, clients, "k", 1000, () -> System.nanoTime() >= end);
+    return done / (d.toNanos() / 1e9);
+  }
+
+  /**
+   * {@code clients} closed-loop clients, spread over the databases, each writing its own {@code
+   * keys} keys until {@code stop} says so.
+   *
+   * @return the writes acknowledged
+   */
+  private static long writeUntil(
+      URI gateway,
+      List<String> dbs,
+      int clients,
+      String prefix,
+      int keys,
+      java.util.function.BooleanSupplier stop)
+      throws InterruptedException {
+    AtomicLong done = new AtomicLong();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       String db = dbs.get(c % dbs.size());
@@ -271,8 +389,8 @@ public final class ManyDatabases {
           Thread.ofVirtual()
               .start(
                   () -> {
-                    for (int i = 0; System.nanoTime() < end; i++) {
-                      if (write(gateway, db, "k" + client + "-" + (i % 1000), "v" + i)) {
+                    for (int i = 0; !stop.getAsBoolean(); i++) {
+                      if (write(gateway, db, prefix + client + "-" + (i % keys), "v" + i)) {
                         done.incrementAndGet();
                       }
                     }
@@ -281,30 +399,7 @@ public final class ManyDatabases {
     for (Thread t : threads) {
       t.join();
     }
-    return done.get() / (d.toNanos() / 1e9);
-  }
-
-  private static void loadUntil(URI gateway, List<String> dbs, int clients, AtomicBoolean stop) {
-    List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      String db = dbs.get(c % dbs.size());
-      int client = c;
-      threads.add(
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    for (int i = 0; !stop.get(); i++) {
-                      write(gateway, db, "bg" + client + "-" + (i % 100), "v");
-                    }
-                  }));
-    }
-    for (Thread t : threads) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    return done.get();
   }
 
   /** Which writer holds each database (by its status), for those a writer answers for. */

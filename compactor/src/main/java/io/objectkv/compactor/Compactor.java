@@ -20,6 +20,7 @@ import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectInfo;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.ManifestFollower;
+import io.objectkv.runtime.Pause;
 import io.objectkv.runtime.health.Liveness;
 import java.time.Duration;
 import java.time.Instant;
@@ -180,7 +181,7 @@ public final class Compactor implements Runnable, AutoCloseable {
         metrics.failures.inc();
         worker.trouble(e.toString());
         log.error("compaction session failed; starting again in {}: {}", backoff, e.toString(), e);
-        sleep(backoff);
+        Pause.pause(backoff);
         backoff =
             backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
                 ? MAX_BACKOFF
@@ -286,14 +287,6 @@ public final class Compactor implements Runnable, AutoCloseable {
       }
       cleanAt = null;
       jobs.start(job.get(), () -> compact(job.get(), submitter, jobs));
-    }
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

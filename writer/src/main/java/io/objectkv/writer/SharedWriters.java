@@ -3,6 +3,7 @@ package io.objectkv.writer;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
+import io.objectkv.runtime.Pause;
 import io.objectkv.runtime.cluster.Catalog;
 import io.objectkv.runtime.cluster.Database;
 import io.objectkv.runtime.health.Liveness;
@@ -275,7 +276,7 @@ public final class SharedWriters implements Runnable, AutoCloseable {
         log.error("the writers' group member failed; joining again in a second: {}", e.toString());
         worker.trouble(e.toString());
         stopRoles(List.copyOf(roles.keySet()), "given up");
-        sleep(Duration.ofSeconds(1));
+        Pause.pause(Duration.ofSeconds(1));
       }
     }
     worker.retire();
@@ -327,7 +328,7 @@ public final class SharedWriters implements Runnable, AutoCloseable {
             r.run();
           }
           if (subscribed.isEmpty()) {
-            sleep(Duration.ofMillis(200));
+            Pause.pause(Duration.ofMillis(200));
             continue;
           }
           ConsumerRecords<byte[], byte[]> records;
@@ -375,14 +376,6 @@ public final class SharedWriters implements Runnable, AutoCloseable {
     }
     if (!resume.isEmpty()) {
       kafka.resume(resume);
-    }
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

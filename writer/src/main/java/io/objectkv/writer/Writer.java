@@ -6,6 +6,7 @@ import io.objectkv.core.read.StoreRangeFetcher;
 import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaClients;
+import io.objectkv.runtime.Pause;
 import io.objectkv.runtime.health.Liveness;
 import io.objectkv.writer.commit.WriteLog;
 import io.objectkv.writer.decide.Decider;
@@ -207,11 +208,11 @@ public final class Writer implements Runnable, AutoCloseable {
             config.sessionTimeout(),
             e.toString());
         worker.trouble(e.toString());
-        pause(Duration.ofSeconds(5));
+        Pause.pause(Duration.ofSeconds(5));
       } catch (RuntimeException e) {
         log.error("writer role ended; rejoining as a standby: {}", e.toString(), e);
         worker.trouble(e.toString());
-        pause(Duration.ofSeconds(1));
+        Pause.pause(Duration.ofSeconds(1));
       } finally {
         if (!(state instanceof State.Refused)) {
           state = running ? new State.Standby() : new State.Stopped();
@@ -341,14 +342,6 @@ public final class Writer implements Runnable, AutoCloseable {
   /** The table cache of a writer's committed view (and of a warm standby). */
   static TableCache tables(ObjectStore store, WriterConfig config) {
     return new TableCache(new StoreRangeFetcher(store), new BlockCache(config.blockCacheBytes()));
-  }
-
-  private static void pause(Duration d) {
-    try {
-      Thread.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Leaves the group cleanly: a standby takes over at once. */

@@ -49,10 +49,7 @@ public final class GatewayDatabases implements AutoCloseable {
 
   /** The write client of the database a request addresses. */
   public WriteClient writes(Context ctx) {
-    String name = DatabasePaths.database(ctx);
-    return name.equals(DatabasePaths.DEFAULT)
-        ? defaultWrites
-        : others.get(OpenDatabases.require(catalog, name));
+    return others.get(DatabasePaths.database(ctx), defaultWrites);
   }
 
   /** Writes in flight, over every database. */

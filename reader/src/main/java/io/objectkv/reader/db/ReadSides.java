@@ -15,7 +15,6 @@ import java.util.function.Function;
  */
 public final class ReadSides implements AutoCloseable {
   private final ReadSide defaultSide;
-  private final Catalog catalog;
   private final OpenDatabases<ReadSide> others;
 
   /**
@@ -28,7 +27,6 @@ public final class ReadSides implements AutoCloseable {
       int maxOpen,
       Duration idle) {
     this.defaultSide = defaultSide;
-    this.catalog = catalog;
     this.others =
         new OpenDatabases<>(catalog, "the read side", opener, side -> false, maxOpen, idle);
   }
@@ -39,10 +37,7 @@ public final class ReadSides implements AutoCloseable {
 
   /** The database a request addresses, opened if need be; 404 if there is no such database. */
   public ReadSide of(Context ctx) {
-    String name = DatabasePaths.database(ctx);
-    return name.equals(DatabasePaths.DEFAULT)
-        ? defaultSide
-        : others.get(OpenDatabases.require(catalog, name));
+    return others.get(DatabasePaths.database(ctx), defaultSide);
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.objectkv.core.read.LsmView;
 import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.ManifestFollower;
+import io.objectkv.runtime.Pause;
 import io.objectkv.runtime.health.Liveness;
 import java.time.Duration;
 import java.util.List;
@@ -187,7 +188,7 @@ public final class ManifestTracker implements AutoCloseable {
             "following the manifest log failed; restarting from the newest snapshot: {}",
             e.toString());
         worker.trouble(e.toString());
-        pause();
+        Pause.pause(Duration.ofMillis(500));
         try {
           boot();
         } catch (RuntimeException again) {
@@ -218,16 +219,8 @@ public final class ManifestTracker implements AutoCloseable {
         // old view and old position, and the next round tries again.
         log.warn("cannot open manifest {} yet: {}", follower.manifest().id(), e.toString());
         worker.trouble(e.toString());
-        pause();
+        Pause.pause(Duration.ofMillis(500));
       }
-    }
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(500);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

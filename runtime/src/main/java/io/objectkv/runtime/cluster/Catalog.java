@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
+import io.objectkv.runtime.Pause;
 import io.objectkv.runtime.http.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -24,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -74,6 +78,7 @@ public final class Catalog implements AutoCloseable {
   private final Consumer<byte[], byte[]> consumer;
   private final TopicPartition partition;
   private final Map<String, Seen> incarnations = new ConcurrentHashMap<>();
+  private volatile SortedMap<String, Database> winners = Collections.emptySortedMap();
   private final ConcurrentLinkedQueue<CompletableFuture<Void>> syncs =
       new ConcurrentLinkedQueue<>();
   private final SecureRandom random = new SecureRandom();
@@ -108,10 +113,7 @@ public final class Catalog implements AutoCloseable {
 
   /** The live incarnation of {@code name} as far as the catalog has been read. */
   public Optional<Database> live(String name) {
-    return incarnations.values().stream()
-        .filter(s -> s.database().name().equals(name) && s.database().live())
-        .min(Comparator.comparingLong(Seen::firstOffset))
-        .map(Seen::database);
+    return Optional.ofNullable(winners.get(name));
   }
 
   /**
@@ -129,13 +131,23 @@ public final class Catalog implements AutoCloseable {
 
   /** Every live database (the winners of their names), by name. */
   public List<Database> live() {
-    Map<String, Seen> first = new java.util.TreeMap<>();
+    return List.copyOf(winners.values());
+  }
+
+  /**
+   * Recomputes the winner of each name (its first live incarnation in the topic's order) after the
+   * follow thread read records, so a request's lookup is one map read however many databases.
+   */
+  private void indexWinners() {
+    Map<String, Seen> first = new TreeMap<>();
     for (Seen s : incarnations.values()) {
       if (s.database().live()) {
         first.merge(s.database().name(), s, (a, b) -> a.firstOffset() <= b.firstOffset() ? a : b);
       }
     }
-    return first.values().stream().map(Seen::database).toList();
+    SortedMap<String, Database> out = new TreeMap<>();
+    first.forEach((name, seen) -> out.put(name, seen.database()));
+    winners = Collections.unmodifiableSortedMap(out);
   }
 
   /** Incarnations that were dropped (or lost a creation race) and whose data is still stored. */
@@ -168,8 +180,12 @@ public final class Catalog implements AutoCloseable {
   /** What {@link #create} did. */
   public record Created(Database database, boolean isNew) {}
 
-  /** Creates the database unless it exists; makes its topics first. */
-  public synchronized Created create(String name) {
+  /**
+   * Creates the database unless it exists; makes its topics first. Calls run side by side (the
+   * topic's order decides a race here as between gateways), so creating many takes no longer than
+   * their topics take to make.
+   */
+  public Created create(String name) {
     sync();
     Optional<Database> existing = live(name);
     if (existing.isPresent()) {
@@ -182,10 +198,7 @@ public final class Catalog implements AutoCloseable {
             Instant.ofEpochMilli(System.currentTimeMillis()),
             null);
     if (!mine.isDefault()) {
-      if (admin == null) {
-        admin = KafkaClients.admin(bootstrap);
-      }
-      TopicSetup.ensureDatabaseTopics(admin, mine.kafkaNames(deployment), replication);
+      TopicSetup.ensureDatabaseTopics(admin(), mine.kafkaNames(deployment), replication);
     }
     append(mine);
     sync();
@@ -198,7 +211,7 @@ public final class Catalog implements AutoCloseable {
   }
 
   /** Drops the live database of that name; false if there was none. */
-  public synchronized boolean drop(String name) {
+  public boolean drop(String name) {
     sync();
     Optional<Database> d = live(name);
     if (d.isEmpty()) {
@@ -210,7 +223,7 @@ public final class Catalog implements AutoCloseable {
   }
 
   /** Forgets an incarnation whose objects and topics are gone. */
-  public synchronized void purge(Database dropped) {
+  public void purge(Database dropped) {
     if (dropped.live()) {
       throw new IllegalArgumentException("purging a live database: " + dropped);
     }
@@ -227,14 +240,25 @@ public final class Catalog implements AutoCloseable {
     }
   }
 
-  private void send(ProducerRecord<byte[], byte[]> record) {
+  private synchronized Admin admin() {
+    if (admin == null) {
+      admin = KafkaClients.admin(bootstrap);
+    }
+    return admin;
+  }
+
+  private synchronized Producer<byte[], byte[]> producer() {
     if (producer == null) {
       producer =
           new KafkaProducer<>(
               KafkaClients.producer(bootstrap, deployment.database() + "-catalog-writer"));
     }
+    return producer;
+  }
+
+  private void send(ProducerRecord<byte[], byte[]> record) {
     try {
-      producer.send(record).get(SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      producer().send(record).get(SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CatalogUnavailableException("interrupted", e);
@@ -271,8 +295,10 @@ public final class Catalog implements AutoCloseable {
         if (asked) {
           end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(5)).get(partition);
         }
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          read(r);
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+        records.forEach(this::read);
+        if (!records.isEmpty()) {
+          indexWinners();
         }
         position = consumer.position(partition);
         if (!waiting.isEmpty() && position >= end) {
@@ -284,7 +310,7 @@ public final class Catalog implements AutoCloseable {
       } catch (RuntimeException e) {
         // What was read stays: a broker that is down must not make databases disappear.
         log.warn("cannot follow {}; retrying in a second: {}", partition, e.toString());
-        sleep(Duration.ofSeconds(1));
+        Pause.pause(Duration.ofSeconds(1));
       }
     }
     consumer.close(Duration.ofSeconds(2));
@@ -302,14 +328,6 @@ public final class Catalog implements AutoCloseable {
       incarnations.put(key, new Seen(d, before == null ? r.offset() : before.firstOffset()));
     } catch (IOException | RuntimeException e) {
       log.warn("skipping an unreadable catalog record {}: {}", key, e.toString());
-    }
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

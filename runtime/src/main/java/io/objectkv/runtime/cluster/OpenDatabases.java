@@ -84,6 +84,15 @@ public final class OpenDatabases<T extends AutoCloseable> implements AutoCloseab
     return new ApiException(404, "no_such_database", "there is no database '" + name + "'");
   }
 
+  /**
+   * The value of the database of that name: {@code defaultValue} for the default database (which a
+   * process keeps open from its start), else the live database's, opened if need be; 404 or 503 as
+   * {@link #require} says.
+   */
+  public T get(String name, T defaultValue) {
+    return name.equals(Database.DEFAULT) ? defaultValue : get(require(catalog, name));
+  }
+
   /** The database's value, opened if need be. */
   public T get(Database db) {
     Open o = open.get(db.key());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
+import io.objectkv.runtime.Pause;
 import io.objectkv.runtime.http.Json;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -116,7 +117,7 @@ public final class ProcessDirectory implements AutoCloseable {
       } catch (RuntimeException e) {
         log.warn("cannot follow {}; retrying in a second: {}", partition, e.toString());
         positioned = false;
-        sleepASecond();
+        Pause.pause(Duration.ofSeconds(1));
       }
     }
     consumer.close(Duration.ofSeconds(2));
@@ -143,14 +144,6 @@ public final class ProcessDirectory implements AutoCloseable {
       cards.put(id, new Seen(CARDS.readValue(r.value()), heardAt));
     } catch (java.io.IOException e) {
       log.warn("skipping an unreadable card of {}: {}", id, e.toString());
-    }
-  }
-
-  private static void sleepASecond() {
-    try {
-      Thread.sleep(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -358,6 +358,24 @@ public final class ChaosCluster implements AutoCloseable {
         .orElse(0.0);
   }
 
+  /** Resident memory of a running part, in bytes (Linux /proc), or -1. */
+  public long residentBytes(String name) {
+    ServerProcess p = running.get(name);
+    if (p == null) {
+      return -1;
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
   public boolean isRunning(String name) {
     ServerProcess p = running.get(name);
     return p != null && p.isAlive();
