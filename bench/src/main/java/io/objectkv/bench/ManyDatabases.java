@@ -188,6 +188,7 @@ public final class ManyDatabases {
     quiet(cluster, "all " + (dbs + 5) + " databases idle", quietSeconds);
     System.out.println(
         "compactor: " + metricLines(cluster, "compactor", "objectkv_compactor_databases"));
+    System.out.println("health: " + health(cluster));
 
     cluster.s3().resetCounts();
     Map<String, Double> before = cluster.cpuSeconds();
@@ -238,6 +239,7 @@ public final class ManyDatabases {
         dbs,
         (System.nanoTime() - t0) / 1e9,
         cluster.residentBytes("reader-1") >> 20);
+    System.out.println("health: " + health(cluster));
   }
 
   /** Runs {@code action} for every name on {@code threads} threads, with progress. */
@@ -275,6 +277,18 @@ public final class ManyDatabases {
     if (failed.get() != null) {
       throw failed.get();
     }
+  }
+
+  /** Each running part's /health status code (200: healthy). */
+  private static Map<String, Integer> health(ChaosCluster cluster) {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (String part : cluster.parts()) {
+      if (cluster.isRunning(part)) {
+        HttpResponse<String> r = send(cluster.uri(part), "GET", "/health", null);
+        out.put(part, r == null ? -1 : r.statusCode());
+      }
+    }
+    return out;
   }
 
   /** The lines of a part's /metrics that start with {@code prefix}. */

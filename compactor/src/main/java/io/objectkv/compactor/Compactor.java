@@ -109,7 +109,9 @@ public final class Compactor implements Runnable, AutoCloseable {
     this.config = config;
     // Every loop, merge progress, GC deletion and wait for the writer beats; a session that fails
     // keeps retrying, and says so here once it has been failing this long.
-    this.worker = liveness.worker("compactor", Duration.ofMinutes(2));
+    this.worker =
+        liveness.worker("compactor of " + config.names().database(), Duration.ofMinutes(2));
+    worker.retire(); // watched while run() runs: a loop that never ran or parked has no thread
     this.store = store;
     this.admin = admin;
     this.clock = clock;
