@@ -100,9 +100,14 @@ public final class ManyDatabases {
       cluster.kill("writer-2");
       awaitWrites(gateway, four, Duration.ofSeconds(60));
       load(gateway, four, clients, Duration.ofSeconds(5)); // warm-up
+      Map<String, Double> cpu = cluster.cpuSeconds();
       double one = load(gateway, four, clients, Duration.ofSeconds(seconds));
       System.out.printf(
-          Locale.ROOT, "1 writer:  %.0f writes/s over %d databases%n", one, four.size());
+          Locale.ROOT,
+          "1 writer:  %.0f writes/s over %d databases; CPU: %s%n",
+          one,
+          four.size(),
+          cpuDelta(cpu, cluster.cpuSeconds(), seconds));
       cluster.start("writer-2");
       long joined = System.nanoTime();
       while (holders(cluster, four).getOrDefault("writer-2", 0) == 0) {
@@ -118,13 +123,15 @@ public final class ManyDatabases {
           holders(cluster, four));
       awaitWrites(gateway, four, Duration.ofSeconds(60));
       load(gateway, four, clients, Duration.ofSeconds(5));
+      cpu = cluster.cpuSeconds();
       double two = load(gateway, four, clients, Duration.ofSeconds(seconds));
       System.out.printf(
           Locale.ROOT,
-          "2 writers: %.0f writes/s over %d databases: %.2fx one writer%n",
+          "2 writers: %.0f writes/s over %d databases: %.2fx one writer; CPU: %s%n",
           two,
           four.size(),
-          two / one);
+          two / one,
+          cpuDelta(cpu, cluster.cpuSeconds(), seconds));
       cluster.s3().set(S3FaultProxy.Faults.NONE);
 
       // 2. Failover.

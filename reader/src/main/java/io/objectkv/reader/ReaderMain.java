@@ -159,6 +159,7 @@ public final class ReaderMain {
             liveness,
             feed::followed);
     CommittedEnd committedEnd = new CommittedEnd(bootstrap, clientId + "-end", names.manifest());
+    committedEnd.afterNow(); // its consumer connects meanwhile, not at the first strong read
     Catalog catalog =
         Catalog.follow(bootstrap, names, CommonSettings.replication(s), clientId + "-catalog");
     ReadSides sides =
@@ -223,7 +224,6 @@ public final class ReaderMain {
     long trackerStart = System.nanoTime();
     tracker.start();
     long trackerReady = System.nanoTime();
-    committedEnd.afterNow(); // connects its consumer now rather than at the first strong read
     Javalin http = server.join();
     long ready = System.nanoTime();
     System.out.printf(

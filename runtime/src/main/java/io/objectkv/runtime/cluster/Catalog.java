@@ -74,8 +74,12 @@ public final class Catalog implements AutoCloseable {
 
   private final KafkaNames deployment;
   private final String bootstrap;
+  private final String clientId;
   private final Optional<Short> replication;
-  private final Consumer<byte[], byte[]> consumer;
+
+  /** Made on the follow thread: making a consumer is not on a process's way to serving. */
+  private volatile Consumer<byte[], byte[]> consumer;
+
   private final TopicPartition partition;
   private final Map<String, Seen> incarnations = new ConcurrentHashMap<>();
   private volatile SortedMap<String, Database> winners = Collections.emptySortedMap();
@@ -92,8 +96,7 @@ public final class Catalog implements AutoCloseable {
     this.deployment = deployment;
     this.bootstrap = bootstrap;
     this.replication = replication;
-    this.consumer =
-        new KafkaConsumer<>(KafkaClients.follower(bootstrap, id, Duration.ofMillis(100)));
+    this.clientId = id;
     this.partition = new TopicPartition(deployment.catalog(), 0);
     this.thread = Thread.ofPlatform().name("catalog").daemon().start(this::run);
   }
@@ -165,7 +168,7 @@ public final class Catalog implements AutoCloseable {
   public void sync() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     syncs.add(done);
-    consumer.wakeup();
+    wakeup();
     try {
       done.get(SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -280,7 +283,17 @@ public final class Catalog implements AutoCloseable {
     return sb.toString();
   }
 
+  private void wakeup() {
+    Consumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
   private void run() {
+    // An idle fetch waits 500 ms at the broker; an appended record ends it at once, so a sync
+    // waits no longer for it.
+    consumer = new KafkaConsumer<>(KafkaClients.follower(bootstrap, clientId));
     consumer.assign(List.of(partition));
     consumer.seekToBeginning(List.of(partition));
     List<CompletableFuture<Void>> waiting = new ArrayList<>();
@@ -334,7 +347,7 @@ public final class Catalog implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    consumer.wakeup();
+    wakeup();
     try {
       thread.join(3000);
     } catch (InterruptedException e) {
