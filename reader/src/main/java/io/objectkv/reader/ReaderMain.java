@@ -224,6 +224,7 @@ public final class ReaderMain {
     long trackerStart = System.nanoTime();
     tracker.start();
     long trackerReady = System.nanoTime();
+    disk.indexInBackground(); // after the boot, not beside it: the listing is CPU a boot needs
     Javalin http = server.join();
     long ready = System.nanoTime();
     System.out.printf(

@@ -51,6 +51,12 @@ public final class DiskBlockCache implements RangeFetcher {
   private final Metrics.Counter evictions;
   private final Metrics.Counter writeFailures;
   private volatile boolean indexed;
+
+  /**
+   * Temporary files older than this were cut short by an earlier run; newer ones are this run's.
+   */
+  private final long createdMillis;
+
   private volatile long lastWriteWarning = System.nanoTime() - WARN_EVERY_NANOS;
 
   private static final long WARN_EVERY_NANOS = 10_000_000_000L;
@@ -79,27 +85,27 @@ public final class DiskBlockCache implements RangeFetcher {
             "Ranges not cached because the disk refused the write (full, failing).");
     metrics.gauge(
         "objectkv_reader_disk_cache_bytes", "Bytes in the local disk cache.", this::bytes);
-    indexInBackground();
-  }
-
-  /**
-   * Rebuilds the index from the files a previous run left, oldest first, in the background: a boot
-   * does not wait for thousands of files to be listed. Meanwhile a range not in the index yet is
-   * looked for on disk ({@link #fetch}), so a restarted replica still serves from its cache.
-   */
-  private void indexInBackground() {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the disk cache directory " + dir, e);
     }
-    long startedMillis = System.currentTimeMillis();
+    this.createdMillis = System.currentTimeMillis();
+  }
+
+  /**
+   * Rebuilds the index from the files a previous run left, oldest first, in the background: a boot
+   * does not wait for thousands of files to be listed, and a reader starts it once it serves, so
+   * the listing does not take CPU from the boot either. Meanwhile a range not in the index yet is
+   * looked for on disk ({@link #fetch}), so a restarted replica still serves from its cache.
+   */
+  public void indexInBackground() {
     Thread.ofVirtual()
         .name("disk-cache-index")
         .start(
             () -> {
               try {
-                index(startedMillis);
+                index(createdMillis);
               } catch (IOException | RuntimeException e) {
                 log.warn("cannot index the disk cache {}: {}; it fills again", dir, e.toString());
               } finally {
