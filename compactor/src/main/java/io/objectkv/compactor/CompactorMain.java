@@ -25,6 +25,7 @@ import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.Security;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.UUID;
@@ -140,7 +141,7 @@ public final class CompactorMain {
           CommonSettings.SST_BLOCK_BYTES);
 
   /** A dead compactor's databases move to the others after this long. */
-  private static final java.time.Duration SHARE_SESSION = java.time.Duration.ofSeconds(10);
+  private static final Duration SHARE_SESSION = Duration.ofSeconds(10);
 
   public static void main(String[] args) {
     ProcessMain.run(
@@ -191,6 +192,8 @@ public final class CompactorMain {
   static AutoCloseable start(Settings s) {
     Metrics metrics = new Metrics();
     CompactorConfig config = config(s);
+    // Read here, not when a database is first held: a bad value stops the process at its start.
+    Duration parkAfter = s.durationValue(PARK_AFTER);
     Liveness liveness = new Liveness(InstantSource.system());
     Security security = Security.from(s);
     // The HTTP server first: /health answers while the clients start and the topics are checked.
@@ -256,9 +259,7 @@ public final class CompactorMain {
             db ->
                 new Compactor(
                     config.forDatabase(
-                        db.kafkaNames(config.names()),
-                        db.name() + "-" + db.id(),
-                        s.durationValue(PARK_AFTER)),
+                        db.kafkaNames(config.names()), db.name() + "-" + db.id(), parkAfter),
                     db.store(store),
                     admin,
                     InstantSource.system(),
