@@ -96,7 +96,8 @@ public final class GatewayMain {
       GatewayDatabases databases,
       Metrics metrics,
       Announcer announcer,
-      Operations ops)
+      Operations ops,
+      ReadForwarder forwarder)
       implements AutoCloseable {
     public int port() {
       return http.port();
@@ -107,6 +108,7 @@ public final class GatewayMain {
       announcer.close();
       ops.close();
       http.stop();
+      forwarder.close();
       databases.close();
       databases.catalog().close();
     }
@@ -217,6 +219,6 @@ public final class GatewayMain {
             security.tls().isPresent(),
             metrics,
             () -> ProcessCard.Progress.of("serving"));
-    return new Gateway(http, databases, metrics, announcer, ops);
+    return new Gateway(http, databases, metrics, announcer, ops, forwarder);
   }
 }

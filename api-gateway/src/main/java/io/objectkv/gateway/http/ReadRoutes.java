@@ -6,6 +6,7 @@ import io.javalin.http.Handler;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.gateway.db.GatewayDatabases;
 import io.objectkv.gateway.read.ReadForwarder;
+import io.objectkv.gateway.read.ReplicaHttp;
 import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.Headers;
 import io.objectkv.runtime.http.PathKeys;
@@ -79,7 +80,7 @@ public final class ReadRoutes {
 
   private void get(Context ctx) {
     byte[] key = WriteRoutes.pathKey(ctx).bytes();
-    ReadForwarder.Answer a =
+    ReplicaHttp.Response a =
         forwarder.send(
             forwarder.pool().forKey(key),
             ctx.method().name(),
@@ -96,13 +97,13 @@ public final class ReadRoutes {
         forwarder.send(forwarder.pool().any(), "GET", pathAndQuery(ctx), null, timeout(ctx)), ctx);
   }
 
-  private static void relay(ReadForwarder.Answer a, Context ctx) {
+  private static void relay(ReplicaHttp.Response a, Context ctx) {
     ctx.status(a.status());
     for (String h : List.of("ETag", Headers.APPLIED_VERSION, "Content-Type", Headers.EXPIRES_AT)) {
-      a.response().headers().firstValue(h).ifPresent(v -> ctx.header(h, v));
+      a.header(h).ifPresent(v -> ctx.header(h, v));
     }
     if (a.status() != 304) {
-      ctx.result(a.response().body());
+      ctx.result(a.body());
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.objectkv.core.manifest.ManifestSummary;
 import io.objectkv.gateway.ops.Operations;
 import io.objectkv.gateway.read.ReadForwarder;
+import io.objectkv.gateway.read.ReplicaHttp;
 import io.objectkv.runtime.http.ApiException;
 import io.objectkv.runtime.http.Json;
 import java.net.URI;
@@ -21,9 +22,9 @@ public final class ReplicaStatus {
     JsonNode newest = null;
     for (URI r : forwarder.pool().all()) {
       try {
-        ReadForwarder.Answer a =
+        ReplicaHttp.Response a =
             forwarder.send(List.of(r), "GET", "/v1/status", null, Duration.ofSeconds(2));
-        JsonNode s = Json.parse(a.response().body());
+        JsonNode s = Json.parse(a.body());
         replicas.add(
             new GatewayStatus.Replica(
                 r.toString(),
@@ -67,7 +68,7 @@ public final class ReplicaStatus {
     for (Operations.Process p : processes) {
       if (p.role().equals("compactor")) {
         try {
-          ReadForwarder.Answer a =
+          ReplicaHttp.Response a =
               forwarder.send(
                   List.of(URI.create(p.url() + "/")),
                   "GET",
@@ -75,7 +76,7 @@ public final class ReplicaStatus {
                   null,
                   Duration.ofSeconds(2));
           if (a.status() == 200) {
-            return Json.parse(a.response().body());
+            return Json.parse(a.body());
           }
         } catch (ApiException e) {
           // another compactor may answer

@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -19,14 +21,12 @@ import javax.net.ssl.SSLContext;
  * answers 500/503 is skipped (and tried last for a while); any other answer, 504 included, is the
  * answer.
  */
-public final class ReadForwarder {
+public final class ReadForwarder implements AutoCloseable {
   private final ReaderPool pool;
-  private final HttpClient http;
+  private final HttpClient http; // for watches, whose answers stream
+  private final ReplicaHttp replicas;
   private final Metrics.Counter failovers;
   private final Optional<String> token;
-
-  /** What a replica answered. */
-  public record Answer(int status, HttpResponse<byte[]> response) {}
 
   /**
    * @param tls how to trust readers that serve HTTPS (their URLs say https)
@@ -43,6 +43,7 @@ public final class ReadForwarder {
             .executor(Executors.newVirtualThreadPerTaskExecutor());
     tls.ifPresent(b::sslContext);
     this.http = b.build();
+    this.replicas = new ReplicaHttp(tls);
     this.failovers =
         metrics.counter(
             "objectkv_gateway_read_failovers_total", "Reads retried on another replica.");
@@ -87,7 +88,7 @@ public final class ReadForwarder {
     }
   }
 
-  public Answer send(
+  public ReplicaHttp.Response send(
       List<URI> replicas,
       String method,
       String pathAndQuery,
@@ -99,35 +100,35 @@ public final class ReadForwarder {
           "no reader replica is live: none announces itself as serving, and"
               + " OBJECTKV_GATEWAY_READERS names none");
     }
+    List<String> all = new ArrayList<>(Arrays.asList(headers)); // null values: left out
+    token.ifPresent(t -> all.addAll(List.of("Authorization", "Bearer " + t)));
     String lastProblem = "";
     for (URI replica : replicas) {
-      HttpRequest.Builder b =
-          request(replica, pathAndQuery, headers)
-              .timeout(timeout)
-              .method(
-                  method,
-                  body == null
-                      ? HttpRequest.BodyPublishers.noBody()
-                      : HttpRequest.BodyPublishers.ofByteArray(body));
       try {
-        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() == 500 || r.statusCode() == 503) {
-          lastProblem = replica + " answered " + r.statusCode();
+        ReplicaHttp.Response r =
+            this.replicas.send(replica, method, pathAndQuery, body, timeout, all);
+        if (r.status() == 500 || r.status() == 503) {
+          lastProblem = replica + " answered " + r.status();
           pool.failed(replica);
           failovers.inc();
           continue;
         }
         pool.succeeded(replica);
-        return new Answer(r.statusCode(), r);
+        return r;
       } catch (IOException e) {
         lastProblem = replica + ": " + e;
         pool.failed(replica);
         failovers.inc();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw ApiException.unavailable("interrupted");
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest(e.getMessage()); // nothing was sent
       }
     }
     throw ApiException.unavailable("no reader replica could answer (last: " + lastProblem + ")");
+  }
+
+  /** Closes the kept connections to replicas. */
+  @Override
+  public void close() {
+    replicas.close();
   }
 }
