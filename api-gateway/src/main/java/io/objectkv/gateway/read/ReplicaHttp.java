@@ -37,7 +37,8 @@ public final class ReplicaHttp implements AutoCloseable {
   /** The largest answer taken from a replica: a multi-get of 1,000 values of 1 MiB, and margin. */
   static final long MAX_BODY_BYTES = 1100L << 20;
 
-  private static final int IDLE_PER_REPLICA = 64;
+  private static final int IDLE_PER_REPLICA =
+      256; // connections kept per replica once a burst is over
   private static final int CONNECT_TIMEOUT_MS = 2000;
 
   /** What a replica answered. */
