@@ -53,13 +53,23 @@ public final class ReadForwarder implements AutoCloseable {
     return pool;
   }
 
-  /** A request to a replica with the gateway's credentials and {@code headers} (name, value...). */
+  /**
+   * {@code headers} (name, value pairs; a null value leaves its header out) and the gateway's own
+   * credentials.
+   */
+  private List<String> withCredentials(String... headers) {
+    List<String> all = new ArrayList<>(Arrays.asList(headers));
+    token.ifPresent(t -> all.addAll(List.of("Authorization", "Bearer " + t)));
+    return all;
+  }
+
+  /** A request to a replica with the gateway's credentials and {@code headers}. */
   private HttpRequest.Builder request(URI replica, String pathAndQuery, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(replica.resolve(pathAndQuery));
-    token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
-    for (int i = 0; i < headers.length; i += 2) {
-      if (headers[i + 1] != null) {
-        b.header(headers[i], headers[i + 1]);
+    List<String> all = withCredentials(headers);
+    for (int i = 0; i < all.size(); i += 2) {
+      if (all.get(i + 1) != null) {
+        b.header(all.get(i), all.get(i + 1));
       }
     }
     return b;
@@ -100,8 +110,7 @@ public final class ReadForwarder implements AutoCloseable {
           "no reader replica is live: none announces itself as serving, and"
               + " OBJECTKV_GATEWAY_READERS names none");
     }
-    List<String> all = new ArrayList<>(Arrays.asList(headers)); // null values: left out
-    token.ifPresent(t -> all.addAll(List.of("Authorization", "Bearer " + t)));
+    List<String> all = withCredentials(headers);
     String lastProblem = "";
     for (URI replica : replicas) {
       try {
