@@ -33,6 +33,41 @@ import java.util.function.BooleanSupplier;
 final class LocalCluster {
   private LocalCluster() {}
 
+  static final List<String> OPTIONS =
+      List.of(
+          "home",
+          "data-dir",
+          "readers",
+          "writers",
+          "port-offset",
+          "database",
+          "rebuild",
+          "s3-endpoint",
+          "s3-bucket",
+          "s3-prefix",
+          "s3-access-key",
+          "s3-secret-key");
+
+  static final String USAGE_TEXT =
+      """
+      usage: objectkv local [options]
+
+      A complete cluster on this machine, each part its own process: a Kafka broker, writers, a
+      compactor, readers and the gateway on http://127.0.0.1:8080. Ctrl-C stops it; the data stays.
+
+        --data-dir DIR                where data, logs and class archives go (default: ./data)
+        --readers N                   reader replicas, 1-9 (default: 2)
+        --writers N                   writers, 1-8 (default: 1; one is active per database)
+        --port-offset N               move every port by N (to run two clusters side by side)
+        --database NAME               the deployment's name: its topics' prefix (default: objectkv)
+        --s3-endpoint URL             objects in S3 or MinIO at URL instead of DIR/objects, with
+          --s3-bucket B --s3-prefix P   (default bucket: objectkv)
+          --s3-access-key K --s3-secret-key S
+                                      (default: $AWS_ACCESS_KEY_ID, $AWS_SECRET_ACCESS_KEY)
+        --rebuild                     build the jars again first
+        --home DIR                    the checkout to run (default: .)
+      """;
+
   /** A running part, and how to start it again. */
   private record Part(
       String name,
@@ -88,11 +123,20 @@ final class LocalCluster {
     }
   }
 
+  private static int whole(Main.Args a, String option, int fallback) {
+    String v = a.get(option, Integer.toString(fallback));
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new Main.UsageException("--" + option + " takes a whole number, not '" + v + "'");
+    }
+  }
+
   static int run(Main.Args a, PrintStream out, PrintStream err) throws IOException {
     Path home = Path.of(a.get("home", ".")).toAbsolutePath().normalize();
     Path data = Path.of(a.get("data-dir", "data")).toAbsolutePath().normalize();
-    int readers = Integer.parseInt(a.get("readers", "2"));
-    int writers = Integer.parseInt(a.get("writers", "1"));
+    int readers = whole(a, "readers", 2);
+    int writers = whole(a, "writers", 1);
     if (readers < 1 || readers > MAX_READERS || writers < 1 || writers > MAX_WRITERS) {
       err.println(
           "objectkv local: --readers must be 1.."
@@ -102,7 +146,7 @@ final class LocalCluster {
               + " (their ports lie between the gateway's 8080 and Kafka's 9092)");
       return Main.USAGE;
     }
-    Ports ports = new Ports(Integer.parseInt(a.get("port-offset", "0")), readers, writers);
+    Ports ports = new Ports(whole(a, "port-offset", 0), readers, writers);
     Path logs = Files.createDirectories(data.resolve("logs"));
 
     FileChannel lockFile =

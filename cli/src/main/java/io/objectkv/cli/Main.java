@@ -72,6 +72,30 @@ public final class Main {
       Exit codes: 0 done, 1 not found, 2 usage error, 3 condition failed, 4 server error or unreachable.
       """;
 
+  /** Every option of the commands but local and token (each command reads its own). */
+  static final List<String> OPTIONS =
+      List.of(
+          "url",
+          "token",
+          "ca",
+          "db",
+          "json",
+          "if-absent",
+          "if-exists",
+          "if-version",
+          "if-value",
+          "ttl-ms",
+          "strong",
+          "min-version",
+          "raw",
+          "prefix",
+          "start",
+          "end",
+          "limit",
+          "reverse",
+          "from-version",
+          "count");
+
   /** Arguments: the positional ones, and --name [value] options. */
   record Args(List<String> positional, Map<String, String> options) {
     static Args parse(List<String> args, List<String> flags) {
@@ -97,6 +121,23 @@ public final class Main {
 
     String get(String name, String fallback) {
       return options.getOrDefault(name, fallback);
+    }
+
+    /** These arguments, if every option is one of {@code known}: a misspelt one is not ignored. */
+    Args only(String command, List<String> known) {
+      for (String name : options.keySet()) {
+        if (!known.contains(name)) {
+          throw new UsageException(
+              "unknown option --"
+                  + name
+                  + " for "
+                  + command
+                  + " (objectkv "
+                  + (command.equals("local") ? "local " : "")
+                  + "--help lists them)");
+        }
+      }
+      return this;
     }
 
     boolean has(String name) {
@@ -126,14 +167,23 @@ public final class Main {
     String command = argv.getFirst();
     List<String> rest = argv.subList(1, argv.size());
     try {
+      if (rest.contains("--help") || rest.contains("-h")) {
+        out.print(command.equals("local") ? LocalCluster.USAGE_TEXT : USAGE_TEXT);
+        return OK;
+      }
       if (command.equals("local")) {
-        return LocalCluster.run(Args.parse(rest, List.of("rebuild")), out, err);
+        return LocalCluster.run(
+            Args.parse(rest, List.of("rebuild")).only(command, LocalCluster.OPTIONS), out, err);
       }
       if (command.equals("token")) {
-        return token(Args.parse(rest, List.of("json")), out, err);
+        return token(
+            Args.parse(rest, List.of("json")).only(command, List.of("name", "role", "db", "json")),
+            out,
+            err);
       }
       Args a =
-          Args.parse(rest, List.of("if-absent", "if-exists", "strong", "raw", "reverse", "json"));
+          Args.parse(rest, List.of("if-absent", "if-exists", "strong", "raw", "reverse", "json"))
+              .only(command, OPTIONS);
       String url =
           a.get(
               "url",

@@ -32,6 +32,42 @@ class MainTest {
   }
 
   @Test
+  void aMisspeltOptionIsAUsageErrorNotIgnored() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertEquals(Main.USAGE, run(err, "scan", "--prefx", "user/"));
+    assertTrue(err.toString().contains("unknown option --prefx for scan"), err.toString());
+    err.reset();
+    assertEquals(Main.USAGE, run(err, "local", "--data", "/tmp/x"));
+    assertTrue(err.toString().contains("unknown option --data for local"), err.toString());
+    assertTrue(err.toString().contains("objectkv local --help"), err.toString());
+    err.reset();
+    assertEquals(Main.USAGE, run(err, "local", "--readers", "two"));
+    assertTrue(
+        err.toString().contains("--readers takes a whole number, not 'two'"), err.toString());
+    assertEquals(Main.USAGE, run(new ByteArrayOutputStream(), "token", "--rle", "read"));
+  }
+
+  @Test
+  void helpAfterACommandPrintsItsUsage() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertEquals(
+        Main.OK,
+        Main.run(
+            List.of("local", "--help"),
+            new PrintStream(out),
+            new PrintStream(new ByteArrayOutputStream())));
+    assertTrue(out.toString().contains("--data-dir DIR"), out.toString());
+    out.reset();
+    assertEquals(
+        Main.OK,
+        Main.run(
+            List.of("get", "-h"),
+            new PrintStream(out),
+            new PrintStream(new ByteArrayOutputStream())));
+    assertTrue(out.toString().contains("usage: objectkv <command>"), out.toString());
+  }
+
+  @Test
   void anUnreachableServerExitsWith4() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     assertEquals(Main.FAILED, run(err, "get", "k", "--url", "http://127.0.0.1:1"));
