@@ -27,8 +27,8 @@ import javax.net.ssl.SSLSocket;
 /**
  * Blocking HTTP/1.1 requests to replicas over pooled keep-alive connections, on the caller's
  * (virtual) thread. A forwarded read is the gateway's hot path: the JDK's client hands every
- * request to a selector thread and back, which cost about 0.25 ms of the 0.7 ms a gateway get took
- * on this machine, where the reader itself answers in 0.2 ms.
+ * request to a selector thread and back: a gateway get at 1 client took 0.93 ms at the median with
+ * it and 0.60 ms without it on this machine, where the reader itself answers in about 0.2 ms.
  *
  * <p>A request goes out once; only a pooled connection that the replica had closed meanwhile (no
  * byte of an answer read) is retried on a new connection, which is safe for reads alone.
