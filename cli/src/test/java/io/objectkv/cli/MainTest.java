@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 
 class MainTest {
   private static int run(ByteArrayOutputStream err, String... args) {
-    return Main.run(
-        List.of(args), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+    return run(new ByteArrayOutputStream(), err, args);
+  }
+
+  private static int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+    return Main.run(List.of(args), new PrintStream(out), new PrintStream(err));
   }
 
   @Test
@@ -50,20 +53,10 @@ class MainTest {
   @Test
   void helpAfterACommandPrintsItsUsage() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertEquals(
-        Main.OK,
-        Main.run(
-            List.of("local", "--help"),
-            new PrintStream(out),
-            new PrintStream(new ByteArrayOutputStream())));
+    assertEquals(Main.OK, run(out, new ByteArrayOutputStream(), "local", "--help"));
     assertTrue(out.toString().contains("--data-dir DIR"), out.toString());
     out.reset();
-    assertEquals(
-        Main.OK,
-        Main.run(
-            List.of("get", "-h"),
-            new PrintStream(out),
-            new PrintStream(new ByteArrayOutputStream())));
+    assertEquals(Main.OK, run(out, new ByteArrayOutputStream(), "get", "-h"));
     assertTrue(out.toString().contains("usage: objectkv <command>"), out.toString());
   }
 

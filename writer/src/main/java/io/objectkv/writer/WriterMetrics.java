@@ -69,7 +69,8 @@ final class WriterMetrics {
     uploadSeconds = m.histogram("objectkv_writer_upload_seconds", "Time to upload an L0 object.");
     publishSeconds =
         m.histogram(
-            "objectkv_writer_publish_seconds", "Time to commit the Kafka transaction of a group.");
+            "objectkv_writer_publish_seconds",
+            "Time to append a group's manifest delta (acknowledged) and send its outcomes.");
     recoverySeconds =
         m.histogram(
             "objectkv_writer_recovery_seconds", "Time from winning the partition to serving.");
