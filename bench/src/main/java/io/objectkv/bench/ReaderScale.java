@@ -56,7 +56,7 @@ public final class ReaderScale {
     KvDriver driver = new KvDriver.ObjectKv(http, gateway);
     VsEtcd.load(driver, keys);
     System.out.printf(Locale.ROOT, "loaded %d keys of 100 bytes%n", keys);
-    VsEtcd.Contender system = new VsEtcd.Contender(driver, cluster.toHandle());
+    VsEtcd.Contender system = new VsEtcd.Contender(driver, cluster.toHandle(), null);
     VsEtcd.Step step = new VsEtcd.Step(VsEtcd.Kind.GET, clients);
 
     List<String> rows = new ArrayList<>();

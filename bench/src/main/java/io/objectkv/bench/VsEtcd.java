@@ -3,6 +3,7 @@ package io.objectkv.bench;
 import io.objectkv.core.store.LocalFileObjectStore;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * ObjectKV against etcd on this machine, driven by one client program in one run: the README
@@ -46,13 +50,52 @@ public final class VsEtcd {
     }
   }
 
-  record Outcome(double opsPerSecond, Latencies latencies, long errors, double cpuMillisPerOp) {}
+  /**
+   * @param objectPutsPerThousand object-store PUTs of the system's write path per 1,000 operations
+   *     (NaN where it has none: etcd, and steps without writes)
+   */
+  record Outcome(
+      double opsPerSecond,
+      Latencies latencies,
+      long errors,
+      double cpuMillisPerOp,
+      double objectPutsPerThousand) {}
 
-  /** A running system: its driver and the processes whose CPU it costs. */
-  record Contender(KvDriver driver, ProcessHandle root) {
+  /**
+   * A running system: its driver, the processes whose CPU it costs, and a count of the object PUTs
+   * it has made so far (null: it makes none).
+   */
+  record Contender(KvDriver driver, ProcessHandle root, LongSupplier objectPuts) {
     double cpuSeconds() {
       return ProcessCpu.seconds(root);
     }
+  }
+
+  /** The PUTs of ObjectKV's writer (its L0 objects and snapshots), from its /metrics. */
+  static LongSupplier writerPuts(HttpClient http, URI writer) {
+    Pattern put =
+        Pattern.compile(
+            "^objectkv_store_request_seconds_count\\{type=\"(put|put_if_absent)\"\\} (\\S+)$",
+            Pattern.MULTILINE);
+    return () -> {
+      try {
+        String text =
+            http.send(
+                    HttpRequest.newBuilder(writer.resolve("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        long n = 0;
+        for (Matcher m = put.matcher(text); m.find(); ) {
+          n += (long) Double.parseDouble(m.group(2));
+        }
+        return n;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the writer's metrics at " + writer, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    };
   }
 
   static final String USAGE =
@@ -100,8 +143,11 @@ public final class VsEtcd {
       awaitHealthy(http, gatewayUri.resolve("/health"), objectkv, Duration.ofMinutes(10));
       List<Contender> systems =
           List.of(
-              new Contender(new KvDriver.ObjectKv(http, gatewayUri), objectkv.toHandle()),
-              new Contender(new KvDriver.Etcd(http, etcdUri), etcd.toHandle()));
+              new Contender(
+                  new KvDriver.ObjectKv(http, gatewayUri),
+                  objectkv.toHandle(),
+                  writerPuts(http, URI.create("http://127.0.0.1:" + (8090 + offset)))),
+              new Contender(new KvDriver.Etcd(http, etcdUri), etcd.toHandle(), null));
 
       for (Contender s : systems) {
         long t = System.nanoTime();
@@ -332,6 +378,8 @@ public final class VsEtcd {
     List<Thread> threads = new ArrayList<>();
     AtomicLong errors = new AtomicLong();
     double cpuBefore = system.cpuSeconds();
+    boolean writes = step.kind() == Kind.PUT || step.kind() == Kind.CAS;
+    long putsBefore = writes && system.objectPuts() != null ? system.objectPuts().getAsLong() : 0;
     long start = System.nanoTime();
     long deadline = start + duration.toNanos();
     for (int c = 0; c < step.clients(); c++) {
@@ -372,8 +420,16 @@ public final class VsEtcd {
     double elapsed = (System.nanoTime() - start) / 1e9;
     double cpu = system.cpuSeconds() - cpuBefore;
     Latencies all = Latencies.merge(parts);
+    double puts =
+        writes && system.objectPuts() != null && all.count() > 0
+            ? (system.objectPuts().getAsLong() - putsBefore) * 1000.0 / all.count()
+            : Double.NaN;
     return new Outcome(
-        all.count() / elapsed, all, errors.get(), all.count() == 0 ? 0 : cpu * 1e3 / all.count());
+        all.count() / elapsed,
+        all,
+        errors.get(),
+        all.count() == 0 ? 0 : cpu * 1e3 / all.count(),
+        puts);
   }
 
   /**
@@ -415,10 +471,13 @@ public final class VsEtcd {
   private static String cell(Outcome o) {
     return String.format(
         Locale.ROOT,
-        "%,.0f/s, p50 %.1f ms, p99 %.1f ms%s",
+        "%,.0f/s, p50 %.1f ms, p99 %.1f ms%s%s",
         o.opsPerSecond(),
         o.latencies().millis(0.5),
         o.latencies().millis(0.99),
+        Double.isNaN(o.objectPutsPerThousand())
+            ? ""
+            : String.format(Locale.ROOT, ", %.1f PUTs/1k", o.objectPutsPerThousand()),
         o.errors() == 0 ? "" : ", " + o.errors() + " errors");
   }
 }

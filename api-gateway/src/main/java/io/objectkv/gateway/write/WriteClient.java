@@ -106,6 +106,7 @@ public final class WriteClient implements AutoCloseable {
         KafkaClients.producer(bootstrap, names.database() + "-gateway-" + gatewayId);
     // No linger: under load, records batch up behind in-flight requests anyway.
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     int deliveryMs = (int) Math.max(2_000, timeout.toMillis());
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, deliveryMs / 2);

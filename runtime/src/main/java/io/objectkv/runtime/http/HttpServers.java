@@ -65,6 +65,7 @@ public final class HttpServers {
       Consumer<JavalinConfig> routes) {
     registerJvm(metrics);
     Admission admission = new Admission(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES, metrics);
+    RequestMetrics requests = new RequestMetrics(metrics, process);
     // The routes as they are registered, and the API document cut to them once all are.
     Set<OpenApi.Operation> served = ConcurrentHashMap.newKeySet();
     AtomicReference<byte[]> openApi = new AtomicReference<>();
@@ -133,7 +134,7 @@ public final class HttpServers {
               config.routes.after(
                   ctx -> {
                     admission.leave(ctx);
-                    observe(metrics, process, ctx);
+                    requests.observe(ctx, ctx.attribute(STARTED));
                   });
               config.routes.exception(ApiException.class, (e, ctx) -> render(ctx, e));
               // A body cut short (its Content-Length not reached, a broken chunk) is the client's.
@@ -289,39 +290,5 @@ public final class HttpServers {
   public static void render(Context ctx, ApiException e) {
     e.headers().forEach(ctx::header);
     ctx.status(e.status()).contentType("application/json").result(Json.bytes(e.body()));
-  }
-
-  private static void observe(Metrics metrics, String process, Context ctx) {
-    Long started = ctx.attribute(STARTED);
-    var matched = ctx.endpoints().lastHttpEndpoint();
-    String route = matched == null ? "unmatched" : matched.path;
-    String method = ctx.method().name();
-    String status = Integer.toString(ctx.statusCode());
-    metrics
-        .counter(
-            "objectkv_http_requests_total",
-            "HTTP requests served.",
-            "process",
-            process,
-            "method",
-            method,
-            "route",
-            route,
-            "status",
-            status)
-        .inc();
-    if (started != null) {
-      metrics
-          .histogram(
-              "objectkv_http_request_seconds",
-              "HTTP request latency.",
-              "process",
-              process,
-              "method",
-              method,
-              "route",
-              route)
-          .observeNanos(System.nanoTime() - started);
-    }
   }
 }

@@ -25,6 +25,12 @@ public final class GroupCollector {
   /** How long a growing group waits for its next record. */
   static final Duration GAP = Duration.ofMillis(1);
 
+  /**
+   * Mean gaps between a group's records with none arriving after which its burst is over. Gaps of a
+   * steady (Poisson) stream exceed it with probability e^-8, about 1 in 3,000.
+   */
+  static final int QUIET_GAPS = 8;
+
   /** How long an empty group waits before the caller gets to do idle work. */
   private static final Duration IDLE = Duration.ofMillis(200);
 
@@ -78,20 +84,36 @@ public final class GroupCollector {
     List<ConsumerRecord<byte[], byte[]>> group = new ArrayList<>();
     long bytes = 0;
     long deadline = Long.MAX_VALUE;
-    long notBefore = previousEnd + policy.holdNanos(previousSize, l0Objects.getAsInt());
+    long firstArrival = 0;
+    long lastArrival = 0;
+    int l0 = l0Objects.getAsInt();
+    long notBefore = previousEnd + policy.holdNanos(previousSize, l0);
+    long firmNotBefore = previousEnd + policy.firmHoldNanos(l0);
     while (true) {
       long now = nanoClock.getAsLong();
+      boolean busy = committerBusy.getAsBoolean();
       List<ConsumerRecord<byte[], byte[]>> arrived;
       if (!heldBack.isEmpty()) {
         arrived = new ArrayList<>(heldBack);
         heldBack.clear();
       } else {
-        long wait =
-            group.isEmpty()
-                ? IDLE.toNanos()
-                : now < notBefore
-                    ? notBefore - now
-                    : Math.min(GAP.toNanos(), Math.max(0, deadline - now));
+        long wait;
+        if (group.isEmpty()) {
+          wait = IDLE.toNanos();
+        } else if (now < notBefore) {
+          long until = notBefore;
+          if (group.size() > 1 && !busy) {
+            until =
+                Math.min(
+                    until,
+                    Math.max(
+                        firmNotBefore,
+                        lastArrival + quietNanos(group.size(), firstArrival, lastArrival)));
+          }
+          wait = Math.max(0, until - now);
+        } else {
+          wait = Math.min(GAP.toNanos(), Math.max(0, deadline - now));
+        }
         arrived = log.poll(Duration.ofNanos(wait));
       }
       boolean full = false;
@@ -111,20 +133,41 @@ public final class GroupCollector {
         return group;
       }
       now = nanoClock.getAsLong();
+      if (!arrived.isEmpty()) {
+        lastArrival = now;
+      }
       full |= group.size() >= policy.maxRecords() || bytes >= policy.maxBytes();
       boolean first = deadline == Long.MAX_VALUE;
       if (first) {
         deadline = now + policy.maxDelay().toNanos();
+        firstArrival = now;
       }
       // A lone client gains nothing from a wait for company: after a group of one, a group that
       // starts alone ends at once.
       boolean alone = first && group.size() == 1 && previousSize == 1;
-      boolean quiet = (alone || (!first && arrived.isEmpty())) && !committerBusy.getAsBoolean();
-      if (full || (now >= notBefore && (quiet || now >= deadline))) {
+      boolean quiet = (alone || (!first && arrived.isEmpty())) && !busy;
+      // Clients that wait for their answers send no more until the group commits: once the burst
+      // of their records is over, holding on only delays them. Records at a steady rate keep
+      // coming (a gap of QUIET_GAPS mean gaps is rare then), and the group grows for its hold.
+      boolean burstOver =
+          group.size() > 1
+              && !busy
+              && now >= firmNotBefore
+              && now - lastArrival >= quietNanos(group.size(), firstArrival, lastArrival);
+      if (full || burstOver || (now >= notBefore && (quiet || now >= deadline))) {
         previousEnd = now;
         previousSize = group.size();
         return group;
       }
     }
+  }
+
+  /**
+   * How long a group of {@code size} records may see none arrive before its burst counts as over:
+   * {@value #QUIET_GAPS} times the mean gap between its records so far, at least {@link #GAP}.
+   */
+  private static long quietNanos(int size, long firstArrival, long lastArrival) {
+    long meanGap = (lastArrival - firstArrival) / Math.max(1, size - 1);
+    return Math.max(GAP.toNanos(), QUIET_GAPS * meanGap);
   }
 }

@@ -97,6 +97,15 @@ public record GroupPolicy(
   public long holdNanos(int previousRecords, int l0Objects) {
     long proportional =
         (long) (maxDelay.toNanos() * Math.min(1.0, previousRecords / (double) targetRecords));
+    return Math.max(proportional, firmHoldNanos(l0Objects));
+  }
+
+  /**
+   * The part of {@link #holdNanos} that a group waits out whatever arrives: the minimum interval
+   * and the L0 slowdown. The rest, the hold in proportion to the group before, is there to let a
+   * group grow, and may end early once records stop coming (see {@link GroupCollector}).
+   */
+  public long firmHoldNanos(int l0Objects) {
     long slowdown = 0;
     if (l0SlowdownObjects > 0 && l0Objects > 2 * l0SlowdownObjects) {
       slowdown = maxDelay.toNanos() * STALL;
@@ -104,6 +113,6 @@ public record GroupPolicy(
       double over = (double) (l0Objects - l0SlowdownObjects) / l0SlowdownObjects;
       slowdown = (long) (maxDelay.toNanos() * MAX_SLOWDOWN * over);
     }
-    return Math.max(minInterval.toNanos(), Math.max(proportional, slowdown));
+    return Math.max(minInterval.toNanos(), slowdown);
   }
 }

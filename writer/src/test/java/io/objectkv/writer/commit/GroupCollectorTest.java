@@ -215,4 +215,58 @@ class GroupCollectorTest {
     assertEquals(1, groups.next().size());
     assertTrue(nanos - end < MS, "below it, a lone record commits at once");
   }
+
+  @Test
+  void aBurstThatIsOverEndsTheHoldEarly() {
+    GroupCollector groups =
+        collector(
+            new GroupPolicy(1000, 1L << 30, 10, Duration.ofMillis(200), Duration.ZERO),
+            () -> false);
+    append(10, 10); // a full target: the next group is held the whole max delay, 200 ms
+    assertEquals(10, groups.next().size());
+    long end = nanos;
+    // Ten waiting clients send again at once, then wait for their answers: nothing more comes.
+    log.schedulePollTask(() -> append(10, 10));
+    assertEquals(10, groups.next().size());
+    long held = nanos - end;
+    assertTrue(held <= 2 * MS, "held " + held / MS + " ms once the burst was over, want ~1");
+  }
+
+  @Test
+  void recordsAtASteadyRateAreHeldTheWholeHold() {
+    GroupCollector groups =
+        collector(
+            new GroupPolicy(1000, 1L << 30, 10, Duration.ofMillis(200), Duration.ZERO),
+            () -> false);
+    append(10, 10);
+    assertEquals(10, groups.next().size());
+    long end = nanos;
+    // One record per millisecond for longer than the hold: gaps never reach eight mean gaps.
+    for (int i = 0; i < 400; i++) {
+      log.schedulePollTask(
+          () -> {
+            append(1, 10);
+            nanos += MS;
+          });
+    }
+    List<ConsumerRecord<byte[], byte[]>> group = groups.next();
+    long held = nanos - end;
+    assertTrue(held >= 200 * MS, "held " + held / MS + " ms, want the 200 ms hold");
+    assertTrue(group.size() >= 190, "the group grew for the hold: " + group.size());
+  }
+
+  @Test
+  void theL0SlowdownIsNotCutShortByTheEndOfABurst() {
+    GroupCollector groups =
+        collector(
+            new GroupPolicy(1000, 1L << 30, 10, Duration.ofMillis(200), Duration.ZERO, 10),
+            () -> false);
+    append(10, 10);
+    assertEquals(10, groups.next().size());
+    long end = nanos;
+    l0Objects = 15; // four max delays of slowdown
+    log.schedulePollTask(() -> append(10, 10));
+    assertEquals(10, groups.next().size());
+    assertEquals(800 * MS, nanos - end, "held the slowdown whole");
+  }
 }

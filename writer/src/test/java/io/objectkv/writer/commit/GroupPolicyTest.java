@@ -41,6 +41,14 @@ class GroupPolicyTest {
   }
 
   @Test
+  void theFirmHoldIsTheIntervalAndTheSlowdownWithoutTheProportionalPart() {
+    GroupPolicy p = GroupPolicy.DEFAULT.withDelays(Duration.ofMillis(250), Duration.ofMillis(3));
+    assertEquals(250 * MS, p.holdNanos(1000, 0));
+    assertEquals(3 * MS, p.firmHoldNanos(0), "below the slowdown point: the minimum interval");
+    assertEquals(1000 * MS, p.firmHoldNanos(48), "the slowdown stays whole");
+  }
+
+  @Test
   void noMaxDelayHoldsNothing() {
     GroupPolicy p = GroupPolicy.DEFAULT.withDelays(Duration.ZERO, Duration.ZERO);
     assertEquals(0, p.holdNanos(100_000, 1000));
