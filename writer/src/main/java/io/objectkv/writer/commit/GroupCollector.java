@@ -15,8 +15,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * with the groups before it (a new one could not start anyway); a lone client (the group before
  * held a single record) does not wait for company. It ends when full by records or bytes (exactly:
  * what a poll returns beyond that opens the next group), or once the policy's max delay has passed
- * since its first record; unless full, never before the policy's hold after the previous group. So
- * a quiet log commits at once and a busy one fills groups.
+ * since its first record; unless full, never before the policy's hold after the previous group,
+ * except that the hold's proportional part ends once the group's burst is over (see {@link
+ * #QUIET_GAPS}). So a quiet log commits at once and a busy one fills groups.
  *
  * <p>One collector serves one active role: records it holds back belong to that role's position in
  * the log.

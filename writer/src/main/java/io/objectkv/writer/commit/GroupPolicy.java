@@ -11,7 +11,9 @@ import java.time.Duration;
  * targetRecords}. A lone client is held a fraction of a millisecond; when records come in faster
  * than {@code targetRecords} per {@code maxDelay}, groups merge until each holds what arrives in
  * {@code maxDelay}, at least {@code targetRecords}. The hold feeds on group sizes, not on a
- * measured rate, so it does not swing with the latency it adds.
+ * measured rate, so it does not swing with the latency it adds. Its proportional part may end early
+ * once no more records come ({@link GroupCollector}): clients that wait for their answers cannot
+ * make a group larger than their number, however long it is held.
  *
  * @param maxRecords at most this many log records per group (what a poll returns beyond it waits)
  * @param maxBytes at most this many bytes of records per group (a larger record stands alone)
