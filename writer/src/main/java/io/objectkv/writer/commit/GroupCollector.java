@@ -134,6 +134,7 @@ public final class GroupCollector {
         return group;
       }
       now = nanoClock.getAsLong();
+      busy = committerBusy.getAsBoolean(); // the poll may have waited
       if (!arrived.isEmpty()) {
         lastArrival = now;
       }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -126,14 +125,15 @@ class GroupCollectorTest {
 
   @Test
   void aBusyCommitterKeepsTheGroupGrowing() {
-    GroupCollector groups = collector(1000, 1L << 30, Duration.ZERO, busyFor(2));
+    GroupCollector groups = collector(1000, 1L << 30, Duration.ZERO, busyFor(5 * MS));
     fiveThenAPauseThenFive();
     assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), offsets(groups.next()));
   }
 
-  private static BooleanSupplier busyFor(int checks) {
-    AtomicInteger left = new AtomicInteger(checks);
-    return () -> left.getAndDecrement() > 0;
+  /** A committer busy for the first {@code busyNanos} of the test's clock. */
+  private BooleanSupplier busyFor(long busyNanos) {
+    long until = nanos + busyNanos;
+    return () -> nanos < until;
   }
 
   @Test
