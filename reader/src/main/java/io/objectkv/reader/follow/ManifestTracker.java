@@ -3,8 +3,10 @@ package io.objectkv.reader.follow;
 import io.objectkv.core.codec.ManifestCodec;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
+import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.ManifestSnapshot;
 import io.objectkv.core.manifest.Snapshots;
+import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.read.LsmView;
 import io.objectkv.core.read.TableCache;
@@ -13,9 +15,14 @@ import io.objectkv.kafka.ManifestFollower;
 import io.objectkv.runtime.Pause;
 import io.objectkv.runtime.health.Liveness;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,11 +52,13 @@ public final class ManifestTracker implements AutoCloseable {
   public interface Listener {
     /**
      * The tracker applied {@code deltas} and follows {@code after} now; {@code rebooted} when it
-     * started over from a snapshot, so deltas before {@code after} may never be heard.
+     * started over from a snapshot, so deltas before {@code after} may never be heard. {@code read}
+     * holds the new L0 objects the tracker read whole, by key.
      */
-    void followed(Manifest after, List<ManifestDelta> deltas, boolean rebooted);
+    void followed(
+        Manifest after, List<ManifestDelta> deltas, boolean rebooted, Map<String, byte[]> read);
 
-    Listener NONE = (after, deltas, rebooted) -> {};
+    Listener NONE = (after, deltas, rebooted, read) -> {};
   }
 
   private final ObjectStore store;
@@ -150,7 +159,7 @@ public final class ManifestTracker implements AutoCloseable {
       ManifestFollower old = follower;
       follower = fresh;
       publish(view, fresh.position());
-      listener.followed(fresh.manifest(), deltas, true);
+      listener.followed(fresh.manifest(), deltas, true, Map.of());
       if (old != null) {
         old.close();
       }
@@ -197,7 +206,8 @@ public final class ManifestTracker implements AutoCloseable {
         }
         continue;
       }
-      listener.followed(follower.manifest(), deltas, false);
+      Map<String, byte[]> read = readNewL0s(deltas);
+      listener.followed(follower.manifest(), deltas, false, read);
       lagRecords = follower.lag();
       if (lagRecords == 0) {
         caughtUpAt = System.nanoTime();
@@ -222,6 +232,55 @@ public final class ManifestTracker implements AutoCloseable {
         Pause.pause(Duration.ofMillis(500));
       }
     }
+  }
+
+  /**
+   * A new L0 object this small is read whole, once: its metadata comes from the bytes (instead of
+   * range reads of its footer and index through the disk cache) and the change feed takes the bytes
+   * too (instead of reading the object again). Groups under light load are a few KiB.
+   */
+  static final long WHOLE_L0_BYTES = 1 << 20;
+
+  /**
+   * More new L0 objects in one poll (a reader catching up) are opened the usual way, in parallel.
+   */
+  static final int WHOLE_L0_PER_POLL = 8;
+
+  /**
+   * Reads the small new L0 objects of {@code deltas} whole, in parallel, and registers them in the
+   * table cache. One that cannot be read is left to the usual path, which retries.
+   */
+  private Map<String, byte[]> readNewL0s(List<ManifestDelta> deltas) {
+    List<SstInfo> fresh = new ArrayList<>();
+    for (ManifestDelta d : deltas) {
+      for (ManifestEdit e : d.edits()) {
+        if (e instanceof ManifestEdit.AddL0 add && add.sst().sizeBytes() <= WHOLE_L0_BYTES) {
+          fresh.add(add.sst());
+        }
+      }
+    }
+    if (fresh.isEmpty() || fresh.size() > WHOLE_L0_PER_POLL) {
+      return Map.of();
+    }
+    Map<String, byte[]> read = new ConcurrentHashMap<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (SstInfo info : fresh) {
+        pool.execute(
+            () -> {
+              try {
+                byte[] object = store.get(info.key());
+                tables.registerFromBytes(info, object);
+                read.put(info.key(), object);
+              } catch (RuntimeException e) {
+                log.debug(
+                    "reading {} whole failed; it opens the usual way: {}",
+                    info.key(),
+                    e.toString());
+              }
+            });
+      }
+    }
+    return read;
   }
 
   public ReadState state() {

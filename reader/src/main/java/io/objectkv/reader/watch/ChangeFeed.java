@@ -109,8 +109,8 @@ public final class ChangeFeed implements AutoCloseable {
   /** What the tracker asked the feed to do, in manifest-log order. */
   private sealed interface Step {}
 
-  /** Read the writes of a new L0 object. */
-  private record Read(SstInfo l0) implements Step {}
+  /** Read the writes of a new L0 object, from {@code object} when the tracker read it (or null). */
+  private record Read(SstInfo l0, byte[] object) implements Step {}
 
   /** Every change up to {@code version} has been read. */
   private record Through(long version) implements Step {}
@@ -121,6 +121,11 @@ public final class ChangeFeed implements AutoCloseable {
   /** Steps waiting for the feed's thread, at most (then it starts over from the manifest). */
   private static final int MAX_STEPS = 100_000;
 
+  /**
+   * Bytes of objects the tracker read that waiting steps hold, at most (beyond, they read again).
+   */
+  static final long MAX_HELD_OBJECT_BYTES = 32L << 20;
+
   private final ObjectStore store;
   private final long maxBytes;
   private final ReentrantLock lock = new ReentrantLock();
@@ -129,6 +134,7 @@ public final class ChangeFeed implements AutoCloseable {
   private final TreeMap<Long, Event> events = new TreeMap<>();
   private final Thread thread;
   private long bytes;
+  private long heldObjectBytes;
   private long floor = -1;
   private long end = -1;
   private boolean started;
@@ -145,10 +151,12 @@ public final class ChangeFeed implements AutoCloseable {
 
   /**
    * The tracker applied {@code deltas} and now follows {@code after}; {@code rebooted} when it
-   * started over from a snapshot (deltas before it may have been skipped). Called on the tracker's
+   * started over from a snapshot (deltas before it may have been skipped); {@code read} holds new
+   * L0 objects the tracker read whole, by key, so they are not read again. Called on the tracker's
    * thread, after every poll.
    */
-  public void followed(Manifest after, List<ManifestDelta> deltas, boolean rebooted) {
+  public void followed(
+      Manifest after, List<ManifestDelta> deltas, boolean rebooted, Map<String, byte[]> read) {
     lock.lock();
     try {
       boolean farBehind = steps.size() > MAX_STEPS;
@@ -156,6 +164,7 @@ public final class ChangeFeed implements AutoCloseable {
         // A feed this far behind (a store that fails for minutes) starts over from where the
         // tracker is: the restart keeps what still joins up, and says where history begins anew.
         steps.clear();
+        heldObjectBytes = 0;
       }
       if (rebooted || farBehind) {
         steps.add(new Restart(after));
@@ -163,7 +172,13 @@ public final class ChangeFeed implements AutoCloseable {
         for (ManifestDelta d : deltas) {
           for (ManifestEdit e : d.edits()) {
             if (e instanceof ManifestEdit.AddL0 add) {
-              steps.add(new Read(add.sst()));
+              byte[] object = read.get(add.sst().key());
+              if (object != null && heldObjectBytes + object.length <= MAX_HELD_OBJECT_BYTES) {
+                heldObjectBytes += object.length;
+              } else {
+                object = null;
+              }
+              steps.add(new Read(add.sst(), object));
             }
           }
           steps.add(new Through(d.appliedVersion()));
@@ -264,7 +279,7 @@ public final class ChangeFeed implements AutoCloseable {
       }
       try {
         switch (step) {
-          case Read r -> readObject(r.l0());
+          case Read r -> readObject(r.l0(), r.object());
           case Through t -> advance(t.version());
           case Restart r -> restart(r.manifest());
         }
@@ -313,7 +328,7 @@ public final class ChangeFeed implements AutoCloseable {
       lock.unlock();
     }
     for (SstInfo l0 : groups) {
-      readObject(l0);
+      readObject(l0, null);
     }
     advance(m.appliedVersion());
     lock.lock();
@@ -325,12 +340,18 @@ public final class ChangeFeed implements AutoCloseable {
     }
   }
 
-  /** Reads the writes of one L0 object (again and again while the store fails). */
-  private void readObject(SstInfo l0) throws InterruptedException {
+  /**
+   * Reads the writes of one L0 object, from {@code read} if the tracker read it whole, else from
+   * the store (again and again while the store fails).
+   */
+  private void readObject(SstInfo l0, byte[] read) throws InterruptedException {
     long done;
     lock.lock();
     try {
       done = end;
+      if (read != null) {
+        heldObjectBytes -= read.length;
+      }
     } finally {
       lock.unlock();
     }
@@ -340,7 +361,8 @@ public final class ChangeFeed implements AutoCloseable {
     List<WalRecord> wal = null;
     for (long backoff = 50; running && wal == null; backoff = Math.min(2_000, backoff * 2)) {
       try {
-        byte[] object = store.get(l0.key());
+        byte[] object = read != null ? read : store.get(l0.key());
+        read = null; // a second attempt reads the store
         // Only the footer: the index and filter are not needed to find the WAL section.
         Footer footer = Footer.decode(l0.key(), object.length, object, object.length);
         wal =

@@ -1,5 +1,6 @@
 package io.objectkv.reader.follow;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -12,6 +13,7 @@ import io.objectkv.core.read.BlockCache;
 import io.objectkv.core.read.StoreRangeFetcher;
 import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.Content;
+import io.objectkv.core.store.ForwardingStore;
 import io.objectkv.core.store.HookedStore;
 import io.objectkv.core.store.InMemoryObjectStore;
 import io.objectkv.core.store.TransientStoreException;
@@ -26,6 +28,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,9 +47,10 @@ class ManifestTrackerTest {
   private static final String TOPIC = "db.manifest";
   private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
 
-  /** A store whose reads fail while {@code failing} is set. */
+  /** A store whose reads fail while {@code failing} is set, and that notes every request. */
   private static final class FlakyStore extends HookedStore {
     final AtomicBoolean failing = new AtomicBoolean();
+    final List<Op> requests = new CopyOnWriteArrayList<>();
 
     FlakyStore() {
       super(new InMemoryObjectStore());
@@ -53,6 +58,7 @@ class ManifestTrackerTest {
 
     @Override
     protected void before(Op op) {
+      requests.add(op);
       if (failing.get()) {
         throw new TransientStoreException("injected: the store is down", null);
       }
@@ -118,6 +124,35 @@ class ManifestTrackerTest {
     ReadState s = tracker.awaitPosition(1, Duration.ofSeconds(10));
     assertEquals(1, s.view().manifest().id());
     assertEquals(5, s.appliedVersion());
+    tracker.close();
+  }
+
+  @Test
+  void aSmallNewL0ObjectIsReadOnceWholeAndHandedToTheListener() throws Exception {
+    FlakyStore store = new FlakyStore();
+    MockConsumer<byte[], byte[]> kafka = new MockConsumer<>("earliest");
+    kafka.updateBeginningOffsets(Map.of(P0, 0L));
+    kafka.updateEndOffsets(Map.of(P0, 0L));
+    TableCache tables = new TableCache(new StoreRangeFetcher(store), new BlockCache(1 << 20));
+    Map<String, byte[]> heard = new ConcurrentHashMap<>();
+    ManifestTracker tracker =
+        new ManifestTracker(
+            store,
+            tables,
+            start -> new ManifestFollower(kafka, TOPIC, start.get()),
+            new Metrics(),
+            new Liveness(InstantSource.system()),
+            (after, deltas, rebooted, read) -> heard.putAll(read));
+    tracker.start();
+    SstInfo a = l0(store, "l0/a", 5);
+    store.requests.clear();
+    kafka.addRecord(
+        record(0, new ManifestDelta(1, 1, 5, 1000, List.of(new ManifestEdit.AddL0(a)), List.of())));
+    kafka.updateEndOffsets(Map.of(P0, 1L));
+    ReadState s = tracker.awaitPosition(1, Duration.ofSeconds(10));
+    assertEquals(1, s.view().manifest().id());
+    assertEquals(List.of(ForwardingStore.Op.GET), store.requests, "one whole read, no range reads");
+    assertArrayEquals(store.get("l0/a"), heard.get("l0/a"), "the listener got the bytes");
     tracker.close();
   }
 }

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -100,7 +101,7 @@ class ChangeFeedTest {
 
   /** Starts the feed as the tracker's boot does. */
   private void start(Manifest m) throws InterruptedException {
-    feed.followed(m, List.of(), true);
+    feed.followed(m, List.of(), true, Map.of());
     assertTrue(feed.awaitStarted(Duration.ofSeconds(10)), "the feed started");
   }
 
@@ -126,9 +127,10 @@ class ChangeFeedTest {
     feed(1 << 20);
     start(manifest(9, List.of()));
     SstInfo g1 = l0("l0/1", batch(10, "a", "1", "b", "1"), batch(12, "a", "2"));
-    feed.followed(manifest(12, List.of(g1)), List.of(delta(12, g1)), false);
+    feed.followed(manifest(12, List.of(g1)), List.of(delta(12, g1)), false, Map.of());
     SstInfo g2 = l0("l0/2", batch(14, "b", ""), batch(15, "c", "3"));
-    feed.followed(manifest(16, List.of(g1, g2)), List.of(delta(15, g2), delta(16, null)), false);
+    feed.followed(
+        manifest(16, List.of(g1, g2)), List.of(delta(15, g2), delta(16, null)), false, Map.of());
 
     assertEquals(
         List.of("10:a=1", "10:b=1", "12:a=2", "14:b=", "15:c=3"), events(9, 16, KeyRange.ALL));
@@ -138,11 +140,22 @@ class ChangeFeedTest {
   }
 
   @Test
+  void anObjectTheTrackerReadIsNotReadAgain() throws Exception {
+    feed(1 << 20);
+    start(manifest(0, List.of()));
+    SstInfo g = l0("l0/1", batch(1, "a", "1"), batch(2, "b", "2"));
+    byte[] object = store().get("l0/1");
+    store().delete("l0/1"); // read from the store now, it would be gone: the history would restart
+    feed.followed(manifest(2, List.of(g)), List.of(delta(2, g)), false, Map.of("l0/1", object));
+    assertEquals(List.of("1:a=1", "2:b=2"), events(0, 2, KeyRange.ALL));
+  }
+
+  @Test
   void aWatchSeesNothingPastWhatTheReaderServes() throws Exception {
     feed(1 << 20);
     start(manifest(0, List.of()));
     SstInfo g = l0("l0/1", batch(1, "a", "1"), batch(2, "a", "2"));
-    feed.followed(manifest(2, List.of(g)), List.of(delta(2, g)), false);
+    feed.followed(manifest(2, List.of(g)), List.of(delta(2, g)), false, Map.of());
     events(0, 2, KeyRange.ALL); // the feed has read it
     ChangeFeed.Page p = feed.read(0, KeyRange.ALL, 10, 1, Duration.ZERO);
     assertEquals(1, p.events().size());
@@ -170,13 +183,13 @@ class ChangeFeedTest {
     feed(1 << 20);
     start(manifest(0, List.of()));
     SstInfo g1 = l0("l0/1", batch(1, "a", "1"));
-    feed.followed(manifest(1, List.of(g1)), List.of(delta(1, g1)), false);
+    feed.followed(manifest(1, List.of(g1)), List.of(delta(1, g1)), false, Map.of());
     assertEquals(List.of("1:a=1"), events(0, 1, KeyRange.ALL));
 
     // While the tracker rebooted, l0/2 came and was compacted away: only l0/3 is left.
     l0("l0/2", batch(5, "b", "1"));
     SstInfo g3 = l0("l0/3", batch(9, "c", "1"));
-    feed.followed(manifest(9, List.of(g3)), List.of(), true);
+    feed.followed(manifest(9, List.of(g3)), List.of(), true, Map.of());
     assertEquals(List.of("9:c=1"), events(8, 9, KeyRange.ALL));
     assertThrows(
         ChangeFeed.HistoryGone.class,
@@ -185,7 +198,7 @@ class ChangeFeedTest {
 
     // A reboot that finds an object it already read skipped nothing.
     SstInfo g4 = l0("l0/4", batch(12, "d", "1"));
-    feed.followed(manifest(12, List.of(g3, g4)), List.of(), true);
+    feed.followed(manifest(12, List.of(g3, g4)), List.of(), true, Map.of());
     assertEquals(List.of("9:c=1", "12:d=1"), events(8, 12, KeyRange.ALL));
   }
 
@@ -195,7 +208,7 @@ class ChangeFeedTest {
     start(manifest(0, List.of()));
     for (int v = 1; v <= 10; v++) {
       SstInfo g = l0("l0/" + v, batch(v, "k", "x".repeat(50)));
-      feed.followed(manifest(v, List.of(g)), List.of(delta(v, g)), false);
+      feed.followed(manifest(v, List.of(g)), List.of(delta(v, g)), false, Map.of());
     }
     assertEquals(List.of("10:k=" + "x".repeat(50)), events(9, 10, KeyRange.ALL));
     long oldest = feed.oldest();
@@ -213,8 +226,8 @@ class ChangeFeedTest {
     SstInfo g1 = l0("l0/1", batch(3, "a", "1"));
     store().delete("l0/1");
     SstInfo g2 = l0("l0/2", batch(6, "b", "1"));
-    feed.followed(manifest(3, List.of(g1)), List.of(delta(3, g1)), false);
-    feed.followed(manifest(6, List.of(g1, g2)), List.of(delta(6, g2)), false);
+    feed.followed(manifest(3, List.of(g1)), List.of(delta(3, g1)), false, Map.of());
+    feed.followed(manifest(6, List.of(g1, g2)), List.of(delta(6, g2)), false, Map.of());
     assertEquals(List.of("6:b=1"), events(3, 6, KeyRange.ALL));
     assertThrows(
         ChangeFeed.HistoryGone.class,
