@@ -81,22 +81,29 @@ class ManifestTrackerTest {
     return new ConsumerRecord<>(TOPIC, 0, offset, null, ManifestCodec.encode(d));
   }
 
-  @Test
-  void aPositionIsOnlyPublishedWithTheViewOfItsManifest() throws Exception {
-    FlakyStore store = new FlakyStore();
+  private static MockConsumer<byte[], byte[]> emptyLog() {
     MockConsumer<byte[], byte[]> kafka = new MockConsumer<>("earliest");
     kafka.updateBeginningOffsets(Map.of(P0, 0L));
     kafka.updateEndOffsets(Map.of(P0, 0L));
-    TableCache tables = new TableCache(new StoreRangeFetcher(store), new BlockCache(1 << 20));
-    Liveness liveness = new Liveness(InstantSource.system());
-    ManifestTracker tracker =
-        new ManifestTracker(
-            store,
-            tables,
-            start -> new ManifestFollower(kafka, TOPIC, start.get()),
-            new Metrics(),
-            liveness,
-            ManifestTracker.Listener.NONE);
+    return kafka;
+  }
+
+  private static ManifestTracker tracker(
+      FlakyStore store, MockConsumer<byte[], byte[]> kafka, ManifestTracker.Listener listener) {
+    return new ManifestTracker(
+        store,
+        new TableCache(new StoreRangeFetcher(store), new BlockCache(1 << 20)),
+        start -> new ManifestFollower(kafka, TOPIC, start.get()),
+        new Metrics(),
+        new Liveness(InstantSource.system()),
+        listener);
+  }
+
+  @Test
+  void aPositionIsOnlyPublishedWithTheViewOfItsManifest() throws Exception {
+    FlakyStore store = new FlakyStore();
+    MockConsumer<byte[], byte[]> kafka = emptyLog();
+    ManifestTracker tracker = tracker(store, kafka, ManifestTracker.Listener.NONE);
     tracker.start();
     assertEquals(0, tracker.state().logPosition());
 
@@ -130,19 +137,10 @@ class ManifestTrackerTest {
   @Test
   void aSmallNewL0ObjectIsReadOnceWholeAndHandedToTheListener() throws Exception {
     FlakyStore store = new FlakyStore();
-    MockConsumer<byte[], byte[]> kafka = new MockConsumer<>("earliest");
-    kafka.updateBeginningOffsets(Map.of(P0, 0L));
-    kafka.updateEndOffsets(Map.of(P0, 0L));
-    TableCache tables = new TableCache(new StoreRangeFetcher(store), new BlockCache(1 << 20));
+    MockConsumer<byte[], byte[]> kafka = emptyLog();
     Map<String, byte[]> heard = new ConcurrentHashMap<>();
     ManifestTracker tracker =
-        new ManifestTracker(
-            store,
-            tables,
-            start -> new ManifestFollower(kafka, TOPIC, start.get()),
-            new Metrics(),
-            new Liveness(InstantSource.system()),
-            (after, deltas, rebooted, read) -> heard.putAll(read));
+        tracker(store, kafka, (after, deltas, rebooted, read) -> heard.putAll(read));
     tracker.start();
     SstInfo a = l0(store, "l0/a", 5);
     store.requests.clear();
