@@ -86,7 +86,8 @@ public final class GroupCollector {
     long bytes = 0;
     long deadline = Long.MAX_VALUE;
     long firstArrival = 0;
-    long lastArrival = 0;
+    // When the group's burst counts as over if nothing more arrives (never while it holds one).
+    long burstEnd = Long.MAX_VALUE;
     int l0 = l0Objects.getAsInt();
     long notBefore = previousEnd + policy.holdNanos(previousSize, l0);
     long firmNotBefore = previousEnd + policy.firmHoldNanos(l0);
@@ -102,16 +103,7 @@ public final class GroupCollector {
         if (group.isEmpty()) {
           wait = IDLE.toNanos();
         } else if (now < notBefore) {
-          long until = notBefore;
-          if (group.size() > 1 && !busy) {
-            until =
-                Math.min(
-                    until,
-                    Math.max(
-                        firmNotBefore,
-                        lastArrival + quietNanos(group.size(), firstArrival, lastArrival)));
-          }
-          wait = Math.max(0, until - now);
+          wait = Math.max(0, (busy ? notBefore : Math.min(notBefore, burstEnd)) - now);
         } else {
           wait = Math.min(GAP.toNanos(), Math.max(0, deadline - now));
         }
@@ -135,14 +127,14 @@ public final class GroupCollector {
       }
       now = nanoClock.getAsLong();
       busy = committerBusy.getAsBoolean(); // the poll may have waited
-      if (!arrived.isEmpty()) {
-        lastArrival = now;
-      }
       full |= group.size() >= policy.maxRecords() || bytes >= policy.maxBytes();
       boolean first = deadline == Long.MAX_VALUE;
       if (first) {
         deadline = now + policy.maxDelay().toNanos();
         firstArrival = now;
+      }
+      if (!arrived.isEmpty() && group.size() > 1) {
+        burstEnd = Math.max(firmNotBefore, now + quietNanos(group.size(), firstArrival, now));
       }
       // A lone client gains nothing from a wait for company: after a group of one, a group that
       // starts alone ends at once.
@@ -151,11 +143,7 @@ public final class GroupCollector {
       // Clients that wait for their answers send no more until the group commits: once the burst
       // of their records is over, holding on only delays them. Records at a steady rate keep
       // coming (a gap of QUIET_GAPS mean gaps is rare then), and the group grows for its hold.
-      boolean burstOver =
-          group.size() > 1
-              && !busy
-              && now >= firmNotBefore
-              && now - lastArrival >= quietNanos(group.size(), firstArrival, lastArrival);
+      boolean burstOver = !busy && now >= burstEnd;
       if (full || burstOver || (now >= notBefore && (quiet || now >= deadline))) {
         previousEnd = now;
         previousSize = group.size();

@@ -216,14 +216,24 @@ class GroupCollectorTest {
     assertTrue(nanos - end < MS, "below it, a lone record commits at once");
   }
 
-  @Test
-  void aBurstThatIsOverEndsTheHoldEarly() {
+  /**
+   * A collector (200 ms max delay, a target of 10 records, the L0 slowdown past {@code
+   * l0SlowdownObjects}) after a first group of the full target: the next is held the whole 200 ms.
+   */
+  private GroupCollector afterAFullGroup(int l0SlowdownObjects) {
     GroupCollector groups =
         collector(
-            new GroupPolicy(1000, 1L << 30, 10, Duration.ofMillis(200), Duration.ZERO),
+            new GroupPolicy(
+                1000, 1L << 30, 10, Duration.ofMillis(200), Duration.ZERO, l0SlowdownObjects),
             () -> false);
-    append(10, 10); // a full target: the next group is held the whole max delay, 200 ms
+    append(10, 10);
     assertEquals(10, groups.next().size());
+    return groups;
+  }
+
+  @Test
+  void aBurstThatIsOverEndsTheHoldEarly() {
+    GroupCollector groups = afterAFullGroup(GroupPolicy.L0_SLOWDOWN_OBJECTS);
     long end = nanos;
     // Ten waiting clients send again at once, then wait for their answers: nothing more comes.
     log.schedulePollTask(() -> append(10, 10));
@@ -234,12 +244,7 @@ class GroupCollectorTest {
 
   @Test
   void recordsAtASteadyRateAreHeldTheWholeHold() {
-    GroupCollector groups =
-        collector(
-            new GroupPolicy(1000, 1L << 30, 10, Duration.ofMillis(200), Duration.ZERO),
-            () -> false);
-    append(10, 10);
-    assertEquals(10, groups.next().size());
+    GroupCollector groups = afterAFullGroup(GroupPolicy.L0_SLOWDOWN_OBJECTS);
     long end = nanos;
     // One record per millisecond for longer than the hold: gaps never reach eight mean gaps.
     for (int i = 0; i < 400; i++) {
@@ -257,12 +262,7 @@ class GroupCollectorTest {
 
   @Test
   void theL0SlowdownIsNotCutShortByTheEndOfABurst() {
-    GroupCollector groups =
-        collector(
-            new GroupPolicy(1000, 1L << 30, 10, Duration.ofMillis(200), Duration.ZERO, 10),
-            () -> false);
-    append(10, 10);
-    assertEquals(10, groups.next().size());
+    GroupCollector groups = afterAFullGroup(10);
     long end = nanos;
     l0Objects = 15; // four max delays of slowdown
     log.schedulePollTask(() -> append(10, 10));
