@@ -161,6 +161,9 @@ public final class EmbeddedKafka {
     // Writers fail over by consumer-group session timeout: allow short ones.
     p.put("group.min.session.timeout.ms", "1000");
     p.put("message.max.bytes", Integer.toString(8 << 20));
+    // An idle controller appends a no-op record to the metadata log this often (500 ms by
+    // default) and the broker side applies each: about a quarter of an idle broker's CPU.
+    p.put("metadata.max.idle.interval.ms", "10000");
     p.putAll(overrides);
     try (Writer w = Files.newBufferedWriter(config)) {
       for (Map.Entry<String, String> e : p.entrySet()) {
