@@ -25,6 +25,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -32,6 +34,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -243,6 +246,36 @@ public final class Catalog implements AutoCloseable {
     }
   }
 
+  /** Completes the syncs waiting once everything before {@code end} has been read. */
+  private void completeIfRead(List<CompletableFuture<Void>> waiting, long end) {
+    if (!waiting.isEmpty() && position >= end) {
+      waiting.forEach(f -> f.complete(null));
+      waiting.clear();
+    }
+  }
+
+  /**
+   * Where the catalog's committed records end, asked on the admin client's connection: the
+   * consumer's own request would queue behind its fetch waiting at the broker (a broker answers a
+   * connection's requests in order), up to 500 ms per sync.
+   */
+  private long committedEnd() {
+    try {
+      return admin()
+          .listOffsets(
+              Map.of(partition, OffsetSpec.latest()),
+              new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+          .partitionResult(partition)
+          .get(5, TimeUnit.SECONDS)
+          .offset();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking where the catalog ends", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot ask where the catalog ends: " + e, e);
+    }
+  }
+
   private synchronized Admin admin() {
     if (admin == null) {
       admin = KafkaClients.admin(bootstrap);
@@ -306,18 +339,16 @@ public final class Catalog implements AutoCloseable {
           asked = true;
         }
         if (asked) {
-          end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(5)).get(partition);
+          end = committedEnd();
         }
+        completeIfRead(waiting, end);
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
         records.forEach(this::read);
         if (!records.isEmpty()) {
           indexWinners();
         }
         position = consumer.position(partition);
-        if (!waiting.isEmpty() && position >= end) {
-          waiting.forEach(f -> f.complete(null));
-          waiting.clear();
-        }
+        completeIfRead(waiting, end);
       } catch (WakeupException e) {
         // a sync asked, or closing: the loop takes it
       } catch (RuntimeException e) {
