@@ -38,9 +38,9 @@ final class DatabaseRole implements Runnable, AutoCloseable {
      */
     void seek(DatabaseRole role, long offset, boolean park) throws InterruptedException;
 
-    long beginningOffset(TopicPartition p) throws InterruptedException;
+    long beginningOffset(TopicPartition p);
 
-    long endOffset(TopicPartition p) throws InterruptedException;
+    long endOffset(TopicPartition p);
   }
 
   /** The role's state, as the writer's status reports it. */
@@ -177,16 +177,12 @@ final class DatabaseRole implements Runnable, AutoCloseable {
 
         @Override
         public long beginningOffset() {
-          long[] out = new long[1];
-          call(() -> out[0] = consumer.beginningOffset(partition));
-          return out[0];
+          return consumer.beginningOffset(partition);
         }
 
         @Override
         public long endOffset() {
-          long[] out = new long[1];
-          call(() -> out[0] = consumer.endOffset(partition));
-          return out[0];
+          return consumer.endOffset(partition);
         }
       };
 

@@ -3,6 +3,7 @@ package io.objectkv.writer;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
+import io.objectkv.kafka.LogOffsets;
 import io.objectkv.runtime.Pause;
 import io.objectkv.runtime.cluster.Catalog;
 import io.objectkv.runtime.cluster.Database;
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -69,6 +71,12 @@ public final class SharedWriters implements Runnable, AutoCloseable {
   private final Duration parkAfter;
   private volatile boolean running = true;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
+
+  /**
+   * Asks where write logs begin and end, on a connection of its own: the consumer's requests would
+   * wait behind its fetch at the broker, up to its fetch wait each, and a take-over asks several.
+   */
+  private volatile Admin offsets;
 
   SharedWriters(
       WriterConfig config,
@@ -127,7 +135,7 @@ public final class SharedWriters implements Runnable, AutoCloseable {
           new HashMap<>(
               pastWakeups(() -> c.committed(Set.copyOf(partitions), Duration.ofSeconds(10))));
       // A write log nothing was ever appended to needs no recovery to be watched: from offset 0.
-      pastWakeups(() -> c.endOffsets(partitions, Duration.ofSeconds(10)))
+      LogOffsets.latest(offsets, partitions)
           .forEach(
               (p, end) -> {
                 if (end == 0 && committed.get(p) == null) {
@@ -219,14 +227,13 @@ public final class SharedWriters implements Runnable, AutoCloseable {
         }
 
         @Override
-        public long beginningOffset(TopicPartition p) throws InterruptedException {
-          return onPollThread(
-              () -> consumer.beginningOffsets(List.of(p), Duration.ofSeconds(10)).get(p));
+        public long beginningOffset(TopicPartition p) {
+          return LogOffsets.earliest(offsets, p);
         }
 
         @Override
-        public long endOffset(TopicPartition p) throws InterruptedException {
-          return onPollThread(() -> consumer.endOffsets(List.of(p), Duration.ofSeconds(10)).get(p));
+        public long endOffset(TopicPartition p) {
+          return LogOffsets.latest(offsets, p);
         }
       };
 
@@ -297,7 +304,9 @@ public final class SharedWriters implements Runnable, AutoCloseable {
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.groups().maxRecords());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     Set<String> subscribed = new TreeSet<>();
-    try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(c)) {
+    try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(c);
+        Admin admin = KafkaClients.admin(config.bootstrap())) {
+      offsets = admin;
       consumer = kafka;
       Listener listener = new Listener();
       long nextCatalogLook = 0;

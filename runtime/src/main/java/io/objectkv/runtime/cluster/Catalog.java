@@ -3,6 +3,7 @@ package io.objectkv.runtime.cluster;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
+import io.objectkv.kafka.LogOffsets;
 import io.objectkv.kafka.TopicSetup;
 import io.objectkv.runtime.Pause;
 import io.objectkv.runtime.http.Json;
@@ -25,8 +26,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -34,7 +33,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -254,28 +252,6 @@ public final class Catalog implements AutoCloseable {
     }
   }
 
-  /**
-   * Where the catalog's committed records end, asked on the admin client's connection: the
-   * consumer's own request would queue behind its fetch waiting at the broker (a broker answers a
-   * connection's requests in order), up to 500 ms per sync.
-   */
-  private long committedEnd() {
-    try {
-      return admin()
-          .listOffsets(
-              Map.of(partition, OffsetSpec.latest()),
-              new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-          .partitionResult(partition)
-          .get(5, TimeUnit.SECONDS)
-          .offset();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while asking where the catalog ends", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot ask where the catalog ends: " + e, e);
-    }
-  }
-
   private synchronized Admin admin() {
     if (admin == null) {
       admin = KafkaClients.admin(bootstrap);
@@ -339,7 +315,9 @@ public final class Catalog implements AutoCloseable {
           asked = true;
         }
         if (asked) {
-          end = committedEnd();
+          // Asked on the admin client's connection: the consumer's request would wait behind its
+          // fetch, up to 500 ms per sync.
+          end = LogOffsets.latest(admin(), partition);
         }
         completeIfRead(waiting, end);
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
