@@ -20,7 +20,8 @@ import org.apache.kafka.common.TopicPartition;
  * Where partitions begin and end, asked through an admin client. A consumer that asks queues its
  * request behind its own fetch waiting at the broker (a broker answers one connection's requests in
  * order), so it waits up to its fetch wait for the answer; an admin client's connection has no
- * fetch waiting.
+ * fetch waiting. (The admin client asks for metadata before each lookup: for rare lookups, such as
+ * a take-over's or a catalog sync's.)
  */
 public final class LogOffsets {
   private LogOffsets() {}
