@@ -27,8 +27,10 @@ public final class GroupCollector {
   static final Duration GAP = Duration.ofMillis(1);
 
   /**
-   * Mean gaps between a group's records with none arriving after which its burst is over. Gaps of a
-   * steady (Poisson) stream exceed it with probability e^-8, about 1 in 3,000.
+   * Mean gaps between a group's arrivals (polls that brought records) with none arriving after
+   * which its burst is over. Gaps of a steady (Poisson) stream exceed it with probability e^-8,
+   * about 1 in 3,000. Arrivals, not records: records come in clumps (a gateway's produce request
+   * holds many), and the gap between clumps is the one a steady stream repeats.
    */
   static final int QUIET_GAPS = 8;
 
@@ -86,6 +88,7 @@ public final class GroupCollector {
     long bytes = 0;
     long deadline = Long.MAX_VALUE;
     long firstArrival = 0;
+    int arrivals = 0;
     // When the group's burst counts as over if nothing more arrives (never while it holds one).
     long burstEnd = Long.MAX_VALUE;
     int l0 = l0Objects.getAsInt();
@@ -133,8 +136,12 @@ public final class GroupCollector {
         deadline = now + policy.maxDelay().toNanos();
         firstArrival = now;
       }
-      if (!arrived.isEmpty() && group.size() > 1) {
-        burstEnd = Math.max(firmNotBefore, now + quietNanos(group.size(), firstArrival, now));
+      if (!arrived.isEmpty()) {
+        arrivals++;
+      }
+      // One arrival tells nothing of the gaps between them: it is held as if no burst ended.
+      if (!arrived.isEmpty() && arrivals > 1) {
+        burstEnd = Math.max(firmNotBefore, now + quietNanos(arrivals, firstArrival, now));
       }
       // A lone client gains nothing from a wait for company: after a group of one, a group that
       // starts alone ends at once.
@@ -142,7 +149,7 @@ public final class GroupCollector {
       boolean quiet = (alone || (!first && arrived.isEmpty())) && !busy;
       // Clients that wait for their answers send no more until the group commits: once the burst
       // of their records is over, holding on only delays them. Records at a steady rate keep
-      // coming (a gap of QUIET_GAPS mean gaps is rare then), and the group grows for its hold.
+      // arriving (a gap of QUIET_GAPS mean gaps is rare then), and the group grows for its hold.
       boolean burstOver = !busy && now >= burstEnd;
       if (full || burstOver || (now >= notBefore && (quiet || now >= deadline))) {
         previousEnd = now;
@@ -153,11 +160,12 @@ public final class GroupCollector {
   }
 
   /**
-   * How long a group of {@code size} records may see none arrive before its burst counts as over:
-   * {@value #QUIET_GAPS} times the mean gap between its records so far, at least {@link #GAP}.
+   * How long a group that records arrived for {@code arrivals} times may see none arrive before its
+   * burst counts as over: {@value #QUIET_GAPS} times the mean gap between its arrivals so far, at
+   * least {@link #GAP}.
    */
-  private static long quietNanos(int size, long firstArrival, long lastArrival) {
-    long meanGap = (lastArrival - firstArrival) / Math.max(1, size - 1);
+  private static long quietNanos(int arrivals, long firstArrival, long lastArrival) {
+    long meanGap = (lastArrival - firstArrival) / Math.max(1, arrivals - 1);
     return Math.max(GAP.toNanos(), QUIET_GAPS * meanGap);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * How the write log is cut into groups. Kafka's in-memory consumer stands in for the log, and time
  * is a manual clock that a poll which finds nothing advances by its whole timeout, as a real one
- * would wait.
+ * would wait; records {@link #arriveAt} a time are returned by the poll whose wait reaches it.
  */
 class GroupCollectorTest {
   private static final TopicPartition LOG = new TopicPartition("writes", 0);
@@ -30,6 +31,12 @@ class GroupCollectorTest {
       new MockConsumer<>("earliest") {
         @Override
         public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+          long[] next = timed.peek();
+          if (next != null && next[0] <= nanos + timeout.toNanos()) {
+            timed.poll();
+            nanos = Math.max(nanos, next[0]);
+            append((int) next[1], 10);
+          }
           ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
           if (records.isEmpty()) {
             nanos += timeout.toNanos();
@@ -37,6 +44,10 @@ class GroupCollectorTest {
           return records;
         }
       };
+
+  /** Clumps of records still to arrive: {time in nanos, records}, in time order. */
+  private final ArrayDeque<long[]> timed = new ArrayDeque<>();
+
   private long nextOffset;
   private int l0Objects;
 
@@ -61,6 +72,11 @@ class GroupCollectorTest {
               new RecordHeaders(),
               Optional.empty()));
     }
+  }
+
+  /** {@code records} records of 10 bytes arrive together at {@code atNanos}. */
+  private void arriveAt(long atNanos, int records) {
+    timed.add(new long[] {atNanos, records});
   }
 
   private GroupCollector collector(
@@ -235,11 +251,39 @@ class GroupCollectorTest {
   void aBurstThatIsOverEndsTheHoldEarly() {
     GroupCollector groups = afterAFullGroup(GroupPolicy.L0_SLOWDOWN_OBJECTS);
     long end = nanos;
-    // Ten waiting clients send again at once, then wait for their answers: nothing more comes.
-    log.schedulePollTask(() -> append(10, 10));
+    // Ten waiting clients send again within a third of a millisecond, then wait for their
+    // answers: nothing more comes.
+    arriveAt(end + MS / 10, 4);
+    arriveAt(end + 2 * MS / 10, 3);
+    arriveAt(end + 3 * MS / 10, 3);
     assertEquals(10, groups.next().size());
     long held = nanos - end;
     assertTrue(held <= 2 * MS, "held " + held / MS + " ms once the burst was over, want ~1");
+  }
+
+  @Test
+  void recordsThatArriveInOnePollAreHeldTheWholeHold() {
+    GroupCollector groups = afterAFullGroup(GroupPolicy.L0_SLOWDOWN_OBJECTS);
+    long end = nanos;
+    // One arrival shows no gap to judge the burst's end by.
+    arriveAt(end + MS, 10);
+    assertEquals(10, groups.next().size());
+    assertEquals(200 * MS, nanos - end);
+  }
+
+  @Test
+  void clumpsAtASteadyRateAreHeldTheWholeHold() {
+    GroupCollector groups = afterAFullGroup(GroupPolicy.L0_SLOWDOWN_OBJECTS);
+    long end = nanos;
+    // 2,000 records a second, as a gateway's produce requests bring them: 20 every 10 ms. The
+    // gaps between records within a clump are nil, but the gaps between clumps are steady.
+    for (int i = 1; i <= 40; i++) {
+      arriveAt(end + i * 10 * MS, 20);
+    }
+    List<ConsumerRecord<byte[], byte[]>> group = groups.next();
+    long held = nanos - end;
+    assertTrue(held >= 200 * MS, "held " + held / MS + " ms, want the 200 ms hold");
+    assertTrue(group.size() >= 380, "the group grew for the hold: " + group.size());
   }
 
   @Test
@@ -265,7 +309,8 @@ class GroupCollectorTest {
     GroupCollector groups = afterAFullGroup(10);
     long end = nanos;
     l0Objects = 15; // four max delays of slowdown
-    log.schedulePollTask(() -> append(10, 10));
+    arriveAt(end + MS / 10, 5);
+    arriveAt(end + 2 * MS / 10, 5);
     assertEquals(10, groups.next().size());
     assertEquals(800 * MS, nanos - end, "held the slowdown whole");
   }
