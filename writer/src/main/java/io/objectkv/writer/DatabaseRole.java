@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
 final class DatabaseRole implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DatabaseRole.class);
 
-  /** What a role asks of the group's consumer (run on its poll thread). */
+  /**
+   * What a role asks of the group's consumer: seeks run on its poll thread; where a partition
+   * begins and ends is asked on a connection without a fetch waiting (see {@code LogOffsets}).
+   */
   interface Consumer {
     /**
      * Discards queued records and reads from {@code offset}; when parking, also records the offset

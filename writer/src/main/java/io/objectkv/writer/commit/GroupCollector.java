@@ -138,10 +138,10 @@ public final class GroupCollector {
       }
       if (!arrived.isEmpty()) {
         arrivals++;
-      }
-      // One arrival tells nothing of the gaps between them: it is held as if no burst ended.
-      if (!arrived.isEmpty() && arrivals > 1) {
-        burstEnd = Math.max(firmNotBefore, now + quietNanos(arrivals, firstArrival, now));
+        // One arrival tells nothing of the gaps between them: it is held as if no burst ended.
+        if (arrivals > 1) {
+          burstEnd = Math.max(firmNotBefore, now + quietNanos(arrivals, firstArrival, now));
+        }
       }
       // A lone client gains nothing from a wait for company: after a group of one, a group that
       // starts alone ends at once.
