@@ -42,9 +42,11 @@ public record CompactorConfig(
 
   /**
    * Most bytes per ranged GET of an input: few requests. A compaction's inputs share a memory
-   * budget, so the window is smaller when they are many (see CompactionMerger).
+   * budget, so the window is smaller when they are many (see CompactionMerger). An L1 object (64
+   * MiB) is read in two windows after its tail: with 8 MiB windows the reads of L1 were a third of
+   * the S3 requests of a steady write load.
    */
-  public static final int READ_AHEAD = 8 << 20;
+  public static final int READ_AHEAD = 32 << 20;
 
   /** Local disk for kept outputs: L0 (the ratio keeps it a fifth of L1) and some of L1. */
   public static final long KEPT_OUTPUT_BYTES = 1L << 30;

@@ -3,6 +3,7 @@ package io.objectkv.format;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,6 +29,36 @@ class SstRoundTripTest {
             "failed for seed " + seed + " (rerun with -Dobjectkv.seed=" + seed + ")", e);
       }
     }
+  }
+
+  /** A large object's index and filter come with the first read of its tail, not a second. */
+  @Test
+  void aLargeObjectsMetadataTakesOneRead() {
+    NavigableMap<byte[], Entry> entries =
+        new java.util.TreeMap<>(java.util.Arrays::compareUnsigned);
+    Random rnd = new Random(11);
+    for (int i = 0; i < 100_000; i++) {
+      byte[] key = String.format("key%07d", i).getBytes();
+      byte[] value = new byte[100];
+      rnd.nextBytes(value);
+      entries.put(key, new Entry(key, i + 1, value));
+    }
+    byte[] sst = SstFixtures.build(entries, SstOptions.DEFAULT, null);
+    Footer footer = SstReader.of("large", sst).metadata().footer();
+    assertTrue(
+        sst.length - footer.metadataStart() > SstMetadata.DEFAULT_TAIL_READ,
+        "more metadata than the least tail read");
+    List<long[]> reads = new ArrayList<>();
+    SstMetadata meta =
+        SstMetadata.read(
+            "large",
+            sst.length,
+            (offset, length) -> {
+              reads.add(new long[] {offset, length});
+              return java.util.Arrays.copyOfRange(sst, (int) offset, (int) offset + length);
+            });
+    assertEquals(1, reads.size());
+    assertEquals(entries.size(), meta.footer().entryCount());
   }
 
   private static void checkOneCase(long seed) {

@@ -135,12 +135,12 @@ public final class CompactionMerger {
     // rest of the budget (most are small, or kept on local disk).
     long l0Budget = WINDOW_BUDGET - (job.l1().isEmpty() ? 0 : 2L * readAhead);
     int window =
-        (int)
-            Math.max(64 << 10, Math.min(readAhead, l0Budget / (2L * Math.max(1, job.l0().size()))));
-    // An L0 input no larger than its window costs one GET whole, where the tail and then the data
-    // would cost two (group commits' objects, most of a tier merge's inputs); each L0 input may
-    // hold two windows anyway. L1 inputs are read one after the other, so not whole at opening.
-    List<SstReader> l0 = openAll(job.l0(), bytesRead, window, window, prefetch);
+        l0Window(job.l0().stream().mapToLong(SstInfo::sizeBytes).toArray(), l0Budget, readAhead);
+    // An L0 input no larger than two windows costs one GET whole, where the tail and then the data
+    // would cost at least two (group commits' objects, most of a tier merge's inputs), and holds
+    // no more memory than two windows would. L1 inputs are read one after the other, so not whole
+    // at opening.
+    List<SstReader> l0 = openAll(job.l0(), bytesRead, window, 2L * window, prefetch);
     List<Iterator<Entry>> sources = new ArrayList<>();
     // Newest L0 first: on equal versions (never, in practice) the newer object wins.
     for (int i = l0.size() - 1; i >= 0; i--) {
@@ -186,6 +186,38 @@ public final class CompactionMerger {
     out.finish();
     return new Result(out.outputs, bytesRead.get(), out.bytesWritten, in, out.entries);
   }
+
+  /**
+   * The read-ahead window of L0 inputs of these sizes that share {@code budget}: each holds the
+   * least of its size (read whole) and two windows, so small inputs leave their share to large ones
+   * (a 2 MB group commit among tier merges' outputs is read in one GET, not in ranges sized for the
+   * largest).
+   */
+  static int l0Window(long[] sizes, long budget, int readAhead) {
+    long[] sorted = sizes.clone();
+    java.util.Arrays.sort(sorted);
+    long left = budget;
+    long level = Long.MAX_VALUE; // most bytes an input holds: its size, or two windows
+    for (int i = 0; i < sorted.length; i++) {
+      long share = left / (sorted.length - i);
+      if (sorted[i] > share) {
+        level = share;
+        break;
+      }
+      left -= sorted[i];
+    }
+    return (int) Math.max(MIN_WINDOW, Math.min(Math.min(readAhead, L0_READ_AHEAD), level / 2));
+  }
+
+  /**
+   * The largest window of an L0 input. Larger L1 windows save requests (an L1 object is read once
+   * per compaction into L1, in full windows); L0 inputs are mostly small or kept on local disk, and
+   * tier merges run side by side with one into L1, so their windows stay this size.
+   */
+  static final int L0_READ_AHEAD = 8 << 20;
+
+  /** Windows are never smaller than this, whatever the number of inputs. */
+  static final int MIN_WINDOW = 64 << 10;
 
   /** Objects this small are read whole, in one GET, whatever their window: metadata and data. */
   static final long READ_WHOLE_BYTES = SstMetadata.DEFAULT_TAIL_READ;

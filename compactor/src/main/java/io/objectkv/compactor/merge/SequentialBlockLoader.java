@@ -63,6 +63,13 @@ final class SequentialBlockLoader implements BlockLoader {
         && index.handle(last + 1).end() - start.offset() <= readAhead) {
       last++;
     }
+    // A remainder under a quarter window comes along rather than costing a GET of its own: an
+    // object's data is a little over a whole number of windows when the windows divide its target
+    // size.
+    int lastBlock = index.blockCount() - 1;
+    if (index.handle(lastBlock).end() - index.handle(last).end() <= readAhead / 4) {
+      last = lastBlock;
+    }
     long end = index.handle(last).end();
     byte[] range = input.range(start.offset(), (int) (end - start.offset()));
     DataBlock[] blocks = new DataBlock[last - first + 1];

@@ -249,6 +249,70 @@ class CompactionMergerTest {
     assertTrue(store.keys.contains(tier.key()), "the tier output came from the store");
   }
 
+  /**
+   * Small L0 inputs are read whole and leave their share of the budget to the large ones; many
+   * inputs still get the least window, and a budget they all fit in gives the read-ahead.
+   */
+  @Test
+  void l0WindowsLeaveSmallInputsWholeAndShareTheRest() {
+    long mb = 1 << 20;
+    long[] sizes = {2 * mb, 2 * mb, 2 * mb, 50 * mb, 80 * mb};
+    int w = CompactionMerger.l0Window(sizes, 32 * mb, 32 << 20);
+    assertEquals(13 * mb / 2, w, "the 26 MiB left after three whole reads, two windows each");
+    long held = Arrays.stream(sizes).map(size -> Math.min(size, 2L * w)).sum();
+    assertTrue(held <= 32 * mb, "within the budget: " + held);
+
+    assertEquals(4 << 20, CompactionMerger.l0Window(sizes, 1L << 40, 4 << 20));
+    assertEquals(
+        CompactionMerger.L0_READ_AHEAD, CompactionMerger.l0Window(sizes, 1L << 40, 32 << 20));
+    long[] many = new long[4096];
+    Arrays.fill(many, 10 * mb);
+    assertEquals(CompactionMerger.MIN_WINDOW, CompactionMerger.l0Window(many, 64 * mb, 8 << 20));
+  }
+
+  /**
+   * An L1 input costs its tail and one ranged GET per window; a remainder of under a quarter window
+   * comes with the last full one rather than costing a GET of its own.
+   */
+  @Test
+  void anL1InputCostsItsTailAndOneGetPerWindow() throws Exception {
+    Random rnd = new Random(7);
+    InMemoryObjectStore objects = new InMemoryObjectStore();
+    NavigableMap<byte[], Entry> base = new TreeMap<>(Arrays::compareUnsigned);
+    for (int i = 0; i < 3000; i++) {
+      byte[] k = String.format("k%05d", i).getBytes();
+      byte[] value = new byte[100];
+      rnd.nextBytes(value);
+      base.put(k, new Entry(k, i + 1, value));
+    }
+    SstInfo l1 = put(objects, "l1/a", base);
+    long dataBytes = SstReader.of(l1.key(), objects.get(l1.key())).metadata().footer().dataEnd();
+    assertTrue(l1.sizeBytes() > CompactionMerger.READ_WHOLE_BYTES, "read by ranges: " + l1);
+    NavigableMap<byte[], Entry> group = new TreeMap<>(Arrays::compareUnsigned);
+    byte[] k = "k00042".getBytes();
+    group.put(k, new Entry(k, 5000, "new".getBytes()));
+    SstInfo l0 = put(objects, "l0/a", group);
+
+    // Two windows of 47% each leave 6% of the data (plus what block edges leave): under a quarter.
+    int readAhead = (int) (dataBytes * 47 / 100);
+    ReadsRecorded store = new ReadsRecorded(objects);
+    List<Entry> merged =
+        entries(
+            objects,
+            new CompactionMerger(
+                    store, temp, new SstOptions(4096, 10, true), 1 << 30, readAhead, nothingKept())
+                .merge(
+                    new CompactionJob(1, List.of(l0), List.of(l1), ManifestEdit.Level.L1),
+                    n -> "l1/b-" + n + ".sst",
+                    CompactionMerger.Step.NONE,
+                    0));
+    assertEquals(base.size(), merged.size());
+    assertEquals(
+        3,
+        store.keys.stream().filter(l1.key()::equals).count(),
+        "the tail and two windows: " + store.keys);
+  }
+
   /** Records the keys of reads. */
   private static final class ReadsRecorded extends ForwardingStore {
     final List<String> keys = new CopyOnWriteArrayList<>();

@@ -67,7 +67,7 @@ public final class TableCache {
 
   private SstMetadata readMetadata(SstInfo info) {
     String key = info.key();
-    int tail = (int) Math.min(info.sizeBytes(), SstMetadata.DEFAULT_TAIL_READ);
+    int tail = SstMetadata.tailRead(info.sizeBytes());
     return fetchChecked(key, info.sizeBytes() - tail, tail, bytes -> decodeMetadata(info, bytes));
   }
 
