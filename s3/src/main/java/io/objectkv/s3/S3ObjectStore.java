@@ -7,6 +7,7 @@ import io.objectkv.core.store.ObjectStore;
 import io.objectkv.core.store.PermanentStoreException;
 import io.objectkv.core.store.StoreException;
 import io.objectkv.core.store.TransientStoreException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,12 +17,12 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -156,14 +157,32 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * A body read into an array of exactly its length. The SDK's byte transformer grows a buffer by
+   * doubling and then copies it, about three times a large range at its peak: a compaction reading
+   * 32 MiB windows ran out of heap on that. Stateless, so the SDK may retry it.
+   */
+  private static final ResponseTransformer<GetObjectResponse, byte[]> EXACT_BYTES =
+      (response, in) -> {
+        Long length = response.contentLength();
+        if (length == null) {
+          return in.readAllBytes();
+        }
+        byte[] body = new byte[Math.toIntExact(length)];
+        int read = in.readNBytes(body, 0, body.length);
+        if (read != body.length || in.read() != -1) {
+          throw new IOException(
+              "the body did not hold its Content-Length of " + body.length + " bytes");
+        }
+        return body;
+      };
+
   @Override
   public byte[] get(String key) {
-    ResponseBytes<GetObjectResponse> r =
-        call(
-            "GET",
-            key,
-            () -> client.getObjectAsBytes(b -> b.bucket(config.bucket()).key(s3Key(key))));
-    return r.asByteArrayUnsafe();
+    return call(
+        "GET",
+        key,
+        () -> client.getObject(b -> b.bucket(config.bucket()).key(s3Key(key)), EXACT_BYTES));
   }
 
   @Override
@@ -173,9 +192,8 @@ public final class S3ObjectStore implements ObjectStore {
     }
     String range = "bytes=" + offset + "-" + (offset + length - 1);
     try {
-      return client
-          .getObjectAsBytes(b -> b.bucket(config.bucket()).key(s3Key(key)).range(range))
-          .asByteArrayUnsafe();
+      return client.getObject(
+          b -> b.bucket(config.bucket()).key(s3Key(key)).range(range), EXACT_BYTES);
     } catch (S3Exception e) {
       if (e.statusCode() == 416) {
         return new byte[0]; // the range starts at or past the end

@@ -42,7 +42,7 @@ final class SequentialBlockLoader implements BlockLoader {
 
   @Override
   public DataBlock load(int block, BlockHandle handle) {
-    if (!current.holds(block)) {
+    if (!current.holds(block) || current.blocks()[block - current.start()] == null) {
       current = block == nextStart ? Futures.join(next) : fetch(block);
       int after = current.start() + current.blocks().length;
       if (after < index.blockCount()) {
@@ -53,7 +53,19 @@ final class SequentialBlockLoader implements BlockLoader {
         next = null;
       }
     }
-    return current.blocks()[block - current.start()];
+    // Handed over: the scan holds the block it reads, and the loader lets go of it, so an input
+    // the merge has finished holds no window (a compaction into L1 keeps every L1 input open
+    // until it ends; 65 last windows of 32 MiB ran a 1 GiB heap out). A block asked again is
+    // fetched again.
+    DataBlock[] blocks = current.blocks();
+    DataBlock loaded = blocks[block - current.start()];
+    blocks[block - current.start()] = null;
+    return loaded;
+  }
+
+  /** Blocks fetched and not yet handed to the scan. */
+  int blocksHeld() {
+    return (int) Arrays.stream(current.blocks()).filter(java.util.Objects::nonNull).count();
   }
 
   private Window fetch(int first) {
