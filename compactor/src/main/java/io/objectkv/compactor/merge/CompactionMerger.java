@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -195,7 +196,7 @@ public final class CompactionMerger {
    */
   static int l0Window(long[] sizes, long budget, int readAhead) {
     long[] sorted = sizes.clone();
-    java.util.Arrays.sort(sorted);
+    Arrays.sort(sorted);
     long left = budget;
     long level = Long.MAX_VALUE; // most bytes an input holds: its size, or two windows
     for (int i = 0; i < sorted.length; i++) {

@@ -6,6 +6,7 @@ import io.objectkv.format.DataBlock;
 import io.objectkv.format.IndexBlock;
 import io.objectkv.format.SstMetadata;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -65,7 +66,7 @@ final class SequentialBlockLoader implements BlockLoader {
 
   /** Blocks fetched and not yet handed to the scan. */
   int blocksHeld() {
-    return (int) Arrays.stream(current.blocks()).filter(java.util.Objects::nonNull).count();
+    return (int) Arrays.stream(current.blocks()).filter(Objects::nonNull).count();
   }
 
   private Window fetch(int first) {
