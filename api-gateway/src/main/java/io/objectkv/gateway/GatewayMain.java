@@ -129,6 +129,7 @@ public final class GatewayMain {
         new WriteClient(
             bootstrap,
             names,
+            Optional.empty(),
             gatewayId,
             s.durationValue(WRITE_TIMEOUT),
             InstantSource.system(),
@@ -148,6 +149,7 @@ public final class GatewayMain {
                 new WriteClient(
                     bootstrap,
                     db.kafkaNames(names),
+                    db.isDefault() ? Optional.empty() : Optional.of(names.wake()),
                     gatewayId,
                     writeTimeout,
                     InstantSource.system(),

@@ -246,6 +246,7 @@ public final class CompactorMain {
     GroupShare share =
         new GroupShare(
             config.bootstrap(),
+            config.names(),
             config.names().database() + ".compactors",
             config.names().database() + "-compactor-share-" + UUID.randomUUID(),
             catalog,

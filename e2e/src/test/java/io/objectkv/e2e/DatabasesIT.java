@@ -10,6 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.objectkv.cli.Main;
 import io.objectkv.client.Consistency;
 import io.objectkv.client.ObjectKvClient;
+import io.objectkv.core.codec.LogCodec;
+import io.objectkv.core.log.LogCommand;
+import io.objectkv.core.model.Condition;
+import io.objectkv.core.model.Key;
+import io.objectkv.core.model.Op;
+import io.objectkv.core.model.WriteBatch;
+import io.objectkv.kafka.KafkaClients;
 import io.objectkv.testkit.Poll;
 import io.objectkv.testkit.chaos.ChaosCluster;
 import io.objectkv.testkit.chaos.ChaosSettings;
@@ -23,6 +30,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -247,7 +257,7 @@ class DatabasesIT {
 
   @Test
   @Order(5)
-  void anIdleDatabaseParksItsWriterAndTheNextWriteBringsItBack() {
+  void anIdleDatabaseParksItsWriterFallsAsleepAndTheNextWriteWakesIt() throws Exception {
     assertEquals(201, create("sleepy").status());
     Api sleepy = api.in("sleepy");
     Api.Response first =
@@ -258,24 +268,68 @@ class DatabasesIT {
               Api.Response p = sleepy.put("k", "1");
               return p.status() == 200 ? p : null;
             });
-    String[] parked =
-        Poll.value(
-            Duration.ofSeconds(30),
-            "sleepy's writer to park",
-            () -> {
-              String[] o = ownerOf("sleepy");
-              return o != null && o[1].equals("parked") ? o : null;
-            });
+    String[] parked = awaitRole("sleepy", "parked");
+    // Asleep: its write log is no longer fetched; the gateway's wake brings it back.
+    assertEquals(parked[0], awaitRole("sleepy", "asleep")[0]);
     long start = System.nanoTime();
     Api.Response second = sleepy.put("k", "2");
     long wakeMillis = (System.nanoTime() - start) / 1_000_000;
-    System.out.println("DatabasesIT: a write to a parked database took " + wakeMillis + " ms");
+    System.out.println("DatabasesIT: a write to a database asleep took " + wakeMillis + " ms");
     assertEquals(200, second.status(), second.toString());
     assertTrue(second.version() > first.version());
     assertEquals("active", ownerOf("sleepy")[1]);
     assertEquals(parked[0], ownerOf("sleepy")[0]);
     Api.Response read = sleepy.send("GET", sleepy.path(Api.kv("k")) + "?consistency=strong", null);
     assertEquals("2", read.body());
+
+    // A record that comes without a wake (its gateway died after sending it) is still applied:
+    // the writer looks at the ends of the write logs asleep once per park interval.
+    awaitRole("sleepy", "asleep");
+    appendWithoutWake("sleepy", "k", "3");
+    Poll.value(
+        Duration.ofSeconds(20),
+        "the record sent without a wake to be applied",
+        () -> {
+          Api.Response r =
+              sleepy.send("GET", sleepy.path(Api.kv("k")) + "?consistency=strong", null);
+          return "3".equals(r.body()) ? r : null;
+        });
+  }
+
+  private String[] awaitRole(String db, String role) {
+    return Poll.value(
+        Duration.ofSeconds(30),
+        db + "'s writer to be " + role,
+        () -> {
+          String[] o = ownerOf(db);
+          return o != null && o[1].equals(role) ? o : null;
+        });
+  }
+
+  /** Appends a put to the database's write log as a gateway would, without its wake. */
+  private void appendWithoutWake(String db, String key, String value) throws Exception {
+    Map<String, Object> config = KafkaClients.producer(cluster.bootstrap(), "databases-it-no-wake");
+    try (Admin admin = KafkaClients.admin(cluster.bootstrap());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
+      String writeLog =
+          admin.listTopics().names().get().stream()
+              .filter(t -> t.contains(".db." + db + ".") && t.endsWith(".writes"))
+              .findFirst()
+              .orElseThrow();
+      WriteBatch batch =
+          new WriteBatch(
+              List.of(
+                  new Op.Put(
+                      new Key(key.getBytes(StandardCharsets.UTF_8)),
+                      value.getBytes(StandardCharsets.UTF_8),
+                      Condition.NONE)),
+              null);
+      byte[] record =
+          LogCodec.encode(
+              new LogCommand.ClientBatch(
+                  "databases-it", 1, System.currentTimeMillis() + 60_000, batch));
+      producer.send(new ProducerRecord<>(writeLog, 0, null, record)).get();
+    }
   }
 
   @Test

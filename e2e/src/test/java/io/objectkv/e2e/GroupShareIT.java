@@ -38,6 +38,7 @@ class GroupShareIT {
       GroupShare a =
           new GroupShare(
               servers.bootstrapServers(),
+              deployment,
               group,
               "a",
               catalog,
@@ -50,6 +51,7 @@ class GroupShareIT {
       try (GroupShare b =
           new GroupShare(
               servers.bootstrapServers(),
+              deployment,
               group,
               "b",
               catalog,

@@ -38,6 +38,16 @@ public record KafkaNames(String database) {
     return database + ".databases";
   }
 
+  /**
+   * The deployment's wake log: one record per wake, keyed by the write log it names. Writers stop
+   * fetching the write logs of databases quiet for a while; a gateway that writes to a database
+   * after a quiet second names it here, and the writer that holds it fetches it again (only the
+   * default database's names have one).
+   */
+  public String wake() {
+    return database + ".wake";
+  }
+
   /** The consumer group of the writers: one active member, the others standby. */
   public String writerGroup() {
     return database + ".writer";

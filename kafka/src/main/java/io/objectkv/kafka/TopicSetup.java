@@ -57,19 +57,21 @@ public final class TopicSetup {
   }
 
   /**
-   * The topics of the deployment: its default database's, the process directory and the catalog of
-   * databases.
+   * The topics of the deployment: its default database's, the process directory, the catalog of
+   * databases and the wake log.
    */
   public static void ensureTopics(
       Admin admin, KafkaNames names, Optional<Short> replicationFactor) {
     List<NewTopic> wanted = databaseTopics(names, replicationFactor);
-    // Announcements matter for seconds: minutes of them are kept, in short segments.
-    wanted.add(
-        new NewTopic(names.processes(), Optional.of(1), replicationFactor)
-            .configs(
-                Map.of(
-                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(10L * 60 * 1000),
-                    TopicConfig.SEGMENT_MS_CONFIG, Long.toString(60L * 1000))));
+    // Announcements and wakes matter for seconds: minutes of them are kept, in short segments.
+    for (String topic : List.of(names.processes(), names.wake())) {
+      wanted.add(
+          new NewTopic(topic, Optional.of(1), replicationFactor)
+              .configs(
+                  Map.of(
+                      TopicConfig.RETENTION_MS_CONFIG, Long.toString(10L * 60 * 1000),
+                      TopicConfig.SEGMENT_MS_CONFIG, Long.toString(60L * 1000))));
+    }
     // One record per database incarnation, kept for ever (compacted).
     wanted.add(
         new NewTopic(names.catalog(), Optional.of(1), replicationFactor)

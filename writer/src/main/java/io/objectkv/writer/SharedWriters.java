@@ -7,6 +7,7 @@ import io.objectkv.kafka.LogOffsets;
 import io.objectkv.runtime.Pause;
 import io.objectkv.runtime.cluster.Catalog;
 import io.objectkv.runtime.cluster.Database;
+import io.objectkv.runtime.cluster.Wakes;
 import io.objectkv.runtime.health.Liveness;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -31,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -43,6 +45,14 @@ import org.slf4j.LoggerFactory;
  * takes a share, a dead one's databases move to the others after its session times out. Each
  * partition held here has a {@link DatabaseRole}; one consumer reads them all and hands each role
  * its records, pausing a partition whose role has a full queue.
+ *
+ * <p>Writes to a database wake it; silence puts it to sleep. A parked role's partition is fetched
+ * until it has been quiet (no record, no wake) for another park interval, then paused: a fetch
+ * names every partition it reads, and a broker reads each one's log, so a thousand idle databases
+ * fetched twice a second cost CPU on both sides. A gateway names the database on the wake log
+ * ({@link KafkaNames#wake()}) when it writes after a quiet second, which this member reads on a
+ * consumer of its own; and the ends of the write logs asleep are looked at once per park interval,
+ * so that a lost wake (a gateway that died after its write) delays a record, never strands it.
  *
  * <p>A member that is given a partition fences the database's previous writer when it recovers (its
  * transactional id is the database's), so the single-writer argument of a database is the one of
@@ -66,6 +76,16 @@ public final class SharedWriters implements Runnable, AutoCloseable {
   private final Map<TopicPartition, DatabaseRole> roles = new ConcurrentHashMap<>();
   private final Set<TopicPartition> flowPaused = new java.util.HashSet<>();
   private final Set<TopicPartition> positioned = new java.util.HashSet<>();
+
+  /** Partitions of parked roles that are not fetched now. */
+  private final Set<TopicPartition> asleep = ConcurrentHashMap.newKeySet();
+
+  /** When each partition held here was last assigned, fetched from, sought or parked. */
+  private final Map<TopicPartition, Long> lastLife = new HashMap<>();
+
+  private volatile Wakes wakes;
+
+  private long nextLookAtSleepers = System.nanoTime();
   private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
   private final Map<String, Database> byTopic = new HashMap<>();
   private final Duration parkAfter;
@@ -110,7 +130,13 @@ public final class SharedWriters implements Runnable, AutoCloseable {
     return roles.values().stream()
         .filter(r -> r.database.name().equals(name))
         .findFirst()
-        .map(DatabaseRole::status);
+        .map(
+            r -> {
+              WriterStatus s = r.status();
+              return asleep.contains(r.partition)
+                  ? new WriterStatus(s.process(), "asleep", s.problem(), s.active())
+                  : s;
+            });
   }
 
   /** Databases held here, by name, with their role's state. */
@@ -155,6 +181,7 @@ public final class SharedWriters implements Runnable, AutoCloseable {
           c.seek(p, parkedAt.offset());
           c.resume(List.of(p));
           positioned.add(p);
+          lastLife.put(p, System.nanoTime());
         }
         role.start();
         log.info(
@@ -197,6 +224,8 @@ public final class SharedWriters implements Runnable, AutoCloseable {
       DatabaseRole r = roles.remove(p);
       positioned.remove(p);
       flowPaused.remove(p);
+      asleep.remove(p);
+      lastLife.remove(p);
       if (r != null) {
         log.info("database {}: partition {}; stopping its writer here", r.database.key(), why);
         r.close();
@@ -219,6 +248,8 @@ public final class SharedWriters implements Runnable, AutoCloseable {
                 consumer.resume(List.of(role.partition));
                 positioned.add(role.partition);
                 flowPaused.remove(role.partition);
+                asleep.remove(role.partition);
+                lastLife.put(role.partition, System.nanoTime());
                 if (park) {
                   consumer.commitSync(Map.of(role.partition, new OffsetAndMetadata(offset)));
                 }
@@ -305,7 +336,14 @@ public final class SharedWriters implements Runnable, AutoCloseable {
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     Set<String> subscribed = new TreeSet<>();
     try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(c);
-        Admin admin = KafkaClients.admin(config.bootstrap())) {
+        Admin admin = KafkaClients.admin(config.bootstrap());
+        Wakes wakeLog =
+            new Wakes(
+                config.bootstrap(),
+                config.names(),
+                config.names().database() + "-writer-wakes-" + instanceId,
+                this::woken)) {
+      wakes = wakeLog;
       offsets = admin;
       consumer = kafka;
       Listener listener = new Listener();
@@ -336,6 +374,7 @@ public final class SharedWriters implements Runnable, AutoCloseable {
           for (Runnable r; (r = commands.poll()) != null; ) {
             r.run();
           }
+          sleepAndWake(kafka);
           if (subscribed.isEmpty()) {
             Pause.pause(Duration.ofMillis(200));
             continue;
@@ -347,6 +386,7 @@ public final class SharedWriters implements Runnable, AutoCloseable {
             continue; // a role asked for something
           }
           for (TopicPartition p : records.partitions()) {
+            lastLife.put(p, System.nanoTime());
             DatabaseRole role = roles.get(p);
             if (role != null && positioned.contains(p)) {
               role.offer(records.records(p));
@@ -361,6 +401,69 @@ public final class SharedWriters implements Runnable, AutoCloseable {
           r.run(); // fails: the roles are gone
         }
       }
+    }
+  }
+
+  /** A wake for a write log asleep here has the poll thread look at once. */
+  private void woken(String writeLog) {
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null && asleep.contains(new TopicPartition(writeLog, 0))) {
+      c.wakeup();
+    }
+  }
+
+  /**
+   * Stops fetching the partitions of roles parked and quiet for another park interval (no record,
+   * no wake), and fetches again those woken or whose write log grew all the same.
+   */
+  private void sleepAndWake(KafkaConsumer<byte[], byte[]> kafka) {
+    long now = System.nanoTime();
+    List<TopicPartition> sleep = new ArrayList<>();
+    List<TopicPartition> wake = new ArrayList<>();
+    for (DatabaseRole r : roles.values()) {
+      TopicPartition p = r.partition;
+      if (!positioned.contains(p) || flowPaused.contains(p)) {
+        continue;
+      }
+      long life = Math.max(lastLife.computeIfAbsent(p, k -> now), wakes.lastWakeNanos(p.topic()));
+      boolean quiet =
+          r.state() == DatabaseRole.State.PARKED
+              && r.queuedBytes() == 0
+              && now - life > parkAfter.toNanos();
+      if (quiet && asleep.add(p)) {
+        sleep.add(p);
+      } else if (!quiet && asleep.remove(p)) {
+        wake.add(p);
+      }
+    }
+    if (now - nextLookAtSleepers >= 0) {
+      nextLookAtSleepers = now + parkAfter.toNanos();
+      List<TopicPartition> sleeping = asleep.stream().filter(p -> !sleep.contains(p)).toList();
+      if (!sleeping.isEmpty()) {
+        try {
+          LogOffsets.latest(offsets, sleeping)
+              .forEach(
+                  (p, end) -> {
+                    if (end > pastWakeups(() -> kafka.position(p)) && asleep.remove(p)) {
+                      log.info("write log {}: records came without a wake; fetching it", p.topic());
+                      lastLife.put(p, now);
+                      wake.add(p);
+                    }
+                  });
+        } catch (KafkaException e) {
+          // A dropped database's log among them, or the broker away: the next look tries again.
+          log.warn(
+              "could not look at the ends of {} write logs asleep: {}",
+              sleeping.size(),
+              e.getCause() == null ? e.toString() : e.getCause().toString());
+        }
+      }
+    }
+    if (!sleep.isEmpty()) {
+      kafka.pause(sleep);
+    }
+    if (!wake.isEmpty()) {
+      kafka.resume(wake);
     }
   }
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,16 @@ public final class WriteClient implements AutoCloseable {
   private final Metrics.Counter timeouts;
   private final Duration timeout;
   private final InstantSource clock;
+  private final ProducerRecord<byte[], byte[]> wake;
+  private final AtomicLong lastSignalNanos;
   private volatile boolean running = true;
+
+  /**
+   * A write after this long without a write of this client reaching the log, or a wake, wakes the
+   * database's writer (see {@link KafkaNames#wake()}): a writer fetches a database's write log for
+   * a while after its last record or wake, far longer than this.
+   */
+  static final Duration WAKE_AFTER_QUIET = Duration.ofSeconds(1);
 
   /** Longest a request waits for Kafka to take a record before it is answered 503. */
   private static final Duration MAX_BLOCK = Duration.ofSeconds(2);
@@ -90,10 +100,13 @@ public final class WriteClient implements AutoCloseable {
    * @param timeout how long a write waits for its outcome: also its deadline (a record that reaches
    *     the log later is not applied) and the producer's delivery timeout, so no copy of a record
    *     outlives the wait for it
+   * @param wakeLog where to wake the database's writer after a quiet second; empty for a database
+   *     whose writer always fetches its write log (the default one)
    */
   public WriteClient(
       String bootstrap,
       KafkaNames names,
+      Optional<String> wakeLog,
       String gatewayId,
       Duration timeout,
       InstantSource clock,
@@ -102,6 +115,14 @@ public final class WriteClient implements AutoCloseable {
     this.gatewayId = gatewayId;
     this.timeout = timeout;
     this.clock = clock;
+    this.wake =
+        wakeLog
+            .map(
+                topic ->
+                    new ProducerRecord<>(
+                        topic, 0, names.writes().getBytes(StandardCharsets.UTF_8), new byte[0]))
+            .orElse(null);
+    this.lastSignalNanos = new AtomicLong(System.nanoTime() - WAKE_AFTER_QUIET.toNanos() - 1);
     Map<String, Object> p =
         KafkaClients.producer(bootstrap, names.database() + "-gateway-" + gatewayId);
     // No linger: under load, records batch up behind in-flight requests anyway.
@@ -170,6 +191,7 @@ public final class WriteClient implements AutoCloseable {
           (meta, e) -> {
             if (e == null) {
               publishSeconds.observeNanos(System.nanoTime() - start);
+              lastSignalNanos.accumulateAndGet(start, Math::max);
             } else {
               pending.remove(id);
               outcome.completeExceptionally(
@@ -179,6 +201,7 @@ public final class WriteClient implements AutoCloseable {
                       !certainlyNotAppended(e)));
             }
           });
+      wakeAfterQuiet(start);
     } catch (RuntimeException e) {
       // send() failed before handing the record over (no metadata in time, buffer full, closed)
       pending.remove(id);
@@ -197,6 +220,26 @@ public final class WriteClient implements AutoCloseable {
                 timeouts.inc();
               }
             });
+  }
+
+  /**
+   * Names the database on the wake log if neither a write of this client reached the write log nor
+   * a wake was sent in the last second. A lost wake costs time, not writes: the writer also looks
+   * at the ends of the write logs it does not fetch now and then.
+   */
+  private void wakeAfterQuiet(long now) {
+    long last = lastSignalNanos.get();
+    if (wake != null
+        && now - last > WAKE_AFTER_QUIET.toNanos()
+        && lastSignalNanos.compareAndSet(last, now)) {
+      producer.send(
+          wake,
+          (meta, e) -> {
+            if (e != null) {
+              log.debug("could not wake the writer of {}: {}", names.database(), e.toString());
+            }
+          });
+    }
   }
 
   private void listen() {

@@ -1,8 +1,10 @@
 package io.objectkv.runtime.cluster;
 
 import io.objectkv.kafka.KafkaClients;
+import io.objectkv.kafka.KafkaNames;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * one partition (of the topic {@code topicOf} names), and the group's assignor gives each partition
  * to exactly one live member, so processes of one role split the databases between them, a new one
  * takes a share and a dead one's share moves after its session. Nothing is read: the partitions
- * stay paused; the group only decides who does what. Their ends are asked every {@link
- * #ENDS_EVERY}, in one request for all of them, so a parked worker learns that its log moved
- * without a consumer of its own.
+ * stay paused; the group only decides who does what. Their ends are asked in one request, so a
+ * parked worker learns that its log moved without a consumer of its own: every {@link #ENDS_EVERY}
+ * those of databases whose log moved or that were woken ({@link Wakes}) in the last {@link
+ * #LATELY}, every {@link #QUIET_ENDS_EVERY} all of them (a broker reads each partition a request
+ * names, so a thousand quiet databases asked every 2 s cost CPU on both sides).
  */
 public final class GroupShare implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupShare.class);
@@ -34,9 +38,18 @@ public final class GroupShare implements AutoCloseable {
   private final Map<String, Database> held = new ConcurrentHashMap<>();
   private final Map<String, Database> byTopic = new ConcurrentHashMap<>();
   private final Map<String, Long> ends = new ConcurrentHashMap<>();
+  private final Map<String, Long> movedAt = new ConcurrentHashMap<>();
 
-  /** How often the ends of the held partitions are asked. */
+  /** How often the ends of the partitions that moved or were woken lately are asked. */
   static final Duration ENDS_EVERY = Duration.ofSeconds(2);
+
+  /** How often the ends of all the held partitions are asked. */
+  static final Duration QUIET_ENDS_EVERY = Duration.ofSeconds(30);
+
+  static final Duration LATELY = Duration.ofMinutes(2);
+
+  private final KafkaNames deployment;
+  private final Wakes wakes;
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
@@ -44,6 +57,7 @@ public final class GroupShare implements AutoCloseable {
 
   public GroupShare(
       String bootstrap,
+      KafkaNames deployment,
       String groupId,
       String clientId,
       Catalog catalog,
@@ -51,6 +65,8 @@ public final class GroupShare implements AutoCloseable {
       Duration sessionTimeout) {
     this.catalog = catalog;
     this.topicOf = topicOf;
+    this.deployment = deployment;
+    this.wakes = new Wakes(bootstrap, deployment, clientId + "-wakes", writeLog -> {});
     Map<String, Object> c = KafkaClients.follower(bootstrap, clientId);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     c.put(
@@ -72,7 +88,8 @@ public final class GroupShare implements AutoCloseable {
 
   /**
    * The end of the committed records of the database's partition, as last asked (at most {@link
-   * #ENDS_EVERY} old); -1 while this process does not hold it or has not asked yet.
+   * #ENDS_EVERY} old for a database written lately, {@link #QUIET_ENDS_EVERY} for the others); -1
+   * while this process does not hold it or has not asked yet.
    */
   public long logEnd(Database d) {
     return holds(d) ? ends.getOrDefault(topicOf.apply(d), -1L) : -1;
@@ -107,19 +124,37 @@ public final class GroupShare implements AutoCloseable {
     for (TopicPartition p : partitions) {
       held.remove(p.topic());
       ends.remove(p.topic());
+      movedAt.remove(p.topic());
     }
   }
 
-  private void askEnds() {
-    Set<TopicPartition> assigned = consumer.assignment();
-    if (!assigned.isEmpty()) {
-      consumer.endOffsets(assigned).forEach((p, end) -> ends.put(p.topic(), end));
+  private void askEnds(boolean all) {
+    long now = System.nanoTime();
+    List<TopicPartition> ask =
+        consumer.assignment().stream().filter(p -> all || lately(p.topic(), now)).toList();
+    if (!ask.isEmpty()) {
+      consumer
+          .endOffsets(ask)
+          .forEach(
+              (p, end) -> {
+                if (!end.equals(ends.put(p.topic(), end))) {
+                  movedAt.put(p.topic(), now);
+                }
+              });
     }
+  }
+
+  private boolean lately(String topic, long now) {
+    Database d = byTopic.get(topic);
+    return now - movedAt.getOrDefault(topic, Long.MIN_VALUE) < LATELY.toNanos()
+        || (d != null
+            && now - wakes.lastWakeNanos(d.kafkaNames(deployment).writes()) < LATELY.toNanos());
   }
 
   private void run() {
     Set<String> subscribed = new TreeSet<>();
-    long endsAsked = 0;
+    long endsAsked = System.nanoTime() - ENDS_EVERY.toNanos();
+    long allEndsAsked = System.nanoTime() - QUIET_ENDS_EVERY.toNanos();
     while (running) {
       try {
         Set<String> wanted = new TreeSet<>();
@@ -144,8 +179,12 @@ public final class GroupShare implements AutoCloseable {
         } else {
           consumer.poll(Duration.ofSeconds(1)); // paused: only the group's news comes
           if (System.nanoTime() - endsAsked >= ENDS_EVERY.toNanos()) {
-            askEnds();
+            boolean all = System.nanoTime() - allEndsAsked >= QUIET_ENDS_EVERY.toNanos();
+            askEnds(all);
             endsAsked = System.nanoTime();
+            if (all) {
+              allEndsAsked = endsAsked;
+            }
           }
         }
       } catch (WakeupException e) {
@@ -156,6 +195,7 @@ public final class GroupShare implements AutoCloseable {
         log.warn("the group share failed; going on in a second: {}", e.toString());
         held.clear();
         ends.clear();
+        movedAt.clear();
         try {
           Thread.sleep(1000);
         } catch (InterruptedException ie) {
@@ -164,6 +204,7 @@ public final class GroupShare implements AutoCloseable {
       }
     }
     consumer.close(Duration.ofSeconds(2));
+    wakes.close();
   }
 
   @Override
