@@ -1,13 +1,18 @@
 package io.objectkv.kafka;
 
+import java.util.regex.Pattern;
+
 /**
  * The Kafka names of one database: topics {@code <db>.writes}, {@code <db>.results}, {@code
  * <db>.manifest} and {@code <db>.processes}, the writer's consumer group and its transactional id.
  * The default database is called {@code objectkv}.
  */
 public record KafkaNames(String database) {
+  // Compiled once: the processes that share many databases make their names every second.
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
   public KafkaNames {
-    if (!database.matches("[A-Za-z0-9._-]{1,200}")) {
+    if (!NAME.matcher(database).matches()) {
       throw new IllegalArgumentException(
           "database name must be 1-200 of [A-Za-z0-9._-]: " + database);
     }
