@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ol>
  *   <li>scale-out: writes/s over 4 databases with S3 PUT latency injected, with one writer and then
- *       two (the second joins while the first runs, and takes a share);
+ *       two (the second joins while the first runs, and takes a share), and first on one database
+ *       with a quarter of the clients (what one writer does for each database it runs);
  *   <li>failover: kill -9 a writer; the time until each of its databases takes writes again;
  *   <li>idle: many databases created and left alone; S3 requests and CPU of the whole cluster over
  *       a quiet minute, then with a few of them written.
@@ -100,13 +101,25 @@ public final class ManyDatabases {
       cluster.kill("writer-2");
       awaitWrites(gateway, four, Duration.ofSeconds(60));
       load(gateway, four, clients, Duration.ofSeconds(5)); // warm-up
+      // One database with its quarter of the clients: how far one writer process is from running
+      // the four databases' pipelines side by side.
       Map<String, Double> cpu = cluster.cpuSeconds();
+      double single =
+          load(gateway, four.subList(0, 1), clients / four.size(), Duration.ofSeconds(seconds));
+      System.out.printf(
+          Locale.ROOT,
+          "1 writer:  %.0f writes/s on 1 database with %d clients; CPU: %s%n",
+          single,
+          clients / four.size(),
+          cpuDelta(cpu, cluster.cpuSeconds(), seconds));
+      cpu = cluster.cpuSeconds();
       double one = load(gateway, four, clients, Duration.ofSeconds(seconds));
       System.out.printf(
           Locale.ROOT,
-          "1 writer:  %.0f writes/s over %d databases; CPU: %s%n",
+          "1 writer:  %.0f writes/s over %d databases: %.2fx one database; CPU: %s%n",
           one,
           four.size(),
+          one / single,
           cpuDelta(cpu, cluster.cpuSeconds(), seconds));
       cluster.start("writer-2");
       long joined = System.nanoTime();

@@ -425,11 +425,11 @@ public final class SharedWriters implements Runnable, AutoCloseable {
       if (!positioned.contains(p) || flowPaused.contains(p)) {
         continue;
       }
-      long life = Math.max(lastLife.computeIfAbsent(p, k -> now), wakes.lastWakeNanos(p.topic()));
       boolean quiet =
           r.state() == DatabaseRole.State.PARKED
               && r.queuedBytes() == 0
-              && now - life > parkAfter.toNanos();
+              && now - lastLife.computeIfAbsent(p, k -> now) > parkAfter.toNanos()
+              && !wakes.wokenWithin(p.topic(), parkAfter);
       if (quiet && asleep.add(p)) {
         sleep.add(p);
       } else if (!quiet && asleep.remove(p)) {

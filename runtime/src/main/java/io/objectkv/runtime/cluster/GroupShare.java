@@ -145,10 +145,10 @@ public final class GroupShare implements AutoCloseable {
   }
 
   private boolean lately(String topic, long now) {
+    Long moved = movedAt.get(topic);
     Database d = byTopic.get(topic);
-    return now - movedAt.getOrDefault(topic, Long.MIN_VALUE) < LATELY.toNanos()
-        || (d != null
-            && now - wakes.lastWakeNanos(d.kafkaNames(deployment).writes()) < LATELY.toNanos());
+    return (moved != null && now - moved < LATELY.toNanos())
+        || (d != null && wakes.wokenWithin(d.kafkaNames(deployment).writes(), LATELY));
   }
 
   private void run() {

@@ -46,9 +46,10 @@ public final class Wakes implements AutoCloseable {
     this.thread = Thread.ofPlatform().name("wakes").daemon().start(this::listen);
   }
 
-  /** When the write log was last named on the wake log (System.nanoTime), if it was. */
-  public long lastWakeNanos(String writeLog) {
-    return wokenAt.getOrDefault(writeLog, Long.MIN_VALUE);
+  /** Whether the write log was named on the wake log less than {@code d} ago. */
+  public boolean wokenWithin(String writeLog, Duration d) {
+    Long at = wokenAt.get(writeLog);
+    return at != null && System.nanoTime() - at < d.toNanos();
   }
 
   private void listen() {
