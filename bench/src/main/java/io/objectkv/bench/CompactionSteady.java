@@ -10,6 +10,7 @@ import io.objectkv.core.model.Op;
 import io.objectkv.core.model.WriteBatch;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.reader.ReaderMain;
+import io.objectkv.testkit.ScratchDirs;
 import io.objectkv.testkit.TestCluster;
 import io.objectkv.writer.Writer;
 import io.objectkv.writer.WriterConfig;
@@ -80,6 +81,7 @@ public final class CompactionSteady {
       }
     }
     long keys = (long) (gib * (1L << 30) / (KEY_BYTES + valueBytes));
+    Path temp = Files.createTempDirectory("compaction-steady");
     try (BenchCluster cluster = BenchCluster.inNewBucket()) {
       WriterConfig base = cluster.writerConfig();
       GroupPolicy groups = base.groups();
@@ -92,7 +94,6 @@ public final class CompactionSteady {
                       groups.targetRecords(),
                       groups.maxDelay(),
                       Duration.ofMillis(groupMinIntervalMs))));
-      Path temp = Files.createTempDirectory("compaction-steady");
       BenchCluster.Compactor compactor =
           cluster.startCompactor(
               // A short grace, so space amplification counts what compaction freed within the run;
@@ -124,6 +125,7 @@ public final class CompactionSteady {
         }
       }
     }
+    ScratchDirs.delete(temp.resolve("reader")); // its disk cache; the compactor's log stays
     System.exit(0);
   }
 

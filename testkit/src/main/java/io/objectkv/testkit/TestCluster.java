@@ -124,6 +124,12 @@ public final class TestCluster {
     try {
       servers.add(kafka.join());
       servers.add(s3.join());
+      // Stopped in order: the data goes once both servers are down; their logs stay.
+      servers.add(
+          () -> {
+            ScratchDirs.delete(runDir.resolve("kafka"));
+            ScratchDirs.delete(runDir.resolve("s3"));
+          });
     } catch (RuntimeException e) {
       kafka.thenAccept(ServerProcess::close);
       s3.thenAccept(ServerProcess::close);
