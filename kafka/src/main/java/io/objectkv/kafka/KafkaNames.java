@@ -3,9 +3,9 @@ package io.objectkv.kafka;
 import java.util.regex.Pattern;
 
 /**
- * The Kafka names of one database: topics {@code <db>.writes}, {@code <db>.results}, {@code
- * <db>.manifest} and {@code <db>.processes}, the writer's consumer group and its transactional id.
- * The default database is called {@code objectkv}.
+ * The Kafka names of one database: topics {@code <db>.writes}, {@code <db>.manifest} and {@code
+ * <db>.processes}, the writer's consumer group and its transactional id. The default database is
+ * called {@code objectkv}.
  */
 public record KafkaNames(String database) {
   // Compiled once: the processes that share many databases make their names every second.
@@ -22,7 +22,11 @@ public record KafkaNames(String database) {
     return database + ".writes";
   }
 
-  public String results() {
+  /**
+   * Where outcomes went back to gateways before they moved into manifest deltas: no longer created,
+   * only deleted with a dropped database that still has one.
+   */
+  public String retiredResults() {
     return database + ".results";
   }
 

@@ -103,9 +103,6 @@ public final class TopicSetup {
                     TopicConfig.RETENTION_MS_CONFIG, Long.toString(7L * 24 * 3600 * 1000),
                     TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME)));
     wanted.add(
-        new NewTopic(names.results(), Optional.of(1), replicationFactor)
-            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(3600L * 1000))));
-    wanted.add(
         new NewTopic(names.manifest(), Optional.of(1), replicationFactor)
             .configs(
                 Map.of(

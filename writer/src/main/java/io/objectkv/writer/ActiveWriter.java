@@ -1,6 +1,6 @@
 package io.objectkv.writer;
 
-import io.objectkv.core.log.ResultRecord;
+import io.objectkv.core.log.Reply;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.ManifestSummary;
@@ -61,8 +61,8 @@ final class ActiveWriter implements AutoCloseable {
 
   /** A decided group on its way to commit. */
   private record Prepared(Decider.Decision decision, CompletableFuture<Void> upload, long started) {
-    List<ResultRecord> results() {
-      return decision.group().results();
+    List<Reply> replies() {
+      return decision.group().replies();
     }
 
     Manifest manifest() {
@@ -294,7 +294,7 @@ final class ActiveWriter implements AutoCloseable {
         long publishStart = System.nanoTime();
         Decider.Decision d = p.decision();
         p.upload.join(); // the object is durable before the manifest that names it
-        long offset = publisher.publish(d.delta(), p.results());
+        long offset = publisher.publish(d.delta(), p.replies());
         metrics.publishSeconds.observeNanos(System.nanoTime() - publishStart);
         metrics.groups.inc();
         metrics.groupSeconds.observeNanos(System.nanoTime() - p.started);

@@ -1,8 +1,10 @@
 package io.objectkv.gateway.write;
 
 import io.objectkv.core.codec.LogCodec;
+import io.objectkv.core.codec.ManifestCodec;
 import io.objectkv.core.log.LogCommand;
-import io.objectkv.core.log.ResultRecord;
+import io.objectkv.core.log.Replies;
+import io.objectkv.core.log.Reply;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.model.Outcome;
 import io.objectkv.core.model.WriteBatch;
@@ -35,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes batches to the write log and completes each request when its outcome comes back on the
- * result log. Many gateways can run at once: each has its own id and keeps only its outcomes.
+ * Publishes batches to the write log and completes each request when its outcome comes back in the
+ * manifest delta that commits it (see {@link Replies}). Many gateways can run at once: each has its
+ * own id and keeps only its outcomes.
  */
 public final class WriteClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WriteClient.class);
@@ -44,10 +47,9 @@ public final class WriteClient implements AutoCloseable {
   private final KafkaNames names;
   private final String gatewayId;
   private final KafkaProducer<byte[], byte[]> producer;
-  private final KafkaConsumer<byte[], byte[]> results;
+  private final KafkaConsumer<byte[], byte[]> manifestLog;
   private final Thread listener;
-  private final ConcurrentHashMap<Long, CompletableFuture<Outcome>> pending =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicLong correlation = new AtomicLong();
   private final Metrics.Histogram ackSeconds;
   private final Metrics.Histogram publishSeconds;
@@ -64,6 +66,9 @@ public final class WriteClient implements AutoCloseable {
    * a while after its last record or wake, far longer than this.
    */
   static final Duration WAKE_AFTER_QUIET = Duration.ofSeconds(1);
+
+  /** A batch waiting for its outcome: the batch names the key of a failed condition. */
+  private record Pending(WriteBatch batch, CompletableFuture<Outcome> outcome) {}
 
   /** Longest a request waits for Kafka to take a record before it is answered 503. */
   private static final Duration MAX_BLOCK = Duration.ofSeconds(2);
@@ -135,14 +140,14 @@ public final class WriteClient implements AutoCloseable {
     // With Kafka unreachable, send() waits this long for metadata before failing: answer quickly.
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(deliveryMs, MAX_BLOCK.toMillis()));
     this.producer = new KafkaProducer<>(p);
-    this.results =
+    this.manifestLog =
         new KafkaConsumer<>(
-            KafkaClients.follower(bootstrap, names.database() + "-gateway-results-" + gatewayId));
-    TopicPartition tp = new TopicPartition(names.results(), 0);
-    results.assign(List.of(tp));
-    results.seekToEnd(List.of(tp));
-    results.position(
-        tp); // resolve the end now: outcomes of requests sent from here on are all seen
+            KafkaClients.follower(bootstrap, names.database() + "-gateway-replies-" + gatewayId));
+    TopicPartition tp = new TopicPartition(names.manifest(), 0);
+    manifestLog.assign(List.of(tp));
+    manifestLog.seekToEnd(List.of(tp));
+    // Resolve the end now: the deltas of requests sent from here on are all seen.
+    manifestLog.position(tp);
     this.ackSeconds =
         metrics.histogram(
             "objectkv_gateway_write_seconds", "Time from publishing a batch to its outcome.");
@@ -155,7 +160,7 @@ public final class WriteClient implements AutoCloseable {
             "Writes whose outcome did not arrive in time.");
     metrics.gauge(
         "objectkv_gateway_pending_writes", "Writes waiting for their outcome.", pending::size);
-    this.listener = Thread.ofPlatform().name("results-" + gatewayId).daemon().start(this::listen);
+    this.listener = Thread.ofPlatform().name("replies-" + gatewayId).daemon().start(this::listen);
   }
 
   /** Time from publishing a batch to its outcome, for every write this gateway sent. */
@@ -181,7 +186,7 @@ public final class WriteClient implements AutoCloseable {
     long start = System.nanoTime();
     long deadline = clock.millis() + timeout.toMillis();
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-    pending.put(id, outcome);
+    pending.put(id, new Pending(batch, outcome));
     byte[] value = LogCodec.encode(new LogCommand.ClientBatch(gatewayId, id, deadline, batch));
     byte[] key =
         batch.requestId() == null ? null : batch.requestId().getBytes(StandardCharsets.UTF_8);
@@ -245,25 +250,30 @@ public final class WriteClient implements AutoCloseable {
   private void listen() {
     while (running) {
       try {
-        for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(500))) {
-          ResultRecord result;
+        for (ConsumerRecord<byte[], byte[]> r : manifestLog.poll(Duration.ofMillis(500))) {
+          Replies replies;
           try {
-            result = LogCodec.decodeResult(names.results() + "@" + r.offset(), r.value());
+            replies = ManifestCodec.decodeReplies(names.manifest() + "@" + r.offset(), r.value());
           } catch (FormatException e) {
-            log.warn("skipping undecodable result: {}", e.getMessage());
+            log.warn("skipping an undecodable manifest-log record: {}", e.getMessage());
             continue;
           }
-          if (result.replyTo().equals(gatewayId)) {
-            CompletableFuture<Outcome> f = pending.get(result.correlationId());
-            if (f != null) {
-              f.complete(result.outcome());
+          if (!replies.countsAt(r.offset())) {
+            continue; // a fence, or a delta that may not count: its writer gives up the role
+          }
+          for (Reply reply : replies.replies()) {
+            if (reply.replyTo().equals(gatewayId)) {
+              Pending p = pending.get(reply.correlationId());
+              if (p != null) {
+                p.outcome().complete(reply.outcome().namedFor(p.batch()));
+              }
             }
           }
         }
       } catch (WakeupException e) {
         return;
       } catch (RuntimeException e) {
-        log.error("result listener failed; retrying: {}", e.toString());
+        log.error("reply listener failed; retrying: {}", e.toString());
       }
     }
   }
@@ -271,13 +281,13 @@ public final class WriteClient implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    results.wakeup();
+    manifestLog.wakeup();
     try {
       listener.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    results.close();
+    manifestLog.close();
     producer.close(Duration.ofSeconds(5));
   }
 }

@@ -77,15 +77,24 @@ public final class DroppedDatabases implements AutoCloseable {
       shared.deleteAll(keys.subList(i, Math.min(keys.size(), i + ObjectStore.DELETE_ALL_MAX)));
     }
     KafkaNames names = d.kafkaNames(deployment);
-    try {
-      admin.deleteTopics(List.of(names.writes(), names.results(), names.manifest())).all().get();
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-        throw new IllegalStateException("deleting the topics of " + d.key(), e.getCause());
+    // Each topic on its own: one already gone (a retry, or the retired results topic of a database
+    // made since) is fine, any other failure is not.
+    var deletions =
+        admin
+            .deleteTopics(List.of(names.writes(), names.retiredResults(), names.manifest()))
+            .topicNameValues();
+    for (var deletion : deletions.entrySet()) {
+      try {
+        deletion.getValue().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new IllegalStateException(
+              "deleting topic " + deletion.getKey() + " of " + d.key(), e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
     }
     try {
       admin.deleteConsumerGroups(List.of(names.writerGroup())).all().get();

@@ -1,7 +1,6 @@
 package io.objectkv.core.codec;
 
 import io.objectkv.core.log.LogCommand;
-import io.objectkv.core.log.ResultRecord;
 import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.model.Limits;
 import io.objectkv.core.model.Op;
@@ -13,15 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records of the write log and the result log. Layout: {@code version u8 | type u8 | body}; see
- * docs/format.md, section 8. Write-log records are written in version 2 and read in 1 and 2
- * (version 1 has no deadlines and no compaction start times); result records are version 1.
+ * Records of the write log. Layout: {@code version u8 | type u8 | body}; see docs/format.md,
+ * section 8. Written in version 2 and read in 1 and 2 (version 1 has no deadlines and no compaction
+ * start times). Outcomes go back to gateways in manifest deltas ({@code ManifestCodec}).
  */
 public final class LogCodec {
   private LogCodec() {}
 
   public static final int WRITE_LOG_VERSION = 2;
-  public static final int RESULT_VERSION = 1;
   private static final int CLIENT_BATCH = 1;
   private static final int COMPACTION_COMMIT = 2;
   private static final int COMPACTION_START = 3;
@@ -116,28 +114,5 @@ public final class LogCodec {
         };
     r.expectEnd("write-log record");
     return command;
-  }
-
-  public static byte[] encode(ResultRecord result) {
-    ByteWriter w = new ByteWriter(64);
-    w.writeByte(RESULT_VERSION);
-    Fields.writeString(w, result.replyTo());
-    w.writeVarint(result.correlationId());
-    w.writeVarint(result.offset());
-    Fields.writeOutcome(w, result.outcome());
-    return w.toByteArray();
-  }
-
-  public static ResultRecord decodeResult(String source, byte[] bytes) {
-    ByteReader r = ByteReader.of(source, bytes);
-    Fields.readVersion(r, source, RESULT_VERSION, RESULT_VERSION);
-    ResultRecord result =
-        new ResultRecord(
-            Fields.readString(r, "reply-to"),
-            r.readVarint(),
-            r.readVarint(),
-            Fields.readOutcome(r));
-    r.expectEnd("result record");
-    return result;
   }
 }

@@ -1,5 +1,7 @@
 package io.objectkv.core.codec;
 
+import io.objectkv.core.log.Replies;
+import io.objectkv.core.log.Reply;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
@@ -10,20 +12,26 @@ import io.objectkv.core.manifest.WriterFence;
 import io.objectkv.format.ByteReader;
 import io.objectkv.format.ByteWriter;
 import io.objectkv.format.CorruptionException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
  * Manifest deltas (records of the manifest log) and snapshots (objects in the store). Both start
  * with a version byte; a snapshot ends with a CRC32C of everything before it, since object storage,
- * unlike Kafka, does not checksum what it returns. Written in version 2 (log time, request ids with
- * their decision time, a snapshot's ledger behind a length so readers skip it); version 1 is read.
+ * unlike Kafka, does not checksum what it returns. Deltas are written in version 3 (the replies to
+ * gateways behind a length, so other followers skip them), snapshots in version 2 (log time,
+ * request ids with their decision time, the ledger behind a length so readers skip it); versions 1
+ * and 2 of deltas and 1 of snapshots are read.
  */
 public final class ManifestCodec {
   private ManifestCodec() {}
 
-  public static final int VERSION = 2;
+  public static final int DELTA_VERSION = 3;
+  public static final int SNAPSHOT_VERSION = 2;
 
   /**
    * The first byte of a writer fence record; a delta starts with its version (1 or 2) instead.
@@ -47,13 +55,20 @@ public final class ManifestCodec {
     SKIP
   }
 
+  /** A delta that answers nobody (tests, and tools that append to the manifest log). */
   public static byte[] encode(ManifestDelta d) {
-    ByteWriter w = new ByteWriter(256);
-    w.writeByte(VERSION);
+    return encode(d, Replies.NONE);
+  }
+
+  /** A delta with the replies of its group's batches (see {@link Replies}). */
+  public static byte[] encode(ManifestDelta d, Replies replies) {
+    ByteWriter w = new ByteWriter(256 + replies.replies().size() * 8);
+    w.writeByte(DELTA_VERSION);
     w.writeVarint(d.id());
     w.writeVarint(d.writerEpoch());
     Fields.writeOptionalVersion(w, d.appliedVersion());
     w.writeVarint(d.logTimeMillis());
+    w.writeLengthPrefixed(encodeReplies(replies));
     w.writeVarint(d.edits().size());
     for (ManifestEdit e : d.edits()) {
       writeEdit(w, e);
@@ -117,11 +132,14 @@ public final class ManifestCodec {
 
   public static ManifestDelta decodeDelta(String source, byte[] bytes) {
     ByteReader r = ByteReader.of(source, bytes);
-    int version = Fields.readVersion(r, source, 1, VERSION);
+    int version = Fields.readVersion(r, source, 1, DELTA_VERSION);
     long id = r.readVarint();
     long epoch = r.readVarint();
     long applied = Fields.readOptionalVersion(r);
     long logTime = version >= 2 ? r.readVarint() : 0;
+    if (version >= 3) {
+      r.skip(r.readLength(Integer.MAX_VALUE, "replies length"));
+    }
     int n = Fields.readCount(r, "edit");
     List<ManifestEdit> edits = new ArrayList<>(Math.min(n, 1024));
     for (int i = 0; i < n; i++) {
@@ -141,6 +159,70 @@ public final class ManifestCodec {
     List<RequestRecord> requests = readLedger(r, version, logTime);
     r.expectEnd("manifest delta");
     return new ManifestDelta(id, epoch, applied, logTime, edits, requests);
+  }
+
+  /**
+   * The replies of a record of the manifest log, read without its edits and ledger: {@link
+   * Replies#NONE} for a fence or a delta written before replies (versions 1 and 2).
+   */
+  public static Replies decodeReplies(String source, byte[] bytes) {
+    if (bytes.length == 0 || (bytes[0] & 0xff) == FENCE) {
+      return Replies.NONE;
+    }
+    ByteReader r = ByteReader.of(source, bytes);
+    int version = Fields.readVersion(r, source, 1, DELTA_VERSION);
+    if (version < 3) {
+      return Replies.NONE;
+    }
+    r.readVarint(); // id
+    r.readVarint(); // writer epoch
+    Fields.readOptionalVersion(r); // applied version
+    r.readVarint(); // log time
+    int length = r.readLength(Integer.MAX_VALUE, "replies length");
+    int end = r.position() + length;
+    long logOffset = Fields.readOptionalVersion(r);
+    int runs = Fields.readCount(r, "reply run");
+    List<Reply> replies = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      String replyTo = Fields.readString(r, "reply-to");
+      int n = Fields.readCount(r, "reply");
+      for (int j = 0; j < n; j++) {
+        replies.add(new Reply(replyTo, r.readVarint(), Fields.readOutcome(r)));
+      }
+    }
+    if (r.position() != end) {
+      throw r.corrupt("replies end at " + r.position() + ", not at " + end);
+    }
+    return new Replies(logOffset, replies);
+  }
+
+  /** Replies in runs of one gateway each, so a gateway's id is written once per run. */
+  private static byte[] encodeReplies(Replies replies) {
+    ByteWriter w = new ByteWriter(16 + replies.replies().size() * 8);
+    Fields.writeOptionalVersion(w, replies.logOffset());
+    Map<String, List<Reply>> runs = new LinkedHashMap<>();
+    for (Reply reply : replies.replies()) {
+      runs.computeIfAbsent(reply.replyTo(), k -> new ArrayList<>()).add(reply);
+    }
+    w.writeVarint(runs.size());
+    runs.forEach(
+        (replyTo, run) -> {
+          Fields.writeString(w, replyTo);
+          w.writeVarint(run.size());
+          for (Reply reply : run) {
+            w.writeVarint(reply.correlationId());
+            Fields.writeOutcome(w, reply.outcome());
+          }
+        });
+    return w.toByteArray();
+  }
+
+  /**
+   * The most bytes a reply to {@code replyTo} adds to an encoded delta, whatever its outcome (a
+   * failed condition travels without its key; messages are the writer's own, short).
+   */
+  public static int maxEncodedReplySize(String replyTo) {
+    return replyTo.getBytes(StandardCharsets.UTF_8).length + 8 + 10 + 160;
   }
 
   /** Request records, their decision times stored as ages before {@code logTime}. */
@@ -178,7 +260,7 @@ public final class ManifestCodec {
   public static byte[] encode(ManifestSnapshot s) {
     ByteWriter w = new ByteWriter(1024);
     Manifest m = s.manifest();
-    w.writeByte(VERSION);
+    w.writeByte(SNAPSHOT_VERSION);
     w.writeVarint(m.id());
     w.writeVarint(m.writerEpoch());
     Fields.writeOptionalVersion(w, m.appliedVersion());
@@ -213,7 +295,7 @@ public final class ManifestCodec {
       throw new CorruptionException(source, bodyLength, "snapshot checksum mismatch");
     }
     ByteReader r = new ByteReader(source, 0, bytes, 0, bodyLength);
-    int version = Fields.readVersion(r, source, 1, VERSION);
+    int version = Fields.readVersion(r, source, 1, SNAPSHOT_VERSION);
     long id = r.readVarint();
     long epoch = r.readVarint();
     long applied = Fields.readOptionalVersion(r);

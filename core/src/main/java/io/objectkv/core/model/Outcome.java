@@ -36,6 +36,21 @@ public sealed interface Outcome {
    */
   record Busy(String reason) implements Outcome {}
 
+  /**
+   * This outcome as answered to {@code batch}: a failed condition that was remembered or replied
+   * without its key (see {@link ConditionFailed#withoutKey}) names the batch's op at its index.
+   */
+  default Outcome namedFor(WriteBatch batch) {
+    if (this instanceof ConditionFailed f && f.key().bytes().length == 0) {
+      Key key =
+          f.index() < batch.ops().size() && batch.ops().get(f.index()) instanceof Op.OnKey op
+              ? op.key()
+              : Key.EMPTY;
+      return new ConditionFailed(f.index(), key, f.reason(), f.currentVersion());
+    }
+    return this;
+  }
+
   /** Whether the batch's writes were applied. */
   default boolean applied() {
     return this instanceof Committed;

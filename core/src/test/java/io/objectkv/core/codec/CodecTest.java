@@ -1,17 +1,20 @@
 package io.objectkv.core.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.objectkv.core.log.LogCommand;
-import io.objectkv.core.log.ResultRecord;
+import io.objectkv.core.log.Replies;
+import io.objectkv.core.log.Reply;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.ManifestSnapshot;
 import io.objectkv.core.manifest.RequestRecord;
 import io.objectkv.core.manifest.SstInfo;
+import io.objectkv.core.manifest.WriterFence;
 import io.objectkv.core.model.Condition;
 import io.objectkv.core.model.Key;
 import io.objectkv.core.model.Op;
@@ -104,10 +107,6 @@ class CodecTest {
         LogCodec.decodeCommand("v1", golden("write-v1-compaction.bin")));
     assertTrue(LogCodec.isCompactionCommit(golden("write-v1-compaction.bin")));
     assertEquals(
-        new ResultRecord(
-            "gw", 5, 99, new Outcome.ConditionFailed(3, Key.of("d"), Reason.VERSION_MISMATCH, 12)),
-        LogCodec.decodeResult("v1", golden("result-v1.bin")));
-    assertEquals(
         new ManifestDelta(
             5,
             2,
@@ -142,11 +141,16 @@ class CodecTest {
             1_000_000,
             List.of(new ManifestEdit.AddL0(SST)),
             List.of(new RequestRecord("r1", new Outcome.Committed(99), 999_990)));
+    // deltas are written in version 3 now; version 2 is still read
     assertEquals(
-        "02050265c0843d01011e6c302f30303030303030303030303030303030303030372d61622e737374d2"
-            + "090a0101020909030701027231"
-            + "0a0163",
-        HexFormat.of().formatHex(ManifestCodec.encode(d)));
+        d,
+        ManifestCodec.decodeDelta(
+            "v2",
+            HexFormat.of()
+                .parseHex(
+                    "02050265c0843d01011e6c302f30303030303030303030303030303030303030372d61622e737374d2"
+                        + "090a0101020909030701027231"
+                        + "0a0163")));
     // version 2, type 1, reply-to "gw-1", correlation 42, deadline 1000, request id "req-1",
     // one op: put "a" = "1", no condition
     assertEquals(
@@ -192,10 +196,14 @@ class CodecTest {
                     List.of("l0/c", "l0/d"), List.of(), List.of(SST), ManifestEdit.Level.L0)),
             List.of());
     assertEquals(
-        "02060266d10f020201046c302f6101046c312f62010e6c312f74392d63312d302e73737480201401"
-            + "61017a01060302046c302f63046c302f6400011e6c302f3030303030303030303030303030303030"
-            + "3030372d61622e737374d2090a0101020909030700",
-        HexFormat.of().formatHex(ManifestCodec.encode(delta)));
+        delta,
+        ManifestCodec.decodeDelta(
+            "v2",
+            HexFormat.of()
+                .parseHex(
+                    "02060266d10f020201046c302f6101046c312f62010e6c312f74392d63312d302e73737480201401"
+                        + "61017a01060302046c302f63046c302f6400011e6c302f3030303030303030303030303030303030"
+                        + "3030372d61622e737374d2090a0101020909030700")));
     assertEquals(
         "02040263320a02046c302f63046c302f6400011e6c302f3030303030303030303030303030303030"
             + "3030372d61622e737374d2090a01010209090307",
@@ -236,10 +244,73 @@ class CodecTest {
             new Outcome.Rejected("too big"),
             new Outcome.Expired(1_000, 1_234),
             new Outcome.Busy("too many ids"))) {
-      ResultRecord r = new ResultRecord("gw", 5, 99, o);
-      assertEquals(r, LogCodec.decodeResult("t", LogCodec.encode(r)));
       assertEquals(o, OutcomeCodec.decode("t", OutcomeCodec.encode(o)));
     }
+  }
+
+  /**
+   * Version 3 deltas, pinned: the replies to gateways come behind a length after the log time, in
+   * runs of one gateway each; followers other than gateways skip them.
+   */
+  @Test
+  void version3DeltasWithRepliesArePinned() {
+    ManifestDelta d =
+        new ManifestDelta(
+            5,
+            2,
+            100,
+            1_000_000,
+            List.of(new ManifestEdit.AddL0(SST)),
+            List.of(new RequestRecord("r1", new Outcome.Committed(99), 999_990)));
+    Replies replies =
+        new Replies(
+            17,
+            List.of(
+                new Reply("gw", 7, new Outcome.Committed(99)),
+                new Reply("gw-2", 1, new Outcome.Rejected("no")),
+                new Reply(
+                    "gw",
+                    8,
+                    new Outcome.ConditionFailed(0, Key.EMPTY, Reason.VERSION_MISMATCH, 12))));
+    byte[] bytes = ManifestCodec.encode(d, replies);
+    assertEquals(
+        "03050265c0843d" // version 3, id 5, epoch 2, applied 100, log time
+            + "1a" // 26 bytes of replies:
+            + "12" // the offset the delta was appended for (17, as optional 18)
+            + "02" // two runs
+            + "026777"
+            + "02"
+            + "07"
+            + "0163"
+            + "08"
+            + "020000030d" // "gw": 7 committed 99; 8 failed
+            + "0467772d32"
+            + "01"
+            + "01"
+            + "03026e6f" // "gw-2": 1 rejected "no"
+            + "01011e6c302f30303030303030303030303030303030303030372d61622e737374d2"
+            + "090a0101020909030701027231"
+            + "0a0163",
+        HexFormat.of().formatHex(bytes));
+    assertEquals(d, ManifestCodec.decodeDelta("t", bytes), "followers skip the replies");
+    Replies decoded = ManifestCodec.decodeReplies("t", bytes);
+    assertEquals(17, decoded.logOffset());
+    assertEquals(
+        List.of(replies.replies().get(0), replies.replies().get(2), replies.replies().get(1)),
+        decoded.replies(),
+        "in runs of one gateway");
+    assertTrue(decoded.countsAt(17));
+    assertFalse(decoded.countsAt(18), "a delta that landed elsewhere answers nobody");
+    assertEquals(Replies.NONE, ManifestCodec.decodeReplies("t", ManifestCodec.encode(d)));
+    assertFalse(Replies.NONE.countsAt(-1));
+    assertEquals(
+        Replies.NONE,
+        ManifestCodec.decodeReplies("t", ManifestCodec.encode(new WriterFence(3, 4))),
+        "a fence answers nobody");
+    assertEquals(
+        Replies.NONE,
+        ManifestCodec.decodeReplies("v2", HexFormat.of().parseHex("02050265c0843d0000")),
+        "nor does a delta of version 2");
   }
 
   @Test

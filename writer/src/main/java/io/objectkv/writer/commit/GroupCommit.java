@@ -1,7 +1,7 @@
 package io.objectkv.writer.commit;
 
 import io.objectkv.core.codec.OutcomeCodec;
-import io.objectkv.core.log.ResultRecord;
+import io.objectkv.core.log.Reply;
 import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.RequestRecord;
 import io.objectkv.core.manifest.SstInfo;
@@ -27,8 +27,9 @@ import java.util.TreeMap;
 
 /**
  * What one group of log records amounts to: the writes (newest per key), the outcome of every batch
- * with what it wrote (for the WAL section and the result log), the request ids to remember, and
- * accepted compactions. One group becomes at most one L0 object and exactly one manifest delta.
+ * with what it wrote (for the WAL section, and replies for the gateways), the request ids to
+ * remember, and accepted compactions. One group becomes at most one L0 object and exactly one
+ * manifest delta.
  */
 public final class GroupCommit {
   private record Write(long version, byte[] value, long expiresAtMillis) {}
@@ -36,7 +37,7 @@ public final class GroupCommit {
   private final TreeMap<Key, Write> writes = new TreeMap<>();
   private final List<RangeTombstone> rangeDeletes = new ArrayList<>();
   private final List<WalRecord> wal = new ArrayList<>();
-  private final List<ResultRecord> results = new ArrayList<>();
+  private final List<Reply> replies = new ArrayList<>();
   private final List<RequestRecord> requests = new ArrayList<>();
   private final List<ManifestEdit> compactions = new ArrayList<>();
   private long lastVersion = -1;
@@ -71,7 +72,12 @@ public final class GroupCommit {
     batchWrites = List.of();
     batchRanges = List.of();
     wal.add(new WalRecord(version, id, OutcomeCodec.encode(outcome), written, ranges));
-    results.add(new ResultRecord(replyTo, correlationId, version, outcome));
+    // A failed condition's key is the gateway's own: it names it from its batch.
+    replies.add(
+        new Reply(
+            replyTo,
+            correlationId,
+            outcome instanceof Outcome.ConditionFailed f ? f.withoutKey() : outcome));
     if (remembered != null) {
       requests.add(remembered);
     }
@@ -136,8 +142,8 @@ public final class GroupCommit {
     return writeBytes;
   }
 
-  public List<ResultRecord> results() {
-    return results;
+  public List<Reply> replies() {
+    return replies;
   }
 
   public List<RequestRecord> requests() {

@@ -190,9 +190,10 @@ public final class Decider {
       int bytes =
           switch (command) {
             case LogCommand.ClientBatch b ->
-                b.batch().requestId() == null
-                    ? 0
-                    : b.batch().requestId().getBytes(StandardCharsets.UTF_8).length + 64;
+                ManifestCodec.maxEncodedReplySize(b.replyTo())
+                    + (b.batch().requestId() == null
+                        ? 0
+                        : b.batch().requestId().getBytes(StandardCharsets.UTF_8).length + 64);
             case LogCommand.CompactionStart s -> 0;
             case LogCommand.CompactionCommit c -> ManifestCodec.encodedSize(c.edit());
           };

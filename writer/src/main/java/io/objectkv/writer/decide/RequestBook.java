@@ -4,8 +4,6 @@ import io.objectkv.core.codec.ManifestCodec;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestSnapshot;
 import io.objectkv.core.manifest.RequestRecord;
-import io.objectkv.core.model.Key;
-import io.objectkv.core.model.Op;
 import io.objectkv.core.model.Outcome;
 import io.objectkv.core.model.WriteBatch;
 import java.time.Duration;
@@ -88,16 +86,7 @@ public final class RequestBook {
     if (e == null || e.record().decidedAtMillis() < now - retentionMillis) {
       return null;
     }
-    Outcome o = e.record().outcome();
-    if (o instanceof Outcome.ConditionFailed f && f.key().bytes().length == 0) {
-      List<Op> ops = retry.ops();
-      Key key =
-          f.index() < ops.size() && ops.get(f.index()) instanceof Op.OnKey op
-              ? op.key()
-              : Key.EMPTY;
-      return new Outcome.ConditionFailed(f.index(), key, f.reason(), f.currentVersion());
-    }
-    return o;
+    return e.record().outcome().namedFor(retry);
   }
 
   /** Whether a new id of {@code idBytes} would overflow the entries remembered at {@code now}. */

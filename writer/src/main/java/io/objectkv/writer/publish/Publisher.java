@@ -1,39 +1,37 @@
 package io.objectkv.writer.publish;
 
-import io.objectkv.core.codec.LogCodec;
 import io.objectkv.core.codec.ManifestCodec;
-import io.objectkv.core.log.ResultRecord;
+import io.objectkv.core.log.Replies;
+import io.objectkv.core.log.Reply;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.WriterFence;
 import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Appends the writer's records to the manifest log and the outcomes of its groups to the result
- * log, without Kafka transactions: one produce per group instead of a transaction's four requests
- * and its markers, and no wait between groups for the markers of the one before.
+ * Appends the writer's records to the manifest log without Kafka transactions: one produce per
+ * group, carrying its delta and the replies to its batches' gateways, and no wait between groups
+ * for transaction markers.
  *
  * <p>What a transaction did, fencing, comes from the log itself (see {@code ManifestLog}): this
  * writer first appends a {@link WriterFence}, and while it is the only writer, its records take
- * consecutive offsets after it. A delta that lands anywhere else had another writer's record before
- * it: it may not count, so its outcomes are never published and the writer gives up its role (the
- * next recovery reads the log and finds out). So an outcome is published only for a delta that is
- * durable (acks=all) and counts.
+ * consecutive offsets after it. Each delta states the offset it is appended for; one that lands
+ * anywhere else had another writer's record before it: it may not count, so gateways ignore its
+ * replies ({@link Replies#countsAt}) and the writer gives up its role (the next recovery reads the
+ * log and finds out). So a reply is answered only for a delta that is durable (a follower reads
+ * only what every in-sync replica holds) and counts.
  */
 public final class Publisher implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaNames names;
-  private final AtomicReference<Exception> resultFailure = new AtomicReference<>();
   private long lastOffset = -1;
 
   /** The record did not land where it counts; the writer gives up its role and recovers. */
@@ -88,19 +86,19 @@ public final class Publisher implements AutoCloseable {
   }
 
   /**
-   * Appends a group's delta and, once it is durable and counts, publishes the outcomes of its
-   * requests (without waiting for them: an outcome lost is a client's timeout, not a lost write).
+   * Appends a group's delta with the replies to its batches, for the offset right after this
+   * writer's last record.
    *
    * @return the manifest-log offset of the delta
    * @throws PublishException if the delta is not known to count
    */
-  public long publish(ManifestDelta delta, List<ResultRecord> results) {
-    Exception failed = resultFailure.getAndSet(null);
-    if (failed != null) {
-      throw new PublishException("publishing outcomes failed: " + failed, failed);
-    }
-    long offset = append(ManifestCodec.encode(delta), "manifest delta " + delta.id());
-    if (offset != lastOffset + 1) {
+  public long publish(ManifestDelta delta, List<Reply> replies) {
+    long expected = lastOffset + 1;
+    long offset =
+        append(
+            ManifestCodec.encode(delta, new Replies(expected, replies)),
+            "manifest delta " + delta.id());
+    if (offset != expected) {
       throw new PublishException(
           "manifest delta "
               + delta.id()
@@ -112,16 +110,6 @@ public final class Publisher implements AutoCloseable {
           null);
     }
     lastOffset = offset;
-    for (ResultRecord r : results) {
-      producer.send(
-          new ProducerRecord<>(
-              names.results(), 0, r.replyTo().getBytes(StandardCharsets.UTF_8), LogCodec.encode(r)),
-          (meta, e) -> {
-            if (e != null) {
-              resultFailure.compareAndSet(null, e);
-            }
-          });
-    }
     return offset;
   }
 

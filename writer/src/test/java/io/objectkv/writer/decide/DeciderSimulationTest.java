@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.objectkv.core.codec.LogCodec;
 import io.objectkv.core.codec.ManifestCodec;
 import io.objectkv.core.log.LogCommand;
-import io.objectkv.core.log.ResultRecord;
+import io.objectkv.core.log.Reply;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
@@ -403,8 +403,15 @@ class DeciderSimulationTest {
       }
       committed = d.manifest();
       decider.committed(d, LsmView.open(d.manifest(), tables));
-      for (ResultRecord r : d.group().results()) {
-        assertNull(committedOutcomes.put(r.offset(), r.outcome()), "decided twice: " + r.offset());
+      for (Reply r : d.group().replies()) {
+        // correlation ids are offsets here; the gateway names a failed condition's key from its
+        // batch
+        long offset = r.correlationId();
+        LogCommand.ClientBatch sent =
+            (LogCommand.ClientBatch) LogCodec.decodeCommand("x", log.get((int) offset).value());
+        assertNull(
+            committedOutcomes.put(offset, r.outcome().namedFor(sent.batch())),
+            "decided twice: " + offset);
       }
       if (rnd.nextInt(8) == 0) {
         snapshot =

@@ -144,7 +144,7 @@ class DeciderTest {
                 record(1, new LogCommand.ClientBatch("gw", 1, 500, b)),
                 record(
                     2, new LogCommand.ClientBatch("gw", 3, 500, new WriteBatch(b.ops(), "r-2")))));
-    List<Outcome> outcomes = g.group().results().stream().map(r -> r.outcome()).toList();
+    List<Outcome> outcomes = g.group().replies().stream().map(r -> r.outcome()).toList();
     assertEquals(new Outcome.Committed(0), outcomes.get(0));
     assertEquals(new Outcome.Committed(0), outcomes.get(1), "the copy gets the first outcome");
     assertInstanceOf(Outcome.Expired.class, outcomes.get(2), "past its deadline: not applied");

@@ -3,8 +3,9 @@ package io.objectkv.writer.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.objectkv.core.codec.LogCodec;
-import io.objectkv.core.log.ResultRecord;
+import io.objectkv.core.codec.ManifestCodec;
+import io.objectkv.core.log.Replies;
+import io.objectkv.core.log.Reply;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
@@ -40,8 +41,8 @@ class FencingIT {
     return new ManifestDelta(id, epoch, id, 0, List.of(new ManifestEdit.AddL0(sst)), List.of());
   }
 
-  private static ResultRecord outcome(long correlationId) {
-    return new ResultRecord("gateway", correlationId, correlationId, new Outcome.Committed(1));
+  private static Reply outcome(long correlationId) {
+    return new Reply("gateway", correlationId, new Outcome.Committed(1));
   }
 
   private ManifestFollower follower() {
@@ -51,17 +52,21 @@ class FencingIT {
     return f;
   }
 
-  private List<Long> publishedOutcomes() {
+  /** The replies a gateway answers: those of deltas that count, by the gateway's own rule. */
+  private List<Long> answeredOutcomes() {
     List<Long> ids = new ArrayList<>();
-    TopicPartition tp = new TopicPartition(names.results(), 0);
+    TopicPartition tp = new TopicPartition(names.manifest(), 0);
     try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(KafkaClients.follower(bootstrap, "fencing-results"))) {
+        new KafkaConsumer<>(KafkaClients.follower(bootstrap, "fencing-replies"))) {
       c.assign(List.of(tp));
       long end = c.endOffsets(List.of(tp)).get(tp);
       c.seekToBeginning(List.of(tp));
       while (c.position(tp) < end) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          ids.add(LogCodec.decodeResult("results", r.value()).correlationId());
+          Replies replies = ManifestCodec.decodeReplies("manifest", r.value());
+          if (replies.countsAt(r.offset())) {
+            replies.replies().forEach(reply -> ids.add(reply.correlationId()));
+          }
         }
       }
     }
@@ -95,8 +100,7 @@ class FencingIT {
       assertEquals(List.of("l0/a1", "l0/b2"), m.l0().stream().map(SstInfo::key).toList());
       assertEquals(2, m.id());
     }
-    // outcomes are sent without waiting; closing the producers flushed them
-    assertEquals(List.of(1L, 3L), publishedOutcomes(), "no outcome of the replaced writer's delta");
+    assertEquals(List.of(1L, 3L), answeredOutcomes(), "no outcome of the replaced writer's delta");
   }
 
   @Test
