@@ -1,6 +1,7 @@
 package io.objectkv.bench;
 
 import io.objectkv.core.store.LocalFileObjectStore;
+import io.objectkv.testkit.ScratchDirs;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -195,6 +196,11 @@ public final class VsEtcd {
       printTable(steps, table, floor, idle);
     } finally {
       stopAll(started);
+      // Logs stay; data and class archives (0.5-1 GB a run) would fill the disk.
+      for (String data :
+          List.of("objectkv/kafka", "objectkv/objects", "objectkv/jvm", "etcd", "floor")) {
+        ScratchDirs.delete(dir.resolve(data));
+      }
     }
     System.exit(0);
   }
