@@ -34,7 +34,7 @@ public final class ManifestCodec {
   public static final int SNAPSHOT_VERSION = 2;
 
   /**
-   * The first byte of a writer fence record; a delta starts with its version (1 or 2) instead.
+   * The first byte of a writer fence record; a delta starts with its version (1 to 3) instead.
    * Readers of version 2 without fences fail on it with "unsupported version", as they should.
    */
   private static final int FENCE = 0x46; // 'F'
