@@ -127,20 +127,23 @@ class CodecTest {
     assertEquals(snapshot, ManifestCodec.decodeSnapshot("v1", golden("snapshot-v1.bin")));
   }
 
+  /** The delta whose bytes are pinned in versions 2 and 3. */
+  private static final ManifestDelta PINNED_DELTA =
+      new ManifestDelta(
+          5,
+          2,
+          100,
+          1_000_000,
+          List.of(new ManifestEdit.AddL0(SST)),
+          List.of(new RequestRecord("r1", new Outcome.Committed(99), 999_990)));
+
   /**
    * Version 2 bytes, pinned: a change to them is a new format version. Regenerate only with a
    * version bump.
    */
   @Test
   void version2BytesArePinned() {
-    ManifestDelta d =
-        new ManifestDelta(
-            5,
-            2,
-            100,
-            1_000_000,
-            List.of(new ManifestEdit.AddL0(SST)),
-            List.of(new RequestRecord("r1", new Outcome.Committed(99), 999_990)));
+    ManifestDelta d = PINNED_DELTA;
     // deltas are written in version 3 now; version 2 is still read
     assertEquals(
         d,
@@ -254,14 +257,7 @@ class CodecTest {
    */
   @Test
   void version3DeltasWithRepliesArePinned() {
-    ManifestDelta d =
-        new ManifestDelta(
-            5,
-            2,
-            100,
-            1_000_000,
-            List.of(new ManifestEdit.AddL0(SST)),
-            List.of(new RequestRecord("r1", new Outcome.Committed(99), 999_990)));
+    ManifestDelta d = PINNED_DELTA;
     Replies replies =
         new Replies(
             17,
