@@ -12,7 +12,7 @@ public sealed interface Outcome {
    */
   record ConditionFailed(int index, Key key, Reason reason, long currentVersion)
       implements Outcome {
-    /** As remembered for retries: the key is the retry's own op {@code index} (see RequestBook). */
+    @Override
     public ConditionFailed withoutKey() {
       return new ConditionFailed(index, Key.EMPTY, reason, currentVersion);
     }
@@ -35,6 +35,14 @@ public sealed interface Outcome {
    * remembered: retry later.
    */
   record Busy(String reason) implements Outcome {}
+
+  /**
+   * This outcome as remembered for retries or replied to a gateway: a failed condition without its
+   * key, which {@link #namedFor} restores from the batch answered; any other outcome as it is.
+   */
+  default Outcome withoutKey() {
+    return this;
+  }
 
   /**
    * This outcome as answered to {@code batch}: a failed condition that was remembered or replied

@@ -73,11 +73,7 @@ public final class GroupCommit {
     batchRanges = List.of();
     wal.add(new WalRecord(version, id, OutcomeCodec.encode(outcome), written, ranges));
     // A failed condition's key is the gateway's own: it names it from its batch.
-    replies.add(
-        new Reply(
-            replyTo,
-            correlationId,
-            outcome instanceof Outcome.ConditionFailed f ? f.withoutKey() : outcome));
+    replies.add(new Reply(replyTo, correlationId, outcome.withoutKey()));
     if (remembered != null) {
       requests.add(remembered);
     }

@@ -97,7 +97,7 @@ public final class RequestBook {
 
   /** The record to remember for a first outcome, as a delta carries it. */
   public static RequestRecord recordOf(String requestId, Outcome outcome, long decidedAtMillis) {
-    Outcome kept = outcome instanceof Outcome.ConditionFailed f ? f.withoutKey() : outcome;
+    Outcome kept = outcome.withoutKey();
     return new RequestRecord(requestId, kept, decidedAtMillis);
   }
 
