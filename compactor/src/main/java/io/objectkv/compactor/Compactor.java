@@ -220,9 +220,6 @@ public final class Compactor implements Runnable, AutoCloseable {
           nextGc = clock.instant().plus(config.gcInterval());
         }
         startJobs(jobs, submitter);
-        if (!deltas.isEmpty()) {
-          Pause.pause(GATHER_DELTAS);
-        }
         if (!deltas.isEmpty() || !jobs.isEmpty()) {
           quietSince = clock.instant();
         } else if (parks(quietSince)) {
@@ -238,13 +235,6 @@ public final class Compactor implements Runnable, AutoCloseable {
       }
     }
   }
-
-  /**
-   * How long the loop lets deltas gather after a poll that brought some: the next poll takes them
-   * all at once. Each poll cost the compactor about a millisecond of CPU, and under light load
-   * every group was one; its plans need no fresher view than this.
-   */
-  static final Duration GATHER_DELTAS = Duration.ofMillis(50);
 
   /**
    * A loop parks when its database was quiet for the configured time with nothing running and
