@@ -234,7 +234,7 @@ public final class HttpServers {
    * handler on a virtual thread of its own (they block: a write waits for its outcome, a read for
    * its replica). Javalin's virtual-thread pool ran the selectors on virtual threads too, so every
    * readiness event went through the JDK's poller and a carrier before Jetty saw it: a gateway get
-   * at 1 client took 8-15% longer at the median, measured side by side.
+   * at 1 client took 10-15% longer at the median, in two rounds side by side.
    */
   private static QueuedThreadPool threadPool(String process) {
     QueuedThreadPool pool = new QueuedThreadPool(PLATFORM_THREADS, 4);
