@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.BadMessageException;
@@ -24,7 +23,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.component.LifeCycle;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +84,7 @@ public final class HttpServers {
                   ctx -> ctx.contentType("application/json").result(openApi.get()));
               config.startup.showJavalinBanner = false;
               config.startup.showOldJavalinVersionWarning = false;
-              config.jetty.threadPool = threadPool(process);
+              config.concurrency.useVirtualThreads = true;
               config.http.prefer405over404 = true;
               config.http.maxRequestSize = MAX_REQUEST_BYTES;
               config.http.generateEtags = false;
@@ -228,23 +226,6 @@ public final class HttpServers {
     }
     return false;
   }
-
-  /**
-   * Jetty's own pool runs its selectors and I/O on a few platform threads, and every request's
-   * handler on a virtual thread of its own (they block: a write waits for its outcome, a read for
-   * its replica). Javalin's virtual-thread pool ran the selectors on virtual threads too, so every
-   * readiness event went through the JDK's poller and a carrier before Jetty saw it: a gateway get
-   * at 1 client took 10-15% longer at the median, in two rounds side by side.
-   */
-  private static QueuedThreadPool threadPool(String process) {
-    QueuedThreadPool pool = new QueuedThreadPool(PLATFORM_THREADS, 4);
-    pool.setName(process + "-http");
-    pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    return pool;
-  }
-
-  /** Platform threads at most: selectors, acceptors and the non-blocking part of I/O. */
-  static final int PLATFORM_THREADS = 64;
 
   /**
    * No compression, decided cheaply. Javalin's NONE strategy still matched every answer's content
