@@ -3,6 +3,11 @@ package io.objectkv.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** CPU time of a process tree, from Linux's /proc (user + system, children that still run). */
@@ -17,6 +22,44 @@ final class ProcessCpu {
     return Stream.concat(Stream.of(root), root.descendants())
         .mapToDouble(p -> seconds(p.pid()))
         .sum();
+  }
+
+  /**
+   * The same by process, in the order they started: an ObjectKV jar by its module ({@code writer},
+   * {@code reader}, ...), the embedded broker as {@code kafka}, anything else by its executable; a
+   * second process of a name is "name 2".
+   */
+  static Map<String, Double> secondsByProcess(ProcessHandle root) {
+    Map<String, Double> byName = new LinkedHashMap<>();
+    Stream.concat(Stream.of(root), root.descendants())
+        .sorted(Comparator.comparingLong(ProcessHandle::pid))
+        .forEach(
+            p -> {
+              String name = name(p);
+              String unique = name;
+              for (int n = 2; byName.containsKey(unique); n++) {
+                unique = name + " " + n;
+              }
+              byName.put(unique, seconds(p.pid()));
+            });
+    return byName;
+  }
+
+  private static final Pattern MODULE_JAR = Pattern.compile("objectkv-([a-z-]+)\\.jar");
+
+  private static String name(ProcessHandle p) {
+    String command = p.info().commandLine().orElse("");
+    Matcher module = MODULE_JAR.matcher(command);
+    if (module.find()) {
+      return module.group(1);
+    }
+    if (command.contains("EmbeddedKafka")) {
+      return "kafka";
+    }
+    return p.info()
+        .command()
+        .map(c -> Path.of(c).getFileName().toString())
+        .orElse("pid " + p.pid());
   }
 
   static double seconds(long pid) {

@@ -13,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
@@ -54,13 +57,15 @@ public final class VsEtcd {
   /**
    * @param objectPutsPerThousand object-store PUTs of the system's write path per 1,000 operations
    *     (NaN where it has none: etcd, and steps without writes)
+   * @param cpuMillisPerOpByProcess the CPU per operation of each of the system's processes
    */
   record Outcome(
       double opsPerSecond,
       Latencies latencies,
       long errors,
       double cpuMillisPerOp,
-      double objectPutsPerThousand) {}
+      double objectPutsPerThousand,
+      Map<String, Double> cpuMillisPerOpByProcess) {}
 
   /**
    * A running system: its driver, the processes whose CPU it costs, and a count of the object PUTs
@@ -70,6 +75,32 @@ public final class VsEtcd {
     double cpuSeconds() {
       return ProcessCpu.seconds(root);
     }
+
+    Map<String, Double> cpuSecondsByProcess() {
+      return ProcessCpu.secondsByProcess(root);
+    }
+  }
+
+  /**
+   * What each process used between two readings of {@link Contender#cpuSecondsByProcess}, in
+   * milliseconds, divided by {@code per}; the largest first, processes that used none left out.
+   */
+  static Map<String, Double> cpuMillisBetween(
+      Map<String, Double> before, Map<String, Double> after, double per) {
+    Map<String, Double> used = new LinkedHashMap<>();
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0.0))))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> used.put(e.getKey(), e.getValue() * 1e3 / per));
+    return used;
+  }
+
+  /** "name 1.23, name 0.45" */
+  static String perProcess(Map<String, Double> values) {
+    StringJoiner line = new StringJoiner(", ");
+    values.forEach((name, v) -> line.add(String.format(Locale.ROOT, "%s %.3f", name, v)));
+    return line.toString();
   }
 
   /** The PUTs of ObjectKV's writer (its L0 objects and snapshots), from its /metrics. */
@@ -164,15 +195,23 @@ public final class VsEtcd {
       System.out.printf(Locale.ROOT, "floor of one write on these servers: %s%n", floor.summary());
       double[] idle = new double[systems.size()];
       Thread.sleep(5_000); // let the load's after-effects (compaction, JIT) settle
+      Map<String, Double> idleByProcess = Map.of();
       for (int i = 0; i < systems.size(); i++) {
         double before = systems.get(i).cpuSeconds();
+        Map<String, Double> beforeByProcess = systems.get(i).cpuSecondsByProcess();
         Thread.sleep(10_000);
         idle[i] = (systems.get(i).cpuSeconds() - before) / 10.0;
+        if (i == 0) {
+          // milliseconds per 10 s: / 10,000 gives cores
+          idleByProcess =
+              cpuMillisBetween(beforeByProcess, systems.get(i).cpuSecondsByProcess(), 10_000);
+        }
       }
       System.out.printf(
           Locale.ROOT,
-          "idle CPU: ObjectKV %.3f cores, etcd %.3f cores (10 s each)%n",
+          "idle CPU: ObjectKV %.3f cores (%s), etcd %.3f cores (10 s each)%n",
           idle[0],
+          perProcess(idleByProcess),
           idle[1]);
 
       List<Outcome[]> table = new ArrayList<>();
@@ -190,6 +229,14 @@ public final class VsEtcd {
               row[i].latencies().summary(),
               row[i].errors(),
               row[i].cpuMillisPerOp());
+          if (row[i].cpuMillisPerOpByProcess().size() > 1) {
+            System.out.printf(
+                Locale.ROOT,
+                "%-45s %-8s CPU ms/op by process: %s%n",
+                "",
+                "",
+                perProcess(row[i].cpuMillisPerOpByProcess()));
+          }
         }
         table.add(row);
       }
@@ -384,6 +431,7 @@ public final class VsEtcd {
     List<Thread> threads = new ArrayList<>();
     AtomicLong errors = new AtomicLong();
     double cpuBefore = system.cpuSeconds();
+    Map<String, Double> cpuBeforeByProcess = system.cpuSecondsByProcess();
     boolean writes = step.kind() == Kind.PUT || step.kind() == Kind.CAS;
     long putsBefore = writes && system.objectPuts() != null ? system.objectPuts().getAsLong() : 0;
     long start = System.nanoTime();
@@ -425,6 +473,7 @@ public final class VsEtcd {
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     double cpu = system.cpuSeconds() - cpuBefore;
+    Map<String, Double> cpuAfterByProcess = system.cpuSecondsByProcess();
     Latencies all = Latencies.merge(parts);
     double puts =
         writes && system.objectPuts() != null && all.count() > 0
@@ -435,7 +484,8 @@ public final class VsEtcd {
         all,
         errors.get(),
         all.count() == 0 ? 0 : cpu * 1e3 / all.count(),
-        puts);
+        puts,
+        cpuMillisBetween(cpuBeforeByProcess, cpuAfterByProcess, Math.max(1, all.count())));
   }
 
   /**
