@@ -19,9 +19,7 @@ final class ProcessCpu {
 
   /** CPU seconds used so far by {@code root} and each of its live descendants. */
   static double seconds(ProcessHandle root) {
-    return Stream.concat(Stream.of(root), root.descendants())
-        .mapToDouble(p -> seconds(p.pid()))
-        .sum();
+    return secondsByProcess(root).values().stream().mapToDouble(Double::doubleValue).sum();
   }
 
   /**

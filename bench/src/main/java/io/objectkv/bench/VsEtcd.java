@@ -89,7 +89,7 @@ public final class VsEtcd {
       Map<String, Double> before, Map<String, Double> after, double per) {
     Map<String, Double> used = new LinkedHashMap<>();
     after.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0.0))))
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
         .filter(e -> e.getValue() > 0)
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .forEach(e -> used.put(e.getKey(), e.getValue() * 1e3 / per));
@@ -202,7 +202,7 @@ public final class VsEtcd {
         Thread.sleep(10_000);
         idle[i] = (systems.get(i).cpuSeconds() - before) / 10.0;
         if (i == 0) {
-          // milliseconds per 10 s: / 10,000 gives cores
+          // CPU milliseconds per millisecond of the 10 s: cores
           idleByProcess =
               cpuMillisBetween(beforeByProcess, systems.get(i).cpuSecondsByProcess(), 10_000);
         }
