@@ -23,7 +23,7 @@ final class ProcessCpu {
   }
 
   /**
-   * The same by process, in the order they started: an ObjectKV jar by its module ({@code writer},
+   * The same by process, in order of process id: an ObjectKV jar by its module ({@code writer},
    * {@code reader}, ...), the embedded broker as {@code kafka}, anything else by its executable; a
    * second process of a name is "name 2".
    */

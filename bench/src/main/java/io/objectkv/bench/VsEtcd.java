@@ -72,13 +72,20 @@ public final class VsEtcd {
    * it has made so far (null: it makes none).
    */
   record Contender(KvDriver driver, ProcessHandle root, LongSupplier objectPuts) {
-    double cpuSeconds() {
-      return ProcessCpu.seconds(root);
-    }
-
     Map<String, Double> cpuSecondsByProcess() {
       return ProcessCpu.secondsByProcess(root);
     }
+  }
+
+  /**
+   * The CPU seconds of all processes between two readings of {@link Contender#cpuSecondsByProcess}.
+   */
+  static double cpuSecondsBetween(Map<String, Double> before, Map<String, Double> after) {
+    return sum(after) - sum(before);
+  }
+
+  private static double sum(Map<String, Double> seconds) {
+    return seconds.values().stream().mapToDouble(Double::doubleValue).sum();
   }
 
   /**
@@ -197,14 +204,13 @@ public final class VsEtcd {
       Thread.sleep(5_000); // let the load's after-effects (compaction, JIT) settle
       Map<String, Double> idleByProcess = Map.of();
       for (int i = 0; i < systems.size(); i++) {
-        double before = systems.get(i).cpuSeconds();
-        Map<String, Double> beforeByProcess = systems.get(i).cpuSecondsByProcess();
+        Map<String, Double> before = systems.get(i).cpuSecondsByProcess();
         Thread.sleep(10_000);
-        idle[i] = (systems.get(i).cpuSeconds() - before) / 10.0;
+        Map<String, Double> after = systems.get(i).cpuSecondsByProcess();
+        idle[i] = cpuSecondsBetween(before, after) / 10.0;
         if (i == 0) {
           // CPU milliseconds per millisecond of the 10 s: cores
-          idleByProcess =
-              cpuMillisBetween(beforeByProcess, systems.get(i).cpuSecondsByProcess(), 10_000);
+          idleByProcess = cpuMillisBetween(before, after, 10_000);
         }
       }
       System.out.printf(
@@ -430,8 +436,7 @@ public final class VsEtcd {
     List<Latencies> parts = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     AtomicLong errors = new AtomicLong();
-    double cpuBefore = system.cpuSeconds();
-    Map<String, Double> cpuBeforeByProcess = system.cpuSecondsByProcess();
+    Map<String, Double> cpuBefore = system.cpuSecondsByProcess();
     boolean writes = step.kind() == Kind.PUT || step.kind() == Kind.CAS;
     long putsBefore = writes && system.objectPuts() != null ? system.objectPuts().getAsLong() : 0;
     long start = System.nanoTime();
@@ -472,8 +477,8 @@ public final class VsEtcd {
       t.join();
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    double cpu = system.cpuSeconds() - cpuBefore;
-    Map<String, Double> cpuAfterByProcess = system.cpuSecondsByProcess();
+    Map<String, Double> cpuAfter = system.cpuSecondsByProcess();
+    double cpu = cpuSecondsBetween(cpuBefore, cpuAfter);
     Latencies all = Latencies.merge(parts);
     double puts =
         writes && system.objectPuts() != null && all.count() > 0
@@ -485,7 +490,7 @@ public final class VsEtcd {
         errors.get(),
         all.count() == 0 ? 0 : cpu * 1e3 / all.count(),
         puts,
-        cpuMillisBetween(cpuBeforeByProcess, cpuAfterByProcess, Math.max(1, all.count())));
+        cpuMillisBetween(cpuBefore, cpuAfter, Math.max(1, all.count())));
   }
 
   /**
