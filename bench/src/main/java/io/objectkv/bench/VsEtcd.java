@@ -139,14 +139,16 @@ public final class VsEtcd {
 
   static final String USAGE =
       """
-      usage: bench/run VsEtcd [--seconds 15] [--keys 10000] [--steps put:1,put:16,...] [--port-offset 300]
+      usage: bench/run VsEtcd [--seconds 15] [--warmup 60] [--keys 10000] [--steps put:1,put:16,...] [--port-offset 300]
                           [--objectkv-home DIR]  (another checkout's ./objectkv, e.g. to compare builds)
         steps: put:N, cas:N, get:N, strong:N (N clients); the default runs the table of the
-        performance issue. Needs etcd (Debian: apt-get install etcd-server) on the PATH or
+        performance issue. Before them, each system is warmed up with every kind of step for the
+        --warmup seconds (0: none), so that the JIT's first minutes are not measured. Needs etcd (Debian: apt-get install etcd-server) on the PATH or
         in /usr/bin, and a built tree (./objectkv local builds it).""";
 
   public static void main(String[] args) throws Exception {
     int seconds = 15;
+    int warmup = 60;
     int keys = 10_000;
     int offset = 300;
     Path home = Path.of(".");
@@ -155,6 +157,7 @@ public final class VsEtcd {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--keys" -> keys = Integer.parseInt(args[++i]);
         case "--steps" -> steps = parseSteps(args[++i]);
         case "--port-offset" -> offset = Integer.parseInt(args[++i]);
@@ -197,6 +200,9 @@ public final class VsEtcd {
             s.driver().name(),
             keys,
             (System.nanoTime() - t) / 1e9);
+      }
+      for (Contender s : systems) {
+        warmUp(s, keys, Duration.ofSeconds(warmup));
       }
       Floor.Result floor = floor(dir, 9092 + offset);
       System.out.printf(Locale.ROOT, "floor of one write on these servers: %s%n", floor.summary());
@@ -429,6 +435,42 @@ public final class VsEtcd {
       throw new IllegalStateException(
           driver.name() + ": " + failures.size() + " loading puts failed", failures.getFirst());
     }
+  }
+
+  /** Every kind of step, each for a share of the time; warm-up runs this before any measuring. */
+  static final List<Step> WARM_UP =
+      List.of(
+          new Step(Kind.PUT, 64),
+          new Step(Kind.CAS, 16),
+          new Step(Kind.GET, 64),
+          new Step(Kind.STRONG_GET, 64));
+
+  /**
+   * Runs every kind of operation for a while before the measured steps, so that they compare
+   * systems at work, not a JVM's JIT compiling its hot code in the first minutes (a deployment pays
+   * that once per start). The CPU it took is printed, so that cost stays in sight.
+   */
+  static void warmUp(Contender system, int keys, Duration total) throws Exception {
+    if (total.isZero()) {
+      return;
+    }
+    Map<String, Double> before = system.cpuSecondsByProcess();
+    StringJoiner rates = new StringJoiner(", ");
+    for (Step step : WARM_UP) {
+      Outcome o = run(system, step, keys, total.dividedBy(WARM_UP.size()));
+      rates.add(
+          String.format(
+              Locale.ROOT, "%s:%d %.0f/s", step.kind(), step.clients(), o.opsPerSecond()));
+    }
+    Map<String, Double> after = system.cpuSecondsByProcess();
+    System.out.printf(
+        Locale.ROOT,
+        "%s: warmed up for %d s (%s), CPU %.1f s (%s)%n",
+        system.driver().name(),
+        total.toSeconds(),
+        rates,
+        cpuSecondsBetween(before, after),
+        perProcess(cpuMillisBetween(before, after, 1000)));
   }
 
   static Outcome run(Contender system, Step step, int keys, Duration duration) throws Exception {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -362,22 +363,33 @@ final class LocalCluster {
               + " is not built: run ./objectkv local from the repository root (it builds what it needs)");
     }
     List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx512m", "-XX:+UseSerialGC"));
-    command.add(QUICK_JIT);
+    if (!PER_REQUEST.contains(module)) {
+      command.add(QUICK_JIT);
+    }
     command.addAll(ClassArchive.flags(archives, process, List.of(jar)));
     command.addAll(List.of("-jar", jar.toString()));
     return command;
   }
 
   /**
-   * Only the quick compiler: seven JVMs on one machine otherwise spend minutes compiling with C2,
-   * which was the largest single consumer of CPU in the gateway and the writer during their first
-   * minutes. Measured with bench/run VsEtcd on 2 cores (runs differ by 20-30%): put p50 at 1 client
-   * 17 -> 9-10 ms, CAS increments 55-76 -> 86-111/s, idle 0.13 -> 0.07 cores; but strong gets at 1
-   * client 2.3 -> 3.6 ms p50 and at 64 clients up to 20% fewer (the reader's Kafka client code runs
-   * slower), and puts at 1,024 clients within the noise. A deployment of one process per machine
-   * (compose.yaml) keeps the default tiered compilation. So does the Kafka broker: after a minute
-   * of one client's writes, its CPU per write was 1.13-1.33 ms with C2 against 1.82-1.96 ms with C1
-   * only (two samples each, 224-291 writes/s), the largest share of the cluster's.
+   * The processes whose work grows with requests, not with group commits: they keep tiered
+   * compilation (C2), whose code pays for its compiling within the first minute of load. Measured
+   * with bench/run VsEtcd after its warm-up, two runs each, interleaved with two of all processes
+   * on C1: gets at 64 clients 0.71-0.82x etcd -> 1.41-1.54x, strong gets at 64 clients 0.54x ->
+   * 1.08-1.14x, strong get p50 at 1 client 2.7-4.1 -> 1.5-1.7 ms, CAS 0.23-0.25x -> 0.32-0.33x.
+   * With the gateway alone on C2 (four runs), the gets and strong gets fell in between.
+   */
+  static final Set<String> PER_REQUEST = Set.of("api-gateway", "reader");
+
+  /**
+   * Only the quick compiler, for the writer and the compactor: seven JVMs on one machine otherwise
+   * spend minutes compiling with C2, and these two work per group commit, where it does not pay
+   * back. With every process on C2, their compilers still took CPU at one client's writes after a
+   * minute of warm-up (writer 4.3 against 2.6 ms per write), and CAS increments were fewer
+   * (0.18-0.21x etcd against 0.23-0.25x). Deployments of one process per machine (compose.yaml)
+   * keep the default tiered compilation everywhere. So does the Kafka broker: after a minute of one
+   * client's writes, its CPU per write was 1.13-1.33 ms with C2 against 1.82-1.96 ms with C1 only
+   * (two samples each, 224-291 writes/s), the largest share of the cluster's.
    */
   static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
 
