@@ -143,8 +143,9 @@ public final class VsEtcd {
                           [--objectkv-home DIR]  (another checkout's ./objectkv, e.g. to compare builds)
         steps: put:N, cas:N, get:N, strong:N (N clients); the default runs the table of the
         performance issue. Before them, each system is warmed up with every kind of step for the
-        --warmup seconds (0: none), so that the JIT's first minutes are not measured. Needs etcd (Debian: apt-get install etcd-server) on the PATH or
-        in /usr/bin, and a built tree (./objectkv local builds it).""";
+        --warmup seconds (0: none), so that the JIT's first minutes are not measured. Needs etcd
+        (Debian: apt-get install etcd-server) on the PATH or in /usr/bin, and a built tree
+        (./objectkv local builds it).""";
 
   public static void main(String[] args) throws Exception {
     int seconds = 15;
@@ -157,7 +158,13 @@ public final class VsEtcd {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--warmup" -> {
+          warmup = Integer.parseInt(args[++i]);
+          if (warmup < 0) {
+            System.err.println("--warmup takes a number of seconds, 0 or more\n" + USAGE);
+            System.exit(2);
+          }
+        }
         case "--keys" -> keys = Integer.parseInt(args[++i]);
         case "--steps" -> steps = parseSteps(args[++i]);
         case "--port-offset" -> offset = Integer.parseInt(args[++i]);
