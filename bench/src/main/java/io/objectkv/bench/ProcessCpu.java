@@ -19,7 +19,12 @@ final class ProcessCpu {
 
   /** CPU seconds used so far by {@code root} and each of its live descendants. */
   static double seconds(ProcessHandle root) {
-    return secondsByProcess(root).values().stream().mapToDouble(Double::doubleValue).sum();
+    return total(secondsByProcess(root));
+  }
+
+  /** The sum of a reading of {@link #secondsByProcess}. */
+  static double total(Map<String, Double> secondsByProcess) {
+    return secondsByProcess.values().stream().mapToDouble(Double::doubleValue).sum();
   }
 
   /**

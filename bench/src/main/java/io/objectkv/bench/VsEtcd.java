@@ -81,11 +81,7 @@ public final class VsEtcd {
    * The CPU seconds of all processes between two readings of {@link Contender#cpuSecondsByProcess}.
    */
   static double cpuSecondsBetween(Map<String, Double> before, Map<String, Double> after) {
-    return sum(after) - sum(before);
-  }
-
-  private static double sum(Map<String, Double> seconds) {
-    return seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+    return ProcessCpu.total(after) - ProcessCpu.total(before);
   }
 
   /**
