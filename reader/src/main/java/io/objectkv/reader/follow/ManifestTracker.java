@@ -75,6 +75,25 @@ public final class ManifestTracker implements AutoCloseable {
   private volatile long lagRecords = -1;
 
   private volatile long caughtUpAt = System.nanoTime();
+
+  /**
+   * A tracker that served no read for this long follows the log lazily ({@link #IDLE_POLL_EVERY}).
+   * Longer than a watch's wait for its next page, so an open watch keeps it eager.
+   */
+  static final Duration IDLE_AFTER = Duration.ofSeconds(2);
+
+  /**
+   * How often an idle tracker asks the log, at most. Eagerly it asks once per delta, and a busy
+   * writer appends a hundred and more a second: each is a fetch for the broker and a wake-up here,
+   * CPU that a replica nobody reads from takes from the write path on a shared machine. An idle
+   * replica is up to twice this behind; the first read wakes it ({@link #demand}).
+   */
+  static final Duration IDLE_POLL_EVERY = Duration.ofMillis(100);
+
+  private volatile long lastDemand = System.nanoTime();
+  private volatile boolean pacing;
+  private final ReentrantLock paceLock = new ReentrantLock();
+  private final Condition demanded = paceLock.newCondition();
   private ManifestFollower follower;
   private Thread thread;
 
@@ -181,8 +200,51 @@ public final class ManifestTracker implements AutoCloseable {
     worker.beat();
   }
 
+  /**
+   * A read or watch wants this replica current: the tracker follows eagerly for {@link #IDLE_AFTER}
+   * from now, and an idle one waiting for its next poll polls at once.
+   */
+  public void demand() {
+    lastDemand = System.nanoTime();
+    if (pacing) {
+      paceLock.lock();
+      try {
+        demanded.signalAll();
+      } finally {
+        paceLock.unlock();
+      }
+    }
+  }
+
+  /**
+   * Waits, while no read wants this replica, until {@link #IDLE_POLL_EVERY} has passed since the
+   * poll that started at {@code lastPoll}. ({@code pacing} is set before {@code lastDemand} is read
+   * again, and {@link #demand} writes it before it reads {@code pacing}: a demand is never missed.)
+   */
+  private void pace(long lastPoll) {
+    long until = lastPoll + IDLE_POLL_EVERY.toNanos();
+    paceLock.lock();
+    try {
+      pacing = true;
+      long left;
+      while (running
+          && System.nanoTime() - lastDemand >= IDLE_AFTER.toNanos()
+          && (left = until - System.nanoTime()) > 0) {
+        demanded.awaitNanos(left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      pacing = false;
+      paceLock.unlock();
+    }
+  }
+
   private void follow() {
+    long lastPoll = System.nanoTime();
     while (running) {
+      pace(lastPoll);
+      lastPoll = System.nanoTime();
       List<ManifestDelta> deltas;
       try {
         deltas = follower.poll(Duration.ofMillis(100));
@@ -303,6 +365,7 @@ public final class ManifestTracker implements AutoCloseable {
     if (s != null && reached.test(s)) {
       return s;
     }
+    demand();
     long remaining = timeout.toNanos();
     lock.lock();
     try {

@@ -89,6 +89,7 @@ public final class ReaderRoutes {
     long deadline = System.nanoTime() + timeout.toNanos();
     ReadSide side = sides.of(ctx);
     ManifestTracker tracker = side.tracker();
+    tracker.demand();
     try {
       ReadState s = tracker.state();
       if (s == null) {

@@ -93,6 +93,7 @@ public final class WatchRoute {
     KeyRange range = range(PathKeys.rawQuery(ctx.req().getQueryString()));
     ReadSide side = sides.of(ctx);
     ChangeFeed feed = side.feed();
+    side.tracker().demand();
     long after = after(ctx, side);
     if (!feed.awaitStarted(START_TIMEOUT)) {
       throw ApiException.unavailable("the change feed is still starting; retry");
@@ -135,6 +136,7 @@ public final class WatchRoute {
     long quietSince = System.nanoTime();
     while (true) {
       sides.of(ctx); // a database being watched is in use
+      side.tracker().demand(); // and its replica follows the log eagerly
       if (!page.events().isEmpty()) {
         StringBuilder text = new StringBuilder();
         for (ChangeFeed.Event e : page.events()) {

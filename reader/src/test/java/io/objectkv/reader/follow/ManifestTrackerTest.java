@@ -3,6 +3,7 @@ package io.objectkv.reader.follow;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.objectkv.core.codec.ManifestCodec;
 import io.objectkv.core.manifest.ManifestDelta;
@@ -32,7 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -151,6 +154,61 @@ class ManifestTrackerTest {
     assertEquals(1, s.view().manifest().id());
     assertEquals(List.of(ForwardingStore.Op.GET), store.requests, "one whole read, no range reads");
     assertArrayEquals(store.get("l0/a"), heard.get("l0/a"), "the listener got the bytes");
+    tracker.close();
+  }
+
+  /** A log that counts its polls (a mock poll returns at once: an eager tracker asks nonstop). */
+  private static final class CountingLog extends MockConsumer<byte[], byte[]> {
+    final AtomicInteger polls = new AtomicInteger();
+
+    CountingLog() {
+      super("earliest");
+      updateBeginningOffsets(Map.of(P0, 0L));
+      updateEndOffsets(Map.of(P0, 0L));
+    }
+
+    @Override
+    public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+      polls.incrementAndGet();
+      return super.poll(timeout);
+    }
+
+    int pollsWithin(Duration d) throws InterruptedException {
+      int before = polls.get();
+      Thread.sleep(d);
+      return polls.get() - before;
+    }
+  }
+
+  @Test
+  void aReplicaNobodyReadsFromAsksTheLogRarelyAndTheFirstReadWakesIt() throws Exception {
+    FlakyStore store = new FlakyStore();
+    CountingLog kafka = new CountingLog();
+    ManifestTracker tracker = tracker(store, kafka, ManifestTracker.Listener.NONE);
+    tracker.start();
+    Thread.sleep(ManifestTracker.IDLE_AFTER.plusMillis(300));
+    Duration window = Duration.ofSeconds(1);
+    int max = (int) (window.toMillis() / ManifestTracker.IDLE_POLL_EVERY.toMillis()) + 2;
+    int idle = kafka.pollsWithin(window);
+    assertTrue(idle <= max, "an idle tracker polled " + idle + " times in 1 s, more than " + max);
+
+    // A strong read on the idle replica: it waits for a delta, and the tracker wakes for it.
+    SstInfo a = l0(store, "l0/a", 5);
+    kafka.addRecord(
+        record(0, new ManifestDelta(1, 1, 5, 1000, List.of(new ManifestEdit.AddL0(a)), List.of())));
+    kafka.updateEndOffsets(Map.of(P0, 1L));
+    assertEquals(5, tracker.awaitPosition(1, Duration.ofSeconds(10)).appliedVersion());
+    int eager = kafka.pollsWithin(window);
+    assertTrue(eager > 5 * max, "after a read the tracker polled only " + eager + " times in 1 s");
+
+    // Quiet again: lazy again.
+    Thread.sleep(ManifestTracker.IDLE_AFTER.plusMillis(300));
+    idle = kafka.pollsWithin(window);
+    assertTrue(idle <= max, "idle again, the tracker polled " + idle + " times in 1 s");
+    tracker.demand(); // an eventual read
+    eager = kafka.pollsWithin(window);
+    assertTrue(
+        eager > 5 * max, "after a demand the tracker polled only " + eager + " times in 1 s");
     tracker.close();
   }
 }
