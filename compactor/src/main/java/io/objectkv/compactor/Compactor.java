@@ -88,14 +88,6 @@ public final class Compactor implements Runnable, AutoCloseable {
    */
   private static final Duration FOLLOWER_FETCH_WAIT = Duration.ofSeconds(5);
 
-  /**
-   * How often the loop asks the manifest log, at most. A busy writer appends a hundred and more
-   * deltas a second; one fetch each is broker and compactor CPU taken from the write path, while
-   * what the loop does with them (plan merges, see decisions, which {@link #awaitDecision} looks
-   * for every 20 ms anyway) gains nothing from seeing each one at once.
-   */
-  static final Duration POLL_EVERY = Duration.ofMillis(50);
-
   private volatile Long storedBytes;
 
   /** Where the loop parked in the manifest log (0 before it ever ran), and when. */
@@ -216,14 +208,8 @@ public final class Compactor implements Runnable, AutoCloseable {
         RunningCompactions jobs = new RunningCompactions()) {
       follow(follower, follower.catchUp(Duration.ofSeconds(60)));
       Instant quietSince = clock.instant();
-      long lastPoll = System.nanoTime();
       while (running) {
         worker.beat();
-        long early = lastPoll + POLL_EVERY.toNanos() - System.nanoTime();
-        if (early > 0) {
-          Pause.pause(Duration.ofNanos(early));
-        }
-        lastPoll = System.nanoTime();
         // A quiet database's loop turns once a second; a delta ends the wait at once.
         List<ManifestDelta> deltas =
             follower.poll(jobs.isEmpty() ? Duration.ofSeconds(1) : Duration.ofMillis(200));
