@@ -222,6 +222,9 @@ public final class ManifestTracker implements AutoCloseable {
    * again, and {@link #demand} writes it before it reads {@code pacing}: a demand is never missed.)
    */
   private void pace(long lastPoll) {
+    if (System.nanoTime() - lastDemand < IDLE_AFTER.toNanos()) {
+      return; // eager: no lock on the way to every poll
+    }
     long until = lastPoll + IDLE_POLL_EVERY.toNanos();
     paceLock.lock();
     try {
