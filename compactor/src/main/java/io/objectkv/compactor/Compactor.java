@@ -19,6 +19,7 @@ import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.core.store.ObjectInfo;
 import io.objectkv.core.store.ObjectStore;
+import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.ManifestFollower;
 import io.objectkv.runtime.Pause;
 import io.objectkv.runtime.health.Liveness;
@@ -81,12 +82,6 @@ public final class Compactor implements Runnable, AutoCloseable {
    * between its upload and its commit leaves an object no manifest change announces.
    */
   static final Duration QUIET_GC_EVERY = Duration.ofHours(6);
-
-  /**
-   * How long an idle follower's fetch waits at the broker: a record ends the wait at once, so this
-   * only sets how often a quiet database's log is asked (one database of many idles cheaply).
-   */
-  private static final Duration FOLLOWER_FETCH_WAIT = Duration.ofSeconds(5);
 
   private volatile Long storedBytes;
 
@@ -204,7 +199,7 @@ public final class Compactor implements Runnable, AutoCloseable {
                 config.names(),
                 config.names().database() + "-compactor",
                 Snapshots.newest(store, ManifestCodec.Ledger.SKIP),
-                FOLLOWER_FETCH_WAIT);
+                KafkaClients.FORWARD_FETCH_WAIT); // one database of many idles cheaply
         RunningCompactions jobs = new RunningCompactions()) {
       follow(follower, follower.catchUp(Duration.ofSeconds(60)));
       Instant quietSince = clock.instant();

@@ -64,6 +64,14 @@ public final class KafkaClients {
   /** Longest an idle consumer's fetch waits at the broker. */
   private static final Duration IDLE_FETCH_WAIT = Duration.ofMillis(500);
 
+  /**
+   * The fetch wait for a follower that only reads on once it fetches: a record ends the wait at
+   * once, so this sets only how often an idle follower asks. Not for a follower that seeks or asks
+   * for offsets on its own connection: a broker takes one request of a connection at a time, so
+   * such a request would wait behind the fetch.
+   */
+  public static final Duration FORWARD_FETCH_WAIT = Duration.ofSeconds(5);
+
   /** A read_committed consumer without a group (assign + seek), for following a log. */
   public static Map<String, Object> follower(String bootstrap, String clientId) {
     return follower(bootstrap, clientId, IDLE_FETCH_WAIT);

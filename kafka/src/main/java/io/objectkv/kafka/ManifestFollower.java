@@ -46,12 +46,14 @@ public final class ManifestFollower implements AutoCloseable {
   /**
    * As {@link #open}, connecting to the broker while {@code start} is still being found (a boot
    * reads the snapshot from the object store meanwhile): the consumer asks for the log's end before
-   * it waits for the snapshot.
+   * it waits for the snapshot. Its fetches wait {@link KafkaClients#FORWARD_FETCH_WAIT}: after
+   * {@link #catchUp} it must only {@link #poll}.
    */
   public static ManifestFollower connect(
       String bootstrap, KafkaNames names, String clientId, Supplier<ManifestSnapshot> start) {
     Consumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(KafkaClients.follower(bootstrap, clientId));
+        new KafkaConsumer<>(
+            KafkaClients.follower(bootstrap, clientId, KafkaClients.FORWARD_FETCH_WAIT));
     try {
       consumer.endOffsets(List.of(new TopicPartition(names.manifest(), 0)));
       return new ManifestFollower(consumer, names.manifest(), start.get());

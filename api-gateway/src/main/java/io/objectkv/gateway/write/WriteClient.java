@@ -142,7 +142,10 @@ public final class WriteClient implements AutoCloseable {
     this.producer = new KafkaProducer<>(p);
     this.manifestLog =
         new KafkaConsumer<>(
-            KafkaClients.follower(bootstrap, names.database() + "-gateway-replies-" + gatewayId));
+            KafkaClients.follower(
+                bootstrap,
+                names.database() + "-gateway-replies-" + gatewayId,
+                KafkaClients.FORWARD_FETCH_WAIT));
     TopicPartition tp = new TopicPartition(names.manifest(), 0);
     manifestLog.assign(List.of(tp));
     manifestLog.seekToEnd(List.of(tp));

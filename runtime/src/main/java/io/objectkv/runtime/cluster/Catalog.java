@@ -300,9 +300,11 @@ public final class Catalog implements AutoCloseable {
   }
 
   private void run() {
-    // An idle fetch waits 500 ms at the broker; an appended record ends it at once, so a sync
-    // waits no longer for it.
-    consumer = new KafkaConsumer<>(KafkaClients.follower(bootstrap, clientId));
+    // An idle fetch waits 5 s at the broker; an appended record ends it at once, so a sync waits
+    // no longer for it.
+    consumer =
+        new KafkaConsumer<>(
+            KafkaClients.follower(bootstrap, clientId, KafkaClients.FORWARD_FETCH_WAIT));
     consumer.assign(List.of(partition));
     consumer.seekToBeginning(List.of(partition));
     List<CompletableFuture<Void>> waiting = new ArrayList<>();
@@ -316,7 +318,7 @@ public final class Catalog implements AutoCloseable {
         }
         if (asked) {
           // Asked on the admin client's connection: the consumer's request would wait behind its
-          // fetch, up to 500 ms per sync.
+          // fetch, up to 5 s per sync.
           end = LogOffsets.latest(admin(), partition);
         }
         completeIfRead(waiting, end);

@@ -29,8 +29,6 @@ public final class Wakes implements AutoCloseable {
   private final Thread thread;
   private volatile boolean open = true;
 
-  private static final Duration QUIET_FETCH_WAIT = Duration.ofSeconds(5);
-
   /**
    * @param onWake called with the write log a wake names, on the follower's thread
    */
@@ -38,7 +36,8 @@ public final class Wakes implements AutoCloseable {
     this.onWake = onWake;
     // A wake is answered at once; a quiet log is asked only every few seconds (it is never sought).
     this.consumer =
-        new KafkaConsumer<>(KafkaClients.follower(bootstrap, clientId, QUIET_FETCH_WAIT));
+        new KafkaConsumer<>(
+            KafkaClients.follower(bootstrap, clientId, KafkaClients.FORWARD_FETCH_WAIT));
     TopicPartition wakeLog = new TopicPartition(deployment.wake(), 0);
     consumer.assign(List.of(wakeLog));
     // From the end as the first poll finds it: what is asleep was quiet for a while before.
@@ -55,7 +54,7 @@ public final class Wakes implements AutoCloseable {
   private void listen() {
     while (open) {
       try {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(QUIET_FETCH_WAIT)) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(KafkaClients.FORWARD_FETCH_WAIT)) {
           if (r.key() != null) {
             String writeLog = new String(r.key(), StandardCharsets.UTF_8);
             wokenAt.put(writeLog, System.nanoTime());
