@@ -12,6 +12,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -97,6 +99,15 @@ public final class KafkaClients {
     // consumers of a cluster a few percent of a core.
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchWait.toMillis());
     return over(c);
+  }
+
+  /**
+   * Closes a follower (a consumer outside any group) at once. It has nothing to say at close; a
+   * plain close ends its fetch session with a request that waits behind its fetch at the broker, up
+   * to the fetch wait (4.6 s measured at 5 s), and the broker drops the session by itself.
+   */
+  public static void closeFollower(Consumer<?, ?> follower) {
+    follower.close(CloseOptions.timeout(Duration.ZERO));
   }
 
   /** An idempotent producer that waits for all replicas: nothing acknowledged is lost. */

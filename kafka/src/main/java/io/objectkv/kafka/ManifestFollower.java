@@ -58,7 +58,7 @@ public final class ManifestFollower implements AutoCloseable {
       consumer.endOffsets(List.of(new TopicPartition(names.manifest(), 0)));
       return new ManifestFollower(consumer, names.manifest(), start.get());
     } catch (RuntimeException e) {
-      consumer.close();
+      KafkaClients.closeFollower(consumer);
       throw e;
     }
   }
@@ -163,6 +163,6 @@ public final class ManifestFollower implements AutoCloseable {
 
   @Override
   public void close() {
-    consumer.close();
+    KafkaClients.closeFollower(consumer);
   }
 }

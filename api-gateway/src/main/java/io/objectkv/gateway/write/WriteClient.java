@@ -290,7 +290,7 @@ public final class WriteClient implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    manifestLog.close();
+    KafkaClients.closeFollower(manifestLog);
     producer.close(Duration.ofSeconds(5));
   }
 }

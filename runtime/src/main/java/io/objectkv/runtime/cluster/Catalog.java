@@ -337,7 +337,7 @@ public final class Catalog implements AutoCloseable {
         Pause.pause(Duration.ofSeconds(1));
       }
     }
-    consumer.close(Duration.ofSeconds(2));
+    KafkaClients.closeFollower(consumer);
   }
 
   private void read(ConsumerRecord<byte[], byte[]> r) {

@@ -120,7 +120,7 @@ public final class ProcessDirectory implements AutoCloseable {
         Pause.pause(Duration.ofSeconds(1));
       }
     }
-    consumer.close(Duration.ofSeconds(2));
+    KafkaClients.closeFollower(consumer);
   }
 
   /** Starts from the cards that can still be live; returns the end of the log at that moment. */

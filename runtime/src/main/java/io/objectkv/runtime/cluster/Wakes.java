@@ -79,6 +79,6 @@ public final class Wakes implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    consumer.close(Duration.ofSeconds(2));
+    KafkaClients.closeFollower(consumer);
   }
 }
