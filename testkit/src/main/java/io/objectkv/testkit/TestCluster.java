@@ -19,11 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -259,6 +262,23 @@ public final class TestCluster {
 
   public Admin admin() {
     return KafkaClients.admin(bootstrapServers);
+  }
+
+  /** Creates a topic of one partition named after {@code base}; returns its name. */
+  public String newTopic(String base) {
+    String topic = uniqueName(base);
+    try (Admin admin = admin()) {
+      admin
+          .createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
+          .all()
+          .get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + topic, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not create topic " + topic, e.getCause());
+    }
+    return topic;
   }
 
   /** What the servers need to be reached, for a child process: env-var style settings. */

@@ -7,9 +7,6 @@ import io.objectkv.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,13 +25,7 @@ class ForwardFollowerIT {
   @Test
   void aRecordEndsTheWaitAndCloseDoesNotWaitForTheFetch() throws Exception {
     TestCluster cluster = TestCluster.get();
-    String topic = cluster.uniqueName("forward");
-    try (Admin admin = cluster.admin()) {
-      admin
-          .createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
-          .all()
-          .get();
-    }
+    String topic = cluster.newTopic("forward");
     TopicPartition tp = new TopicPartition(topic, 0);
     KafkaConsumer<byte[], byte[]> follower =
         new KafkaConsumer<>(

@@ -6,9 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,13 +22,7 @@ class KafkaBrokerIT {
   @Test
   void transactionsCommitAndAbort() throws Exception {
     TestCluster cluster = TestCluster.get();
-    String topic = cluster.uniqueName("tx");
-    try (Admin admin = cluster.admin()) {
-      admin
-          .createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
-          .all()
-          .get();
-    }
+    String topic = cluster.newTopic("tx");
     Map<String, Object> p =
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
