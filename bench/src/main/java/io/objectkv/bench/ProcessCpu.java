@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -33,6 +34,10 @@ final class ProcessCpu {
    * second process of a name is "name 2".
    */
   static Map<String, Double> secondsByProcess(ProcessHandle root) {
+    return byProcess(root, ProcessCpu::seconds);
+  }
+
+  private static Map<String, Double> byProcess(ProcessHandle root, LongToDoubleFunction reading) {
     Map<String, Double> byName = new LinkedHashMap<>();
     Stream.concat(Stream.of(root), root.descendants())
         .sorted(Comparator.comparingLong(ProcessHandle::pid))
@@ -43,7 +48,7 @@ final class ProcessCpu {
               for (int n = 2; byName.containsKey(unique); n++) {
                 unique = name + " " + n;
               }
-              byName.put(unique, seconds(p.pid()));
+              byName.put(unique, reading.applyAsDouble(p.pid()));
             });
     return byName;
   }
@@ -66,13 +71,45 @@ final class ProcessCpu {
   }
 
   static double seconds(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      // the command name may hold spaces: fields are counted after its closing parenthesis
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+    return seconds(Path.of("/proc", Long.toString(pid), "stat"));
+  }
+
+  /**
+   * CPU seconds used so far by the JIT compiler threads of {@code root} and each of its live
+   * descendants (HotSpot names them "C1 CompilerThreadN" and "C2 CompilerThreadN"), by process as
+   * in {@link #secondsByProcess}; 0 for a process that is not a JVM.
+   */
+  static Map<String, Double> compilerSecondsByProcess(ProcessHandle root) {
+    return byProcess(root, ProcessCpu::compilerSeconds);
+  }
+
+  private static double compilerSeconds(long pid) {
+    try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      return threads
+          .filter(t -> isCompiler(t.resolve("comm")))
+          .mapToDouble(t -> seconds(t.resolve("stat")))
+          .sum();
     } catch (IOException | RuntimeException e) {
       return 0; // the process is gone
+    }
+  }
+
+  private static boolean isCompiler(Path comm) {
+    try {
+      return Files.readString(comm).matches("C[12] CompilerThre.*\\s*");
+    } catch (IOException e) {
+      return false; // the thread is gone
+    }
+  }
+
+  private static double seconds(Path stat) {
+    try {
+      String text = Files.readString(stat);
+      // the command name may hold spaces: fields are counted after its closing parenthesis
+      String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+    } catch (IOException | RuntimeException e) {
+      return 0; // the process or thread is gone
     }
   }
 }

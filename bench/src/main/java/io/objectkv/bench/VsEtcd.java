@@ -75,6 +75,10 @@ public final class VsEtcd {
     Map<String, Double> cpuSecondsByProcess() {
       return ProcessCpu.secondsByProcess(root);
     }
+
+    Map<String, Double> compilerSecondsByProcess() {
+      return ProcessCpu.compilerSecondsByProcess(root);
+    }
   }
 
   /**
@@ -135,17 +139,19 @@ public final class VsEtcd {
 
   static final String USAGE =
       """
-      usage: bench/run VsEtcd [--seconds 15] [--warmup 60] [--keys 10000] [--steps put:1,put:16,...] [--port-offset 300]
-                          [--objectkv-home DIR]  (another checkout's ./objectkv, e.g. to compare builds)
+      usage: bench/run VsEtcd [--seconds 15] [--warmup 60] [--settle 240] [--keys 10000] [--steps put:1,put:16,...]
+                          [--port-offset 300] [--objectkv-home DIR]  (another checkout's ./objectkv, e.g. to compare builds)
         steps: put:N, cas:N, get:N, strong:N (N clients); the default runs the table of the
         performance issue. Before them, each system is warmed up with every kind of step for the
-        --warmup seconds (0: none), so that the JIT's first minutes are not measured. Needs etcd
+        --warmup seconds (0: none), then for up to --settle seconds more (0: none) until its JIT
+        compilers use less than 2.5% of a core, so that the JIT's first minutes are not measured. Needs etcd
         (Debian: apt-get install etcd-server) on the PATH or in /usr/bin, and a built tree
         (./objectkv local builds it).""";
 
   public static void main(String[] args) throws Exception {
     int seconds = 15;
     int warmup = 60;
+    int settle = 240;
     int keys = 10_000;
     int offset = 300;
     Path home = Path.of(".");
@@ -158,6 +164,13 @@ public final class VsEtcd {
           warmup = Integer.parseInt(args[++i]);
           if (warmup < 0) {
             System.err.println("--warmup takes a number of seconds, 0 or more\n" + USAGE);
+            System.exit(2);
+          }
+        }
+        case "--settle" -> {
+          settle = Integer.parseInt(args[++i]);
+          if (settle < 0) {
+            System.err.println("--settle takes a number of seconds, 0 or more\n" + USAGE);
             System.exit(2);
           }
         }
@@ -206,6 +219,7 @@ public final class VsEtcd {
       }
       for (Contender s : systems) {
         warmUp(s, keys, Duration.ofSeconds(warmup));
+        settle(s, keys, Duration.ofSeconds(settle));
       }
       Floor.Result floor = floor(dir, 9092 + offset);
       System.out.printf(Locale.ROOT, "floor of one write on these servers: %s%n", floor.summary());
@@ -474,6 +488,54 @@ public final class VsEtcd {
         rates,
         cpuSecondsBetween(before, after),
         perProcess(cpuMillisBetween(before, after, 1000)));
+  }
+
+  /** A round of {@link #settle}: every kind of warm-up step for 5 s. */
+  private static final Duration SETTLE_ROUND = Duration.ofSeconds(20);
+
+  /** JIT compiler CPU in a round below which the JIT counts as settled: 2.5% of a core. */
+  private static final double SETTLED_COMPILER_SECONDS = 0.5;
+
+  /**
+   * Goes on warming up, a {@link #SETTLE_ROUND} at a time, until the system's JIT compilers (summed
+   * over its processes) use less than {@value #SETTLED_COMPILER_SECONDS} s of CPU in a round, for
+   * at most {@code most}. A minute of mixed load leaves the replicas' C2 compilers busy for minutes
+   * more on two cores (0.14 cores in one replica 2 minutes after start, under CAS), and the steps
+   * then measure compiling, which a deployment pays once per start.
+   */
+  static void settle(Contender system, int keys, Duration most) throws Exception {
+    long deadline = System.nanoTime() + most.toNanos();
+    int rounds = 0;
+    while (System.nanoTime() < deadline) {
+      Map<String, Double> before = system.compilerSecondsByProcess();
+      if (before.values().stream().allMatch(v -> v == 0)) {
+        return; // no JIT (etcd), or not on Linux
+      }
+      for (Step step : WARM_UP) {
+        run(system, step, keys, SETTLE_ROUND.dividedBy(WARM_UP.size()));
+      }
+      rounds++;
+      Map<String, Double> after = system.compilerSecondsByProcess();
+      double compiling = cpuSecondsBetween(before, after);
+      System.out.printf(
+          Locale.ROOT,
+          "%s: JIT compilers used %.1f s of CPU in %d s (%s)%s%n",
+          system.driver().name(),
+          compiling,
+          SETTLE_ROUND.toSeconds(),
+          perProcess(cpuMillisBetween(before, after, 1000)),
+          compiling < SETTLED_COMPILER_SECONDS ? ": settled" : "");
+      if (compiling < SETTLED_COMPILER_SECONDS) {
+        return;
+      }
+    }
+    if (rounds > 0) {
+      System.out.printf(
+          Locale.ROOT,
+          "%s: JIT still compiling after %d s more; measuring anyway%n",
+          system.driver().name(),
+          most.toSeconds());
+    }
   }
 
   static Outcome run(Contender system, Step step, int keys, Duration duration) throws Exception {
