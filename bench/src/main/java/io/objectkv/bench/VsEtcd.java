@@ -472,13 +472,7 @@ public final class VsEtcd {
       return;
     }
     Map<String, Double> before = system.cpuSecondsByProcess();
-    StringJoiner rates = new StringJoiner(", ");
-    for (Step step : WARM_UP) {
-      Outcome o = run(system, step, keys, total.dividedBy(WARM_UP.size()));
-      rates.add(
-          String.format(
-              Locale.ROOT, "%s:%d %.0f/s", step.kind(), step.clients(), o.opsPerSecond()));
-    }
+    String rates = warmUpRound(system, keys, total);
     Map<String, Double> after = system.cpuSecondsByProcess();
     System.out.printf(
         Locale.ROOT,
@@ -488,6 +482,18 @@ public final class VsEtcd {
         rates,
         cpuSecondsBetween(before, after),
         perProcess(cpuMillisBetween(before, after, 1000)));
+  }
+
+  /** Every step of {@link #WARM_UP}, for a share of {@code total} each; their rates. */
+  private static String warmUpRound(Contender system, int keys, Duration total) throws Exception {
+    StringJoiner rates = new StringJoiner(", ");
+    for (Step step : WARM_UP) {
+      Outcome o = run(system, step, keys, total.dividedBy(WARM_UP.size()));
+      rates.add(
+          String.format(
+              Locale.ROOT, "%s:%d %.0f/s", step.kind(), step.clients(), o.opsPerSecond()));
+    }
+    return rates.toString();
   }
 
   /** A round of {@link #settle}: every kind of warm-up step for 5 s. */
@@ -511,18 +517,17 @@ public final class VsEtcd {
       if (before.values().stream().allMatch(v -> v == 0)) {
         return; // no JIT (etcd), or not on Linux
       }
-      for (Step step : WARM_UP) {
-        run(system, step, keys, SETTLE_ROUND.dividedBy(WARM_UP.size()));
-      }
+      String rates = warmUpRound(system, keys, SETTLE_ROUND);
       rounds++;
       Map<String, Double> after = system.compilerSecondsByProcess();
       double compiling = cpuSecondsBetween(before, after);
       System.out.printf(
           Locale.ROOT,
-          "%s: JIT compilers used %.1f s of CPU in %d s (%s)%s%n",
+          "%s: %d s more (%s), JIT compilers used %.1f s of CPU (%s)%s%n",
           system.driver().name(),
-          compiling,
           SETTLE_ROUND.toSeconds(),
+          rates,
+          compiling,
           perProcess(cpuMillisBetween(before, after, 1000)),
           compiling < SETTLED_COMPILER_SECONDS ? ": settled" : "");
       if (compiling < SETTLED_COMPILER_SECONDS) {
