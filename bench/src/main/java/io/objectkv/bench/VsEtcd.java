@@ -159,24 +159,19 @@ public final class VsEtcd {
         parseSteps("put:1,put:16,put:64,put:256,put:1024,cas:16,get:1,get:64,strong:1,strong:64");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-        case "--warmup" -> {
-          warmup = Integer.parseInt(args[++i]);
-          if (warmup < 0) {
-            System.err.println("--warmup takes a number of seconds, 0 or more\n" + USAGE);
+        case "--seconds" -> seconds = wholeNumber(args, ++i, "--seconds", 1);
+        case "--warmup" -> warmup = wholeNumber(args, ++i, "--warmup", 0);
+        case "--settle" -> settle = wholeNumber(args, ++i, "--settle", 0);
+        case "--keys" -> keys = wholeNumber(args, ++i, "--keys", 1);
+        case "--steps" -> {
+          try {
+            steps = parseSteps(++i < args.length ? args[i] : "");
+          } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + USAGE);
             System.exit(2);
           }
         }
-        case "--settle" -> {
-          settle = Integer.parseInt(args[++i]);
-          if (settle < 0) {
-            System.err.println("--settle takes a number of seconds, 0 or more\n" + USAGE);
-            System.exit(2);
-          }
-        }
-        case "--keys" -> keys = Integer.parseInt(args[++i]);
-        case "--steps" -> steps = parseSteps(args[++i]);
-        case "--port-offset" -> offset = Integer.parseInt(args[++i]);
+        case "--port-offset" -> offset = wholeNumber(args, ++i, "--port-offset", 0);
         case "--objectkv-home" -> home = Path.of(args[++i]);
         default -> {
           System.err.println(USAGE);
@@ -281,6 +276,23 @@ public final class VsEtcd {
     System.exit(0);
   }
 
+  /** The value of {@code option} at {@code args[i]}; a missing or bad one stops with the usage. */
+  private static int wholeNumber(String[] args, int i, String option, int least) {
+    String value = i < args.length ? args[i] : "nothing";
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= least) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    System.err.println(
+        option + " takes a whole number, " + least + " or more (got " + value + ")\n" + USAGE);
+    System.exit(2);
+    throw new AssertionError("exited");
+  }
+
   static List<Step> parseSteps(String spec) {
     List<Step> steps = new ArrayList<>();
     for (String s : spec.split(",")) {
@@ -291,9 +303,18 @@ public final class VsEtcd {
             case "cas" -> Kind.CAS;
             case "get" -> Kind.GET;
             case "strong" -> Kind.STRONG_GET;
-            default -> throw new IllegalArgumentException("unknown step " + s + "\n" + USAGE);
+            default -> throw new IllegalArgumentException("unknown step " + s);
           };
-      steps.add(new Step(kind, Integer.parseInt(p[1])));
+      int clients;
+      try {
+        clients = Integer.parseInt(p.length == 2 ? p[1] : "");
+      } catch (NumberFormatException e) {
+        clients = 0;
+      }
+      if (clients < 1) {
+        throw new IllegalArgumentException("a step is KIND:CLIENTS, 1 client or more: got " + s);
+      }
+      steps.add(new Step(kind, clients));
     }
     return steps;
   }
