@@ -172,7 +172,13 @@ public final class VsEtcd {
           }
         }
         case "--port-offset" -> offset = wholeNumber(args, ++i, "--port-offset", 0);
-        case "--objectkv-home" -> home = Path.of(args[++i]);
+        case "--objectkv-home" -> {
+          if (++i == args.length) {
+            System.err.println("--objectkv-home takes a directory\n" + USAGE);
+            System.exit(2);
+          }
+          home = Path.of(args[i]);
+        }
         default -> {
           System.err.println(USAGE);
           System.exit(2);
