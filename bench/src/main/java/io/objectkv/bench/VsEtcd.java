@@ -167,22 +167,17 @@ public final class VsEtcd {
           try {
             steps = parseSteps(++i < args.length ? args[i] : "");
           } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + "\n" + USAGE);
-            System.exit(2);
+            stopWithUsage(e.getMessage());
           }
         }
         case "--port-offset" -> offset = wholeNumber(args, ++i, "--port-offset", 0);
         case "--objectkv-home" -> {
           if (++i == args.length) {
-            System.err.println("--objectkv-home takes a directory\n" + USAGE);
-            System.exit(2);
+            stopWithUsage("--objectkv-home takes a directory");
           }
           home = Path.of(args[i]);
         }
-        default -> {
-          System.err.println(USAGE);
-          System.exit(2);
-        }
+        default -> stopWithUsage("unknown option " + args[i]);
       }
     }
     Path etcdBinary = findEtcd();
@@ -293,10 +288,14 @@ public final class VsEtcd {
     } catch (NumberFormatException e) {
       // said below
     }
-    System.err.println(
-        option + " takes a whole number, " + least + " or more (got " + value + ")\n" + USAGE);
-    System.exit(2);
+    stopWithUsage(option + " takes a whole number, " + least + " or more (got " + value + ")");
     throw new AssertionError("exited");
+  }
+
+  /** Stops the benchmark before it starts anything: what was wrong, then the usage; exit code 2. */
+  private static void stopWithUsage(String reason) {
+    System.err.println(reason + "\n" + USAGE);
+    System.exit(2);
   }
 
   static List<Step> parseSteps(String spec) {
