@@ -11,6 +11,10 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Jetty's own error answers (requests it refuses before any route runs, such as a path with an
  * encoded NUL byte, which Jetty 12 always rejects) in the API's JSON error shape.
+ *
+ * <p>A request line with no HTTP version or one Jetty does not know ({@code GET /x}, {@code
+ * HTTP/1.2}) is malformed input, answered 400 like any other (API.md), not Jetty's 505: an operator
+ * counts answers of 500 and over as the server's faults, and these are the client's.
  */
 final class JsonErrorHandler extends ErrorHandler {
   @Override
@@ -19,6 +23,11 @@ final class JsonErrorHandler extends ErrorHandler {
     Object message = request.getAttribute(ERROR_MESSAGE);
     String text = message == null ? HttpStatus.getMessage(status) : message.toString();
     String refusal = "the HTTP server refused the request: " + text;
+    if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+      status = HttpStatus.BAD_REQUEST_400;
+      response.setStatus(status);
+      refusal += " (a request line ends in HTTP/1.1 or HTTP/1.0)";
+    }
     byte[] body = Json.bytes(new ApiException(status, HttpServers.codeFor(status), refusal).body());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.write(true, ByteBuffer.wrap(body), callback);

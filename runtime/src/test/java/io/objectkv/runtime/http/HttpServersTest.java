@@ -174,6 +174,27 @@ class HttpServersTest {
     }
   }
 
+  /** A request line without a version, or with one not served, is malformed: 400, not 505. */
+  @Test
+  void aMissingOrUnknownHttpVersionIsABadRequest() throws Exception {
+    for (String line :
+        java.util.List.of("GET /health", "GET /health HTTP/1.2", "GET /health HTTP/9")) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.port())) {
+        socket
+            .getOutputStream()
+            .write(
+                (line + "\r\nHost: x\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer =
+            new String(
+                socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), line + ": " + answer);
+        assertTrue(answer.contains("\"error\":\"bad_request\""), line + ": " + answer);
+        assertTrue(answer.contains("HTTP/1.1 or HTTP/1.0"), line + ": " + answer);
+      }
+    }
+  }
+
   @Test
   void theNulRewriteKeepsSegmentsAndQueries() {
     assertEquals("/v1/kv/a%01b", NulPathConnectionFactory.withoutNul("/v1/kv/a%00b"));
