@@ -45,6 +45,8 @@ public final class ReaderRoutes {
   private final ReadSides sides;
   private final InstantSource clock;
   private final Metrics.Counter reads;
+  private final Metrics.Histogram strongLookup;
+  private final Metrics.Histogram strongCatchUp;
 
   /**
    * @param clock decides which values have expired: a value is absent from its expiry time on
@@ -56,6 +58,14 @@ public final class ReaderRoutes {
         metrics.counter(
             "objectkv_reader_reads_total",
             "Reads answered: a key, a scan, or each key of a multi-get.");
+    this.strongLookup =
+        metrics.histogram(
+            "objectkv_reader_strong_lookup_seconds",
+            "Time a strong read waited for the end of the manifest log (its barrier).");
+    this.strongCatchUp =
+        metrics.histogram(
+            "objectkv_reader_strong_catch_up_seconds",
+            "Time a strong read then waited for this replica to apply the log up to its barrier.");
   }
 
   /** Reads answered since start (what the cost meter divides read costs by). */
@@ -100,11 +110,13 @@ public final class ReaderRoutes {
         s = tracker.awaitVersion(nonNegative(minVersion, "minVersion"), timeout);
       }
       if ("strong".equals(consistency)) {
+        long asked = System.nanoTime();
         long end =
-            side.committedEnd()
-                .afterNow()
-                .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        s = tracker.awaitPosition(end, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            side.committedEnd().afterNow().get(Math.max(0, deadline - asked), TimeUnit.NANOSECONDS);
+        long known = System.nanoTime();
+        strongLookup.observeNanos(known - asked);
+        s = tracker.awaitPosition(end, Duration.ofNanos(Math.max(0, deadline - known)));
+        strongCatchUp.observeNanos(System.nanoTime() - known);
       }
       return s;
     } catch (TimeoutException e) {
