@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -140,10 +141,11 @@ class HostileInputIT {
     int resets = 0;
     int hangs = 0;
     int timeouts = 0;
-    List<String> serverErrorRequests = new java.util.ArrayList<>();
+    List<String> serverErrorRequests = new ArrayList<>();
     List<Integer> ports = List.of(port(gateway), reader.port());
     for (int i = 0; i < 10_000; i++) {
       int port = ports.get(i % 2);
+      String server = port == ports.get(0) ? "gateway" : "reader";
       byte[] request = request(rnd, i);
       Answer answer;
       try {
@@ -166,7 +168,7 @@ class HostileInputIT {
         }
       }
       String status = answer.status();
-      byStatus.merge((port == ports.get(0) ? "gateway " : "reader ") + status, 1, Integer::sum);
+      byStatus.merge(server + " " + status, 1, Integer::sum);
       if (answer.start().contains("HTTP/1.1 or HTTP/1.0")) {
         // Every request here says HTTP/1.1: a version refusal means the server misread one (once
         // seen in CI as a 505, before such refusals were 400s). Counted, to show in the report.
@@ -180,7 +182,7 @@ class HostileInputIT {
         serverErrorRequests.add(
             status
                 + " from the "
-                + (port == ports.get(0) ? "gateway" : "reader")
+                + server
                 + " for request "
                 + i
                 + ": "
