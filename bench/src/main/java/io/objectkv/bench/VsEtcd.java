@@ -58,6 +58,8 @@ public final class VsEtcd {
    * @param objectPutsPerThousand object-store PUTs of the system's write path per 1,000 operations
    *     (NaN where it has none: etcd, and steps without writes)
    * @param cpuMillisPerOpByProcess the CPU per operation of each of the system's processes
+   * @param clientCpuMillisPerOp the CPU per operation of this benchmark's own process, which shares
+   *     the machine's cores with the system it drives
    */
   record Outcome(
       double opsPerSecond,
@@ -65,7 +67,8 @@ public final class VsEtcd {
       long errors,
       double cpuMillisPerOp,
       double objectPutsPerThousand,
-      Map<String, Double> cpuMillisPerOpByProcess) {}
+      Map<String, Double> cpuMillisPerOpByProcess,
+      double clientCpuMillisPerOp) {}
 
   /**
    * A running system: its driver, the processes whose CPU it costs, and a count of the object PUTs
@@ -247,13 +250,14 @@ public final class VsEtcd {
           row[i] = run(systems.get(i), step, keys, Duration.ofSeconds(seconds));
           System.out.printf(
               Locale.ROOT,
-              "%-45s %-8s %8.0f ops/s  %s  errors %d  CPU %.3f ms/op%n",
+              "%-45s %-8s %8.0f ops/s  %s  errors %d  CPU %.3f ms/op (client %.3f)%n",
               step.label(),
               systems.get(i).driver().name(),
               row[i].opsPerSecond(),
               row[i].latencies().summary(),
               row[i].errors(),
-              row[i].cpuMillisPerOp());
+              row[i].cpuMillisPerOp(),
+              row[i].clientCpuMillisPerOp());
           if (row[i].cpuMillisPerOpByProcess().size() > 1) {
             System.out.printf(
                 Locale.ROOT,
@@ -575,6 +579,7 @@ public final class VsEtcd {
     List<Thread> threads = new ArrayList<>();
     AtomicLong errors = new AtomicLong();
     Map<String, Double> cpuBefore = system.cpuSecondsByProcess();
+    double clientCpuBefore = ProcessCpu.seconds(ProcessHandle.current().pid());
     boolean writes = step.kind() == Kind.PUT || step.kind() == Kind.CAS;
     long putsBefore = writes && system.objectPuts() != null ? system.objectPuts().getAsLong() : 0;
     long start = System.nanoTime();
@@ -616,6 +621,8 @@ public final class VsEtcd {
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     Map<String, Double> cpuAfter = system.cpuSecondsByProcess();
+    double clientCpuMillis =
+        (ProcessCpu.seconds(ProcessHandle.current().pid()) - clientCpuBefore) * 1e3;
     double cpu = cpuSecondsBetween(cpuBefore, cpuAfter);
     Latencies all = Latencies.merge(parts);
     double puts =
@@ -628,7 +635,8 @@ public final class VsEtcd {
         errors.get(),
         all.count() == 0 ? 0 : cpu * 1e3 / all.count(),
         puts,
-        cpuMillisBetween(cpuBefore, cpuAfter, Math.max(1, all.count())));
+        cpuMillisBetween(cpuBefore, cpuAfter, Math.max(1, all.count())),
+        clientCpuMillis / Math.max(1, all.count()));
   }
 
   /**
@@ -644,20 +652,23 @@ public final class VsEtcd {
   static void printTable(
       List<Step> steps, List<Outcome[]> table, Floor.Result floor, double[] idle) {
     System.out.println();
-    System.out.println("| workload | ObjectKV | etcd | ratio | CPU ms/op ObjectKV / etcd |");
-    System.out.println("| --- | --- | --- | --- | --- |");
+    System.out.println(
+        "| workload | ObjectKV | etcd | ratio | CPU ms/op ObjectKV / etcd | client's CPU ms/op |");
+    System.out.println("| --- | --- | --- | --- | --- | --- |");
     for (int i = 0; i < steps.size(); i++) {
       Outcome o = table.get(i)[0];
       Outcome e = table.get(i)[1];
       System.out.printf(
           Locale.ROOT,
-          "| %s | %s | %s | %.2f× | %.3f / %.3f |%n",
+          "| %s | %s | %s | %.2f× | %.3f / %.3f | %.3f / %.3f |%n",
           steps.get(i).label(),
           cell(o),
           cell(e),
           o.opsPerSecond() / e.opsPerSecond(),
           o.cpuMillisPerOp(),
-          e.cpuMillisPerOp());
+          e.cpuMillisPerOp(),
+          o.clientCpuMillisPerOp(),
+          e.clientCpuMillisPerOp());
     }
     System.out.printf(
         Locale.ROOT,

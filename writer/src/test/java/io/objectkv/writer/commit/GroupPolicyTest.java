@@ -29,7 +29,7 @@ class GroupPolicyTest {
   @Test
   void pastTheL0SlowdownPointGroupsAreHeldLongerAndPastTwiceItNearlyStop() {
     GroupPolicy p = GroupPolicy.DEFAULT; // 250 ms max delay, slowdown past 32 objects
-    assertEquals(25 * MS, p.holdNanos(100, 32), "at the slowdown point: as without it");
+    assertEquals(25 * MS, p.holdNanos(1000, 32), "at the slowdown point: as without it");
     assertEquals(500 * MS, p.holdNanos(1, 40));
     assertEquals(1000 * MS, p.holdNanos(1, 48), "half way to twice the point: four max delays");
     assertEquals(2000 * MS, p.holdNanos(1, 64), "at twice the point: eight max delays");
@@ -43,7 +43,7 @@ class GroupPolicyTest {
   @Test
   void theFirmHoldIsTheIntervalAndTheSlowdownWithoutTheProportionalPart() {
     GroupPolicy p = GroupPolicy.DEFAULT.withDelays(Duration.ofMillis(250), Duration.ofMillis(3));
-    assertEquals(250 * MS, p.holdNanos(1000, 0));
+    assertEquals(250 * MS, p.holdNanos(p.targetRecords(), 0));
     assertEquals(3 * MS, p.firmHoldNanos(0), "below the slowdown point: the minimum interval");
     assertEquals(1000 * MS, p.firmHoldNanos(48), "the slowdown stays whole");
   }
