@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * bench/run WriteLoad [--clients 1,16,64] [--seconds 20] [--value-bytes 100]
- *                     [--group-delay 250] [--group-target 1000] [--group-interval 0]
+ *                     [--group-delay 250] [--group-target 10000] [--group-interval 0]
  *                     [--compactor] [--s3-latency 0,30,100]
  * </pre>
  */
