@@ -372,30 +372,20 @@ final class LocalCluster {
   }
 
   /**
-   * The processes that keep tiered compilation (C2). The gateway and the readers work per request:
-   * in VsEtcd's minute of warm-up, compiling cost the gateway nothing in all (28.3-29.5 s of CPU
-   * against 30.5-30.6 s on C1) and each reader 4-8 s more (21-24 against 15-17 s); after it, two
-   * runs each, interleaved with two of all processes on C1: gets at 64 clients 0.71-0.82x etcd ->
-   * 1.41-1.54x, strong gets at 64 clients 0.54x -> 1.08-1.14x, strong get p50 at 1 client 2.7-4.1
-   * -> 1.5-1.7 ms, CAS 0.23-0.25x -> 0.32-0.33x. The writer joined them once its CPU per write was
-   * mostly the Kafka consumer's and producer's code, which C2 compiles much tighter: VsEtcd, two
-   * rounds each, interleaved, writer CPU per write with C2 against C1 at 1 / 16 / 64 / 256 clients
-   * and CAS: 0.85-0.86 / 0.075-0.090 / 0.040-0.044 / 0.024-0.027 / 0.31-0.45 ms against 0.98-1.10 /
-   * 0.124-0.138 / 0.045-0.059 / 0.031-0.038 / 0.47-0.57 ms; puts at 16 clients 0.51-0.57x etcd
-   * against 0.46-0.49x, the other steps within the noise between rounds (docs/design.md, "The JIT
-   * on one small machine").
+   * The processes that keep tiered compilation (C2): the gateway and the readers, which work per
+   * request, and the writer, whose CPU is mostly the Kafka client's code, which C2 compiles much
+   * tighter. The measurements behind each are in docs/design.md, "The JIT on one small machine".
    */
   static final Set<String> FULL_JIT = Set.of("api-gateway", "reader", "writer");
 
   /**
    * Only the quick compiler, for the compactor: seven JVMs on one machine otherwise spend minutes
-   * compiling with C2, and it works per compaction, off every request's path. With every process on
-   * C2, their compilers still took CPU at one client's writes after a minute of warm-up (writer 4.3
-   * against 2.6 ms per write), and CAS increments were fewer (0.18-0.21x etcd against 0.23-0.25x).
-   * Deployments of one process per machine (compose.yaml) keep the default tiered compilation
-   * everywhere. So does the Kafka broker: after a minute of one client's writes, its CPU per write
-   * was 1.13-1.33 ms with C2 against 1.82-1.96 ms with C1 only (two samples each, 224-291
-   * writes/s), the largest share of the cluster's.
+   * compiling with C2, and the compactor works per compaction, off every request's path (on C2 its
+   * CPU per operation was higher at one client and lower at 256, no clear winner). Deployments of
+   * one process per machine (compose.yaml) keep the default tiered compilation everywhere. So does
+   * the Kafka broker: after a minute of one client's writes, its CPU per write was 1.13-1.33 ms
+   * with C2 against 1.82-1.96 ms with C1 only (two samples each, 224-291 writes/s), the largest
+   * share of the cluster's.
    */
   static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
 

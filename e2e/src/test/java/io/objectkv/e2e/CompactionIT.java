@@ -216,27 +216,21 @@ class CompactionIT {
     // outputs of unfinished compactions, once the log time shows the writer would refuse them...
     long crashesOver = System.currentTimeMillis();
     long[] seen = new long[2]; // the last log time read, and how many rounds read one
-    try {
-      // 5 s of log time; the rest is room for a slow machine (one CI run timed out at 30 s).
-      Poll.until(
-          Duration.ofSeconds(90),
-          "the log time to pass the compactions' max age",
-          () -> {
-            writeRound(1); // log time moves with the log only
-            seen[0] = cluster.inspector().manifest().logTimeMillis();
-            seen[1]++;
-            return seen[0] > crashesOver + Cluster.COMPACTION_MAX_AGE.toMillis();
-          });
-    } catch (AssertionError e) {
-      throw new AssertionError(
-          e.getMessage()
-              + " (after "
-              + seen[1]
-              + " rounds the manifest's log time was "
-              + (seen[0] - crashesOver)
-              + " ms past the crashes)",
-          e);
-    }
+    // 5 s of log time; the rest is room for a slow machine (one CI run timed out at 30 s).
+    Poll.until(
+        Duration.ofSeconds(90),
+        () ->
+            "the log time to pass the compactions' max age (after "
+                + seen[1]
+                + " rounds the manifest's log time was "
+                + (seen[0] - crashesOver)
+                + " ms past the crashes)",
+        () -> {
+          writeRound(1); // log time moves with the log only
+          seen[0] = cluster.inspector().manifest().logTimeMillis();
+          seen[1]++;
+          return seen[0] > crashesOver + Cluster.COMPACTION_MAX_AGE.toMillis();
+        });
     Compactor gc =
         cluster.startCompactor(
             cluster.compactorConfig(dir.resolve("gc")), CompactionMerger.Step.NONE);

@@ -9,17 +9,22 @@ public final class Poll {
   private Poll() {}
 
   public static void until(Duration timeout, String what, BooleanSupplier condition) {
+    until(timeout, () -> what, condition);
+  }
+
+  /** As above; {@code what} is asked when the wait fails, so it can name what was last seen. */
+  public static void until(Duration timeout, Supplier<String> what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long pause = 5;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+        throw new AssertionError("timed out after " + timeout + " waiting for: " + what.get());
       }
       try {
         Thread.sleep(pause);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for: " + what, e);
+        throw new AssertionError("interrupted waiting for: " + what.get(), e);
       }
       pause = Math.min(100, pause * 2);
     }
