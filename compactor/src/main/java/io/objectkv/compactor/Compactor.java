@@ -63,6 +63,13 @@ public final class Compactor implements Runnable, AutoCloseable {
   private final Map<String, Instant> removedAt = new ConcurrentHashMap<>();
   private final L0Ages l0Ages = new L0Ages();
   private volatile Manifest manifest = Manifest.EMPTY;
+
+  /** A manifest log time, and when (System.nanoTime) this session saw a delta bring it. */
+  private record LogTimeSeen(long logTimeMillis, long seenAtNanos) {}
+
+  /** The newest log time a delta brought while the session followed the log live (null: none). */
+  private volatile LogTimeSeen liveLogTime;
+
   private volatile boolean running = true;
   private volatile String lastError = "";
   private final Liveness.Worker worker;
@@ -201,6 +208,7 @@ public final class Compactor implements Runnable, AutoCloseable {
                 Snapshots.newest(store, ManifestCodec.Ledger.SKIP),
                 KafkaClients.FORWARD_FETCH_WAIT); // one database of many idles cheaply
         RunningCompactions jobs = new RunningCompactions()) {
+      liveLogTime = null; // what catching up reads may be old
       follow(follower, follower.catchUp(Duration.ofSeconds(60)));
       Instant quietSince = clock.instant();
       while (running) {
@@ -209,6 +217,9 @@ public final class Compactor implements Runnable, AutoCloseable {
         List<ManifestDelta> deltas =
             follower.poll(jobs.isEmpty() ? Duration.ofSeconds(1) : Duration.ofMillis(200));
         follow(follower, deltas);
+        if (!deltas.isEmpty()) {
+          liveLogTime = new LogTimeSeen(manifest.logTimeMillis(), System.nanoTime());
+        }
         jobs.rethrowFailures();
         if (!clock.instant().isBefore(nextGc)) {
           collectGarbage(follower);
@@ -307,13 +318,13 @@ public final class Compactor implements Runnable, AutoCloseable {
   }
 
   /**
-   * Marks the start in the write log, merges, uploads, submits, and waits until the writer applied
-   * or rejected the result.
+   * Takes its start in log time, merges, uploads, submits, and waits until the writer applied or
+   * rejected the result.
    */
   void compact(CompactionJob job, CompactionSubmitter submitter, RunningCompactions jobs) {
     long start = System.nanoTime();
     String id = HexFormat.of().toHexDigits(random.nextLong());
-    long startedAt = submitter.start(id);
+    long startedAt = startTime(id, submitter);
     log.info(
         "compaction {} into {}: {} L0 + {} L1 objects, {} bytes",
         id,
@@ -389,6 +400,24 @@ public final class Compactor implements Runnable, AutoCloseable {
         (merged - start) / 1_000_000,
         (submitted - merged) / 1_000_000,
         (end - submitted) / 1_000_000);
+  }
+
+  /**
+   * A compaction's start in log time. It names the outputs and bounds when the writer accepts the
+   * result and GC may delete them, and values expired by it are dropped; all that asks of it is to
+   * be no later than the writer's log time at any later decision (docs/design.md, "GC is safe").
+   * The log time of a delta seen arrive within a hundredth of the max age is that, and fresh enough
+   * to leave the compaction its time; it spares a write-log record, and so a group and a delta, per
+   * compaction. Otherwise (nothing seen live, or a quiet log) a start record in the write log marks
+   * one.
+   */
+  private long startTime(String id, CompactionSubmitter submitter) {
+    LogTimeSeen seen = liveLogTime;
+    long freshNanos = config.compactionMaxAge().toNanos() / 100;
+    if (seen != null && System.nanoTime() - seen.seenAtNanos() < freshNanos) {
+      return seen.logTimeMillis();
+    }
+    return submitter.start(id);
   }
 
   /**

@@ -9,6 +9,7 @@ import io.objectkv.compactor.Compactor;
 import io.objectkv.compactor.CompactorConfig;
 import io.objectkv.compactor.merge.CompactionMerger;
 import io.objectkv.compactor.plan.CompactionPolicy;
+import io.objectkv.core.log.LogCommand;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.store.ObjectInfo;
@@ -187,6 +188,39 @@ class CompactionIT {
               && s.manifest().manifestVersion() == m.id();
         });
     full.close();
+  }
+
+  /**
+   * A compaction takes its start in log time from a delta it saw arrive, with no record of its own
+   * in the write log; one that starts from what it caught up on, having seen nothing arrive, marks
+   * its start with a record. The writer applies both.
+   */
+  @Test
+  void aCompactionStartsAtTheLogTimeOfADeltaItSawArriveElseMarksItsStart() throws Exception {
+    writeRound(10); // L0 objects the compactor finds when it catches up
+    long from = cluster.inspector().writeLogEnd();
+    Compactor compactor =
+        cluster.startCompactor(
+            cluster.compactorConfig(dir.resolve("starts")).with(CompactionPolicy.eager(64, 4096)),
+            CompactionMerger.Step.NONE);
+    awaitL0Below(1);
+    for (int round = 0; round < 4; round++) {
+      writeRound(10);
+      awaitL0Below(1);
+    }
+    verifyModel();
+    List<LogCommand> log = cluster.inspector().writeLog(from);
+    long starts = log.stream().filter(c -> c instanceof LogCommand.CompactionStart).count();
+    long commits = log.stream().filter(c -> c instanceof LogCommand.CompactionCommit).count();
+    assertTrue(starts >= 1, "the first compaction marked its start: " + starts);
+    assertTrue(
+        commits - starts >= 4,
+        "compactions while deltas arrived took their start from one: "
+            + commits
+            + " commits, "
+            + starts
+            + " start records");
+    assertTrue(compactor.status().compactions() >= 5, "applied: " + compactor.status());
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.objectkv.e2e;
 
+import io.objectkv.core.codec.LogCodec;
 import io.objectkv.core.codec.ManifestCodec;
+import io.objectkv.core.log.LogCommand;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.Snapshots;
 import io.objectkv.core.read.BlockCache;
@@ -9,10 +11,16 @@ import io.objectkv.core.read.StoreRangeFetcher;
 import io.objectkv.core.read.TableCache;
 import io.objectkv.core.store.ObjectStore;
 import io.objectkv.format.Entry;
+import io.objectkv.kafka.KafkaClients;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.ManifestFollower;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads what is committed, straight from S3 and the manifest log through the core read path: how
@@ -47,5 +55,34 @@ final class Inspector {
   String value(String key) {
     Entry e = view().get(key.getBytes(StandardCharsets.UTF_8));
     return e == null || e.isTombstone() ? null : new String(e.value(), StandardCharsets.UTF_8);
+  }
+
+  /** Every record of the write log from {@code offset} to its end, decoded. */
+  List<LogCommand> writeLog(long offset) {
+    TopicPartition writes = new TopicPartition(names.writes(), 0);
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(KafkaClients.follower(bootstrap, "inspector"))) {
+      c.assign(List.of(writes));
+      long end = c.endOffsets(List.of(writes)).get(writes);
+      c.seek(writes, offset);
+      List<LogCommand> commands = new ArrayList<>();
+      while (c.position(writes) < end) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200)).records(writes)) {
+          if (r.offset() < end) {
+            commands.add(LogCodec.decodeCommand("write log offset " + r.offset(), r.value()));
+          }
+        }
+      }
+      return commands;
+    }
+  }
+
+  /** The offset the next write-log record will get. */
+  long writeLogEnd() {
+    TopicPartition writes = new TopicPartition(names.writes(), 0);
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(KafkaClients.follower(bootstrap, "inspector"))) {
+      return c.endOffsets(List.of(writes)).get(writes);
+    }
   }
 }
