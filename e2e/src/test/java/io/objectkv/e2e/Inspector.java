@@ -59,14 +59,16 @@ final class Inspector {
 
   /** Every record of the write log from {@code offset} to its end, decoded. */
   List<LogCommand> writeLog(long offset) {
-    TopicPartition writes = new TopicPartition(names.writes(), 0);
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(KafkaClients.follower(bootstrap, "inspector"))) {
-      c.assign(List.of(writes));
+    try (KafkaConsumer<byte[], byte[]> c = writeLogConsumer()) {
+      TopicPartition writes = new TopicPartition(names.writes(), 0);
       long end = c.endOffsets(List.of(writes)).get(writes);
       c.seek(writes, offset);
       List<LogCommand> commands = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (c.position(writes) < end) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("could not read the write log up to offset " + end);
+        }
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200)).records(writes)) {
           if (r.offset() < end) {
             commands.add(LogCodec.decodeCommand("write log offset " + r.offset(), r.value()));
@@ -79,10 +81,16 @@ final class Inspector {
 
   /** The offset the next write-log record will get. */
   long writeLogEnd() {
-    TopicPartition writes = new TopicPartition(names.writes(), 0);
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(KafkaClients.follower(bootstrap, "inspector"))) {
+    try (KafkaConsumer<byte[], byte[]> c = writeLogConsumer()) {
+      TopicPartition writes = new TopicPartition(names.writes(), 0);
       return c.endOffsets(List.of(writes)).get(writes);
     }
+  }
+
+  private KafkaConsumer<byte[], byte[]> writeLogConsumer() {
+    KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(KafkaClients.follower(bootstrap, "inspector"));
+    c.assign(List.of(new TopicPartition(names.writes(), 0)));
+    return c;
   }
 }
