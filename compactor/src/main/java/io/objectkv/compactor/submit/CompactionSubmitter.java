@@ -14,7 +14,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Talks to the writer, the only manifest author, through the write log: marks where a compaction
- * starts (its log time) and hands over its result.
+ * starts (its log time) when it has no fresh log time to start from, and hands over its result.
  */
 public final class CompactionSubmitter implements AutoCloseable {
   private final KafkaNames names;

@@ -30,7 +30,8 @@ public sealed interface LogCommand {
   /**
    * A compactor begins a compaction. Its log time is the compaction's start: the writer refuses a
    * commit that comes too long after its start, so garbage collection can tell, from log time
-   * alone, when the outputs of an unfinished compaction can no longer be committed.
+   * alone, when the outputs of an unfinished compaction can no longer be committed. A compactor
+   * that saw a delta arrive just before takes that delta's log time instead and sends none.
    */
   record CompactionStart(String compactionId) implements LogCommand {}
 
@@ -39,7 +40,8 @@ public sealed interface LogCommand {
    * still in the manifest and it started recently enough; otherwise the outputs are orphans for
    * garbage collection.
    *
-   * @param startedAtMillis the log time of its {@link CompactionStart} (-1: unknown, never applied)
+   * @param startedAtMillis its start in log time: of its {@link CompactionStart}, or of the delta
+   *     it started after (-1: unknown, never applied)
    * @param into the level of its outputs
    */
   record CompactionCommit(
