@@ -69,15 +69,6 @@ public final class Compactor implements Runnable, AutoCloseable {
    */
   private final Object manifestMoved = new Object();
 
-  /**
-   * Least time between two polls of the manifest log. Polled again at once, the follower fetched
-   * one delta per poll, 85% of the loop's CPU and 0.3-0.4 ms each at one client's writes (a delta
-   * per group); paced, a poll takes every delta of the interval. It is the most the loop is late to
-   * see new L0 objects and the writer's decisions, which compactions waited for in steps of 20 ms
-   * before.
-   */
-  static final Duration POLL_PACE = Duration.ofMillis(10);
-
   /** A manifest log time, and when (System.nanoTime) this session saw a delta bring it. */
   private record LogTimeSeen(long logTimeMillis, long seenAtNanos) {}
 
@@ -225,17 +216,11 @@ public final class Compactor implements Runnable, AutoCloseable {
       liveLogTime = null; // what catching up reads may be old
       follow(follower, follower.catchUp(Duration.ofSeconds(60)));
       Instant quietSince = clock.instant();
-      long lastPoll = System.nanoTime();
       while (running) {
         worker.beat();
-        long early = lastPoll + POLL_PACE.toNanos() - System.nanoTime();
-        if (early > 0) {
-          Pause.pause(Duration.ofNanos(early));
-        }
         // A quiet database's loop turns once a second; a delta ends the wait at once.
         List<ManifestDelta> deltas =
             follower.poll(jobs.isEmpty() ? Duration.ofSeconds(1) : Duration.ofMillis(200));
-        lastPoll = System.nanoTime();
         follow(follower, deltas);
         if (!deltas.isEmpty()) {
           liveLogTime = new LogTimeSeen(manifest.logTimeMillis(), System.nanoTime());
