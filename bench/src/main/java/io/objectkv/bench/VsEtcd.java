@@ -143,13 +143,14 @@ public final class VsEtcd {
   static final String USAGE =
       """
       usage: bench/run VsEtcd [--seconds 15] [--warmup 60] [--settle 240] [--keys 10000] [--steps put:1,put:16,...]
-                          [--port-offset 300] [--objectkv-home DIR]  (another checkout's ./objectkv, e.g. to compare builds)
+                          [--rounds 1] [--port-offset 300] [--objectkv-home DIR]  (another checkout's ./objectkv, e.g. to compare builds)
         steps: put:N, cas:N, get:N, strong:N (N clients); the default runs the table of the
         performance issue. Before them, each system is warmed up with every kind of step for the
         --warmup seconds (0: none), then for up to --settle seconds more (0: none) until its JIT
         compilers use less than 2.5% of a core, so that the JIT's first minutes are not measured. Needs etcd
         (Debian: apt-get install etcd-server) on the PATH or in /usr/bin, and a built tree
-        (./objectkv local builds it).""";
+        (./objectkv local builds it). --rounds N measures every step N times, etcd first in every
+        other round, and ends with each step's median ratio.""";
 
   public static void main(String[] args) throws Exception {
     int seconds = 15;
@@ -157,6 +158,7 @@ public final class VsEtcd {
     int settle = 240;
     int keys = 10_000;
     int offset = 300;
+    int rounds = 1;
     Path home = Path.of(".");
     List<Step> steps =
         parseSteps("put:1,put:16,put:64,put:256,put:1024,cas:16,get:1,get:64,strong:1,strong:64");
@@ -174,6 +176,7 @@ public final class VsEtcd {
           }
         }
         case "--port-offset" -> offset = wholeNumber(args, ++i, "--port-offset", 0);
+        case "--rounds" -> rounds = wholeNumber(args, ++i, "--rounds", 1);
         case "--objectkv-home" -> {
           if (++i == args.length) {
             stopWithUsage("--objectkv-home takes a directory");
@@ -242,34 +245,31 @@ public final class VsEtcd {
           perProcess(idleByProcess),
           idle[1]);
 
-      List<Outcome[]> table = new ArrayList<>();
-      for (Step step : steps) {
-        Outcome[] row = new Outcome[systems.size()];
-        for (int i = 0; i < systems.size(); i++) {
-          run(systems.get(i), step, keys, Duration.ofSeconds(Math.min(3, seconds))); // warm-up
-          row[i] = run(systems.get(i), step, keys, Duration.ofSeconds(seconds));
-          System.out.printf(
-              Locale.ROOT,
-              "%-45s %-8s %8.0f ops/s  %s  errors %d  CPU %.3f ms/op (client %.3f)%n",
-              step.label(),
-              systems.get(i).driver().name(),
-              row[i].opsPerSecond(),
-              row[i].latencies().summary(),
-              row[i].errors(),
-              row[i].cpuMillisPerOp(),
-              row[i].clientCpuMillisPerOp());
-          if (row[i].cpuMillisPerOpByProcess().size() > 1) {
-            System.out.printf(
-                Locale.ROOT,
-                "%-45s %-8s CPU ms/op by process: %s%n",
-                "",
-                "",
-                perProcess(row[i].cpuMillisPerOpByProcess()));
-          }
+      List<List<Outcome[]>> tables = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        if (rounds > 1) {
+          System.out.printf(Locale.ROOT, "%nround %d of %d%n", round, rounds);
         }
-        table.add(row);
+        // Every other round etcd goes first, so that neither system always runs on the heels
+        // of the other's load (compaction, GC and page cache it left behind).
+        boolean etcdFirst = round % 2 == 0;
+        List<Outcome[]> table = new ArrayList<>();
+        for (Step step : steps) {
+          Outcome[] row = new Outcome[systems.size()];
+          for (int k = 0; k < systems.size(); k++) {
+            int i = etcdFirst ? systems.size() - 1 - k : k;
+            run(systems.get(i), step, keys, Duration.ofSeconds(Math.min(3, seconds))); // warm-up
+            row[i] = run(systems.get(i), step, keys, Duration.ofSeconds(seconds));
+            printStep(step, systems.get(i), row[i]);
+          }
+          table.add(row);
+        }
+        printTable(steps, table, floor, idle);
+        tables.add(table);
       }
-      printTable(steps, table, floor, idle);
+      if (rounds > 1) {
+        printMedians(steps, tables);
+      }
     } finally {
       stopAll(started);
       // Logs stay; data and class archives (0.5-1 GB a run) would fill the disk.
@@ -647,6 +647,54 @@ public final class VsEtcd {
     try (LocalFileObjectStore store = new LocalFileObjectStore(dir.resolve("floor"))) {
       return Floor.measure(store, "127.0.0.1:" + kafkaPort, "vs-etcd-floor", 500, 1024);
     }
+  }
+
+  private static void printStep(Step step, Contender system, Outcome o) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-45s %-8s %8.0f ops/s  %s  errors %d  CPU %.3f ms/op (client %.3f)%n",
+        step.label(),
+        system.driver().name(),
+        o.opsPerSecond(),
+        o.latencies().summary(),
+        o.errors(),
+        o.cpuMillisPerOp(),
+        o.clientCpuMillisPerOp());
+    if (o.cpuMillisPerOpByProcess().size() > 1) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-45s %-8s CPU ms/op by process: %s%n",
+          "",
+          "",
+          perProcess(o.cpuMillisPerOpByProcess()));
+    }
+  }
+
+  /**
+   * Each step's ratio in every round and their median: on a shared machine a step's rates move by
+   * tens of percent between minutes, and the median of rounds that alternate which system goes
+   * first says more than any one of them.
+   */
+  static void printMedians(List<Step> steps, List<List<Outcome[]>> tables) {
+    System.out.printf(Locale.ROOT, "%n| workload | ratio by round | median ratio |%n");
+    System.out.println("| --- | --- | --- |");
+    for (int s = 0; s < steps.size(); s++) {
+      List<Double> ratios = new ArrayList<>();
+      for (List<Outcome[]> table : tables) {
+        Outcome[] row = table.get(s);
+        ratios.add(row[0].opsPerSecond() / row[1].opsPerSecond());
+      }
+      StringJoiner each = new StringJoiner(", ");
+      ratios.forEach(r -> each.add(String.format(Locale.ROOT, "%.2f×", r)));
+      System.out.printf(
+          Locale.ROOT, "| %s | %s | %.2f× |%n", steps.get(s).label(), each, median(ratios));
+    }
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   static void printTable(
