@@ -59,8 +59,8 @@ final class Inspector {
 
   /** Every record of the write log from {@code offset} to its end, decoded. */
   List<LogCommand> writeLog(long offset) {
+    TopicPartition writes = writeLogPartition();
     try (KafkaConsumer<byte[], byte[]> c = writeLogConsumer()) {
-      TopicPartition writes = new TopicPartition(names.writes(), 0);
       long end = c.endOffsets(List.of(writes)).get(writes);
       c.seek(writes, offset);
       List<LogCommand> commands = new ArrayList<>();
@@ -81,8 +81,8 @@ final class Inspector {
 
   /** The offset the next write-log record will get. */
   long writeLogEnd() {
+    TopicPartition writes = writeLogPartition();
     try (KafkaConsumer<byte[], byte[]> c = writeLogConsumer()) {
-      TopicPartition writes = new TopicPartition(names.writes(), 0);
       return c.endOffsets(List.of(writes)).get(writes);
     }
   }
@@ -90,7 +90,11 @@ final class Inspector {
   private KafkaConsumer<byte[], byte[]> writeLogConsumer() {
     KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(KafkaClients.follower(bootstrap, "inspector"));
-    c.assign(List.of(new TopicPartition(names.writes(), 0)));
+    c.assign(List.of(writeLogPartition()));
     return c;
+  }
+
+  private TopicPartition writeLogPartition() {
+    return new TopicPartition(names.writes(), 0);
   }
 }
