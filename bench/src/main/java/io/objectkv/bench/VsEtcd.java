@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -644,7 +645,8 @@ public final class VsEtcd {
    * store on the same disk plus a produce to the cluster's Kafka broker, one after the other.
    */
   static Floor.Result floor(Path dir, int kafkaPort) throws Exception {
-    try (LocalFileObjectStore store = new LocalFileObjectStore(dir.resolve("floor"))) {
+    try (LocalFileObjectStore store =
+        new LocalFileObjectStore(dir.resolve("floor"), InstantSource.system())) {
       return Floor.measure(store, "127.0.0.1:" + kafkaPort, "vs-etcd-floor", 500, 1024);
     }
   }

@@ -34,7 +34,7 @@ class CompactorLivenessTest {
     Compactor compactor =
         new Compactor(
             config,
-            new LocalFileObjectStore(dir.resolve("store")),
+            new LocalFileObjectStore(dir.resolve("store"), clock),
             null,
             clock,
             new Random(1),

@@ -22,6 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,7 +41,7 @@ class ChangeFeedTest {
 
   private ObjectStore store() {
     if (store == null) {
-      store = new LocalFileObjectStore(dir);
+      store = new LocalFileObjectStore(dir, InstantSource.system());
     }
     return store;
   }

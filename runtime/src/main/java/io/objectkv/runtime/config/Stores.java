@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.InstantSource;
 
 /** Builds the object store a process uses: S3 or the file system, metered, with retries. */
 public final class Stores {
@@ -26,7 +27,8 @@ public final class Stores {
     ObjectStore raw =
         isS3(s)
             ? new S3ObjectStore(s3Config(s))
-            : new LocalFileObjectStore(Path.of(s.get(CommonSettings.DATA_DIR)));
+            : new LocalFileObjectStore(
+                Path.of(s.get(CommonSettings.DATA_DIR)), InstantSource.system());
     return new RetryingObjectStore(
         new MeteredObjectStore(raw, metrics),
         RetryPolicy.DEFAULT,
