@@ -71,14 +71,19 @@ public final class Compactor implements Runnable, AutoCloseable {
   private final Object manifestMoved = new Object();
 
   /**
-   * Least time between two polls of the manifest log while no compaction waits for a decision.
-   * Polled again at once, the follower fetched one delta per poll: at one client's writes (about
-   * 160 deltas a second) the loop thread used 0.11 cores, 84% of it in {@code KafkaConsumer.poll},
-   * and each poll was a fetch for the broker too. New L0 objects and log times can wait this long;
-   * a compaction's decision cannot (a 50 ms pace for everything made merges wait 108 ms for theirs
-   * instead of 34 ms), so a waiting compaction makes the loop poll at once ({@link
-   * #awaitDecision}).
+   * The loop's polls are paced to take about this many deltas each while no compaction waits for a
+   * decision. Polled again at once, the follower fetched one delta per poll: at one client's writes
+   * (about 160 deltas a second) the loop thread used 0.11 cores, 84% of it in {@code
+   * KafkaConsumer.poll}, and each poll was a fetch for the broker too. The pace follows the delta
+   * rate, so the L0 objects the loop has not seen stay about this many (a fixed 100 ms let L0 pass
+   * the writer's slowdown point: p99 of one client's puts 126 ms against 16-19). A compaction's
+   * decision is not paced (a 50 ms pace for everything made merges wait 108 ms for theirs instead
+   * of 34 ms): a waiting compaction makes the loop poll at once ({@link #awaitDecision}).
+   * docs/design.md ("Compaction") has the figures.
    */
+  static final int DELTAS_PER_POLL = 4;
+
+  /** The longest pace, for a slow trickle of deltas. */
   static final Duration FOLLOW_PACE = Duration.ofMillis(100);
 
   /** Guards {@link #awaitingDecisions}; the paced loop waits on it. */
@@ -235,13 +240,22 @@ public final class Compactor implements Runnable, AutoCloseable {
       follow(follower, follower.catchUp(Duration.ofSeconds(60)));
       Instant quietSince = clock.instant();
       long lastPoll = System.nanoTime();
+      long paceNanos = 0;
       while (running) {
         worker.beat();
-        paceFollow(lastPoll);
-        lastPoll = System.nanoTime();
+        boolean paced = paceFollow(lastPoll + paceNanos);
+        long polled = System.nanoTime();
         // A quiet database's loop turns once a second; a delta ends the wait at once.
         List<ManifestDelta> deltas =
             follower.poll(jobs.isEmpty() ? Duration.ofSeconds(1) : Duration.ofMillis(200));
+        if (paced && !deltas.isEmpty()) {
+          // That poll answered from the fetch the consumer sent after the poll before, which the
+          // broker answered at the pace's first delta: the others are one fetch away, at once.
+          deltas = new ArrayList<>(deltas);
+          deltas.addAll(follower.poll(REST_OF_PACE));
+        }
+        paceNanos = nextPace(System.nanoTime() - lastPoll, deltas.size());
+        lastPoll = polled;
         follow(follower, deltas);
         if (!deltas.isEmpty()) {
           liveLogTime = new LogTimeSeen(manifest.logTimeMillis(), System.nanoTime());
@@ -478,22 +492,40 @@ public final class Compactor implements Runnable, AutoCloseable {
   }
 
   /**
-   * Waits until {@link #FOLLOW_PACE} has passed since the poll that started at {@code lastPoll},
-   * unless or until a compaction waits for a decision.
+   * The pace after a poll that took {@code deltas} deltas over {@code spanNanos} (since the poll
+   * before started): what brings about {@link #DELTAS_PER_POLL} at that rate, at most {@link
+   * #FOLLOW_PACE}; none after a poll without deltas (the next one waits at the broker anyway).
    */
-  private void paceFollow(long lastPoll) {
-    long until = lastPoll + FOLLOW_PACE.toNanos();
+  static long nextPace(long spanNanos, int deltas) {
+    if (deltas == 0) {
+      return 0;
+    }
+    return Math.min(FOLLOW_PACE.toNanos(), spanNanos * DELTAS_PER_POLL / deltas);
+  }
+
+  /** Longest the loop waits for the rest of a pace's deltas (they are at the broker already). */
+  private static final Duration REST_OF_PACE = Duration.ofMillis(5);
+
+  /**
+   * Waits until {@code until} (System.nanoTime), unless or until a compaction waits for a decision.
+   *
+   * @return whether it waited
+   */
+  private boolean paceFollow(long until) {
+    boolean waited = false;
     synchronized (pace) {
       long left;
       while (running && awaitingDecisions == 0 && (left = until - System.nanoTime()) > 0) {
+        waited = true;
         try {
           TimeUnit.NANOSECONDS.timedWait(pace, left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return;
+          return waited;
         }
       }
     }
+    return waited;
   }
 
   /** One garbage-collection pass. */
