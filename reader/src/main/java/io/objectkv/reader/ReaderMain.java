@@ -145,6 +145,10 @@ public final class ReaderMain {
     metrics.gauge(
         "objectkv_reader_block_cache_bytes", "Bytes of decoded blocks in memory.", blocks::bytes);
     TableCache tables = new TableCache(disk, blocks);
+    metrics.gauge(
+        "objectkv_reader_held_object_bytes",
+        "Bytes of fresh L0 objects held whole in memory, their blocks read from there.",
+        tables::heldBytes);
     Liveness liveness = new Liveness(InstantSource.system());
     Security security = Security.from(s);
     System.out.println(security.describe("objectkv-reader"));
@@ -176,7 +180,8 @@ public final class ReaderMain {
                       dbStore,
                       new TableCache(
                           (key, offset, length) -> disk.fetch(prefix + key, offset, length),
-                          new BlockCache(s.longValue(MEMORY_CACHE_BYTES) / 16)),
+                          new BlockCache(s.longValue(MEMORY_CACHE_BYTES) / 16),
+                          TableCache.HELD_BYTES / 16),
                       start ->
                           ManifestFollower.connect(
                               bootstrap, dbNames, clientId + "-" + db.name(), start),

@@ -9,6 +9,8 @@ import io.objectkv.format.IndexBlock;
 import io.objectkv.format.SstMetadata;
 import io.objectkv.format.SstReader;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * Opens SSTs: keeps every live object's metadata (footer, index, filter) in memory and loads data
  * blocks through the {@link BlockCache}. A range that fails its checksum is fetched again from the
  * source once before the error is reported.
+ *
+ * <p>An object registered whole ({@link #registerFromBytes}) keeps its bytes while they fit in a
+ * budget, newest first: its blocks load from memory. Those are the fresh L0 objects, the ones the
+ * newest writes are in; through the fetcher each read of one cost a store request and, on a
+ * replica, a disk cache file written for an object the compactor replaces seconds later.
  */
 public final class TableCache {
   private static final Logger log = LoggerFactory.getLogger(TableCache.class);
@@ -31,9 +38,27 @@ public final class TableCache {
   private final BlockCache blocks;
   private final ConcurrentHashMap<String, SstReader> open = new ConcurrentHashMap<>();
 
+  /** Bytes of objects registered whole kept by default. */
+  public static final long HELD_BYTES = 32L << 20;
+
+  private final long heldBudget;
+
+  /** Objects whose bytes are held, oldest first (guarded by {@code this}). */
+  private final LinkedHashMap<String, CachedBlocks> held = new LinkedHashMap<>();
+
+  private long heldBytes;
+
   public TableCache(RangeFetcher fetcher, BlockCache blocks) {
+    this(fetcher, blocks, HELD_BYTES);
+  }
+
+  /**
+   * @param heldBudget at most this many bytes of objects registered whole are kept in memory
+   */
+  public TableCache(RangeFetcher fetcher, BlockCache blocks, long heldBudget) {
     this.fetcher = fetcher;
     this.blocks = blocks;
+    this.heldBudget = heldBudget;
   }
 
   public BlockCache blocks() {
@@ -78,7 +103,7 @@ public final class TableCache {
         info.sizeBytes(),
         (offset, length) ->
             offset >= tailStart
-                ? java.util.Arrays.copyOfRange(
+                ? Arrays.copyOfRange(
                     tail, (int) (offset - tailStart), (int) (offset - tailStart) + length)
                 : fetchChecked(info.key(), offset, length, b -> b));
   }
@@ -93,10 +118,14 @@ public final class TableCache {
    */
   static final int SCAN_READ_AHEAD = 256 << 10;
 
-  /** The data blocks of one SST, through the block cache. */
+  /**
+   * The data blocks of one SST, through the block cache: from the object's bytes while they are
+   * held, else from the fetcher.
+   */
   private final class CachedBlocks implements BlockLoader {
     private final String key;
     private final SstMetadata meta;
+    private volatile byte[] whole;
 
     CachedBlocks(String key, SstMetadata meta) {
       this.key = key;
@@ -110,11 +139,13 @@ public final class TableCache {
 
     /**
      * On a miss, fetches the run of blocks the scan reads next, up to {@link #SCAN_READ_AHEAD}
-     * bytes and up to the first one cached already, and caches them all.
+     * bytes and up to the first one cached already, and caches them all. An object held whole needs
+     * no read-ahead: each block decodes from memory when the scan reaches it.
      */
     @Override
     public DataBlock loadForScan(int block, BlockHandle h, boolean reverse) {
-      return blocks.get(key, h.offset(), () -> loadRun(block, reverse));
+      return blocks.get(
+          key, h.offset(), () -> whole != null ? fetchOne(h) : loadRun(block, reverse));
     }
 
     private DataBlock loadRun(int block, boolean reverse) {
@@ -167,6 +198,15 @@ public final class TableCache {
 
     /** One block alone, checked (and fetched again once if it fails its check). */
     private DataBlock fetchOne(BlockHandle h) {
+      byte[] w = whole;
+      if (w != null) {
+        try {
+          return decoder(h).apply(Arrays.copyOfRange(w, (int) h.offset(), (int) h.end()));
+        } catch (CorruptionException e) {
+          log.warn("the held copy of {} failed a check; reading it from the source", key);
+          release(key);
+        }
+      }
       return fetchChecked(key, h.offset(), h.length(), decoder(h));
     }
 
@@ -176,15 +216,49 @@ public final class TableCache {
   }
 
   /**
-   * Registers an SST held whole in memory (the writer's fresh L0 object): its metadata is taken
-   * from the bytes, so opening it costs no request. Its data blocks load on demand; the writer's
-   * key cache already holds what it just wrote.
+   * Registers an SST held whole in memory (a fresh L0 object): its metadata is taken from the
+   * bytes, so opening it costs no request, and its blocks load from the bytes while they are held
+   * (see the class comment).
    */
   public SstReader registerFromBytes(SstInfo info, byte[] object) {
-    SstReader whole = SstReader.of(info.key(), object);
-    SstReader reader = newReader(info, whole.metadata());
+    SstMetadata meta = SstReader.of(info.key(), object).metadata();
+    CachedBlocks loader = new CachedBlocks(info.key(), meta);
+    SstReader reader = new SstReader(meta, loader);
+    hold(info.key(), loader, object);
     open.put(info.key(), reader);
     return reader;
+  }
+
+  /** Keeps the bytes of {@code key}, letting go of the oldest held ones beyond the budget. */
+  private synchronized void hold(String key, CachedBlocks loader, byte[] object) {
+    release(key);
+    if (object.length > heldBudget) {
+      return;
+    }
+    loader.whole = object;
+    held.put(key, loader);
+    heldBytes += object.length;
+    var oldest = held.entrySet().iterator();
+    while (heldBytes > heldBudget) {
+      CachedBlocks gone = oldest.next().getValue();
+      oldest.remove();
+      heldBytes -= gone.whole.length;
+      gone.whole = null;
+    }
+  }
+
+  /** Lets go of the bytes of {@code key}, if held: its blocks load from the fetcher from now. */
+  private synchronized void release(String key) {
+    CachedBlocks gone = held.remove(key);
+    if (gone != null) {
+      heldBytes -= gone.whole.length;
+      gone.whole = null;
+    }
+  }
+
+  /** Bytes of objects registered whole held in memory. */
+  public synchronized long heldBytes() {
+    return heldBytes;
   }
 
   /** Opens many SSTs, reading the metadata of those not yet open in parallel (cold boot). */
@@ -216,9 +290,16 @@ public final class TableCache {
     return readers;
   }
 
-  /** Drops the metadata of objects no longer referenced. */
+  /** Drops the metadata, and any held bytes, of objects no longer referenced. */
   public void retainOnly(Set<String> keys) {
     open.keySet().retainAll(keys);
+    synchronized (this) {
+      for (String key : List.copyOf(held.keySet())) {
+        if (!keys.contains(key)) {
+          release(key);
+        }
+      }
+    }
   }
 
   public int openCount() {

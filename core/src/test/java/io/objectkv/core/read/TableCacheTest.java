@@ -164,4 +164,58 @@ class TableCacheTest {
     assertEquals(all(whole.scan(null, null, false)), all(reader.scan(null, null, false)));
     assertEquals(0, fetcher.badFetches, "the damage happened");
   }
+
+  @Test
+  void anObjectRegisteredWholeServesItsBlocksFromMemory() {
+    SstInfo info = writeMany("l0/fresh", 500);
+    byte[] bytes = store.get("l0/fresh");
+    SstReader whole = SstReader.of("l0/fresh", bytes);
+    Recording fetcher = new Recording();
+    TableCache tables = new TableCache(fetcher, new BlockCache(0), 1 << 20);
+    SstReader reader = tables.registerFromBytes(info, bytes);
+
+    assertEquals(whole.get("key00123".getBytes()), reader.get("key00123".getBytes()));
+    assertEquals(all(whole.scan(null, null, false)), all(reader.scan(null, null, false)));
+    assertEquals(all(whole.scan(null, null, true)), all(reader.scan(null, null, true)));
+    assertEquals(0, fetcher.ranges.size(), "no fetch for an object held whole");
+    assertEquals(bytes.length, tables.heldBytes());
+
+    tables.retainOnly(java.util.Set.of());
+    assertEquals(0, tables.heldBytes(), "an object out of the manifest lets go of its bytes");
+  }
+
+  @Test
+  void theOldestHeldObjectsGoBeyondTheBudgetAndReadThroughTheFetcher() {
+    SstInfo first = writeMany("l0/first", 500);
+    SstInfo second = writeMany("l0/second", 500);
+    byte[] a = store.get("l0/first");
+    byte[] b = store.get("l0/second");
+    Recording fetcher = new Recording();
+    TableCache tables = new TableCache(fetcher, new BlockCache(0), a.length + b.length - 1);
+    SstReader older = tables.registerFromBytes(first, a);
+    SstReader newer = tables.registerFromBytes(second, b);
+    assertEquals(b.length, tables.heldBytes(), "only the newest fits");
+
+    assertEquals(
+        SstReader.of("l0/second", b).get("key00042".getBytes()), newer.get("key00042".getBytes()));
+    assertEquals(0, fetcher.ranges.size());
+    assertEquals(
+        SstReader.of("l0/first", a).get("key00042".getBytes()), older.get("key00042".getBytes()));
+    assertEquals(1, fetcher.ranges.size(), "the released object reads its block from the source");
+  }
+
+  @Test
+  void aHeldCopyThatFailsItsCheckIsLetGoAndTheSourceServes() {
+    SstInfo info = writeMany("l0/damaged", 500);
+    byte[] damaged = store.get("l0/damaged");
+    damaged[100] ^= 1; // inside the first data block; the metadata at the end is intact
+    Recording fetcher = new Recording();
+    TableCache tables = new TableCache(fetcher, new BlockCache(0), 1 << 20);
+    SstReader reader = tables.registerFromBytes(info, damaged);
+    SstReader good = SstReader.of("l0/damaged", store.get("l0/damaged"));
+
+    assertEquals(good.get("key00000".getBytes()), reader.get("key00000".getBytes()));
+    assertEquals(1, fetcher.ranges.size());
+    assertEquals(0, tables.heldBytes());
+  }
 }
