@@ -16,6 +16,7 @@ import io.objectkv.gateway.ops.Traffic;
 import io.objectkv.gateway.read.ReadForwarder;
 import io.objectkv.gateway.read.ReaderPool;
 import io.objectkv.gateway.write.WriteClient;
+import io.objectkv.kafka.CommittedEnd;
 import io.objectkv.kafka.KafkaNames;
 import io.objectkv.kafka.TopicSetup;
 import io.objectkv.runtime.ProcessMain;
@@ -154,6 +155,12 @@ public final class GatewayMain {
                     writeTimeout,
                     InstantSource.system(),
                     metrics),
+            new CommittedEnd(bootstrap, names.database() + "-end-" + gatewayId, names.manifest()),
+            db ->
+                new CommittedEnd(
+                    bootstrap,
+                    db.kafkaNames(names).database() + "-end-" + gatewayId,
+                    db.kafkaNames(names).manifest()),
             s.durationValue(DATABASE_IDLE));
     try {
       catalog.create(DatabasePaths.DEFAULT); // lists the default database with the others

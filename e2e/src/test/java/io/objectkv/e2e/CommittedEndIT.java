@@ -2,8 +2,8 @@ package io.objectkv.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.objectkv.kafka.CommittedEnd;
 import io.objectkv.kafka.KafkaClients;
-import io.objectkv.reader.follow.CommittedEnd;
 import io.objectkv.testkit.TestCluster;
 import java.util.ArrayList;
 import java.util.List;

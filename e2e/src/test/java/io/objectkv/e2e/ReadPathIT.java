@@ -221,6 +221,70 @@ class ReadPathIT {
   }
 
   @Test
+  void strongReadsThroughAnotherGatewaySeeEveryAcknowledgedWrite() {
+    // The second gateway acknowledged none of these writes, so only its barrier makes its
+    // replicas wait for them (see StrongRead).
+    Api other = cluster.startGateway();
+    for (int i = 0; i < 40; i++) {
+      String key = "cross-" + (i % 4);
+      if (i % 5 == 4) {
+        assertEquals(200, api.delete(key).status());
+        assertEquals(
+            404,
+            other.send("GET", Api.kv(key) + "?consistency=strong", null).status(),
+            "a strong read right after the delete");
+      } else {
+        api.put(key, Integer.toString(i));
+        assertEquals(
+            Integer.toString(i),
+            other.send("GET", Api.kv(key) + "?consistency=strong", null).body(),
+            "a strong read through the other gateway right after the ack");
+      }
+    }
+  }
+
+  @Test
+  void aReplicaAnswersWithItsLogPositionAndWaitsForTheOneItIsGiven() {
+    api.put("positioned", "p");
+    Api replica = Cluster.api(replicas.getFirst());
+    Api.Response own = replica.send("GET", Api.kv("positioned") + "?consistency=strong", null);
+    assertEquals(200, own.status(), own.toString());
+    long position = Long.parseLong(own.header("X-ObjectKV-Log-Position"));
+    assertTrue(position > 0, "the position of a state that holds a write: " + position);
+    Api.Response given =
+        replica.send(
+            "GET",
+            Api.kv("positioned") + "?consistency=strong",
+            null,
+            "X-ObjectKV-Min-Log-Position",
+            Long.toString(position));
+    assertEquals("p", given.body(), given.toString());
+    assertTrue(Long.parseLong(given.header("X-ObjectKV-Log-Position")) >= position);
+    Api.Response absent = replica.send("GET", Api.kv("never-written"), null);
+    assertEquals(404, absent.status());
+    assertNotNull(absent.header("X-ObjectKV-Log-Position"));
+    // Given a position the log has not reached, the replica waits for it, not for its own lookup.
+    Api.Response ahead =
+        replica.send(
+            "GET",
+            Api.kv("positioned") + "?consistency=strong&timeoutMs=200",
+            null,
+            "X-ObjectKV-Min-Log-Position",
+            Long.toString(position + 1_000_000));
+    assertEquals(504, ahead.status(), ahead.toString());
+    assertEquals(
+        400,
+        replica
+            .send(
+                "GET",
+                Api.kv("positioned") + "?consistency=strong",
+                null,
+                "X-ObjectKV-Min-Log-Position",
+                "-1")
+            .status());
+  }
+
+  @Test
   void multiGetKeepsOrderAcrossReplicas() {
     long v = 0;
     for (int i = 0; i < 30; i++) {

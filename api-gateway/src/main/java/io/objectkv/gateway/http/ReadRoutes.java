@@ -7,21 +7,28 @@ import io.objectkv.core.metrics.Metrics;
 import io.objectkv.gateway.db.GatewayDatabases;
 import io.objectkv.gateway.read.ReadForwarder;
 import io.objectkv.gateway.read.ReplicaHttp;
+import io.objectkv.gateway.read.StrongRead;
 import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.Headers;
 import io.objectkv.runtime.http.PathKeys;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
 
 /**
  * The read endpoints of API.md, forwarded to reader replicas: point reads to the key's replica
- * (rendezvous hashing), scans and multi-gets to any.
+ * (rendezvous hashing), scans and multi-gets to any. A strong point read's barrier is looked up
+ * here while the replica reads ({@link StrongRead}); scans and multi-gets leave it to the replica.
  */
 public final class ReadRoutes {
 
   private final ReadForwarder forwarder;
   private final GatewayDatabases databases;
   private final Metrics.Histogram readSeconds;
+  private final Metrics.Histogram strongBarrierSeconds;
+  private final Metrics.Counter strongRereads;
 
   public ReadRoutes(ReadForwarder forwarder, GatewayDatabases databases, Metrics metrics) {
     this.forwarder = forwarder;
@@ -29,6 +36,16 @@ public final class ReadRoutes {
     this.readSeconds =
         metrics.histogram(
             "objectkv_gateway_read_seconds", "Time from a read's arrival to a replica's answer.");
+    this.strongBarrierSeconds =
+        metrics.histogram(
+            "objectkv_gateway_strong_barrier_seconds",
+            "Time a strong point read's lookup of the manifest log's end took (it overlaps the"
+                + " replica's read).");
+    this.strongRereads =
+        metrics.counter(
+            "objectkv_gateway_strong_rereads_total",
+            "Strong point reads asked of a replica again: its first answer came from a state"
+                + " short of the read's barrier.");
   }
 
   /** Time from a read's arrival to a replica's answer, for every read this gateway forwarded. */
@@ -80,16 +97,32 @@ public final class ReadRoutes {
 
   private void get(Context ctx) {
     byte[] key = WriteRoutes.pathKey(ctx).bytes();
-    ReplicaHttp.Response a =
-        forwarder.send(
-            forwarder.pool().forKey(key),
-            ctx.method().name(),
-            pathAndQuery(ctx),
-            null,
-            timeout(ctx),
-            "If-None-Match",
-            ctx.header("If-None-Match"));
-    relay(a, ctx);
+    List<URI> replicas = forwarder.pool().forKey(key);
+    Duration timeout = timeout(ctx);
+    LongFunction<ReplicaHttp.Response> ask =
+        minPosition ->
+            forwarder.send(
+                replicas,
+                ctx.method().name(),
+                pathAndQuery(ctx),
+                null,
+                timeout,
+                "If-None-Match",
+                ctx.header("If-None-Match"),
+                Headers.MIN_LOG_POSITION,
+                minPosition < 0 ? null : Long.toString(minPosition));
+    if (!"strong".equals(ctx.queryParam("consistency"))) {
+      relay(ask.apply(-1), ctx);
+      return;
+    }
+    long start = System.nanoTime();
+    CompletableFuture<Long> end = databases.manifestEnd(ctx).afterNow();
+    end.whenComplete((e, failure) -> strongBarrierSeconds.observeNanos(System.nanoTime() - start));
+    StrongRead.Answer a = StrongRead.read(end, databases.seenEnd(ctx), ask, timeout);
+    if (a.askedAgain()) {
+      strongRereads.inc();
+    }
+    relay(a.response(), ctx);
   }
 
   private void scan(Context ctx) {

@@ -58,6 +58,7 @@ public final class WriteClient implements AutoCloseable {
   private final InstantSource clock;
   private final ProducerRecord<byte[], byte[]> wake;
   private final AtomicLong lastSignalNanos;
+  private volatile long seenEnd;
   private volatile boolean running = true;
 
   /**
@@ -180,6 +181,14 @@ public final class WriteClient implements AutoCloseable {
   }
 
   /**
+   * The manifest-log offset after the last record this client has read: every write it acknowledged
+   * has its delta below.
+   */
+  public long seenEnd() {
+    return seenEnd;
+  }
+
+  /**
    * Publishes {@code batch} and returns its outcome, completed exceptionally with {@link
    * PublishFailed} or a {@code TimeoutException} once the timeout passed: its deadline, after which
    * the writer will not apply it.
@@ -254,6 +263,7 @@ public final class WriteClient implements AutoCloseable {
     while (running) {
       try {
         for (ConsumerRecord<byte[], byte[]> r : manifestLog.poll(Duration.ofMillis(500))) {
+          seenEnd = r.offset() + 1; // set before the answers it carries go out
           Replies replies;
           try {
             replies = ManifestCodec.decodeReplies(names.manifest() + "@" + r.offset(), r.value());

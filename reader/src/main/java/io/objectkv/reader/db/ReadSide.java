@@ -1,6 +1,6 @@
 package io.objectkv.reader.db;
 
-import io.objectkv.reader.follow.CommittedEnd;
+import io.objectkv.kafka.CommittedEnd;
 import io.objectkv.reader.follow.ManifestTracker;
 import io.objectkv.reader.watch.ChangeFeed;
 

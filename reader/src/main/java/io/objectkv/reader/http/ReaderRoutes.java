@@ -109,7 +109,14 @@ public final class ReaderRoutes {
       if (minVersion != null) {
         s = tracker.awaitVersion(nonNegative(minVersion, "minVersion"), timeout);
       }
-      if ("strong".equals(consistency)) {
+      String minPosition = ctx.header(Headers.MIN_LOG_POSITION);
+      if ("strong".equals(consistency) && minPosition != null) {
+        // The caller looks up the barrier itself and checks our position against it.
+        s =
+            tracker.awaitPosition(
+                nonNegative(minPosition, Headers.MIN_LOG_POSITION),
+                Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      } else if ("strong".equals(consistency)) {
         long asked = System.nanoTime();
         long end =
             side.committedEnd().afterNow().get(Math.max(0, deadline - asked), TimeUnit.NANOSECONDS);
@@ -179,6 +186,7 @@ public final class ReaderRoutes {
     ReadState s = stateFor(ctx);
     reads.inc();
     ctx.header(Headers.APPLIED_VERSION, Long.toString(s.appliedVersion()));
+    ctx.header(Headers.LOG_POSITION, Long.toString(s.logPosition()));
     Entry e = s.view().get(key);
     if (e == null || e.absentAt(clock.millis())) {
       throw new ApiException(404, "not_found", "no such key");

@@ -104,6 +104,11 @@ public final class OpenDatabases<T extends AutoCloseable> implements AutoCloseab
     return o.value;
   }
 
+  /** The value of the live database of that name if it is open now; nothing is opened. */
+  public Optional<T> ifOpen(String name) {
+    return catalog.live(name).map(db -> open.get(db.key())).map(o -> o.value);
+  }
+
   /** Every value open now. */
   public Collection<T> values() {
     return open.values().stream().map(o -> o.value).toList();

@@ -1,6 +1,5 @@
-package io.objectkv.reader.follow;
+package io.objectkv.kafka;
 
-import io.objectkv.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
