@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.objectkv.runtime.http.ApiException;
 import io.objectkv.runtime.http.Headers;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,8 @@ class StrongReadTest {
   @Test
   void aReplicaWithoutAPositionLookedTheBarrierUpItself() {
     // Replicas of the version before this one ignore the header and do the whole strong read.
-    ReplicaHttp.Response old = new ReplicaHttp.Response(200, Map.of(), "v".getBytes());
+    ReplicaHttp.Response old =
+        new ReplicaHttp.Response(200, Map.of(), "v".getBytes(StandardCharsets.UTF_8));
     StrongRead.Answer a =
         StrongRead.read(CompletableFuture.completedFuture(100L), 0, min -> old, TIMEOUT);
     assertSame(old, a.response());
