@@ -251,37 +251,26 @@ class ReadPathIT {
     assertEquals(200, own.status(), own.toString());
     long position = Long.parseLong(own.header("X-ObjectKV-Log-Position"));
     assertTrue(position > 0, "the position of a state that holds a write: " + position);
-    Api.Response given =
-        replica.send(
-            "GET",
-            Api.kv("positioned") + "?consistency=strong",
-            null,
-            "X-ObjectKV-Min-Log-Position",
-            Long.toString(position));
+    Api.Response given = strongFrom(replica, "", Long.toString(position));
     assertEquals("p", given.body(), given.toString());
     assertTrue(Long.parseLong(given.header("X-ObjectKV-Log-Position")) >= position);
     Api.Response absent = replica.send("GET", Api.kv("never-written"), null);
     assertEquals(404, absent.status());
     assertNotNull(absent.header("X-ObjectKV-Log-Position"));
     // Given a position the log has not reached, the replica waits for it, not for its own lookup.
-    Api.Response ahead =
-        replica.send(
-            "GET",
-            Api.kv("positioned") + "?consistency=strong&timeoutMs=200",
-            null,
-            "X-ObjectKV-Min-Log-Position",
-            Long.toString(position + 1_000_000));
+    Api.Response ahead = strongFrom(replica, "&timeoutMs=200", Long.toString(position + 1_000_000));
     assertEquals(504, ahead.status(), ahead.toString());
-    assertEquals(
-        400,
-        replica
-            .send(
-                "GET",
-                Api.kv("positioned") + "?consistency=strong",
-                null,
-                "X-ObjectKV-Min-Log-Position",
-                "-1")
-            .status());
+    assertEquals(400, strongFrom(replica, "", "-1").status());
+  }
+
+  /** A strong read of "positioned" whose barrier the caller checks, as a gateway sends it. */
+  private static Api.Response strongFrom(Api replica, String moreQuery, String minPosition) {
+    return replica.send(
+        "GET",
+        Api.kv("positioned") + "?consistency=strong" + moreQuery,
+        null,
+        "X-ObjectKV-Min-Log-Position",
+        minPosition);
   }
 
   @Test
