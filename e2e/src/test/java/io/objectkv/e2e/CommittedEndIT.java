@@ -45,6 +45,9 @@ class CommittedEndIT {
                           if (seen < before) {
                             failures.add("end " + seen + " after " + before + " were acknowledged");
                           }
+                          if (end.latest() < seen) {
+                            failures.add("latest " + end.latest() + " behind a lookup's " + seen);
+                          }
                         } catch (Exception e) {
                           failures.add(e.toString());
                         }
@@ -63,6 +66,11 @@ class CommittedEndIT {
       }
       assertTrue(failures.isEmpty(), failures.toString());
       assertTrue(acknowledged.get() > 10, "records were written meanwhile: " + acknowledged);
+      // A hint for replicas: found by a lookup, so never past the log's end.
+      long latest = end.latest();
+      assertTrue(
+          latest > 0 && latest <= acknowledged.get(),
+          "latest " + latest + " of " + acknowledged + " records");
     }
   }
 }

@@ -32,6 +32,9 @@ class LocalClusterIT {
 
   static final String URL = "http://127.0.0.1:" + (8080 + OFFSET);
 
+  /** The ports of the parts, before the offset: gateway, readers, writer, compactor, Kafka. */
+  static final int[] PORTS = {8080, 8081, 8082, 8090, 8091, 9092};
+
   @TempDir Path data;
 
   private Process start(Path log) throws IOException {
@@ -79,7 +82,7 @@ class LocalClusterIT {
   private static void stop(Process p) throws InterruptedException {
     p.destroy(); // SIGTERM, as Ctrl-C: the launcher stops every part
     assertTrue(p.waitFor(90, TimeUnit.SECONDS), "objectkv local stops");
-    for (int port : new int[] {8080, 8081, 8082, 8090, 8091, 9092}) {
+    for (int port : PORTS) {
       assertFalse(
           listening(port + OFFSET), "port " + (port + OFFSET) + " is closed after the stop");
     }
@@ -150,8 +153,24 @@ class LocalClusterIT {
       assertTrue(read(log).contains("reader-1 exited with code"), read(log));
       assertEquals(
           "client value", kv.get("from-client", Consistency.strong()).orElseThrow().valueString());
+
+      // A launcher killed outright leaves no part behind: each sees its stdin close and stops.
+      second.destroyForcibly();
+      Poll.until(
+          Duration.ofSeconds(60),
+          "every part to stop after the launcher was killed (" + log + ")",
+          () -> {
+            for (int port : PORTS) {
+              if (listening(port + OFFSET)) {
+                return false;
+              }
+            }
+            return true;
+          });
     } finally {
-      stop(second);
+      if (second.isAlive()) {
+        stop(second);
+      }
     }
   }
 }

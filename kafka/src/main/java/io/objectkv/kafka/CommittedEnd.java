@@ -34,6 +34,7 @@ public final class CommittedEnd implements AutoCloseable {
   private Consumer<byte[], byte[]> consumer; // made and used on the lookup thread only
   private CompletableFuture<Long> next;
   private boolean inFlight;
+  private volatile long latest;
 
   public CommittedEnd(String bootstrap, String clientId, String manifestTopic) {
     this.bootstrap = bootstrap;
@@ -53,6 +54,14 @@ public final class CommittedEnd implements AutoCloseable {
     return mine;
   }
 
+  /**
+   * The largest end a lookup has found so far (0 before the first): a position the log has already
+   * reached, which a read may ask a replica to reach before it answers.
+   */
+  public long latest() {
+    return latest;
+  }
+
   private synchronized void send() {
     CompletableFuture<Long> batch = next;
     next = null;
@@ -60,7 +69,9 @@ public final class CommittedEnd implements AutoCloseable {
     lookups.execute(
         () -> {
           try {
-            batch.complete(consumer().endOffsets(Set.of(manifest), TIMEOUT).get(manifest));
+            long end = consumer().endOffsets(Set.of(manifest), TIMEOUT).get(manifest);
+            latest = Math.max(latest, end); // one thread writes it
+            batch.complete(end);
           } catch (RuntimeException e) {
             batch.completeExceptionally(e);
           }

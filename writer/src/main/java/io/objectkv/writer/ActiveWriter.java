@@ -279,16 +279,19 @@ final class ActiveWriter implements AutoCloseable {
     }
   }
 
+  /** Put on the committer's queue by {@link #close}: it waits on the queue and nothing else. */
+  private static final Prepared STOP = new Prepared(null, null, 0);
+
   private void commitLoop() {
     while (running) {
       Prepared p;
       try {
-        p = toCommit.poll(100, TimeUnit.MILLISECONDS);
+        p = toCommit.take();
       } catch (InterruptedException e) {
         return;
       }
-      if (p == null) {
-        continue;
+      if (STOP.equals(p)) {
+        return;
       }
       try {
         long publishStart = System.nanoTime();
@@ -375,6 +378,8 @@ final class ActiveWriter implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    // A full queue holds a group, so the committer is not waiting on it and sees running first.
+    toCommit.offer(STOP);
     try {
       committer.join(10_000);
     } catch (InterruptedException e) {

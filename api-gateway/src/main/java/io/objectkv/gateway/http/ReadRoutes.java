@@ -8,6 +8,7 @@ import io.objectkv.gateway.db.GatewayDatabases;
 import io.objectkv.gateway.read.ReadForwarder;
 import io.objectkv.gateway.read.ReplicaHttp;
 import io.objectkv.gateway.read.StrongRead;
+import io.objectkv.kafka.CommittedEnd;
 import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.Headers;
 import io.objectkv.runtime.http.PathKeys;
@@ -116,9 +117,13 @@ public final class ReadRoutes {
       return;
     }
     long start = System.nanoTime();
-    CompletableFuture<Long> end = databases.manifestEnd(ctx).afterNow();
+    CommittedEnd ends = databases.manifestEnd(ctx);
+    // The hint: the end this gateway has read, or the last barrier found if the log moved on
+    // since. A replica short of either would be asked again anyway.
+    long hint = Math.max(databases.seenEnd(ctx), ends.latest());
+    CompletableFuture<Long> end = ends.afterNow();
     end.whenComplete((e, failure) -> strongBarrierSeconds.observeNanos(System.nanoTime() - start));
-    StrongRead.Answer a = StrongRead.read(end, databases.seenEnd(ctx), ask, timeout);
+    StrongRead.Answer a = StrongRead.read(end, hint, ask, timeout);
     if (a.askedAgain()) {
       strongRereads.inc();
     }

@@ -269,7 +269,7 @@ public final class ChangeFeed implements AutoCloseable {
       try {
         step = steps.poll();
         if (step == null) {
-          changed.await(200, TimeUnit.MILLISECONDS);
+          changed.await(); // the tracker signals each step; close interrupts
           continue;
         }
       } catch (InterruptedException e) {

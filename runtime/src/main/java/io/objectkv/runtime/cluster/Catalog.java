@@ -322,7 +322,8 @@ public final class Catalog implements AutoCloseable {
           end = LogOffsets.latest(admin(), partition);
         }
         completeIfRead(waiting, end);
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+        // A sync and close wake the poll; records end it.
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(KafkaClients.FORWARD_FETCH_WAIT);
         records.forEach(this::read);
         if (!records.isEmpty()) {
           indexWinners();
