@@ -401,7 +401,8 @@ final class LocalCluster {
   /**
    * The JVM's monitor-deflation thread checks four times a second by default; once a second is its
    * floor (the guaranteed safepoint interval). Each wake-up of a thread costs 0.1-0.2 ms of CPU on
-   * a small virtual machine, and eight JVMs share the cluster's idle CPU.
+   * a small virtual machine, in each of the seven JVMs started here (docs/design.md, "Wake-ups on a
+   * small virtual machine"). A diagnostic flag, present in every JDK this project runs on (21+).
    */
   static final String LAZY_MONITOR_DEFLATION = "-XX:AsyncDeflationInterval=1000";
 

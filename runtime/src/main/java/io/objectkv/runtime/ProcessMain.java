@@ -161,7 +161,7 @@ public final class ProcessMain {
   }
 
   /** Reads {@code in} to its end or first failure, discarding what it reads. */
-  static void drainUntilClosed(InputStream in) {
+  private static void drainUntilClosed(InputStream in) {
     byte[] discard = new byte[256];
     try {
       while (in.read(discard) >= 0) {
