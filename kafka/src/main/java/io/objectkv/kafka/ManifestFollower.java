@@ -8,6 +8,7 @@ import io.objectkv.core.manifest.ManifestLogRecord;
 import io.objectkv.core.manifest.ManifestSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,7 @@ public final class ManifestFollower implements AutoCloseable {
   private Manifest manifest;
   private long logOffset;
   private long epochSetAt = -1;
+  private final Map<String, byte[]> copies = new HashMap<>();
 
   public ManifestFollower(Consumer<byte[], byte[]> consumer, String topic, ManifestSnapshot start) {
     this.consumer = consumer;
@@ -96,13 +98,28 @@ public final class ManifestFollower implements AutoCloseable {
    * returns the deltas that counted, in order.
    */
   public List<ManifestDelta> poll(Duration timeout) {
+    copies.clear();
     List<ManifestDelta> applied = new ArrayList<>();
+    read(timeout, applied);
+    return applied;
+  }
+
+  /**
+   * The copies of new objects that the deltas returned by the last {@link #poll} or {@link
+   * #catchUp} carried, by object key: their bytes as stored, so a follower need not read them.
+   */
+  public Map<String, byte[]> copies() {
+    return Map.copyOf(copies);
+  }
+
+  private void read(Duration timeout, List<ManifestDelta> applied) {
     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
       String where = partition + "@" + r.offset();
       ManifestLogRecord record = ManifestCodec.decodeLogRecord(where, r.value());
       Manifest next = ManifestLog.follow(manifest, record, where);
       if (record instanceof ManifestDelta d && next != manifest) {
         applied.add(d);
+        copies.putAll(ManifestCodec.decodeCopies(where, r.value()));
       }
       if (next.writerEpoch() != manifest.writerEpoch()) {
         epochSetAt = r.offset();
@@ -110,7 +127,6 @@ public final class ManifestFollower implements AutoCloseable {
       manifest = next;
       logOffset = r.offset();
     }
-    return applied;
   }
 
   /**
@@ -129,6 +145,7 @@ public final class ManifestFollower implements AutoCloseable {
   public List<ManifestDelta> catchUp(Duration timeout) {
     long end = committedEnd();
     long deadline = System.nanoTime() + timeout.toNanos();
+    copies.clear();
     List<ManifestDelta> applied = new ArrayList<>();
     while (consumer.position(partition) < end) {
       if (System.nanoTime() > deadline) {
@@ -143,7 +160,7 @@ public final class ManifestFollower implements AutoCloseable {
                 + consumer.position(partition)
                 + ")");
       }
-      applied.addAll(poll(Duration.ofMillis(100)));
+      read(Duration.ofMillis(100), applied);
     }
     return applied;
   }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -297,7 +298,7 @@ final class ActiveWriter implements AutoCloseable {
         long publishStart = System.nanoTime();
         Decider.Decision d = p.decision();
         p.upload.join(); // the object is durable before the manifest that names it
-        long offset = publisher.publish(d.delta(), p.replies());
+        long offset = publisher.publish(d.delta(), p.replies(), copies(d.l0()));
         metrics.publishSeconds.observeNanos(System.nanoTime() - publishStart);
         metrics.groups.inc();
         metrics.groupSeconds.observeNanos(System.nanoTime() - p.started);
@@ -307,6 +308,19 @@ final class ActiveWriter implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /**
+   * New L0 objects up to this size travel in their delta as well: followers (replicas, a standby
+   * writer) then have them without a GET each, and a replica's strong read after a write does not
+   * wait for one. Groups under light load are a few KiB; larger ones are read from the store.
+   */
+  static final int COPY_OBJECTS_UP_TO = 64 * 1024;
+
+  private static Map<String, byte[]> copies(GroupCommit.L0Object l0) {
+    return l0 != null && l0.bytes().length <= COPY_OBJECTS_UP_TO
+        ? Map.of(l0.key(), l0.bytes())
+        : Map.of();
   }
 
   /**

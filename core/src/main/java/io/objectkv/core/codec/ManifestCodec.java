@@ -22,19 +22,19 @@ import java.util.zip.CRC32C;
 /**
  * Manifest deltas (records of the manifest log) and snapshots (objects in the store). Both start
  * with a version byte; a snapshot ends with a CRC32C of everything before it, since object storage,
- * unlike Kafka, does not checksum what it returns. Deltas are written in version 3 (the replies to
- * gateways behind a length, so other followers skip them), snapshots in version 2 (log time,
- * request ids with their decision time, the ledger behind a length so readers skip it); versions 1
- * and 2 of deltas and 1 of snapshots are read.
+ * unlike Kafka, does not checksum what it returns. Deltas are written in version 4 (the replies to
+ * gateways and the copies of small new objects each behind a length, so followers skip what they do
+ * not use), snapshots in version 2 (log time, request ids with their decision time, the ledger
+ * behind a length so readers skip it); versions 1 to 3 of deltas and 1 of snapshots are read.
  */
 public final class ManifestCodec {
   private ManifestCodec() {}
 
-  public static final int DELTA_VERSION = 3;
+  public static final int DELTA_VERSION = 4;
   public static final int SNAPSHOT_VERSION = 2;
 
   /**
-   * The first byte of a writer fence record; a delta starts with its version (1 to 3) instead.
+   * The first byte of a writer fence record; a delta starts with its version (1 to 4) instead.
    * Readers of version 2 without fences fail on it with "unsupported version", as they should.
    */
   private static final int FENCE = 0x46; // 'F'
@@ -62,13 +62,24 @@ public final class ManifestCodec {
 
   /** A delta with the replies of its group's batches (see {@link Replies}). */
   public static byte[] encode(ManifestDelta d, Replies replies) {
-    ByteWriter w = new ByteWriter(256 + replies.replies().size() * 8);
+    return encode(d, replies, Map.of());
+  }
+
+  /**
+   * A delta with the replies of its group's batches and {@code copies}: the bytes of new objects it
+   * adds, by object key, exactly as they were stored, so that followers need not read them back
+   * (see {@link #decodeCopies}).
+   */
+  public static byte[] encode(ManifestDelta d, Replies replies, Map<String, byte[]> copies) {
+    int copyBytes = copies.values().stream().mapToInt(b -> b.length + 64).sum();
+    ByteWriter w = new ByteWriter(256 + replies.replies().size() * 8 + copyBytes);
     w.writeByte(DELTA_VERSION);
     w.writeVarint(d.id());
     w.writeVarint(d.writerEpoch());
     Fields.writeOptionalVersion(w, d.appliedVersion());
     w.writeVarint(d.logTimeMillis());
     w.writeLengthPrefixed(encodeReplies(replies));
+    w.writeLengthPrefixed(encodeCopies(copies));
     w.writeVarint(d.edits().size());
     for (ManifestEdit e : d.edits()) {
       writeEdit(w, e);
@@ -140,6 +151,9 @@ public final class ManifestCodec {
     if (version >= 3) {
       r.skip(r.readLength(Integer.MAX_VALUE, "replies length"));
     }
+    if (version >= 4) {
+      r.skip(r.readLength(Integer.MAX_VALUE, "copies length"));
+    }
     int n = Fields.readCount(r, "edit");
     List<ManifestEdit> edits = new ArrayList<>(Math.min(n, 1024));
     for (int i = 0; i < n; i++) {
@@ -194,6 +208,50 @@ public final class ManifestCodec {
       throw r.corrupt("replies end at " + r.position() + ", not at " + end);
     }
     return new Replies(logOffset, replies);
+  }
+
+  /**
+   * The copies of new objects a record of the manifest log carries, by object key: none for a fence
+   * or a delta written before copies (versions 1 to 3). A copy holds the object's bytes exactly as
+   * they were stored; the record's own checksum in the log covers them.
+   */
+  public static Map<String, byte[]> decodeCopies(String source, byte[] bytes) {
+    if (bytes.length == 0 || (bytes[0] & 0xff) == FENCE) {
+      return Map.of();
+    }
+    ByteReader r = ByteReader.of(source, bytes);
+    int version = Fields.readVersion(r, source, 1, DELTA_VERSION);
+    if (version < 4) {
+      return Map.of();
+    }
+    r.readVarint(); // id
+    r.readVarint(); // writer epoch
+    Fields.readOptionalVersion(r); // applied version
+    r.readVarint(); // log time
+    r.skip(r.readLength(Integer.MAX_VALUE, "replies length"));
+    int length = r.readLength(Integer.MAX_VALUE, "copies length");
+    int end = r.position() + length;
+    int n = Fields.readCount(r, "copy");
+    Map<String, byte[]> copies = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      String key = Fields.readString(r, "copied object key");
+      copies.put(key, r.readLengthPrefixed(Integer.MAX_VALUE, "copy of " + key));
+    }
+    if (r.position() != end) {
+      throw r.corrupt("copies end at " + r.position() + ", not at " + end);
+    }
+    return copies;
+  }
+
+  private static byte[] encodeCopies(Map<String, byte[]> copies) {
+    ByteWriter w = new ByteWriter(8 + copies.values().stream().mapToInt(b -> b.length + 64).sum());
+    w.writeVarint(copies.size());
+    copies.forEach(
+        (key, bytes) -> {
+          Fields.writeString(w, key);
+          w.writeLengthPrefixed(bytes);
+        });
+    return w.toByteArray();
   }
 
   /** Replies in runs of one gateway each, so a gateway's id is written once per run. */

@@ -229,6 +229,25 @@ public final class TableCache {
     return reader;
   }
 
+  /**
+   * Registers an object from a copy of it that came another way than the store (in its manifest
+   * delta): false, and nothing registered, if the copy is not the object's size or does not open,
+   * so the caller reads the object instead.
+   */
+  public boolean registerCopy(SstInfo info, byte[] copy) {
+    if (copy.length != info.sizeBytes()) {
+      log.warn("the copy of {} has {} bytes, not {}", info.key(), copy.length, info.sizeBytes());
+      return false;
+    }
+    try {
+      registerFromBytes(info, copy);
+      return true;
+    } catch (RuntimeException e) {
+      log.warn("the copy of {} does not open: {}", info.key(), e.toString());
+      return false;
+    }
+  }
+
   /** Keeps the bytes of {@code key}, letting go of the oldest held ones beyond the budget. */
   private synchronized void hold(String key, CachedBlocks loader, byte[] object) {
     release(key);

@@ -1,5 +1,6 @@
 package io.objectkv.core.codec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,12 +22,15 @@ import io.objectkv.core.model.Op;
 import io.objectkv.core.model.Outcome;
 import io.objectkv.core.model.Reason;
 import io.objectkv.core.model.WriteBatch;
+import io.objectkv.format.CorruptionException;
 import io.objectkv.format.FormatException;
 import io.objectkv.format.UnsupportedFormatVersionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
@@ -144,7 +148,7 @@ class CodecTest {
   @Test
   void version2BytesArePinned() {
     ManifestDelta d = PINNED_DELTA;
-    // deltas are written in version 3 now; version 2 is still read
+    // deltas are written in version 4 now; version 2 is still read
     assertEquals(
         d,
         ManifestCodec.decodeDelta(
@@ -251,62 +255,120 @@ class CodecTest {
     }
   }
 
+  /** The replies of the pinned deltas: two gateways, three batches. */
+  private static final Replies PINNED_REPLIES =
+      new Replies(
+          17,
+          List.of(
+              new Reply("gw", 7, new Outcome.Committed(99)),
+              new Reply("gw-2", 1, new Outcome.Rejected("no")),
+              new Reply(
+                  "gw",
+                  8,
+                  new Outcome.ConditionFailed(0, Key.EMPTY, Reason.VERSION_MISMATCH, 12))));
+
+  /** {@link #PINNED_REPLIES} as encoded, behind their length. */
+  private static final String PINNED_REPLIES_HEX =
+      "1a" // 26 bytes of replies:
+          + "12" // the offset the delta was appended for (17, as optional 18)
+          + "02" // two runs
+          + "026777"
+          + "02"
+          + "07"
+          + "0163"
+          + "08"
+          + "020000030d" // "gw": 7 committed 99; 8 failed
+          + "0467772d32"
+          + "01"
+          + "01"
+          + "03026e6f"; // "gw-2": 1 rejected "no"
+
+  /** The edits and ledger of {@link #PINNED_DELTA}, as encoded. */
+  private static final String PINNED_EDITS_HEX =
+      "01011e6c302f30303030303030303030303030303030303030372d61622e737374d2"
+          + "090a0101020909030701027231"
+          + "0a0163";
+
   /**
    * Version 3 deltas, pinned: the replies to gateways come behind a length after the log time, in
-   * runs of one gateway each; followers other than gateways skip them.
+   * runs of one gateway each; followers other than gateways skip them. Written until copies came
+   * (version 4), still read.
    */
   @Test
-  void version3DeltasWithRepliesArePinned() {
-    ManifestDelta d = PINNED_DELTA;
-    Replies replies =
-        new Replies(
-            17,
-            List.of(
-                new Reply("gw", 7, new Outcome.Committed(99)),
-                new Reply("gw-2", 1, new Outcome.Rejected("no")),
-                new Reply(
-                    "gw",
-                    8,
-                    new Outcome.ConditionFailed(0, Key.EMPTY, Reason.VERSION_MISMATCH, 12))));
-    byte[] bytes = ManifestCodec.encode(d, replies);
+  void version3DeltasWithRepliesAreRead() {
+    byte[] bytes =
+        HexFormat.of()
+            .parseHex(
+                "03050265c0843d" // version 3, id 5, epoch 2, applied 100, log time
+                    + PINNED_REPLIES_HEX
+                    + PINNED_EDITS_HEX);
+    assertEquals(PINNED_DELTA, ManifestCodec.decodeDelta("v3", bytes), "followers skip replies");
+    Replies decoded = ManifestCodec.decodeReplies("v3", bytes);
+    assertEquals(17, decoded.logOffset());
     assertEquals(
-        "03050265c0843d" // version 3, id 5, epoch 2, applied 100, log time
-            + "1a" // 26 bytes of replies:
-            + "12" // the offset the delta was appended for (17, as optional 18)
-            + "02" // two runs
-            + "026777"
-            + "02"
-            + "07"
-            + "0163"
-            + "08"
-            + "020000030d" // "gw": 7 committed 99; 8 failed
-            + "0467772d32"
-            + "01"
-            + "01"
-            + "03026e6f" // "gw-2": 1 rejected "no"
-            + "01011e6c302f30303030303030303030303030303030303030372d61622e737374d2"
-            + "090a0101020909030701027231"
-            + "0a0163",
+        List.of(
+            PINNED_REPLIES.replies().get(0),
+            PINNED_REPLIES.replies().get(2),
+            PINNED_REPLIES.replies().get(1)),
+        decoded.replies(),
+        "in runs of one gateway");
+    assertEquals(Map.of(), ManifestCodec.decodeCopies("v3", bytes), "version 3 has no copies");
+  }
+
+  /**
+   * Version 4 deltas, pinned: after the replies, the copies of small new objects behind a length of
+   * their own, so followers that do not use them skip them.
+   */
+  @Test
+  void version4DeltasWithRepliesAndCopiesArePinned() {
+    ManifestDelta d = PINNED_DELTA;
+    byte[] object = {1, 2, 3};
+    byte[] bytes = ManifestCodec.encode(d, PINNED_REPLIES, Map.of("obj", object));
+    assertEquals(
+        "04050265c0843d" // version 4, id 5, epoch 2, applied 100, log time
+            + PINNED_REPLIES_HEX
+            + "09" // 9 bytes of copies:
+            + "01" // one copy
+            + "036f626a" // "obj"
+            + "03010203" // its 3 bytes
+            + PINNED_EDITS_HEX,
         HexFormat.of().formatHex(bytes));
-    assertEquals(d, ManifestCodec.decodeDelta("t", bytes), "followers skip the replies");
+    assertEquals(d, ManifestCodec.decodeDelta("t", bytes), "followers skip replies and copies");
     Replies decoded = ManifestCodec.decodeReplies("t", bytes);
     assertEquals(17, decoded.logOffset());
     assertEquals(
-        List.of(replies.replies().get(0), replies.replies().get(2), replies.replies().get(1)),
+        List.of(
+            PINNED_REPLIES.replies().get(0),
+            PINNED_REPLIES.replies().get(2),
+            PINNED_REPLIES.replies().get(1)),
         decoded.replies(),
         "in runs of one gateway");
+    Map<String, byte[]> copies = ManifestCodec.decodeCopies("t", bytes);
+    assertEquals(Set.of("obj"), copies.keySet());
+    assertArrayEquals(object, copies.get("obj"));
     assertTrue(decoded.countsAt(17));
     assertFalse(decoded.countsAt(18), "a delta that landed elsewhere answers nobody");
-    assertEquals(Replies.NONE, ManifestCodec.decodeReplies("t", ManifestCodec.encode(d)));
+    byte[] plain = ManifestCodec.encode(d);
+    assertEquals(Replies.NONE, ManifestCodec.decodeReplies("t", plain));
+    assertEquals(Map.of(), ManifestCodec.decodeCopies("t", plain));
     assertFalse(Replies.NONE.countsAt(-1));
-    assertEquals(
-        Replies.NONE,
-        ManifestCodec.decodeReplies("t", ManifestCodec.encode(new WriterFence(3, 4))),
-        "a fence answers nobody");
+    byte[] fence = ManifestCodec.encode(new WriterFence(3, 4));
+    assertEquals(Replies.NONE, ManifestCodec.decodeReplies("t", fence), "a fence answers nobody");
+    assertEquals(Map.of(), ManifestCodec.decodeCopies("t", fence), "nor carries copies");
     assertEquals(
         Replies.NONE,
         ManifestCodec.decodeReplies("v2", HexFormat.of().parseHex("02050265c0843d0000")),
         "nor does a delta of version 2");
+  }
+
+  @Test
+  void copiesThatOverrunTheirLengthAreCorrupt() {
+    byte[] bytes = ManifestCodec.encode(PINNED_DELTA, Replies.NONE, Map.of("obj", new byte[] {1}));
+    // the copies' length (after version, id, epoch, applied, log time and 2 bytes of replies)
+    int lengthAt = 7 + 3;
+    assertEquals(7, bytes[lengthAt]);
+    bytes[lengthAt] = 6;
+    assertThrows(CorruptionException.class, () -> ManifestCodec.decodeCopies("t", bytes));
   }
 
   @Test

@@ -279,7 +279,7 @@ public final class ManifestTracker implements AutoCloseable {
         }
         continue;
       }
-      Map<String, byte[]> read = readNewL0s(deltas);
+      Map<String, byte[]> read = readNewL0s(deltas, follower.copies());
       listener.followed(follower.manifest(), deltas, false, read);
       lagRecords = follower.lag();
       if (lagRecords == 0) {
@@ -324,26 +324,32 @@ public final class ManifestTracker implements AutoCloseable {
 
   /**
    * Reads the small new L0 objects of {@code deltas} whole, in parallel, up to {@link
-   * #WHOLE_L0_BYTES_PER_POLL}, and registers them in the table cache. One that cannot be read is
-   * left to the usual path, which retries.
+   * #WHOLE_L0_BYTES_PER_POLL}, and registers them in the table cache. An object whose copy came in
+   * its delta ({@code copies}) is taken from there, without a GET. One that cannot be read is left
+   * to the usual path, which retries.
    */
-  private Map<String, byte[]> readNewL0s(List<ManifestDelta> deltas) {
+  private Map<String, byte[]> readNewL0s(List<ManifestDelta> deltas, Map<String, byte[]> copies) {
     List<SstInfo> fresh = new ArrayList<>();
+    Map<String, byte[]> read = new ConcurrentHashMap<>();
     long bytes = 0;
     for (ManifestDelta d : deltas) {
       for (ManifestEdit e : d.edits()) {
         if (e instanceof ManifestEdit.AddL0 add
             && add.sst().sizeBytes() <= WHOLE_L0_BYTES
             && bytes + add.sst().sizeBytes() <= WHOLE_L0_BYTES_PER_POLL) {
-          fresh.add(add.sst());
-          bytes += add.sst().sizeBytes();
+          byte[] copy = copies.get(add.sst().key());
+          if (copy != null && tables.registerCopy(add.sst(), copy)) {
+            read.put(add.sst().key(), copy);
+          } else {
+            fresh.add(add.sst());
+            bytes += add.sst().sizeBytes();
+          }
         }
       }
     }
     if (fresh.isEmpty()) {
-      return Map.of();
+      return read;
     }
-    Map<String, byte[]> read = new ConcurrentHashMap<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (SstInfo info : fresh) {
         pool.execute(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.objectkv.core.codec.ManifestCodec;
+import io.objectkv.core.log.Replies;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.SstInfo;
@@ -154,6 +155,57 @@ class ManifestTrackerTest {
     assertEquals(1, s.view().manifest().id());
     assertEquals(List.of(ForwardingStore.Op.GET), store.requests, "one whole read, no range reads");
     assertArrayEquals(store.get("l0/a"), heard.get("l0/a"), "the listener got the bytes");
+    tracker.close();
+  }
+
+  @Test
+  void aNewL0ObjectCopiedIntoItsDeltaIsNotReadFromTheStore() throws Exception {
+    FlakyStore store = new FlakyStore();
+    MockConsumer<byte[], byte[]> kafka = emptyLog();
+    Map<String, byte[]> heard = new ConcurrentHashMap<>();
+    ManifestTracker tracker =
+        tracker(store, kafka, (after, deltas, rebooted, read) -> heard.putAll(read));
+    tracker.start();
+    SstInfo a = l0(store, "l0/a", 5);
+    byte[] object = store.get("l0/a");
+    store.requests.clear();
+    ManifestDelta d =
+        new ManifestDelta(1, 1, 5, 1000, List.of(new ManifestEdit.AddL0(a)), List.of());
+    kafka.addRecord(
+        new ConsumerRecord<>(
+            TOPIC, 0, 0, null, ManifestCodec.encode(d, Replies.NONE, Map.of("l0/a", object))));
+    kafka.updateEndOffsets(Map.of(P0, 1L));
+    ReadState s = tracker.awaitPosition(1, Duration.ofSeconds(10));
+    assertArrayEquals(
+        "v5".getBytes(StandardCharsets.UTF_8),
+        s.view().get("k".getBytes(StandardCharsets.UTF_8)).value(),
+        "the view reads the new object");
+    assertEquals(List.of(), store.requests, "no request to the store");
+    assertArrayEquals(object, heard.get("l0/a"), "the listener got the bytes");
+    tracker.close();
+  }
+
+  @Test
+  void aCopyThatDoesNotMatchItsObjectIsReadFromTheStoreInstead() throws Exception {
+    FlakyStore store = new FlakyStore();
+    MockConsumer<byte[], byte[]> kafka = emptyLog();
+    ManifestTracker tracker = tracker(store, kafka, ManifestTracker.Listener.NONE);
+    tracker.start();
+    SstInfo a = l0(store, "l0/a", 5);
+    byte[] garbled = store.get("l0/a").clone();
+    garbled[garbled.length - 1] ^= 1; // the footer's last byte
+    store.requests.clear();
+    ManifestDelta d =
+        new ManifestDelta(1, 1, 5, 1000, List.of(new ManifestEdit.AddL0(a)), List.of());
+    kafka.addRecord(
+        new ConsumerRecord<>(
+            TOPIC, 0, 0, null, ManifestCodec.encode(d, Replies.NONE, Map.of("l0/a", garbled))));
+    kafka.updateEndOffsets(Map.of(P0, 1L));
+    ReadState s = tracker.awaitPosition(1, Duration.ofSeconds(10));
+    assertArrayEquals(
+        "v5".getBytes(StandardCharsets.UTF_8),
+        s.view().get("k".getBytes(StandardCharsets.UTF_8)).value());
+    assertEquals(List.of(ForwardingStore.Op.GET), store.requests, "read whole from the store");
     tracker.close();
   }
 

@@ -86,17 +86,17 @@ public final class Publisher implements AutoCloseable {
   }
 
   /**
-   * Appends a group's delta with the replies to its batches, for the offset right after this
-   * writer's last record.
+   * Appends a group's delta with the replies to its batches and {@code copies} of its new objects
+   * (see {@link ManifestCodec#decodeCopies}), for the offset right after this writer's last record.
    *
    * @return the manifest-log offset of the delta
    * @throws PublishException if the delta is not known to count
    */
-  public long publish(ManifestDelta delta, List<Reply> replies) {
+  public long publish(ManifestDelta delta, List<Reply> replies, Map<String, byte[]> copies) {
     long expected = lastOffset + 1;
     long offset =
         append(
-            ManifestCodec.encode(delta, new Replies(expected, replies)),
+            ManifestCodec.encode(delta, new Replies(expected, replies), copies),
             "manifest delta " + delta.id());
     if (offset != expected) {
       throw new PublishException(

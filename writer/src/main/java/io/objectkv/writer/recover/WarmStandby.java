@@ -14,6 +14,7 @@ import io.objectkv.kafka.ManifestFollower;
 import io.objectkv.writer.decide.RequestBook;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -65,9 +66,16 @@ public final class WarmStandby implements AutoCloseable {
 
   private void apply(List<ManifestDelta> deltas) {
     boolean compacted = false;
+    Map<String, byte[]> copies = follower.copies();
     for (ManifestDelta d : deltas) {
       book.apply(d);
-      compacted |= d.edits().stream().anyMatch(e -> e instanceof ManifestEdit.Compaction);
+      for (ManifestEdit e : d.edits()) {
+        compacted |= e instanceof ManifestEdit.Compaction;
+        // an object that came with its delta opens from the copy, without a GET
+        if (e instanceof ManifestEdit.AddL0 add && copies.containsKey(add.sst().key())) {
+          tables.registerCopy(add.sst(), copies.get(add.sst().key()));
+        }
+      }
     }
     if (!deltas.isEmpty()) {
       if (compacted) {

@@ -21,6 +21,7 @@ import io.objectkv.testkit.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -78,12 +79,12 @@ class FencingIT {
     TopicSetup.ensureTopics(bootstrap, names, Optional.empty());
     try (Publisher a = new Publisher(bootstrap, names, "writer-a")) {
       a.fence(new WriterFence(1, 0));
-      a.publish(delta(1, 1, "l0/a1"), List.of(outcome(1)));
+      a.publish(delta(1, 1, "l0/a1"), List.of(outcome(1)), Map.of());
       try (Publisher b = new Publisher(bootstrap, names, "writer-b")) {
         long fence = b.fence(new WriterFence(2, 0));
         assertThrows(
             Publisher.PublishException.class,
-            () -> a.publish(delta(2, 1, "l0/a2-replaced"), List.of(outcome(2))),
+            () -> a.publish(delta(2, 1, "l0/a2-replaced"), List.of(outcome(2)), Map.of()),
             "a delta that lands after another writer's fence is not acknowledged");
         // b reads on through its fence (as Recovery.claim does): a's delta does not count
         try (ManifestFollower f = follower()) {
@@ -92,7 +93,7 @@ class FencingIT {
           assertEquals(List.of("l0/a1"), f.manifest().l0().stream().map(SstInfo::key).toList());
           b.continueAfter(f.logOffset());
         }
-        b.publish(delta(2, 2, "l0/b2"), List.of(outcome(3)));
+        b.publish(delta(2, 2, "l0/b2"), List.of(outcome(3)), Map.of());
       }
     }
     try (ManifestFollower f = follower()) {
@@ -116,7 +117,7 @@ class FencingIT {
       }
       assertThrows(
           Publisher.PublishException.class,
-          () -> a.publish(delta(1, 1, "l0/a1"), List.of(outcome(1))),
+          () -> a.publish(delta(1, 1, "l0/a1"), List.of(outcome(1)), Map.of()),
           "the winner's next delta is not right after its fence: it gives up rather than guess");
     }
   }
