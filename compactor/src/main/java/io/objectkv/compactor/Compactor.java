@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -237,7 +238,7 @@ public final class Compactor implements Runnable, AutoCloseable {
                 KafkaClients.FORWARD_FETCH_WAIT); // one database of many idles cheaply
         RunningCompactions jobs = new RunningCompactions()) {
       liveLogTime = null; // what catching up reads may be old
-      follow(follower, follower.catchUp(Duration.ofSeconds(60)));
+      follow(follower, follower.catchUp(Duration.ofSeconds(60)), follower.copies());
       Instant quietSince = clock.instant();
       long lastPoll = System.nanoTime();
       long paceNanos = 0;
@@ -248,15 +249,18 @@ public final class Compactor implements Runnable, AutoCloseable {
         // A quiet database's loop turns once a second; a delta ends the wait at once.
         List<ManifestDelta> deltas =
             follower.poll(jobs.isEmpty() ? Duration.ofSeconds(1) : Duration.ofMillis(200));
+        Map<String, byte[]> copies = follower.copies();
         if (paced && !deltas.isEmpty()) {
           // That poll answered from the fetch the consumer sent after the poll before, which the
           // broker answered at the pace's first delta: the others are one fetch away, at once.
           deltas = new ArrayList<>(deltas);
           deltas.addAll(follower.poll(REST_OF_PACE));
+          copies = new HashMap<>(copies);
+          copies.putAll(follower.copies());
         }
         paceNanos = nextPace(System.nanoTime() - lastPoll, deltas.size());
         lastPoll = polled;
-        follow(follower, deltas);
+        follow(follower, deltas, copies);
         if (!deltas.isEmpty()) {
           liveLogTime = new LogTimeSeen(manifest.logTimeMillis(), System.nanoTime());
         }
@@ -338,12 +342,24 @@ public final class Compactor implements Runnable, AutoCloseable {
     }
   }
 
-  private void follow(ManifestFollower follower, List<ManifestDelta> deltas) {
+  /**
+   * Takes in the deltas a poll applied. A new L0 object whose copy came in its delta ({@code
+   * copies}) is kept like an output of this compactor: the merge that takes it in reads it from
+   * local disk instead of the store.
+   */
+  private void follow(
+      ManifestFollower follower, List<ManifestDelta> deltas, Map<String, byte[]> copies) {
     Instant now = clock.instant();
     for (ManifestDelta d : deltas) {
       for (ManifestEdit e : d.edits()) {
         switch (e) {
-          case ManifestEdit.AddL0 add -> metrics.l0Ingested.add(add.sst().sizeBytes());
+          case ManifestEdit.AddL0 add -> {
+            metrics.l0Ingested.add(add.sst().sizeBytes());
+            byte[] copy = copies.get(add.sst().key());
+            if (copy != null && copy.length == add.sst().sizeBytes()) {
+              kept.keepCopy(add.sst().key(), copy);
+            }
+          }
           case ManifestEdit.Compaction c -> {
             c.inputsL0().forEach(k -> removedAt.put(k, now));
             c.inputsL1().forEach(k -> removedAt.put(k, now));

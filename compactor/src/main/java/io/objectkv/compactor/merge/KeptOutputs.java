@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * This compactor's own outputs, kept on local disk once uploaded, up to a byte budget. A tier
  * merge's output is the input of the next, wider merge or of the compaction into L1, usually
  * minutes later: reading it back from here instead of S3 saves most of the compactor's GETs (they
- * were half of all S3 requests under a steady write load).
+ * were half of all S3 requests under a steady write load). The writer's small L0 objects, whose
+ * copies come in their manifest deltas, are kept the same way ({@link #keepCopy}).
  *
  * <p>A kept file holds exactly the bytes of its object: output names are unique to their
  * compaction, and a file is kept only once this process created the object. Files left by an
@@ -81,6 +82,24 @@ public final class KeptOutputs {
       evictOver(ManifestEdit.Level.L1);
       evictOver(ManifestEdit.Level.L0);
     }
+  }
+
+  /**
+   * Keeps {@code bytes}, the copy of L0 object {@code key} that came in its manifest delta, as if
+   * this compactor had written it.
+   */
+  public void keepCopy(String key, byte[] bytes) {
+    if (bytes.length > budgetBytes) {
+      return;
+    }
+    Path file = dir.resolve(key.replace('/', '_') + ".copy");
+    try {
+      Files.write(file, bytes);
+    } catch (IOException e) {
+      deleteQuietly(file);
+      return; // only a saving lost
+    }
+    keep(key, file, ManifestEdit.Level.L0);
   }
 
   private void evictOver(ManifestEdit.Level level) {

@@ -1,5 +1,6 @@
 package io.objectkv.compactor.merge;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +37,24 @@ class KeptOutputsTest {
     assertEquals(300, kept.bytes());
     try (var files = Files.list(temp.resolve("kept"))) {
       assertEquals(2, files.count(), "evicted copies are deleted from disk");
+    }
+  }
+
+  @Test
+  void aCopyFromItsDeltaIsKeptByteForByteAsAnL0Object() throws Exception {
+    KeptOutputs kept = new KeptOutputs(temp.resolve("kept"), 150);
+    byte[] object = {1, 2, 3, 4};
+    kept.keepCopy("l0/w1-0001.sst", object);
+    assertArrayEquals(object, Files.readAllBytes(kept.file("l0/w1-0001.sst").orElseThrow()));
+    assertEquals(4, kept.bytes());
+    kept.keepCopy("l0/w1-0002.sst", new byte[151]);
+    assertFalse(kept.file("l0/w1-0002.sst").isPresent(), "over the budget: not kept");
+    kept.keep("l1/t1-a-0.sst", file("a", 100), Level.L1);
+    kept.keepCopy("l0/w1-0003.sst", new byte[50]);
+    assertFalse(kept.file("l1/t1-a-0.sst").isPresent(), "L1 copies go first");
+    assertTrue(kept.file("l0/w1-0001.sst").isPresent());
+    try (var files = Files.list(temp.resolve("kept"))) {
+      assertEquals(2, files.count(), "no file left behind");
     }
   }
 
