@@ -171,7 +171,8 @@ public final class Compactor implements Runnable, AutoCloseable {
         this::writeAmplification);
     metrics.gauge(
         "objectkv_compactor_kept_output_bytes",
-        "Bytes of this compactor's outputs kept on local disk for later merges.",
+        "Bytes kept on local disk for later merges: this compactor's outputs, and the new L0"
+            + " objects whose copies came in their deltas.",
         () -> kept.bytes());
     metrics.gauge(
         "objectkv_compactor_kept_output_read_bytes",

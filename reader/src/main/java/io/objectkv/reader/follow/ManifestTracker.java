@@ -334,16 +334,16 @@ public final class ManifestTracker implements AutoCloseable {
     long bytes = 0;
     for (ManifestDelta d : deltas) {
       for (ManifestEdit e : d.edits()) {
-        if (e instanceof ManifestEdit.AddL0 add
-            && add.sst().sizeBytes() <= WHOLE_L0_BYTES
+        if (!(e instanceof ManifestEdit.AddL0 add)) {
+          continue;
+        }
+        byte[] copy = copies.get(add.sst().key());
+        if (copy != null && tables.registerCopy(add.sst(), copy)) {
+          read.put(add.sst().key(), copy);
+        } else if (add.sst().sizeBytes() <= WHOLE_L0_BYTES
             && bytes + add.sst().sizeBytes() <= WHOLE_L0_BYTES_PER_POLL) {
-          byte[] copy = copies.get(add.sst().key());
-          if (copy != null && tables.registerCopy(add.sst(), copy)) {
-            read.put(add.sst().key(), copy);
-          } else {
-            fresh.add(add.sst());
-            bytes += add.sst().sizeBytes();
-          }
+          fresh.add(add.sst());
+          bytes += add.sst().sizeBytes();
         }
       }
     }
