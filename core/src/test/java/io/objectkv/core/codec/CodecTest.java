@@ -289,6 +289,13 @@ class CodecTest {
           + "090a0101020909030701027231"
           + "0a0163";
 
+  /** {@link #PINNED_REPLIES} as a gateway reads them: in runs of one gateway each. */
+  private static void assertPinnedReplies(Replies decoded) {
+    assertEquals(17, decoded.logOffset());
+    List<Reply> sent = PINNED_REPLIES.replies();
+    assertEquals(List.of(sent.get(0), sent.get(2), sent.get(1)), decoded.replies());
+  }
+
   /**
    * Version 3 deltas, pinned: the replies to gateways come behind a length after the log time, in
    * runs of one gateway each; followers other than gateways skip them. Written until copies came
@@ -303,15 +310,7 @@ class CodecTest {
                     + PINNED_REPLIES_HEX
                     + PINNED_EDITS_HEX);
     assertEquals(PINNED_DELTA, ManifestCodec.decodeDelta("v3", bytes), "followers skip replies");
-    Replies decoded = ManifestCodec.decodeReplies("v3", bytes);
-    assertEquals(17, decoded.logOffset());
-    assertEquals(
-        List.of(
-            PINNED_REPLIES.replies().get(0),
-            PINNED_REPLIES.replies().get(2),
-            PINNED_REPLIES.replies().get(1)),
-        decoded.replies(),
-        "in runs of one gateway");
+    assertPinnedReplies(ManifestCodec.decodeReplies("v3", bytes));
     assertEquals(Map.of(), ManifestCodec.decodeCopies("v3", bytes), "version 3 has no copies");
   }
 
@@ -335,14 +334,7 @@ class CodecTest {
         HexFormat.of().formatHex(bytes));
     assertEquals(d, ManifestCodec.decodeDelta("t", bytes), "followers skip replies and copies");
     Replies decoded = ManifestCodec.decodeReplies("t", bytes);
-    assertEquals(17, decoded.logOffset());
-    assertEquals(
-        List.of(
-            PINNED_REPLIES.replies().get(0),
-            PINNED_REPLIES.replies().get(2),
-            PINNED_REPLIES.replies().get(1)),
-        decoded.replies(),
-        "in runs of one gateway");
+    assertPinnedReplies(decoded);
     Map<String, byte[]> copies = ManifestCodec.decodeCopies("t", bytes);
     assertEquals(Set.of("obj"), copies.keySet());
     assertArrayEquals(object, copies.get("obj"));

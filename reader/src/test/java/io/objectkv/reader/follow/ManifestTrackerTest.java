@@ -138,75 +138,69 @@ class ManifestTrackerTest {
     tracker.close();
   }
 
-  @Test
-  void aSmallNewL0ObjectIsReadOnceWholeAndHandedToTheListener() throws Exception {
-    FlakyStore store = new FlakyStore();
+  /** What the delta that adds a new object carries of it. */
+  private enum CopyInDelta {
+    NONE,
+    EXACT,
+    GARBLED // its footer's last byte changed
+  }
+
+  /**
+   * Has a tracker apply delta 1, which adds object {@code l0/a} (key "k" = "v5") with {@code copy}
+   * of it; returns what the tracker handed its listener. The store's requests while it applied the
+   * delta are in {@code store.requests}.
+   */
+  private static Map<String, byte[]> applyNewObject(FlakyStore store, CopyInDelta copy)
+      throws Exception {
     MockConsumer<byte[], byte[]> kafka = emptyLog();
     Map<String, byte[]> heard = new ConcurrentHashMap<>();
     ManifestTracker tracker =
         tracker(store, kafka, (after, deltas, rebooted, read) -> heard.putAll(read));
     tracker.start();
     SstInfo a = l0(store, "l0/a", 5);
+    byte[] bytes = store.get("l0/a").clone();
+    if (copy == CopyInDelta.GARBLED) {
+      bytes[bytes.length - 1] ^= 1;
+    }
     store.requests.clear();
+    ManifestDelta d =
+        new ManifestDelta(1, 1, 5, 1000, List.of(new ManifestEdit.AddL0(a)), List.of());
+    Map<String, byte[]> copies = copy == CopyInDelta.NONE ? Map.of() : Map.of("l0/a", bytes);
     kafka.addRecord(
-        record(0, new ManifestDelta(1, 1, 5, 1000, List.of(new ManifestEdit.AddL0(a)), List.of())));
+        new ConsumerRecord<>(TOPIC, 0, 0, null, ManifestCodec.encode(d, Replies.NONE, copies)));
     kafka.updateEndOffsets(Map.of(P0, 1L));
     ReadState s = tracker.awaitPosition(1, Duration.ofSeconds(10));
     assertEquals(1, s.view().manifest().id());
+    assertArrayEquals(
+        "v5".getBytes(StandardCharsets.UTF_8),
+        s.view().get("k".getBytes(StandardCharsets.UTF_8)).value(),
+        "the view reads the new object");
+    tracker.close();
+    return heard;
+  }
+
+  @Test
+  void aSmallNewL0ObjectIsReadOnceWholeAndHandedToTheListener() throws Exception {
+    FlakyStore store = new FlakyStore();
+    Map<String, byte[]> heard = applyNewObject(store, CopyInDelta.NONE);
     assertEquals(List.of(ForwardingStore.Op.GET), store.requests, "one whole read, no range reads");
     assertArrayEquals(store.get("l0/a"), heard.get("l0/a"), "the listener got the bytes");
-    tracker.close();
   }
 
   @Test
   void aNewL0ObjectCopiedIntoItsDeltaIsNotReadFromTheStore() throws Exception {
     FlakyStore store = new FlakyStore();
-    MockConsumer<byte[], byte[]> kafka = emptyLog();
-    Map<String, byte[]> heard = new ConcurrentHashMap<>();
-    ManifestTracker tracker =
-        tracker(store, kafka, (after, deltas, rebooted, read) -> heard.putAll(read));
-    tracker.start();
-    SstInfo a = l0(store, "l0/a", 5);
-    byte[] object = store.get("l0/a");
-    store.requests.clear();
-    ManifestDelta d =
-        new ManifestDelta(1, 1, 5, 1000, List.of(new ManifestEdit.AddL0(a)), List.of());
-    kafka.addRecord(
-        new ConsumerRecord<>(
-            TOPIC, 0, 0, null, ManifestCodec.encode(d, Replies.NONE, Map.of("l0/a", object))));
-    kafka.updateEndOffsets(Map.of(P0, 1L));
-    ReadState s = tracker.awaitPosition(1, Duration.ofSeconds(10));
-    assertArrayEquals(
-        "v5".getBytes(StandardCharsets.UTF_8),
-        s.view().get("k".getBytes(StandardCharsets.UTF_8)).value(),
-        "the view reads the new object");
+    Map<String, byte[]> heard = applyNewObject(store, CopyInDelta.EXACT);
     assertEquals(List.of(), store.requests, "no request to the store");
-    assertArrayEquals(object, heard.get("l0/a"), "the listener got the bytes");
-    tracker.close();
+    assertArrayEquals(store.get("l0/a"), heard.get("l0/a"), "the listener got the bytes");
   }
 
   @Test
   void aCopyThatDoesNotMatchItsObjectIsReadFromTheStoreInstead() throws Exception {
     FlakyStore store = new FlakyStore();
-    MockConsumer<byte[], byte[]> kafka = emptyLog();
-    ManifestTracker tracker = tracker(store, kafka, ManifestTracker.Listener.NONE);
-    tracker.start();
-    SstInfo a = l0(store, "l0/a", 5);
-    byte[] garbled = store.get("l0/a").clone();
-    garbled[garbled.length - 1] ^= 1; // the footer's last byte
-    store.requests.clear();
-    ManifestDelta d =
-        new ManifestDelta(1, 1, 5, 1000, List.of(new ManifestEdit.AddL0(a)), List.of());
-    kafka.addRecord(
-        new ConsumerRecord<>(
-            TOPIC, 0, 0, null, ManifestCodec.encode(d, Replies.NONE, Map.of("l0/a", garbled))));
-    kafka.updateEndOffsets(Map.of(P0, 1L));
-    ReadState s = tracker.awaitPosition(1, Duration.ofSeconds(10));
-    assertArrayEquals(
-        "v5".getBytes(StandardCharsets.UTF_8),
-        s.view().get("k".getBytes(StandardCharsets.UTF_8)).value());
+    Map<String, byte[]> heard = applyNewObject(store, CopyInDelta.GARBLED);
     assertEquals(List.of(ForwardingStore.Op.GET), store.requests, "read whole from the store");
-    tracker.close();
+    assertArrayEquals(store.get("l0/a"), heard.get("l0/a"), "the listener got the stored bytes");
   }
 
   /** A log that counts its polls (a mock poll returns at once: an eager tracker asks nonstop). */
