@@ -29,6 +29,13 @@ public final class ManifestFollower implements AutoCloseable {
   private long logOffset;
   private long epochSetAt = -1;
   private final Map<String, byte[]> copies = new HashMap<>();
+  private long copyBytes;
+
+  /**
+   * Bytes of copies kept per poll or catch-up, at most: a follower catching up over many deltas
+   * reads the objects past this from the store, as it would without copies.
+   */
+  static final long MAX_COPY_BYTES = 16L << 20;
 
   public ManifestFollower(Consumer<byte[], byte[]> consumer, String topic, ManifestSnapshot start) {
     this.consumer = consumer;
@@ -98,7 +105,7 @@ public final class ManifestFollower implements AutoCloseable {
    * returns the deltas that counted, in order.
    */
   public List<ManifestDelta> poll(Duration timeout) {
-    copies.clear();
+    clearCopies();
     List<ManifestDelta> applied = new ArrayList<>();
     read(timeout, applied);
     return applied;
@@ -112,6 +119,21 @@ public final class ManifestFollower implements AutoCloseable {
     return Map.copyOf(copies);
   }
 
+  private void clearCopies() {
+    copies.clear();
+    copyBytes = 0;
+  }
+
+  private void keepCopies(Map<String, byte[]> more) {
+    more.forEach(
+        (key, bytes) -> {
+          if (copyBytes + bytes.length <= MAX_COPY_BYTES) {
+            copies.put(key, bytes);
+            copyBytes += bytes.length;
+          }
+        });
+  }
+
   private void read(Duration timeout, List<ManifestDelta> applied) {
     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
       String where = partition + "@" + r.offset();
@@ -119,7 +141,7 @@ public final class ManifestFollower implements AutoCloseable {
       Manifest next = ManifestLog.follow(manifest, record, where);
       if (record instanceof ManifestDelta d && next != manifest) {
         applied.add(d);
-        copies.putAll(ManifestCodec.decodeCopies(where, r.value()));
+        keepCopies(ManifestCodec.decodeCopies(where, r.value()));
       }
       if (next.writerEpoch() != manifest.writerEpoch()) {
         epochSetAt = r.offset();
@@ -145,7 +167,7 @@ public final class ManifestFollower implements AutoCloseable {
   public List<ManifestDelta> catchUp(Duration timeout) {
     long end = committedEnd();
     long deadline = System.nanoTime() + timeout.toNanos();
-    copies.clear();
+    clearCopies();
     List<ManifestDelta> applied = new ArrayList<>();
     while (consumer.position(partition) < end) {
       if (System.nanoTime() > deadline) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.objectkv.core.codec.ManifestCodec;
+import io.objectkv.core.log.Replies;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestSnapshot;
@@ -12,6 +13,7 @@ import io.objectkv.core.manifest.WriterFence;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -85,5 +87,21 @@ class ManifestFollowerTest {
         assertThrows(IllegalStateException.class, () -> f.catchUp(Duration.ofMillis(300)));
     assertTrue(e.getMessage().contains("up to offset 20"), e.getMessage());
     assertTrue(e.getMessage().contains("(at 7)"), e.getMessage());
+  }
+
+  @Test
+  void keepsTheCopiesOfTheDeltasThatCountedUntilTheNextPollUpToItsBound() {
+    ManifestFollower f = follower();
+    byte[] half = new byte[(int) (ManifestFollower.MAX_COPY_BYTES / 2)];
+    record(5, ManifestCodec.encode(new WriterFence(3, 1_004)));
+    // the replaced writer's delta does not count: neither does its copy
+    record(6, ManifestCodec.encode(delta(4, 2), Replies.NONE, Map.of("replaced", new byte[1])));
+    record(7, ManifestCodec.encode(delta(4, 3), Replies.NONE, Map.of("a", half)));
+    record(8, ManifestCodec.encode(delta(5, 3), Replies.NONE, Map.of("b", half)));
+    record(9, ManifestCodec.encode(delta(6, 3), Replies.NONE, Map.of("c", new byte[1])));
+    assertEquals(3, f.poll(Duration.ofMillis(10)).size());
+    assertEquals(Set.of("a", "b"), f.copies().keySet(), "up to the bound, the rest not kept");
+    f.poll(Duration.ofMillis(10));
+    assertEquals(Map.of(), f.copies(), "the next poll brought none");
   }
 }
