@@ -57,18 +57,13 @@ public final class ManifestCodec {
 
   /** A delta that answers nobody (tests, and tools that append to the manifest log). */
   public static byte[] encode(ManifestDelta d) {
-    return encode(d, Replies.NONE);
-  }
-
-  /** A delta with the replies of its group's batches (see {@link Replies}). */
-  public static byte[] encode(ManifestDelta d, Replies replies) {
-    return encode(d, replies, Map.of());
+    return encode(d, Replies.NONE, Map.of());
   }
 
   /**
-   * A delta with the replies of its group's batches and {@code copies}: the bytes of new objects it
-   * adds, by object key, exactly as they were stored, so that followers need not read them back
-   * (see {@link #decodeCopies}).
+   * A delta with the replies of its group's batches (see {@link Replies}) and {@code copies}: the
+   * bytes of new objects it adds, by object key, exactly as they were stored, so that followers
+   * need not read them back (see {@link #decodeCopies}).
    */
   public static byte[] encode(ManifestDelta d, Replies replies, Map<String, byte[]> copies) {
     int copyBytes = copies.values().stream().mapToInt(b -> b.length + 64).sum();
