@@ -171,14 +171,6 @@ public final class ManifestTracker implements AutoCloseable {
     try {
       List<ManifestDelta> deltas = fresh.catchUp(Duration.ofSeconds(60));
       long t2 = System.nanoTime();
-      // the live L0 objects whose copies came with the deltas read open from them, without a GET
-      Map<String, byte[]> copies = fresh.copies();
-      for (SstInfo info : fresh.manifest().l0()) {
-        byte[] copy = copies.get(info.key());
-        if (copy != null) {
-          tables.registerCopy(info, copy);
-        }
-      }
       LsmView view = LsmView.open(fresh.manifest(), tables);
       long t3 = System.nanoTime();
       log.info(

@@ -195,42 +195,6 @@ class ManifestTrackerTest {
     assertArrayEquals(store.get("l0/a"), heard.get("l0/a"), "the listener got the bytes");
   }
 
-  /** The store's requests while a tracker boots over delta 1, which adds {@code l0/a}. */
-  private static List<ForwardingStore.Op> bootOver(boolean withCopy) throws Exception {
-    FlakyStore store = new FlakyStore();
-    SstInfo a = l0(store, "l0/a", 5);
-    Map<String, byte[]> copies = withCopy ? Map.of("l0/a", store.get("l0/a")) : Map.of();
-    MockConsumer<byte[], byte[]> kafka = emptyLog();
-    ManifestDelta d =
-        new ManifestDelta(1, 1, 5, 1000, List.of(new ManifestEdit.AddL0(a)), List.of());
-    // in the log before the tracker starts: its boot's catch-up reads it (once it is assigned)
-    kafka.schedulePollTask(
-        () ->
-            kafka.addRecord(
-                new ConsumerRecord<>(
-                    TOPIC, 0, 0, null, ManifestCodec.encode(d, Replies.NONE, copies))));
-    kafka.updateEndOffsets(Map.of(P0, 1L));
-    store.requests.clear();
-    ManifestTracker tracker = tracker(store, kafka, ManifestTracker.Listener.NONE);
-    tracker.start();
-    ReadState s = tracker.awaitPosition(1, Duration.ofSeconds(10));
-    assertArrayEquals(
-        "v5".getBytes(StandardCharsets.UTF_8),
-        s.view().get("k".getBytes(StandardCharsets.UTF_8)).value());
-    tracker.close();
-    return List.copyOf(store.requests);
-  }
-
-  @Test
-  void aBootingReplicaOpensTheLiveL0ObjectsWhoseCopiesCameInTheLogFromThem() throws Exception {
-    List<ForwardingStore.Op> without = bootOver(false);
-    List<ForwardingStore.Op> with = bootOver(true);
-    assertTrue(without.contains(ForwardingStore.Op.RANGE_GET), "without: " + without);
-    assertTrue(
-        with.stream().noneMatch(op -> op == ForwardingStore.Op.RANGE_GET),
-        "the object's tail is not read: " + with);
-  }
-
   /** A log that counts its polls (a mock poll returns at once: an eager tracker asks nonstop). */
   private static final class CountingLog extends MockConsumer<byte[], byte[]> {
     final AtomicInteger polls = new AtomicInteger();
