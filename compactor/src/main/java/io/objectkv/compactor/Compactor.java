@@ -357,7 +357,7 @@ public final class Compactor implements Runnable, AutoCloseable {
           case ManifestEdit.AddL0 add -> {
             metrics.l0Ingested.add(add.sst().sizeBytes());
             byte[] copy = copies.get(add.sst().key());
-            if (copy != null && copy.length == add.sst().sizeBytes()) {
+            if (copy != null) {
               kept.keepCopy(add.sst().key(), copy);
             }
           }

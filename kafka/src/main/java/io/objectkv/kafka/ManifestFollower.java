@@ -3,8 +3,8 @@ package io.objectkv.kafka;
 import io.objectkv.core.codec.ManifestCodec;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
+import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.ManifestLog;
-import io.objectkv.core.manifest.ManifestLogRecord;
 import io.objectkv.core.manifest.ManifestSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,12 +17,15 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Follows the manifest log from a snapshot: seeks to the record after it and applies each committed
  * delta in order. Not thread-safe: one thread polls it.
  */
 public final class ManifestFollower implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ManifestFollower.class);
   private final Consumer<byte[], byte[]> consumer;
   private final TopicPartition partition;
   private Manifest manifest;
@@ -113,7 +116,8 @@ public final class ManifestFollower implements AutoCloseable {
 
   /**
    * The copies of new objects that the deltas returned by the last {@link #poll} or {@link
-   * #catchUp} carried, by object key: their bytes as stored, so a follower need not read them.
+   * #catchUp} carried of the objects they add, by object key: their bytes as stored, each of its
+   * object's recorded size, so a follower need not read them.
    */
   public Map<String, byte[]> copies() {
     return Map.copyOf(copies);
@@ -124,24 +128,37 @@ public final class ManifestFollower implements AutoCloseable {
     copyBytes = 0;
   }
 
-  private void keepCopies(Map<String, byte[]> more) {
-    more.forEach(
-        (key, bytes) -> {
-          if (copyBytes + bytes.length <= MAX_COPY_BYTES) {
-            copies.put(key, bytes);
-            copyBytes += bytes.length;
-          }
-        });
+  /**
+   * Keeps the copies of the objects {@code d} adds, up to {@link #MAX_COPY_BYTES}: only one of the
+   * object's recorded size, so every user of {@link #copies} may take a copy for the object.
+   */
+  private void keepCopies(ManifestDelta d, Map<String, byte[]> carried) {
+    for (ManifestEdit e : d.edits()) {
+      if (!(e instanceof ManifestEdit.AddL0 add) || !carried.containsKey(add.sst().key())) {
+        continue;
+      }
+      byte[] copy = carried.get(add.sst().key());
+      if (copy.length != add.sst().sizeBytes()) {
+        log.warn(
+            "the copy of {} has {} bytes, not {}: it will be read from the store",
+            add.sst().key(),
+            copy.length,
+            add.sst().sizeBytes());
+      } else if (copyBytes + copy.length <= MAX_COPY_BYTES) {
+        copies.put(add.sst().key(), copy);
+        copyBytes += copy.length;
+      }
+    }
   }
 
   private void read(Duration timeout, List<ManifestDelta> applied) {
     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
       String where = partition + "@" + r.offset();
-      ManifestLogRecord record = ManifestCodec.decodeLogRecord(where, r.value());
-      Manifest next = ManifestLog.follow(manifest, record, where);
-      if (record instanceof ManifestDelta d && next != manifest) {
+      ManifestCodec.LogEntry entry = ManifestCodec.decodeLogEntry(where, r.value());
+      Manifest next = ManifestLog.follow(manifest, entry.record(), where);
+      if (entry.record() instanceof ManifestDelta d && next != manifest) {
         applied.add(d);
-        keepCopies(ManifestCodec.decodeCopies(where, r.value()));
+        keepCopies(d, entry.copies());
       }
       if (next.writerEpoch() != manifest.writerEpoch()) {
         epochSetAt = r.offset();

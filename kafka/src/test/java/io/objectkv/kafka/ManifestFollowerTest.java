@@ -8,7 +8,9 @@ import io.objectkv.core.codec.ManifestCodec;
 import io.objectkv.core.log.Replies;
 import io.objectkv.core.manifest.Manifest;
 import io.objectkv.core.manifest.ManifestDelta;
+import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.ManifestSnapshot;
+import io.objectkv.core.manifest.SstInfo;
 import io.objectkv.core.manifest.WriterFence;
 import java.time.Duration;
 import java.util.List;
@@ -89,18 +91,32 @@ class ManifestFollowerTest {
     assertTrue(e.getMessage().contains("(at 7)"), e.getMessage());
   }
 
+  /** Delta {@code id} of writer epoch {@code epoch}, adding an object of {@code size} bytes. */
+  private static ManifestDelta adding(long id, long epoch, String object, long size) {
+    SstInfo sst = new SstInfo(object, size, 1, new byte[] {1}, new byte[] {2}, id, id);
+    return new ManifestDelta(
+        id, epoch, id * 10, 1_000 + id, List.of(new ManifestEdit.AddL0(sst)), List.of());
+  }
+
+  private static byte[] carrying(ManifestDelta d, Map<String, byte[]> copies) {
+    return ManifestCodec.encode(d, Replies.NONE, copies);
+  }
+
   @Test
-  void keepsTheCopiesOfTheDeltasThatCountedUntilTheNextPollUpToItsBound() {
+  void keepsTheCopiesOfTheObjectsCountedDeltasAddUntilTheNextPollUpToItsBound() {
     ManifestFollower f = follower();
-    byte[] half = new byte[(int) (ManifestFollower.MAX_COPY_BYTES / 2)];
+    int half = (int) (ManifestFollower.MAX_COPY_BYTES / 2);
     record(5, ManifestCodec.encode(new WriterFence(3, 1_004)));
     // the replaced writer's delta does not count: neither does its copy
-    record(6, ManifestCodec.encode(delta(4, 2), Replies.NONE, Map.of("replaced", new byte[1])));
-    record(7, ManifestCodec.encode(delta(4, 3), Replies.NONE, Map.of("a", half)));
-    record(8, ManifestCodec.encode(delta(5, 3), Replies.NONE, Map.of("b", half)));
-    record(9, ManifestCodec.encode(delta(6, 3), Replies.NONE, Map.of("c", new byte[1])));
-    assertEquals(3, f.poll(Duration.ofMillis(10)).size());
-    assertEquals(Set.of("a", "b"), f.copies().keySet(), "up to the bound, the rest not kept");
+    record(6, carrying(adding(4, 2, "replaced", 1), Map.of("replaced", new byte[1])));
+    record(7, carrying(adding(4, 3, "a", half), Map.of("a", new byte[half])));
+    // a copy of another size than the object's, or of an object the delta does not add
+    record(8, carrying(adding(5, 3, "short", 10), Map.of("short", new byte[9])));
+    record(9, carrying(adding(6, 3, "b", 1), Map.of("b", new byte[1], "stray", new byte[1])));
+    record(10, carrying(adding(7, 3, "c", half), Map.of("c", new byte[half])));
+    record(11, carrying(adding(8, 3, "d", 1), Map.of("d", new byte[1])));
+    assertEquals(5, f.poll(Duration.ofMillis(10)).size());
+    assertEquals(Set.of("a", "b", "d"), f.copies().keySet(), "up to the bound, the rest not kept");
     f.poll(Duration.ofMillis(10));
     assertEquals(Map.of(), f.copies(), "the next poll brought none");
   }

@@ -63,7 +63,7 @@ public final class ManifestCodec {
   /**
    * A delta with the replies of its group's batches (see {@link Replies}) and {@code copies}: the
    * bytes of new objects it adds, by object key, exactly as they were stored, so that followers
-   * need not read them back (see {@link #decodeCopies}).
+   * need not read them back (see {@link LogEntry}).
    */
   public static byte[] encode(ManifestDelta d, Replies replies, Map<String, byte[]> copies) {
     int copyBytes = copies.values().stream().mapToInt(b -> b.length + 64).sum();
@@ -124,19 +124,35 @@ public final class ManifestCodec {
     return w.toByteArray();
   }
 
-  /** A record of the manifest log: a delta or a writer fence. */
-  public static ManifestLogRecord decodeLogRecord(String source, byte[] bytes) {
+  /**
+   * A record of the manifest log (a delta or a writer fence) and the copies of new objects it
+   * carries, by object key: none for a fence or a delta written before copies (versions 1 to 3). A
+   * copy holds the object's bytes exactly as they were stored; the record's own checksum in the log
+   * covers them.
+   */
+  public record LogEntry(ManifestLogRecord record, Map<String, byte[]> copies) {}
+
+  /** A record of the manifest log with its copies, decoded in one pass. */
+  public static LogEntry decodeLogEntry(String source, byte[] bytes) {
     if (bytes.length == 0 || (bytes[0] & 0xff) != FENCE) {
-      return decodeDelta(source, bytes);
+      Map<String, byte[]> copies = new LinkedHashMap<>();
+      return new LogEntry(decodeDelta(source, bytes, copies), copies);
     }
     ByteReader r = ByteReader.of(source, bytes);
     r.readByte();
     WriterFence f = new WriterFence(r.readVarint(), r.readVarint());
     r.expectEnd("writer fence");
-    return f;
+    return new LogEntry(f, Map.of());
   }
 
+  /** A delta, without its replies and copies. */
   public static ManifestDelta decodeDelta(String source, byte[] bytes) {
+    return decodeDelta(source, bytes, null);
+  }
+
+  /** A delta; its copies go to {@code copies} unless that is null (then they are skipped). */
+  private static ManifestDelta decodeDelta(
+      String source, byte[] bytes, Map<String, byte[]> copies) {
     ByteReader r = ByteReader.of(source, bytes);
     int version = Fields.readVersion(r, source, 1, DELTA_VERSION);
     long id = r.readVarint();
@@ -147,7 +163,12 @@ public final class ManifestCodec {
       r.skip(r.readLength(Integer.MAX_VALUE, "replies length"));
     }
     if (version >= 4) {
-      r.skip(r.readLength(Integer.MAX_VALUE, "copies length"));
+      int length = r.readLength(Integer.MAX_VALUE, "copies length");
+      if (copies == null) {
+        r.skip(length);
+      } else {
+        readCopies(r, length, copies);
+      }
     }
     int n = Fields.readCount(r, "edit");
     List<ManifestEdit> edits = new ArrayList<>(Math.min(n, 1024));
@@ -205,29 +226,9 @@ public final class ManifestCodec {
     return new Replies(logOffset, replies);
   }
 
-  /**
-   * The copies of new objects a record of the manifest log carries, by object key: none for a fence
-   * or a delta written before copies (versions 1 to 3). A copy holds the object's bytes exactly as
-   * they were stored; the record's own checksum in the log covers them.
-   */
-  public static Map<String, byte[]> decodeCopies(String source, byte[] bytes) {
-    if (bytes.length == 0 || (bytes[0] & 0xff) == FENCE) {
-      return Map.of();
-    }
-    ByteReader r = ByteReader.of(source, bytes);
-    int version = Fields.readVersion(r, source, 1, DELTA_VERSION);
-    if (version < 4) {
-      return Map.of();
-    }
-    r.readVarint(); // id
-    r.readVarint(); // writer epoch
-    Fields.readOptionalVersion(r); // applied version
-    r.readVarint(); // log time
-    r.skip(r.readLength(Integer.MAX_VALUE, "replies length"));
-    int length = r.readLength(Integer.MAX_VALUE, "copies length");
+  private static void readCopies(ByteReader r, int length, Map<String, byte[]> copies) {
     int end = r.position() + length;
     int n = Fields.readCount(r, "copy");
-    Map<String, byte[]> copies = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       String key = Fields.readString(r, "copied object key");
       copies.put(key, r.readLengthPrefixed(Integer.MAX_VALUE, "copy of " + key));
@@ -235,7 +236,6 @@ public final class ManifestCodec {
     if (r.position() != end) {
       throw r.corrupt("copies end at " + r.position() + ", not at " + end);
     }
-    return copies;
   }
 
   private static byte[] encodeCopies(Map<String, byte[]> copies) {

@@ -231,14 +231,10 @@ public final class TableCache {
 
   /**
    * Registers an object from a copy of it that came another way than the store (in its manifest
-   * delta): false, and nothing registered, if the copy is not the object's size or does not open,
-   * so the caller reads the object instead.
+   * delta, checked to be its size): false, and nothing registered, if the copy does not open, so
+   * the caller reads the object instead.
    */
   public boolean registerCopy(SstInfo info, byte[] copy) {
-    if (copy.length != info.sizeBytes()) {
-      log.warn("the copy of {} has {} bytes, not {}", info.key(), copy.length, info.sizeBytes());
-      return false;
-    }
     try {
       registerFromBytes(info, copy);
       return true;

@@ -311,7 +311,8 @@ class CodecTest {
                     + PINNED_EDITS_HEX);
     assertEquals(PINNED_DELTA, ManifestCodec.decodeDelta("v3", bytes), "followers skip replies");
     assertPinnedReplies(ManifestCodec.decodeReplies("v3", bytes));
-    assertEquals(Map.of(), ManifestCodec.decodeCopies("v3", bytes), "version 3 has no copies");
+    assertEquals(
+        Map.of(), ManifestCodec.decodeLogEntry("v3", bytes).copies(), "version 3 has no copies");
   }
 
   /**
@@ -335,18 +336,20 @@ class CodecTest {
     assertEquals(d, ManifestCodec.decodeDelta("t", bytes), "followers skip replies and copies");
     Replies decoded = ManifestCodec.decodeReplies("t", bytes);
     assertPinnedReplies(decoded);
-    Map<String, byte[]> copies = ManifestCodec.decodeCopies("t", bytes);
+    ManifestCodec.LogEntry entry = ManifestCodec.decodeLogEntry("t", bytes);
+    assertEquals(d, entry.record());
+    Map<String, byte[]> copies = entry.copies();
     assertEquals(Set.of("obj"), copies.keySet());
     assertArrayEquals(object, copies.get("obj"));
     assertTrue(decoded.countsAt(17));
     assertFalse(decoded.countsAt(18), "a delta that landed elsewhere answers nobody");
     byte[] plain = ManifestCodec.encode(d);
     assertEquals(Replies.NONE, ManifestCodec.decodeReplies("t", plain));
-    assertEquals(Map.of(), ManifestCodec.decodeCopies("t", plain));
+    assertEquals(Map.of(), ManifestCodec.decodeLogEntry("t", plain).copies());
     assertFalse(Replies.NONE.countsAt(-1));
     byte[] fence = ManifestCodec.encode(new WriterFence(3, 4));
     assertEquals(Replies.NONE, ManifestCodec.decodeReplies("t", fence), "a fence answers nobody");
-    assertEquals(Map.of(), ManifestCodec.decodeCopies("t", fence), "nor carries copies");
+    assertEquals(Map.of(), ManifestCodec.decodeLogEntry("t", fence).copies(), "nor carries copies");
     assertEquals(
         Replies.NONE,
         ManifestCodec.decodeReplies("v2", HexFormat.of().parseHex("02050265c0843d0000")),
@@ -360,7 +363,7 @@ class CodecTest {
     int lengthAt = 7 + 3;
     assertEquals(7, bytes[lengthAt]);
     bytes[lengthAt] = 6;
-    assertThrows(CorruptionException.class, () -> ManifestCodec.decodeCopies("t", bytes));
+    assertThrows(CorruptionException.class, () -> ManifestCodec.decodeLogEntry("t", bytes));
   }
 
   @Test

@@ -15,12 +15,13 @@ class ManifestLogTest {
     for (int i = 0; i < records.length; i++) {
       // through the codec, as the records travel
       ManifestLogRecord r =
-          ManifestCodec.decodeLogRecord(
-              "test@" + i,
-              switch (records[i]) {
-                case ManifestDelta d -> ManifestCodec.encode(d);
-                case WriterFence f -> ManifestCodec.encode(f);
-              });
+          ManifestCodec.decodeLogEntry(
+                  "test@" + i,
+                  switch (records[i]) {
+                    case ManifestDelta d -> ManifestCodec.encode(d);
+                    case WriterFence f -> ManifestCodec.encode(f);
+                  })
+              .record();
       m = ManifestLog.follow(m, r, "test@" + i);
     }
     return m;

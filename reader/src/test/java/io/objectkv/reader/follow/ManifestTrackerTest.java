@@ -28,6 +28,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,6 +145,7 @@ class ManifestTrackerTest {
   private enum CopyInDelta {
     NONE,
     EXACT,
+    SHORT, // its last byte missing
     GARBLED // its footer's last byte changed
   }
 
@@ -163,6 +165,8 @@ class ManifestTrackerTest {
     byte[] bytes = store.get("l0/a").clone();
     if (copy == CopyInDelta.GARBLED) {
       bytes[bytes.length - 1] ^= 1;
+    } else if (copy == CopyInDelta.SHORT) {
+      bytes = Arrays.copyOf(bytes, bytes.length - 1);
     }
     store.requests.clear();
     ManifestDelta d =

@@ -87,7 +87,7 @@ public final class Publisher implements AutoCloseable {
 
   /**
    * Appends a group's delta with the replies to its batches and {@code copies} of its new objects
-   * (see {@link ManifestCodec#decodeCopies}), for the offset right after this writer's last record.
+   * (see {@link ManifestCodec.LogEntry}), for the offset right after this writer's last record.
    *
    * @return the manifest-log offset of the delta
    * @throws PublishException if the delta is not known to count
