@@ -171,8 +171,8 @@ public final class Compactor implements Runnable, AutoCloseable {
         this::writeAmplification);
     metrics.gauge(
         "objectkv_compactor_kept_output_bytes",
-        "Bytes kept on local disk for later merges: this compactor's outputs, and the new L0"
-            + " objects whose copies came in their deltas.",
+        "Bytes kept for later merges: this compactor's outputs on local disk, and in memory the"
+            + " new L0 objects whose copies came in their deltas.",
         () -> kept.bytes());
     metrics.gauge(
         "objectkv_compactor_kept_output_read_bytes",
@@ -277,6 +277,7 @@ public final class Compactor implements Runnable, AutoCloseable {
           parkedAt = follower.position();
           parkedSince = clock.instant();
           parked = true;
+          kept.forgetCopies(); // a parked database's memory is its manifest alone
           log.info(
               "{}: quiet and clean; parked at manifest log offset {}",
               config.names().manifest(),

@@ -1,14 +1,6 @@
 package io.objectkv.compactor.merge;
 
 import io.objectkv.core.store.ObjectStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,14 +12,12 @@ final class InputBytes {
   private final String key;
   private final KeptOutputs kept;
   private final AtomicLong bytesRead;
-  private volatile Path local;
 
   InputBytes(ObjectStore store, String key, KeptOutputs kept, AtomicLong bytesRead) {
     this.store = store;
     this.key = key;
     this.kept = kept;
     this.bytesRead = bytesRead;
-    this.local = kept.file(key).orElse(null);
   }
 
   String key() {
@@ -35,42 +25,17 @@ final class InputBytes {
   }
 
   byte[] whole() {
-    return counted(fromLocal(0, Integer.MAX_VALUE), () -> store.get(key));
+    return counted(kept.read(key, 0, Integer.MAX_VALUE).orElseGet(() -> store.get(key)));
   }
 
   /** {@code length} bytes from {@code offset}; fewer only if the object ends first. */
   byte[] range(long offset, int length) {
-    return counted(fromLocal(offset, length), () -> store.getRange(key, offset, length));
+    return counted(
+        kept.read(key, offset, length).orElseGet(() -> store.getRange(key, offset, length)));
   }
 
-  private byte[] counted(byte[] local, java.util.function.Supplier<byte[]> remote) {
-    byte[] b;
-    if (local != null) {
-      b = local;
-      kept.served(b.length);
-    } else {
-      b = remote.get();
-    }
+  private byte[] counted(byte[] b) {
     bytesRead.addAndGet(b.length);
     return b;
-  }
-
-  /** The bytes from the local copy, or null when there is none (any more). */
-  private byte[] fromLocal(long offset, int length) {
-    Path file = local;
-    if (file == null) {
-      return null;
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long available = Math.max(0, ch.size() - offset);
-      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(length, available));
-      while (buf.hasRemaining() && ch.read(buf, offset + buf.position()) >= 0) {}
-      return buf.hasRemaining() ? Arrays.copyOf(buf.array(), buf.position()) : buf.array();
-    } catch (NoSuchFileException e) {
-      local = null; // let go to make room: the store has it
-      return null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the kept copy of " + key + " at " + file, e);
-    }
   }
 }

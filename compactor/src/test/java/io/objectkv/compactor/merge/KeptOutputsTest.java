@@ -27,13 +27,13 @@ class KeptOutputsTest {
     kept.keep("l0/t2-b-0.sst", file("c", 100), Level.L0);
     assertEquals(300, kept.bytes());
     kept.keep("l1/t3-c-0.sst", file("d", 100), Level.L1);
-    assertFalse(kept.file("l1/t1-a-0.sst").isPresent(), "the oldest L1 copy went");
-    assertTrue(kept.file("l0/t1-a-0.sst").isPresent(), "before any L0 copy");
+    assertFalse(kept.holds("l1/t1-a-0.sst"), "the oldest L1 copy went");
+    assertTrue(kept.holds("l0/t1-a-0.sst"), "before any L0 copy");
     kept.keep("l0/t4-d-0.sst", file("e", 200), Level.L0);
-    assertFalse(kept.file("l1/t3-c-0.sst").isPresent());
-    assertFalse(kept.file("l0/t1-a-0.sst").isPresent(), "then the oldest L0 copy");
-    assertTrue(kept.file("l0/t2-b-0.sst").isPresent());
-    assertTrue(kept.file("l0/t4-d-0.sst").isPresent());
+    assertFalse(kept.holds("l1/t3-c-0.sst"));
+    assertFalse(kept.holds("l0/t1-a-0.sst"), "then the oldest L0 copy");
+    assertTrue(kept.holds("l0/t2-b-0.sst"));
+    assertTrue(kept.holds("l0/t4-d-0.sst"));
     assertEquals(300, kept.bytes());
     try (var files = Files.list(temp.resolve("kept"))) {
       assertEquals(2, files.count(), "evicted copies are deleted from disk");
@@ -41,21 +41,31 @@ class KeptOutputsTest {
   }
 
   @Test
-  void aCopyFromItsDeltaIsKeptByteForByteAsAnL0Object() throws Exception {
+  void aCopyFromItsDeltaIsKeptInMemoryWithinItsBound() throws Exception {
     KeptOutputs kept = new KeptOutputs(temp.resolve("kept"), 150);
     byte[] object = {1, 2, 3, 4};
     kept.keepCopy("l0/w1-0001.sst", object);
-    assertArrayEquals(object, Files.readAllBytes(kept.file("l0/w1-0001.sst").orElseThrow()));
+    assertArrayEquals(object, kept.read("l0/w1-0001.sst", 0, Integer.MAX_VALUE).orElseThrow());
+    assertArrayEquals(new byte[] {2, 3}, kept.read("l0/w1-0001.sst", 1, 2).orElseThrow());
+    assertArrayEquals(
+        new byte[] {4}, kept.read("l0/w1-0001.sst", 3, 9).orElseThrow(), "to its end");
+    assertEquals(7, kept.bytesServed());
     assertEquals(4, kept.bytes());
-    kept.keepCopy("l0/w1-0002.sst", new byte[151]);
-    assertFalse(kept.file("l0/w1-0002.sst").isPresent(), "over the budget: not kept");
-    kept.keep("l1/t1-a-0.sst", file("a", 100), Level.L1);
-    kept.keepCopy("l0/w1-0003.sst", new byte[50]);
-    assertFalse(kept.file("l1/t1-a-0.sst").isPresent(), "L1 copies go first");
-    assertTrue(kept.file("l0/w1-0001.sst").isPresent());
+    kept.keep("l1/t1-a-0.sst", file("a", 150), Level.L1);
+    assertTrue(kept.holds("l1/t1-a-0.sst"), "copies in memory take nothing of the disk budget");
     try (var files = Files.list(temp.resolve("kept"))) {
-      assertEquals(2, files.count(), "no file left behind");
+      assertEquals(1, files.count(), "no file for the copy");
     }
+    byte[] big = new byte[(int) KeptOutputs.COPY_MEMORY_BYTES];
+    kept.keepCopy("l0/w1-0002.sst", big);
+    assertFalse(kept.holds("l0/w1-0002.sst"), "past the memory bound: not kept");
+    kept.forget(List.of("l0/w1-0001.sst"));
+    kept.keepCopy("l0/w1-0002.sst", big);
+    assertTrue(kept.holds("l0/w1-0002.sst"), "within it once the first went");
+    kept.forgetCopies();
+    assertFalse(kept.holds("l0/w1-0002.sst"));
+    assertEquals(150, kept.bytes());
+    assertTrue(kept.holds("l1/t1-a-0.sst"), "outputs on disk stay");
   }
 
   @Test
@@ -66,9 +76,11 @@ class KeptOutputsTest {
     assertFalse(Files.exists(big), "the temp file is deleted all the same");
     assertEquals(0, kept.count());
     kept.keep("l0/t1-a-0.sst", file("a", 100), Level.L0);
-    Path copy = kept.file("l0/t1-a-0.sst").orElseThrow();
+    assertTrue(kept.holds("l0/t1-a-0.sst"));
     kept.forget(List.of("l0/t1-a-0.sst", "l0/never-kept"));
-    assertFalse(Files.exists(copy));
+    try (var files = Files.list(temp.resolve("kept"))) {
+      assertEquals(0, files.count(), "its file deleted");
+    }
     assertEquals(0, kept.bytes());
 
     KeptOutputs none = new KeptOutputs(temp.resolve("none"), 0);
@@ -81,7 +93,7 @@ class KeptOutputsTest {
     Path dir = Files.createDirectories(temp.resolve("kept"));
     Files.write(dir.resolve("l0_t1-a-0.sst"), new byte[10]); // perhaps cut short by a crash
     KeptOutputs kept = new KeptOutputs(dir, 1000);
-    assertFalse(kept.file("l0/t1-a-0.sst").isPresent());
+    assertFalse(kept.holds("l0/t1-a-0.sst"));
     try (var files = Files.list(dir)) {
       assertEquals(0, files.count());
     }
