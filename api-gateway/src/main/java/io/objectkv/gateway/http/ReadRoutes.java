@@ -11,6 +11,7 @@ import io.objectkv.gateway.read.StrongRead;
 import io.objectkv.kafka.CommittedEnd;
 import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.Headers;
+import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.PathKeys;
 import java.net.URI;
 import java.time.Duration;
@@ -157,7 +158,7 @@ public final class ReadRoutes {
             forwarder.pool().any(),
             "POST",
             DatabasePaths.in(DatabasePaths.database(ctx), "/v1/get") + query,
-            ctx.bodyAsBytes(),
+            HttpServers.body(ctx),
             timeout(ctx),
             "Content-Type",
             "application/json"),

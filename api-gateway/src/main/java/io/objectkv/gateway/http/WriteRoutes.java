@@ -57,7 +57,7 @@ public final class WriteRoutes {
 
   private void put(Context ctx) {
     Key key = pathKey(ctx);
-    byte[] value = ctx.bodyAsBytes(); // read whole before the limit is checked: see body()
+    byte[] value = HttpServers.body(ctx); // read whole before the limit is checked: see body()
     BatchJson.checkValue(value, "the value");
     String ttlParam = ctx.queryParam("ttlMs");
     Op op = Op.write(key, value, condition(ctx));
@@ -80,7 +80,7 @@ public final class WriteRoutes {
     if (op instanceof Op.Put) {
       ctx.header("ETag", "\"" + c.version() + "\"");
     }
-    ctx.json(Map.of("version", c.version()));
+    answerVersion(ctx, c.version());
   }
 
   /**
@@ -89,12 +89,17 @@ public final class WriteRoutes {
    * instead of the answer. Bodies over {@link HttpServers#MAX_REQUEST_BYTES} are refused unread.
    */
   private static byte[] body(Context ctx, int limit, String what) {
-    byte[] body = ctx.bodyAsBytes();
+    byte[] body = HttpServers.body(ctx);
     if (body.length > limit) {
       throw ApiException.tooLarge(
           what + " is at most " + limit + " bytes; this one has " + body.length);
     }
     return body;
+  }
+
+  /** {@code {"version": n}}, written directly: through Jackson it was 4% of a gateway's CPU. */
+  private static void answerVersion(Context ctx, long version) {
+    ctx.contentType("application/json").result("{\"version\":" + version + "}");
   }
 
   private void delete(Context ctx) {
@@ -105,7 +110,7 @@ public final class WriteRoutes {
     Outcome.Committed c =
         submit(
             ctx, new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.HTTP_PRECONDITION);
-    ctx.json(Map.of("version", c.version()));
+    answerVersion(ctx, c.version());
   }
 
   /** {@code DELETE /v1/kv?prefix=P} or {@code ?start=S&end=E}: one range tombstone. */
@@ -125,7 +130,7 @@ public final class WriteRoutes {
             "the range delete");
     Outcome.Committed c =
         submit(ctx, new WriteBatch(List.of(op), idempotencyKey(ctx)), Answers.Style.BATCH);
-    ctx.json(Map.of("version", c.version()));
+    answerVersion(ctx, c.version());
   }
 
   private void batch(Context ctx) {
@@ -134,7 +139,7 @@ public final class WriteRoutes {
             ctx,
             BatchJson.parse(body(ctx, Limits.MAX_BATCH_BYTES, "a batch")),
             Answers.Style.BATCH);
-    ctx.json(Map.of("version", c.version()));
+    answerVersion(ctx, c.version());
   }
 
   private Outcome.Committed submit(Context ctx, WriteBatch batch, Answers.Style style) {

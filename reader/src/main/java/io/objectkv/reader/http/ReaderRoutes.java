@@ -18,6 +18,7 @@ import io.objectkv.reader.query.Scans;
 import io.objectkv.runtime.http.ApiException;
 import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.Headers;
+import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.Json;
 import io.objectkv.runtime.http.PathKeys;
 import java.time.Duration;
@@ -226,7 +227,7 @@ public final class ReaderRoutes {
   }
 
   private void multiGet(Context ctx) {
-    JsonNode body = Json.parse(ctx.bodyAsBytes());
+    JsonNode body = Json.parse(HttpServers.body(ctx));
     JsonNode keys = body.isObject() ? body.get("keys") : null;
     JsonNode keysBase64 = body.isObject() ? body.get("keysBase64") : null;
     if ((keys == null && keysBase64 == null)

@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.objectkv.core.metrics.Metrics;
 import io.objectkv.runtime.health.Liveness;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.List;
@@ -215,6 +216,44 @@ public final class HttpServers {
     // Every route is registered now: one the document lacks stops the process here.
     openApi.set(Json.bytes(OpenApi.servedBy(served)));
     return app;
+  }
+
+  /**
+   * The request body, whole. One read of exactly its declared length; refused (413) unread when
+   * that is over {@link #MAX_REQUEST_BYTES}, or once past it when no length is declared (chunked).
+   * Javalin's own reader copied every body through a new 8 KiB buffer into a growing array: 7% of a
+   * gateway's CPU under 64 clients' puts of 100 bytes. Every route reads its body here.
+   */
+  public static byte[] body(Context ctx) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > MAX_REQUEST_BYTES) {
+      throw tooLargeBody();
+    }
+    byte[] body;
+    try {
+      body =
+          ctx.req()
+              .getInputStream()
+              .readNBytes(declared >= 0 ? (int) declared : (int) MAX_REQUEST_BYTES + 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (body.length > MAX_REQUEST_BYTES) {
+      throw tooLargeBody();
+    }
+    if (body.length < declared) {
+      throw ApiException.badRequest(
+          "the request ended before its body did: "
+              + body.length
+              + " of the "
+              + declared
+              + " bytes its Content-Length promised");
+    }
+    return body;
+  }
+
+  private static ApiException tooLargeBody() {
+    return new ApiException(413, codeFor(413), "request body too large");
   }
 
   /** Whether {@code e} (or a cause) is the client's connection ending inside a request body. */

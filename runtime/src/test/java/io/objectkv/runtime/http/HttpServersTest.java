@@ -33,6 +33,8 @@ class HttpServersTest {
                         String raw = PathKeys.rawPath(ctx).substring("/v1/kv/".length());
                         ctx.result(HexFormat.of().formatHex(PathKeys.decode(raw)));
                       });
+                  config.routes.put(
+                      "/v1/kv/<key>", ctx -> ctx.result(HttpServers.body(ctx).length + " bytes"));
                   config.routes.post(
                       "/v1/batch",
                       ctx -> {
@@ -193,6 +195,62 @@ class HttpServersTest {
         assertTrue(answer.contains("HTTP/1.1 or HTTP/1.0"), line + ": " + answer);
       }
     }
+  }
+
+  /** Sends {@code head} and {@code body} on a connection that then ends; its whole answer. */
+  private static String raw(String head, byte[] body) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.port())) {
+      var out = socket.getOutputStream();
+      try {
+        out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(body);
+        socket.shutdownOutput();
+      } catch (java.io.IOException refusedMidway) {
+        // answered and closed before the body was all sent: read the answer
+      }
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * A body is read whole, declared or chunked; one over the limit is refused (413), unread when
+   * declared; one that ends before its Content-Length is the client's error (400), never a value.
+   */
+  @Test
+  void bodiesAreReadWholeWithinTheLimit() throws Exception {
+    HttpRequest declared =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/v1/kv/echo"))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[100_000]))
+            .build();
+    assertEquals(
+        "100000 bytes", client.send(declared, HttpResponse.BodyHandlers.ofString()).body());
+    String chunked = "PUT /v1/kv/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    String answer = raw(chunked, "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n".getBytes());
+    assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("5 bytes"), answer);
+
+    long max = HttpServers.MAX_REQUEST_BYTES;
+    answer =
+        raw(
+            "PUT /v1/kv/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + (max + 1) + "\r\n\r\n",
+            new byte[0]);
+    assertTrue(answer.startsWith("HTTP/1.1 413") && answer.contains("too_large"), answer);
+    byte[] chunk = new byte[1 << 20];
+    java.io.ByteArrayOutputStream over = new java.io.ByteArrayOutputStream();
+    for (long sent = 0; sent <= max; sent += chunk.length) {
+      over.write(("100000\r\n").getBytes());
+      over.write(chunk);
+      over.write("\r\n".getBytes());
+    }
+    over.write("0\r\n\r\n".getBytes());
+    answer = raw(chunked, over.toByteArray());
+    assertTrue(answer.startsWith("HTTP/1.1 413") && answer.contains("too_large"), answer);
+
+    answer =
+        raw(
+            "PUT /v1/kv/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n",
+            "short".getBytes());
+    assertTrue(answer.startsWith("HTTP/1.1 400") && answer.contains("bad_request"), answer);
   }
 
   @Test
