@@ -1,6 +1,7 @@
 package io.objectkv.bench;
 
 import io.objectkv.core.store.LocalFileObjectStore;
+import io.objectkv.core.store.ObjectStore;
 import io.objectkv.testkit.ScratchDirs;
 import java.io.File;
 import java.io.IOException;
@@ -145,6 +146,7 @@ public final class VsEtcd {
       """
       usage: bench/run VsEtcd [--seconds 15] [--warmup 60] [--settle 240] [--keys 10000] [--steps put:1,put:16,...]
                           [--rounds 1] [--port-offset 300] [--objectkv-home DIR]  (another checkout's ./objectkv, e.g. to compare builds)
+                          [--s3-latency MS]  (ObjectKV's objects in S3Mock behind a proxy holding each request MS at the median)
         steps: put:N, cas:N, get:N, strong:N (N clients); the default runs the table of the
         performance issue. Before them, each system is warmed up with every kind of step for the
         --warmup seconds (0: none), then for up to --settle seconds more (0: none) until its JIT
@@ -161,6 +163,7 @@ public final class VsEtcd {
     int offset = 300;
     int rounds = 1;
     Path home = Path.of(".");
+    Integer s3LatencyMillis = null; // the local-disk store
     List<Step> steps =
         parseSteps("put:1,put:16,put:64,put:256,put:1024,cas:16,get:1,get:64,strong:1,strong:64");
     for (int i = 0; i < args.length; i++) {
@@ -178,6 +181,7 @@ public final class VsEtcd {
         }
         case "--port-offset" -> offset = wholeNumber(args, ++i, "--port-offset", 0);
         case "--rounds" -> rounds = wholeNumber(args, ++i, "--rounds", 1);
+        case "--s3-latency" -> s3LatencyMillis = wholeNumber(args, ++i, "--s3-latency", 0);
         case "--objectkv-home" -> {
           if (++i == args.length) {
             stopWithUsage("--objectkv-home takes a directory");
@@ -191,12 +195,22 @@ public final class VsEtcd {
     Path dir = Files.createTempDirectory("vs-etcd");
     HttpClient http = client();
     List<Process> started = stoppedAtExit();
+    SlowS3 s3 = null;
     try {
       int etcdPort = 23790 + offset;
       Process etcd = startEtcd(etcdBinary, dir, etcdPort);
       started.add(etcd);
       int gatewayPort = 8080 + offset;
-      Process objectkv = startObjectKv(home, dir, offset);
+      List<String> storeOptions = List.of();
+      if (s3LatencyMillis != null) {
+        s3 = SlowS3.start(dir, s3LatencyMillis);
+        storeOptions = s3.localClusterOptions();
+        System.out.printf(
+            Locale.ROOT,
+            "ObjectKV's objects in S3Mock, each request held for a lognormal time of median %d ms%n",
+            s3LatencyMillis);
+      }
+      Process objectkv = startObjectKv(home, dir, offset, storeOptions.toArray(String[]::new));
       started.add(objectkv);
       URI etcdUri = URI.create("http://127.0.0.1:" + etcdPort);
       URI gatewayUri = URI.create("http://127.0.0.1:" + gatewayPort);
@@ -224,7 +238,7 @@ public final class VsEtcd {
         warmUp(s, keys, Duration.ofSeconds(warmup));
         settle(s, keys, Duration.ofSeconds(settle));
       }
-      Floor.Result floor = floor(dir, 9092 + offset);
+      Floor.Result floor = floor(dir, 9092 + offset, s3);
       System.out.printf(Locale.ROOT, "floor of one write on these servers: %s%n", floor.summary());
       double[] idle = new double[systems.size()];
       Thread.sleep(5_000); // let the load's after-effects (compaction, JIT) settle
@@ -273,9 +287,13 @@ public final class VsEtcd {
       }
     } finally {
       stopAll(started);
+      if (s3 != null) {
+        s3.close();
+      }
       // Logs stay; data and class archives (0.5-1 GB a run) would fill the disk.
       for (String data :
-          List.of("objectkv/kafka", "objectkv/objects", "objectkv/jvm", "etcd", "floor")) {
+          List.of(
+              "objectkv/kafka", "objectkv/objects", "objectkv/jvm", "etcd", "floor", "s3mock")) {
         ScratchDirs.delete(dir.resolve(data));
       }
     }
@@ -641,12 +659,15 @@ public final class VsEtcd {
   }
 
   /**
-   * The floor of one ObjectKV write on these servers: a PUT of a small object into a local-disk
-   * store on the same disk plus a produce to the cluster's Kafka broker, one after the other.
+   * The floor of one ObjectKV write on these servers: a PUT of a small object into its store (a
+   * local-disk store on the same disk, or {@code s3} when not null) plus a produce to the cluster's
+   * Kafka broker, one after the other.
    */
-  static Floor.Result floor(Path dir, int kafkaPort) throws Exception {
-    try (LocalFileObjectStore store =
-        new LocalFileObjectStore(dir.resolve("floor"), InstantSource.system())) {
+  static Floor.Result floor(Path dir, int kafkaPort, SlowS3 s3) throws Exception {
+    try (ObjectStore store =
+        s3 != null
+            ? s3.store("floor")
+            : new LocalFileObjectStore(dir.resolve("floor"), InstantSource.system())) {
       return Floor.measure(store, "127.0.0.1:" + kafkaPort, "vs-etcd-floor", 500, 1024);
     }
   }
