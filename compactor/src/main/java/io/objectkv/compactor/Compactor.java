@@ -555,25 +555,17 @@ public final class Compactor implements Runnable, AutoCloseable {
     if (cleanAt != null && cleanAt == m.id() && now.isBefore(lastFullGc.plus(QUIET_GC_EVERY))) {
       return; // nothing changed since a pass that left no garbage
     }
-    // A listing at least once per grace period, and whenever this process knows of no removal to
-    // wait for: between them a pass weighs only the objects it saw leave the manifest.
-    boolean listing = removedAt.isEmpty() || !now.isBefore(lastFullGc.plus(config.gcGrace()));
-    List<ObjectInfo> objects;
-    if (listing) {
-      lastFullGc = now;
-      objects = new ArrayList<>();
-      for (String prefix :
-          List.of(ObjectNames.L0_PREFIX, ObjectNames.L1_PREFIX, ObjectNames.SNAPSHOT_PREFIX)) {
-        objects.addAll(store.list(prefix));
-      }
-      storedBytes = objects.stream().mapToLong(ObjectInfo::size).sum();
-      // Inputs of compactions replayed at start may be long gone: only listed ones wait.
-      Set<String> listed = new java.util.HashSet<>();
-      objects.forEach(o -> listed.add(o.key()));
-      removedAt.keySet().retainAll(listed);
-    } else {
-      objects = GarbageCollector.seenLeaving(removedAt);
+    lastFullGc = now;
+    List<ObjectInfo> objects = new ArrayList<>();
+    for (String prefix :
+        List.of(ObjectNames.L0_PREFIX, ObjectNames.L1_PREFIX, ObjectNames.SNAPSHOT_PREFIX)) {
+      objects.addAll(store.list(prefix));
     }
+    storedBytes = objects.stream().mapToLong(ObjectInfo::size).sum();
+    // Inputs of compactions replayed at start may be long gone: only listed ones wait for deletion.
+    Set<String> listed = new java.util.HashSet<>();
+    objects.forEach(o -> listed.add(o.key()));
+    removedAt.keySet().retainAll(listed);
     GarbageCollector.Rules rules =
         new GarbageCollector.Rules(
             config.gcGrace(), config.compactionMaxAge(), config.keepSnapshots());
@@ -590,14 +582,11 @@ public final class Compactor implements Runnable, AutoCloseable {
       log.info("gc: deleted {} of {} deletable objects", deleted, delete.size());
     }
     Set<String> deletedKeys = Set.copyOf(delete.subList(0, deleted));
-    if (listing) {
-      List<ObjectInfo> left = objects.stream().filter(o -> !deletedKeys.contains(o.key())).toList();
-      cleanAt =
-          GarbageCollector.settled(
-                  new GarbageCollector.Pass(left, m, removedAt, started, now), rules)
-              ? m.id()
-              : null;
-    }
+    List<ObjectInfo> left = objects.stream().filter(o -> !deletedKeys.contains(o.key())).toList();
+    cleanAt =
+        GarbageCollector.settled(new GarbageCollector.Pass(left, m, removedAt, started, now), rules)
+            ? m.id()
+            : null;
     trimManifestLog(follower.position());
   }
 

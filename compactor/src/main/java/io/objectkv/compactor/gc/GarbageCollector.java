@@ -54,18 +54,6 @@ public final class GarbageCollector {
       Instant started,
       Instant now) {}
 
-  /**
-   * The objects a pass weighs without a listing: those this process saw leave the manifest, of
-   * unknown size. Under a steady write load they are nearly all the garbage, and the store holds a
-   * grace period's worth of it: one listing a minute read every one of them (120,000 objects at one
-   * client's puts, 15% of the compactor's CPU on a local disk; 120 LIST requests on S3).
-   */
-  public static List<ObjectInfo> seenLeaving(Map<String, Instant> removedAt) {
-    return removedAt.entrySet().stream()
-        .map(e -> new ObjectInfo(e.getKey(), 0, e.getValue()))
-        .toList();
-  }
-
   public static List<String> deletable(Pass pass, Rules rules) {
     Set<String> live = pass.manifest().objectKeys();
     List<String> delete = new ArrayList<>();

@@ -1,6 +1,5 @@
 package io.objectkv.compactor.gc;
 
-import static java.util.stream.Collectors.toSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,28 +71,6 @@ class GarbageCollectorTest {
             Map.of(),
             T0.minus(Duration.ofMinutes(1)));
     assertEquals(List.of(), delete, "it may have left the manifest a second before we started");
-  }
-
-  /**
-   * Between listings a pass weighs what it saw leave the manifest, by the same rules: past the
-   * grace period and never live again, and nothing else (an orphan waits for the next listing).
-   */
-  @Test
-  void whatThisProcessSawLeaveIsWeighedWithoutAListing() {
-    Map<String, Instant> removedAt =
-        Map.of(
-            l0(5), T0.minus(Duration.ofMinutes(11)), // applied, grace over
-            l0(6), T0.minus(Duration.ofMinutes(9)), // grace not over
-            output(ManifestEdit.Level.L0, 40), T0.minus(Duration.ofMinutes(11)), // old merge
-            output(ManifestEdit.Level.L0, 5), T0.minus(Duration.ofMinutes(11))); // may yet commit
-    List<ObjectInfo> seen = GarbageCollector.seenLeaving(removedAt);
-    assertEquals(removedAt.keySet(), seen.stream().map(ObjectInfo::key).collect(toSet()));
-    assertEquals(
-        List.of(l0(5), output(ManifestEdit.Level.L0, 40)).stream().sorted().toList(),
-        deletable(seen, manifest(List.of(), List.of()), removedAt, T0.minus(Duration.ofHours(1)))
-            .stream()
-            .sorted()
-            .toList());
   }
 
   @Test
