@@ -346,8 +346,8 @@ public final class Compactor implements Runnable, AutoCloseable {
 
   /**
    * Takes in the deltas a poll applied. A new L0 object whose copy came in its delta ({@code
-   * copies}) is kept like an output of this compactor: the merge that takes it in reads it from
-   * local disk instead of the store.
+   * copies}) is kept like an output of this compactor (in memory): the merge that takes it in reads
+   * it from there instead of the store.
    */
   private void follow(
       ManifestFollower follower, List<ManifestDelta> deltas, Map<String, byte[]> copies) {

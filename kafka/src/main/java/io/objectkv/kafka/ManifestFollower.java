@@ -6,6 +6,7 @@ import io.objectkv.core.manifest.ManifestDelta;
 import io.objectkv.core.manifest.ManifestEdit;
 import io.objectkv.core.manifest.ManifestLog;
 import io.objectkv.core.manifest.ManifestSnapshot;
+import io.objectkv.core.manifest.SstInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -134,18 +135,21 @@ public final class ManifestFollower implements AutoCloseable {
    */
   private void keepCopies(ManifestDelta d, Map<String, byte[]> carried) {
     for (ManifestEdit e : d.edits()) {
-      if (!(e instanceof ManifestEdit.AddL0 add) || !carried.containsKey(add.sst().key())) {
+      if (!(e instanceof ManifestEdit.AddL0(SstInfo sst))) {
         continue;
       }
-      byte[] copy = carried.get(add.sst().key());
-      if (copy.length != add.sst().sizeBytes()) {
+      byte[] copy = carried.get(sst.key());
+      if (copy == null) {
+        continue;
+      }
+      if (copy.length != sst.sizeBytes()) {
         log.warn(
             "the copy of {} has {} bytes, not {}: it will be read from the store",
-            add.sst().key(),
+            sst.key(),
             copy.length,
-            add.sst().sizeBytes());
+            sst.sizeBytes());
       } else if (copyBytes + copy.length <= MAX_COPY_BYTES) {
-        copies.put(add.sst().key(), copy);
+        copies.put(sst.key(), copy);
         copyBytes += copy.length;
       }
     }
