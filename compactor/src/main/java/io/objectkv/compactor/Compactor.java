@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ public final class Compactor implements Runnable, AutoCloseable {
   private final CompactionMerger merger;
   private final KeptOutputs kept;
   private final Instant started;
-  private final Map<String, Instant> removedAt = new ConcurrentHashMap<>();
+  private final Map<String, GarbageCollector.Removal> removals = new ConcurrentHashMap<>();
   private final L0Ages l0Ages = new L0Ages();
   private volatile Manifest manifest = Manifest.EMPTY;
 
@@ -119,7 +120,23 @@ public final class Compactor implements Runnable, AutoCloseable {
    */
   static final Duration QUIET_GC_EVERY = Duration.ofHours(6);
 
+  /**
+   * Bytes in the store: the last listing's, plus the objects deltas added since, minus those the GC
+   * deleted since (null before the first listing).
+   */
   private volatile Long storedBytes;
+
+  /**
+   * Whether {@link #storedBytes} follows the deltas: not before the session's first listing, since
+   * a session catches up from a snapshot on deltas the last listing may have seen.
+   */
+  private boolean storedBytesFollowed;
+
+  /**
+   * Objects the last listing found that neither the manifest named nor had left it: uploads whose
+   * commit may still come (a delta that adds one does not count it again) and orphans.
+   */
+  private Set<String> listedUnnamed = new HashSet<>();
 
   /** Where the loop parked in the manifest log (0 before it ever ran), and when. */
   private volatile long parkedAt;
@@ -239,7 +256,9 @@ public final class Compactor implements Runnable, AutoCloseable {
                 KafkaClients.FORWARD_FETCH_WAIT); // one database of many idles cheaply
         RunningCompactions jobs = new RunningCompactions()) {
       liveLogTime = null; // what catching up reads may be old
-      follow(follower, follower.catchUp(Duration.ofSeconds(60)), follower.copies());
+      storedBytesFollowed = false;
+      Manifest snapshot = follower.manifest();
+      follow(follower, snapshot, follower.catchUp(Duration.ofSeconds(60)), follower.copies());
       Instant quietSince = clock.instant();
       long lastPoll = System.nanoTime();
       long paceNanos = 0;
@@ -261,7 +280,7 @@ public final class Compactor implements Runnable, AutoCloseable {
         }
         paceNanos = nextPace(System.nanoTime() - lastPoll, deltas.size());
         lastPoll = polled;
-        follow(follower, deltas, copies);
+        follow(follower, manifest, deltas, copies);
         if (!deltas.isEmpty()) {
           liveLogTime = new LogTimeSeen(manifest.logTimeMillis(), System.nanoTime());
         }
@@ -345,28 +364,46 @@ public final class Compactor implements Runnable, AutoCloseable {
   }
 
   /**
-   * Takes in the deltas a poll applied. A new L0 object whose copy came in its delta ({@code
-   * copies}) is kept like an output of this compactor (in memory): the merge that takes it in reads
-   * it from there instead of the store.
+   * Takes in the deltas a poll applied to {@code before}. A new L0 object whose copy came in its
+   * delta ({@code copies}) is kept like an output of this compactor (in memory): the merge that
+   * takes it in reads it from there instead of the store.
    */
   private void follow(
-      ManifestFollower follower, List<ManifestDelta> deltas, Map<String, byte[]> copies) {
+      ManifestFollower follower,
+      Manifest before,
+      List<ManifestDelta> deltas,
+      Map<String, byte[]> copies) {
     Instant now = clock.instant();
+    Map<String, Long> addedHere = new HashMap<>(); // sizes of the objects these deltas add
+    Map<String, Long> sizesBefore = null; // of the manifest's objects, built for a compaction
     for (ManifestDelta d : deltas) {
       for (ManifestEdit e : d.edits()) {
         switch (e) {
           case ManifestEdit.AddL0 add -> {
             metrics.l0Ingested.add(add.sst().sizeBytes());
+            added(add.sst(), addedHere);
             byte[] copy = copies.get(add.sst().key());
             if (copy != null) {
               kept.keepCopy(add.sst().key(), copy);
             }
           }
           case ManifestEdit.Compaction c -> {
-            c.inputsL0().forEach(k -> removedAt.put(k, now));
-            c.inputsL1().forEach(k -> removedAt.put(k, now));
-            kept.forget(c.inputsL0());
-            kept.forget(c.inputsL1());
+            if (sizesBefore == null) {
+              sizesBefore = sizes(before);
+            }
+            for (List<String> inputs : List.of(c.inputsL0(), c.inputsL1())) {
+              for (String k : inputs) {
+                Long bytes = addedHere.remove(k);
+                removals.put(
+                    k,
+                    new GarbageCollector.Removal(
+                        now, bytes != null ? bytes : sizesBefore.getOrDefault(k, 0L)));
+              }
+              kept.forget(inputs);
+            }
+            for (SstInfo output : c.outputs()) {
+              added(output, addedHere);
+            }
           }
         }
       }
@@ -376,6 +413,22 @@ public final class Compactor implements Runnable, AutoCloseable {
       manifest = follower.manifest();
       manifestMoved.notifyAll();
     }
+  }
+
+  private void added(SstInfo sst, Map<String, Long> addedHere) {
+    addedHere.put(sst.key(), sst.sizeBytes());
+    Long bytes = storedBytes;
+    if (storedBytesFollowed && bytes != null && !listedUnnamed.remove(sst.key())) {
+      storedBytes = bytes + sst.sizeBytes();
+    }
+  }
+
+  private static Map<String, Long> sizes(Manifest m) {
+    Map<String, Long> sizes = new HashMap<>();
+    for (List<SstInfo> level : List.of(m.l0(), m.l1())) {
+      level.forEach(sst -> sizes.put(sst.key(), sst.sizeBytes()));
+    }
+    return sizes;
   }
 
   /**
@@ -550,43 +603,62 @@ public final class Compactor implements Runnable, AutoCloseable {
   void collectGarbage(ManifestFollower follower) {
     Manifest m = manifest;
     Instant now = clock.instant();
-    // (Objects waiting in removedAt were weighed by the settled test: a removal after it is a new
+    // (Objects waiting in removals were weighed by the settled test: a removal after it is a new
     // manifest.)
     if (cleanAt != null && cleanAt == m.id() && now.isBefore(lastFullGc.plus(QUIET_GC_EVERY))) {
       return; // nothing changed since a pass that left no garbage
     }
-    lastFullGc = now;
-    List<ObjectInfo> objects = new ArrayList<>();
-    for (String prefix :
-        List.of(ObjectNames.L0_PREFIX, ObjectNames.L1_PREFIX, ObjectNames.SNAPSHOT_PREFIX)) {
-      objects.addAll(store.list(prefix));
+    // A listing at least once per grace period, at a session's first pass, and whenever this
+    // process knows of no removal to wait for: between them a pass weighs only the objects it saw
+    // leave the manifest.
+    boolean listing =
+        !storedBytesFollowed
+            || removals.isEmpty()
+            || !now.isBefore(lastFullGc.plus(config.gcGrace()));
+    List<ObjectInfo> objects;
+    if (listing) {
+      lastFullGc = now;
+      objects = new ArrayList<>();
+      for (String prefix :
+          List.of(ObjectNames.L0_PREFIX, ObjectNames.L1_PREFIX, ObjectNames.SNAPSHOT_PREFIX)) {
+        objects.addAll(store.list(prefix));
+      }
+      storedBytes = objects.stream().mapToLong(ObjectInfo::size).sum();
+      storedBytesFollowed = true;
+      // Inputs of compactions replayed at start may be long gone: only listed ones wait.
+      Set<String> listed = new HashSet<>();
+      objects.forEach(o -> listed.add(o.key()));
+      removals.keySet().retainAll(listed);
+      listed.removeAll(m.objectKeys());
+      listed.removeAll(removals.keySet());
+      listedUnnamed = listed;
+    } else {
+      objects = GarbageCollector.seenLeaving(removals);
     }
-    storedBytes = objects.stream().mapToLong(ObjectInfo::size).sum();
-    // Inputs of compactions replayed at start may be long gone: only listed ones wait for deletion.
-    Set<String> listed = new java.util.HashSet<>();
-    objects.forEach(o -> listed.add(o.key()));
-    removedAt.keySet().retainAll(listed);
     GarbageCollector.Rules rules =
         new GarbageCollector.Rules(
             config.gcGrace(), config.compactionMaxAge(), config.keepSnapshots());
-    List<String> delete =
+    List<ObjectInfo> delete =
         GarbageCollector.deletable(
-            new GarbageCollector.Pass(objects, m, removedAt, started, now), rules);
+            new GarbageCollector.Pass(objects, m, removals, started, now), rules);
     metrics.gcRuns.inc();
     if (config.gcDryRun()) {
-      delete.forEach(k -> log.info("gc (dry run): would delete {}", k));
+      delete.forEach(o -> log.info("gc (dry run): would delete {}", o.key()));
       return;
     }
     int deleted = deleteInBatches(delete);
     if (deleted > 0) {
       log.info("gc: deleted {} of {} deletable objects", deleted, delete.size());
     }
-    Set<String> deletedKeys = Set.copyOf(delete.subList(0, deleted));
-    List<ObjectInfo> left = objects.stream().filter(o -> !deletedKeys.contains(o.key())).toList();
-    cleanAt =
-        GarbageCollector.settled(new GarbageCollector.Pass(left, m, removedAt, started, now), rules)
-            ? m.id()
-            : null;
+    if (listing) {
+      Set<ObjectInfo> deletedNow = Set.copyOf(delete.subList(0, deleted));
+      List<ObjectInfo> left = objects.stream().filter(o -> !deletedNow.contains(o)).toList();
+      cleanAt =
+          GarbageCollector.settled(
+                  new GarbageCollector.Pass(left, m, removals, started, now), rules)
+              ? m.id()
+              : null;
+    }
     trimManifestLog(follower.position());
   }
 
@@ -594,21 +666,22 @@ public final class Compactor implements Runnable, AutoCloseable {
   private static final Duration GC_PASS_BUDGET = Duration.ofSeconds(2);
 
   /**
-   * Deletes {@code keys}, up to {@value ObjectStore#DELETE_ALL_MAX} per request, until the pass's
-   * budget is spent. One request per object made deletion a third of all the S3 requests of a
-   * steady write load (every object written is deleted once), and one at a time a slow store took
+   * Deletes {@code objects}, up to {@value ObjectStore#DELETE_ALL_MAX} per request, until the
+   * pass's budget is spent. One request per object made deletion a third of all the S3 requests of
+   * a steady write load (every object written is deleted once), and one at a time a slow store took
    * 87 s for 1,278 objects in a chaos run while L0 grew past 1,400 objects.
    *
    * @return how many were deleted
    */
-  private int deleteInBatches(List<String> keys) {
+  private int deleteInBatches(List<ObjectInfo> objects) {
     long deadline = System.nanoTime() + GC_PASS_BUDGET.toNanos();
     int deleted = 0;
-    while (deleted < keys.size() && System.nanoTime() < deadline) {
-      List<String> batch =
-          keys.subList(deleted, Math.min(keys.size(), deleted + ObjectStore.DELETE_ALL_MAX));
-      store.deleteAll(batch);
-      batch.forEach(removedAt::remove);
+    while (deleted < objects.size() && System.nanoTime() < deadline) {
+      List<ObjectInfo> batch =
+          objects.subList(deleted, Math.min(objects.size(), deleted + ObjectStore.DELETE_ALL_MAX));
+      store.deleteAll(batch.stream().map(ObjectInfo::key).toList());
+      storedBytes = storedBytes - batch.stream().mapToLong(ObjectInfo::size).sum();
+      batch.forEach(o -> removals.remove(o.key()));
       metrics.gcDeleted.add(batch.size());
       deleted += batch.size();
       worker.beat();
@@ -680,7 +753,11 @@ public final class Compactor implements Runnable, AutoCloseable {
         lastError);
   }
 
-  /** Bytes of every object of the database at the last garbage collection (null before one). */
+  /**
+   * Bytes of every object of the database: its last listing's, kept up to date since with the
+   * objects the manifest added and the GC deleted (null before the first listing). What only a
+   * listing finds (an upload whose commit never came) counts from the next.
+   */
   public Long storedBytes() {
     return storedBytes;
   }

@@ -191,6 +191,68 @@ class CompactionIT {
   }
 
   /**
+   * The compactor's stored-bytes figure (the cost meter's) follows the store between the GC's
+   * listings, which come once per grace period: plus the objects the manifest added, minus those
+   * the GC deleted. Writes keep coming, so passes between listings delete, and listings find
+   * uploads whose commits are on their way. Beyond a moment's lag it may fall short only by the
+   * snapshots the writer wrote since the last listing.
+   */
+  @Test
+  void theStoredBytesFollowTheStoreBetweenListings() throws Exception {
+    Compactor compactor =
+        cluster.startCompactor(
+            cluster
+                .compactorConfig(dir.resolve("stored"))
+                .withGc(Duration.ofSeconds(3), Duration.ofMillis(250)),
+            CompactionMerger.Step.NONE);
+    long deletedBefore = compactor.status().gcDeleted();
+    // A look may fall between a deletion and the figure's update (the figure above the store for
+    // a moment), or between an upload and the compactor seeing its commit (below, for up to a
+    // merge and its decision): only a discrepancy that stays over several looks is one.
+    int checked = 0;
+    int above = 0;
+    int below = 0;
+    long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < until) {
+      writeRound(1);
+      StoredBytesCheck c = storedBytesCheck(compactor);
+      if (c != null) {
+        above = c.missing() < 0 ? above + 1 : 0;
+        below = c.missing() > c.snapshots() ? below + 1 : 0;
+        assertTrue(above < 3 && below < 10, c.toString());
+        checked++;
+      }
+      Thread.sleep(100);
+    }
+    assertTrue(checked >= 30, checked + " looks");
+    assertTrue(
+        compactor.status().gcDeleted() > deletedBefore,
+        "the GC deleted meanwhile: " + compactor.status());
+    compactor.close();
+  }
+
+  /** The store's bytes against the compactor's figure (read twice to see it did not move). */
+  private record StoredBytesCheck(long figure, long ssts, long snapshots) {
+    long missing() {
+      return ssts + snapshots - figure;
+    }
+  }
+
+  private static StoredBytesCheck storedBytesCheck(Compactor compactor) {
+    Long before = compactor.storedBytes();
+    long ssts = bytes("l0/") + bytes("l1/");
+    long snapshots = bytes("manifest/");
+    Long after = compactor.storedBytes();
+    return before != null && before.equals(after)
+        ? new StoredBytesCheck(before, ssts, snapshots)
+        : null;
+  }
+
+  private static long bytes(String prefix) {
+    return cluster.store.list(prefix).stream().mapToLong(ObjectInfo::size).sum();
+  }
+
+  /**
    * A compaction takes its start in log time from a delta it saw arrive, with no record of its own
    * in the write log; one that starts from what it caught up on, having seen nothing arrive, marks
    * its start with a record. The writer applies both.

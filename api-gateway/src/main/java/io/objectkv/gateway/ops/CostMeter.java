@@ -51,8 +51,9 @@ public final class CostMeter {
    * per-million figures are null while nothing was written (or read) in the window.
    *
    * @param requests object store requests counted by the live processes since each started
-   * @param storedBytes bytes in the store: from the compactor's last listing of every object, or
-   *     the bytes the manifest references when no compactor has listed yet
+   * @param storedBytes bytes in the store: from the compactor's last listing of every object, kept
+   *     up to date with what the manifest added and the GC deleted since, or the bytes the manifest
+   *     references when no compactor has listed yet
    * @param storedBytesFrom {@code listing} or {@code manifest}
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -40,23 +40,43 @@ public final class GarbageCollector {
   public record Rules(Duration grace, Duration compactionMaxAge, int keepSnapshots) {}
 
   /**
+   * An object this process saw leave the manifest.
+   *
+   * @param at when it left
+   * @param bytes its size, as the manifest recorded it
+   */
+  public record Removal(Instant at, long bytes) {}
+
+  /**
    * What one pass sees.
    *
-   * @param objects every object under the database prefix
+   * @param objects every object under the database prefix, or those of {@link #seenLeaving}
    * @param manifest the current manifest
-   * @param removedAt when each object left the manifest, as far as this process saw it
+   * @param removals the objects this process saw leave the manifest
    * @param started when this process started: the earliest removal it could have missed
    */
   public record Pass(
       List<ObjectInfo> objects,
       Manifest manifest,
-      Map<String, Instant> removedAt,
+      Map<String, Removal> removals,
       Instant started,
       Instant now) {}
 
-  public static List<String> deletable(Pass pass, Rules rules) {
+  /**
+   * The objects a pass weighs without a listing: those this process saw leave the manifest. Under a
+   * steady write load they are nearly all the garbage, and the store holds a grace period's worth
+   * of it: one listing a minute read every one of them (120,000 objects at one client's puts, 15%
+   * of the compactor's CPU on a local disk; 120 LIST requests on S3).
+   */
+  public static List<ObjectInfo> seenLeaving(Map<String, Removal> removals) {
+    return removals.entrySet().stream()
+        .map(e -> new ObjectInfo(e.getKey(), e.getValue().bytes(), e.getValue().at()))
+        .toList();
+  }
+
+  public static List<ObjectInfo> deletable(Pass pass, Rules rules) {
     Set<String> live = pass.manifest().objectKeys();
-    List<String> delete = new ArrayList<>();
+    List<ObjectInfo> delete = new ArrayList<>();
     List<ObjectInfo> snapshots = new ArrayList<>();
     for (ObjectInfo o : pass.objects()) {
       String key = o.key();
@@ -65,13 +85,13 @@ public final class GarbageCollector {
       } else if (!live.contains(key)
           && graceOver(o, pass, rules)
           && neverLiveAgain(key, pass, rules)) {
-        delete.add(key);
+        delete.add(o);
       }
     }
     snapshots.sort(Comparator.comparing(ObjectInfo::key).reversed());
     for (int i = rules.keepSnapshots(); i < snapshots.size(); i++) {
       if (snapshots.get(i).lastModified().plus(rules.grace()).isBefore(pass.now())) {
-        delete.add(snapshots.get(i).key());
+        delete.add(snapshots.get(i));
       }
     }
     return delete;
@@ -90,7 +110,7 @@ public final class GarbageCollector {
             new Pass(
                 pass.objects(),
                 pass.manifest(),
-                pass.removedAt(),
+                pass.removals(),
                 pass.started(),
                 later.isAfter(sinceStart) ? later : sinceStart),
             rules)
@@ -98,8 +118,8 @@ public final class GarbageCollector {
   }
 
   private static boolean graceOver(ObjectInfo o, Pass pass, Rules rules) {
-    Instant gone = pass.removedAt().get(o.key());
-    Instant since = gone != null ? gone : max(o.lastModified(), pass.started());
+    Removal gone = pass.removals().get(o.key());
+    Instant since = gone != null ? gone.at() : max(o.lastModified(), pass.started());
     return since.plus(rules.grace()).isBefore(pass.now());
   }
 

@@ -1,5 +1,6 @@
 package io.objectkv.compactor.gc;
 
+import static java.util.stream.Collectors.toSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +26,11 @@ class GarbageCollectorTest {
 
   private static ObjectInfo obj(String key, int minutesAgo) {
     return new ObjectInfo(key, 100, T0.minus(Duration.ofMinutes(minutesAgo)));
+  }
+
+  /** An object that left the manifest {@code minutesAgo}, of {@code bytes}. */
+  private static GarbageCollector.Removal left(int minutesAgo, long bytes) {
+    return new GarbageCollector.Removal(T0.minus(Duration.ofMinutes(minutesAgo)), bytes);
   }
 
   private static String l0(long version) {
@@ -57,9 +63,15 @@ class GarbageCollectorTest {
   }
 
   private static List<String> deletable(
-      List<ObjectInfo> objects, Manifest m, Map<String, Instant> removedAt, Instant started) {
+      List<ObjectInfo> objects,
+      Manifest m,
+      Map<String, GarbageCollector.Removal> removals,
+      Instant started) {
     return GarbageCollector.deletable(
-        new GarbageCollector.Pass(objects, m, removedAt, started, T0), RULES);
+            new GarbageCollector.Pass(objects, m, removals, started, T0), RULES)
+        .stream()
+        .map(ObjectInfo::key)
+        .toList();
   }
 
   @Test
@@ -71,6 +83,31 @@ class GarbageCollectorTest {
             Map.of(),
             T0.minus(Duration.ofMinutes(1)));
     assertEquals(List.of(), delete, "it may have left the manifest a second before we started");
+  }
+
+  /**
+   * Between listings a pass weighs what it saw leave the manifest, by the same rules: past the
+   * grace period and never live again, and nothing else (an orphan waits for the next listing).
+   */
+  @Test
+  void whatThisProcessSawLeaveIsWeighedWithoutAListing() {
+    Map<String, GarbageCollector.Removal> removals =
+        Map.of(
+            l0(5), left(11, 500), // applied, grace over
+            l0(6), left(9, 600), // grace not over
+            output(ManifestEdit.Level.L0, 40), left(11, 700), // old merge
+            output(ManifestEdit.Level.L0, 5), left(11, 800)); // may yet commit
+    List<ObjectInfo> seen = GarbageCollector.seenLeaving(removals);
+    assertEquals(removals.keySet(), seen.stream().map(ObjectInfo::key).collect(toSet()));
+    for (ObjectInfo o : seen) {
+      assertEquals(removals.get(o.key()).bytes(), o.size(), "its size, for the stored bytes");
+    }
+    assertEquals(
+        List.of(l0(5), output(ManifestEdit.Level.L0, 40)).stream().sorted().toList(),
+        deletable(seen, manifest(List.of(), List.of()), removals, T0.minus(Duration.ofHours(1)))
+            .stream()
+            .sorted()
+            .toList());
   }
 
   @Test
@@ -101,10 +138,7 @@ class GarbageCollectorTest {
             objects,
             manifest(List.of(l0(10)), List.of("l1/live.sst")),
             Map.of(
-                "l1/removed-long-ago.sst",
-                T0.minus(Duration.ofMinutes(11)),
-                "l1/removed-just-now.sst",
-                T0.minus(Duration.ofMinutes(1))),
+                "l1/removed-long-ago.sst", left(11, 100), "l1/removed-just-now.sst", left(1, 100)),
             T0.minus(Duration.ofMinutes(20)));
     assertEquals(
         List.of(
@@ -159,7 +193,7 @@ class GarbageCollectorTest {
             new GarbageCollector.Pass(
                 List.of(obj(l0(90), 30), obj("l1/old.sst", 30)),
                 m,
-                Map.of("l1/old.sst", T0.minus(Duration.ofMinutes(1))),
+                Map.of("l1/old.sst", left(1, 100)),
                 started,
                 T0),
             RULES));
