@@ -142,7 +142,7 @@ public final class ReadRoutes {
       a.header(h).ifPresent(v -> ctx.header(h, v));
     }
     if (a.status() != 304) {
-      ctx.result(a.body());
+      HttpServers.answer(ctx, a.body());
     }
   }
 

@@ -16,6 +16,7 @@ import io.objectkv.runtime.http.ApiException;
 import io.objectkv.runtime.http.DatabasePaths;
 import io.objectkv.runtime.http.HttpServers;
 import io.objectkv.runtime.http.PathKeys;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,7 +100,9 @@ public final class WriteRoutes {
 
   /** {@code {"version": n}}, written directly: through Jackson it was 4% of a gateway's CPU. */
   private static void answerVersion(Context ctx, long version) {
-    ctx.contentType("application/json").result("{\"version\":" + version + "}");
+    HttpServers.answer(
+        ctx.contentType("application/json"),
+        ("{\"version\":" + version + "}").getBytes(StandardCharsets.US_ASCII));
   }
 
   private void delete(Context ctx) {

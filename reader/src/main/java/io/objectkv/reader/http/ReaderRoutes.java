@@ -202,7 +202,7 @@ public final class ReaderRoutes {
       ctx.status(304);
       return;
     }
-    ctx.contentType("application/octet-stream").result(e.value());
+    HttpServers.answer(ctx.contentType("application/octet-stream"), e.value());
   }
 
   static boolean matches(String ifNoneMatch, String etag) {
@@ -283,7 +283,7 @@ public final class ReaderRoutes {
     ObjectNode out = Json.object();
     out.set("items", items);
     ctx.header(Headers.APPLIED_VERSION, Long.toString(s.appliedVersion()));
-    ctx.contentType("application/json").result(Json.bytes(out));
+    HttpServers.answer(ctx.contentType("application/json"), Json.bytes(out));
   }
 
   /** The value, version and (when it expires) expiry of a found item. */
@@ -340,6 +340,6 @@ public final class ReaderRoutes {
       out.putNull("cursor");
     }
     ctx.header(Headers.APPLIED_VERSION, Long.toString(s.appliedVersion()));
-    ctx.contentType("application/json").result(Json.bytes(out));
+    HttpServers.answer(ctx.contentType("application/json"), Json.bytes(out));
   }
 }

@@ -252,6 +252,29 @@ public final class HttpServers {
     return body;
   }
 
+  /** Answers up to this size are written in one piece; larger ones are streamed by Javalin. */
+  static final int BUFFERED_ANSWER_BYTES = 16 * 1024;
+
+  /**
+   * Answers {@code body} (its content type set by the caller). Javalin's {@code result} copied
+   * every answer through a new 8 KiB buffer: 7% of a gateway's CPU samples under 64 clients' puts.
+   * One up to {@link #BUFFERED_ANSWER_BYTES} is written in one piece with its Content-Length
+   * instead (a client gone by then fails the write as it failed Javalin's copy); larger ones still
+   * go through {@code result}, which streams them. Every route that answers bytes answers here.
+   */
+  public static void answer(Context ctx, byte[] body) {
+    if (body.length > BUFFERED_ANSWER_BYTES) {
+      ctx.result(body);
+      return;
+    }
+    ctx.res().setContentLength(body.length);
+    try {
+      ctx.outputStream().write(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static ApiException tooLargeBody() {
     return new ApiException(413, codeFor(413), "request body too large");
   }

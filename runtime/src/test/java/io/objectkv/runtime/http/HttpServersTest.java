@@ -35,6 +35,13 @@ class HttpServersTest {
                       });
                   config.routes.put(
                       "/v1/kv/<key>", ctx -> ctx.result(HttpServers.body(ctx).length + " bytes"));
+                  config.routes.get(
+                      "/v1/kv",
+                      ctx -> {
+                        byte[] answer = new byte[Integer.parseInt(ctx.queryParam("limit"))];
+                        java.util.Arrays.fill(answer, (byte) 'a');
+                        HttpServers.answer(ctx.contentType("text/plain"), answer);
+                      });
                   config.routes.post(
                       "/v1/batch",
                       ctx -> {
@@ -251,6 +258,36 @@ class HttpServersTest {
             "PUT /v1/kv/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n",
             "short".getBytes());
     assertTrue(answer.startsWith("HTTP/1.1 400") && answer.contains("bad_request"), answer);
+  }
+
+  /**
+   * An answer is sent whole with its Content-Length, written into Jetty's buffer when it fits and
+   * streamed by Javalin when it does not.
+   */
+  @Test
+  void answersArriveWholeWithTheirLength() throws Exception {
+    for (int size :
+        new int[] {
+          0, 17, HttpServers.BUFFERED_ANSWER_BYTES, HttpServers.BUFFERED_ANSWER_BYTES + 1, 3_000_000
+        }) {
+      HttpRequest r =
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + app.port() + "/v1/kv?limit=" + size))
+              .build();
+      HttpResponse<byte[]> answer = client.send(r, HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, answer.statusCode());
+      assertEquals("text/plain", answer.headers().firstValue("Content-Type").orElseThrow());
+      if (size <= HttpServers.BUFFERED_ANSWER_BYTES) {
+        assertEquals(
+            String.valueOf(size),
+            answer.headers().firstValue("Content-Length").orElse("none"),
+            answer.headers().toString());
+      }
+      assertEquals(size, answer.body().length);
+      for (byte b : answer.body()) {
+        assertEquals('a', b);
+      }
+    }
   }
 
   @Test
