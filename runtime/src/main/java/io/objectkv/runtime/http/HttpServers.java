@@ -260,7 +260,8 @@ public final class HttpServers {
    * every answer through a new 8 KiB buffer: 7% of a gateway's CPU samples under 64 clients' puts.
    * One up to {@link #BUFFERED_ANSWER_BYTES} is written in one piece with its Content-Length
    * instead (a client gone by then fails the write as it failed Javalin's copy); larger ones still
-   * go through {@code result}, which streams them. Every route that answers bytes answers here.
+   * go through {@code result}, which streams them. The routes of reads and writes answer here; the
+   * cold ones (console, metrics, OpenAPI document) and error answers keep {@code result}.
    */
   public static void answer(Context ctx, byte[] body) {
     if (body.length > BUFFERED_ANSWER_BYTES) {
