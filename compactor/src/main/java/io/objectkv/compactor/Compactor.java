@@ -417,9 +417,9 @@ public final class Compactor implements Runnable, AutoCloseable {
 
   private void added(SstInfo sst, Map<String, Long> addedHere) {
     addedHere.put(sst.key(), sst.sizeBytes());
-    Long bytes = storedBytes;
-    if (storedBytesFollowed && bytes != null && !listedUnnamed.remove(sst.key())) {
-      storedBytes = bytes + sst.sizeBytes();
+    // Followed only after a listing, which set storedBytes.
+    if (storedBytesFollowed && !listedUnnamed.remove(sst.key())) {
+      storedBytes = storedBytes + sst.sizeBytes();
     }
   }
 
