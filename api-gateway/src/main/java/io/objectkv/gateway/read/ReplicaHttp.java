@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -54,10 +55,28 @@ public final class ReplicaHttp implements AutoCloseable {
   // Bounded deques: a ConcurrentLinkedDeque counts its elements by walking them, which every
   // request paid when it returned its connection (2% of a gateway's CPU under 64 clients' gets).
   private final Map<String, LinkedBlockingDeque<Connection>> idle = new ConcurrentHashMap<>();
+
+  /**
+   * Exchanges under way, with their deadlines (System.nanoTime). A watchdog closes the connection
+   * of one past its deadline, which ends its blocked read or write. A socket timeout would park the
+   * request's virtual thread with a timer, set and cancelled through the carrier pool's delay
+   * scheduler on every read: about a wake-up of that thread per forwarded read.
+   */
+  private final Map<Connection, Long> underWay = new ConcurrentHashMap<>();
+
+  private final Thread watchdog;
+  private volatile boolean watchdogAsleep;
   private volatile boolean closed;
+
+  /** How often the watchdog looks while exchanges are under way: deadlines are met to within it. */
+  private static final Duration TICK = Duration.ofMillis(50);
+
+  /** Looks without an exchange under way after which the watchdog sleeps until one starts. */
+  private static final int IDLE_TICKS = 20;
 
   ReplicaHttp(Optional<SSLContext> tls) {
     this.tls = tls;
+    this.watchdog = Thread.ofPlatform().name("replica-deadlines").daemon().start(this::watch);
   }
 
   /**
@@ -95,16 +114,26 @@ public final class ReplicaHttp implements AutoCloseable {
   private Response exchange(
       String origin, Connection c, String method, byte[] head, byte[] body, long deadline)
       throws IOException {
+    if (deadline - System.nanoTime() <= 0) {
+      throw timedOut();
+    }
     boolean done = false;
+    underWay.put(c, deadline);
+    if (watchdogAsleep) {
+      LockSupport.unpark(watchdog);
+    }
     try {
-      c.socket.setSoTimeout(remainingMillis(deadline));
       c.out.write(head);
       if (body != null) {
         c.out.write(body);
       }
       c.out.flush();
-      Response r = read(c, method.equals("HEAD"), deadline);
+      Response r = read(c, method.equals("HEAD"));
       done = true;
+      if (underWay.remove(c) == null) {
+        c.close(); // the watchdog took it as the answer ended: the answer is whole all the same
+        return r;
+      }
       if (keepAlive(r) && !closed) {
         LinkedBlockingDeque<Connection> q = idle.get(origin);
         if (q != null && q.offerLast(c)) {
@@ -113,9 +142,42 @@ public final class ReplicaHttp implements AutoCloseable {
       }
       c.close();
       return r;
+    } catch (IOException e) {
+      throw c.expired ? timedOut() : e;
     } finally {
       if (!done) {
+        underWay.remove(c);
         c.close();
+      }
+    }
+  }
+
+  private static SocketTimeoutException timedOut() {
+    return new SocketTimeoutException("the replica did not answer in time");
+  }
+
+  /** Closes the connections of exchanges past their deadline, while any are under way. */
+  private void watch() {
+    int idleTicks = 0;
+    while (!closed) {
+      if (!underWay.isEmpty()) {
+        idleTicks = 0;
+      } else if (++idleTicks >= IDLE_TICKS) {
+        watchdogAsleep = true;
+        if (underWay.isEmpty()) {
+          // An exchange that starts wakes it; the limit covers a wake-up that raced the flag.
+          LockSupport.parkNanos(this, Duration.ofSeconds(1).toNanos());
+        }
+        watchdogAsleep = false;
+        idleTicks = 0;
+        continue;
+      }
+      LockSupport.parkNanos(this, TICK.toNanos());
+      long now = System.nanoTime();
+      for (Map.Entry<Connection, Long> e : underWay.entrySet()) {
+        if (now - e.getValue() >= 0 && underWay.remove(e.getKey(), e.getValue())) {
+          e.getKey().expire();
+        }
       }
     }
   }
@@ -189,7 +251,7 @@ public final class ReplicaHttp implements AutoCloseable {
     return s;
   }
 
-  private static Response read(Connection c, boolean head, long deadline) throws IOException {
+  private static Response read(Connection c, boolean head) throws IOException {
     String status = c.line(true);
     if (!status.startsWith("HTTP/1.") || status.length() < 12) {
       throw new IOException("not an HTTP/1.1 answer: " + status);
@@ -218,7 +280,7 @@ public final class ReplicaHttp implements AutoCloseable {
       // no body follows, whatever the length says
       body = new byte[0];
     } else if (chunked) {
-      body = c.chunked(deadline);
+      body = c.chunked();
     } else if (headers.containsKey("Content-Length")) {
       long length;
       try {
@@ -226,24 +288,17 @@ public final class ReplicaHttp implements AutoCloseable {
       } catch (NumberFormatException e) {
         throw new IOException("bad Content-Length from the replica", e);
       }
-      body = c.exactly(length, deadline);
+      body = c.exactly(length);
     } else {
       throw new IOException("an answer without a length (the replica closes to end it)");
     }
     return new Response(code, Collections.unmodifiableMap(headers), body);
   }
 
-  private static int remainingMillis(long deadline) throws SocketTimeoutException {
-    long ms = (deadline - System.nanoTime()) / 1_000_000;
-    if (ms <= 0) {
-      throw new SocketTimeoutException("the replica did not answer in time");
-    }
-    return (int) Math.min(Integer.MAX_VALUE, ms);
-  }
-
   @Override
   public void close() {
     closed = true;
+    LockSupport.unpark(watchdog);
     idle.values().forEach(q -> q.forEach(Connection::close));
     idle.clear();
   }
@@ -296,14 +351,13 @@ public final class ReplicaHttp implements AutoCloseable {
       }
     }
 
-    byte[] exactly(long length, long deadline) throws IOException {
+    byte[] exactly(long length) throws IOException {
       if (length < 0 || length > MAX_BODY_BYTES) {
         throw new IOException("an answer of " + length + " bytes from the replica");
       }
       byte[] body = new byte[(int) length];
       int at = 0;
       while (at < body.length) {
-        socket.setSoTimeout(remainingMillis(deadline));
         int n = in.read(body, at, body.length - at);
         if (n < 0) {
           throw new EOFException("the replica closed the connection mid-answer");
@@ -313,7 +367,7 @@ public final class ReplicaHttp implements AutoCloseable {
       return body;
     }
 
-    byte[] chunked(long deadline) throws IOException {
+    byte[] chunked() throws IOException {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       while (true) {
         String size = line(false);
@@ -333,11 +387,19 @@ public final class ReplicaHttp implements AutoCloseable {
         if (body.size() + n > MAX_BODY_BYTES) {
           throw new IOException("an answer over " + MAX_BODY_BYTES + " bytes from the replica");
         }
-        body.write(exactly(n, deadline));
+        body.write(exactly(n));
         if (!line(false).isEmpty()) {
           throw new IOException("a chunk without its CRLF from the replica");
         }
       }
+    }
+
+    /** Set by the watchdog before it closes the connection of an exchange past its deadline. */
+    volatile boolean expired;
+
+    void expire() {
+      expired = true;
+      close();
     }
 
     void close() {

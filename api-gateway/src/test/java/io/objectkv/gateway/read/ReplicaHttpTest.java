@@ -250,6 +250,26 @@ class ReplicaHttpTest {
   }
 
   @Test
+  void aReplicaThatStopsMidAnswerTimesOutAndItsConnectionIsNotKept() throws IOException {
+    try (ScriptedServer server =
+        new ScriptedServer(
+            r ->
+                r.head().startsWith("GET /stall")
+                    ? ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc") // then silence
+                    : ok("fine"))) {
+      long start = System.nanoTime();
+      assertThrows(
+          SocketTimeoutException.class,
+          () -> http.send(server.uri(), "GET", "/stall", null, Duration.ofMillis(300), List.of()));
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(ms >= 250 && ms < 5000, ms + " ms");
+      ReplicaHttp.Response r = http.send(server.uri(), "GET", "/ok", null, TIMEOUT, List.of());
+      assertEquals("fine", new String(r.body(), StandardCharsets.UTF_8));
+      assertEquals(2, server.connections.get()); // the stalled one was not reused
+    }
+  }
+
+  @Test
   void controlCharactersAreRefusedBeforeAnythingIsSent() throws IOException {
     try (ScriptedServer server = new ScriptedServer(r -> ok("x"))) {
       assertThrows(
