@@ -78,7 +78,7 @@ public final class WriteClient implements AutoCloseable {
    * the queue holds them in the order they expire (to within the microseconds between submits that
    * race): the listener expires them from its head, between its polls. A timer per write (one
    * {@code orTimeout} each) woke the common pool's delay scheduler about once per write to set it
-   * and cancel it, about 5% of the gateway's CPU under puts at 64 clients.
+   * and cancel it: without it the gateway used a fifth less CPU per write at 64 clients.
    */
   private record Expiry(long id, long atNanos) {}
 
