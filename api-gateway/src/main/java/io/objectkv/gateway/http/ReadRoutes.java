@@ -124,7 +124,7 @@ public final class ReadRoutes {
     long hint = Math.max(databases.seenEnd(ctx), ends.latest());
     CompletableFuture<Long> end = ends.afterNow();
     end.whenComplete((e, failure) -> strongBarrierSeconds.observeNanos(System.nanoTime() - start));
-    StrongRead.Answer a = StrongRead.read(end, hint, ask, timeout);
+    StrongRead.Answer a = StrongRead.read(end, hint, ask, timeout, forwarder.deadlines());
     if (a.askedAgain()) {
       strongRereads.inc();
     }

@@ -24,6 +24,7 @@ import javax.net.ssl.SSLContext;
 public final class ReadForwarder implements AutoCloseable {
   private final ReaderPool pool;
   private final HttpClient http; // for watches, whose answers stream
+  private final Deadlines deadlines = new Deadlines("read-deadlines");
   private final ReplicaHttp replicas;
   private final Metrics.Counter failovers;
   private final Optional<String> token;
@@ -43,7 +44,7 @@ public final class ReadForwarder implements AutoCloseable {
             .executor(Executors.newVirtualThreadPerTaskExecutor());
     tls.ifPresent(b::sslContext);
     this.http = b.build();
-    this.replicas = new ReplicaHttp(tls);
+    this.replicas = new ReplicaHttp(tls, deadlines);
     this.failovers =
         metrics.counter(
             "objectkv_gateway_read_failovers_total", "Reads retried on another replica.");
@@ -51,6 +52,11 @@ public final class ReadForwarder implements AutoCloseable {
 
   public ReaderPool pool() {
     return pool;
+  }
+
+  /** Where reads set their deadlines. */
+  public Deadlines deadlines() {
+    return deadlines;
   }
 
   /**
@@ -139,5 +145,6 @@ public final class ReadForwarder implements AutoCloseable {
   @Override
   public void close() {
     replicas.close();
+    deadlines.close();
   }
 }

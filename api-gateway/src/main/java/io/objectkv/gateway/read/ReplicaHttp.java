@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -57,26 +56,16 @@ public final class ReplicaHttp implements AutoCloseable {
   private final Map<String, LinkedBlockingDeque<Connection>> idle = new ConcurrentHashMap<>();
 
   /**
-   * Exchanges under way, with their deadlines (System.nanoTime). A watchdog closes the connection
-   * of one past its deadline, which ends its blocked read or write. A socket timeout would park the
-   * request's virtual thread with a timer, set and cancelled through the carrier pool's delay
-   * scheduler on every read: about a wake-up of that thread per forwarded read.
+   * Ends an exchange past its deadline by closing its connection, which ends its blocked read or
+   * write (a socket timeout would set a timer per read, see {@link Deadlines}).
    */
-  private final Map<Connection, Long> underWay = new ConcurrentHashMap<>();
+  private final Deadlines deadlines;
 
-  private final Thread watchdog;
-  private volatile boolean watchdogAsleep;
   private volatile boolean closed;
 
-  /** How often the watchdog looks while exchanges are under way: deadlines are met to within it. */
-  private static final Duration TICK = Duration.ofMillis(50);
-
-  /** Looks without an exchange under way after which the watchdog sleeps until one starts. */
-  private static final int IDLE_TICKS = 20;
-
-  ReplicaHttp(Optional<SSLContext> tls) {
+  ReplicaHttp(Optional<SSLContext> tls, Deadlines deadlines) {
     this.tls = tls;
-    this.watchdog = Thread.ofPlatform().name("replica-deadlines").daemon().start(this::watch);
+    this.deadlines = deadlines;
   }
 
   /**
@@ -118,10 +107,7 @@ public final class ReplicaHttp implements AutoCloseable {
       throw timedOut();
     }
     boolean done = false;
-    underWay.put(c, deadline);
-    if (watchdogAsleep) {
-      LockSupport.unpark(watchdog);
-    }
+    Deadlines.Deadline expiry = deadlines.at(deadline, c::expire);
     try {
       c.out.write(head);
       if (body != null) {
@@ -130,7 +116,7 @@ public final class ReplicaHttp implements AutoCloseable {
       c.out.flush();
       Response r = read(c, method.equals("HEAD"));
       done = true;
-      if (underWay.remove(c) == null) {
+      if (!expiry.cancel()) {
         c.close(); // the watchdog took it as the answer ended: the answer is whole all the same
         return r;
       }
@@ -146,7 +132,7 @@ public final class ReplicaHttp implements AutoCloseable {
       throw c.expired ? timedOut() : e;
     } finally {
       if (!done) {
-        underWay.remove(c);
+        expiry.cancel();
         c.close();
       }
     }
@@ -154,32 +140,6 @@ public final class ReplicaHttp implements AutoCloseable {
 
   private static SocketTimeoutException timedOut() {
     return new SocketTimeoutException("the replica did not answer in time");
-  }
-
-  /** Closes the connections of exchanges past their deadline, while any are under way. */
-  private void watch() {
-    int idleTicks = 0;
-    while (!closed) {
-      if (!underWay.isEmpty()) {
-        idleTicks = 0;
-      } else if (++idleTicks >= IDLE_TICKS) {
-        watchdogAsleep = true;
-        if (underWay.isEmpty()) {
-          // An exchange that starts wakes it; the limit covers a wake-up that raced the flag.
-          LockSupport.parkNanos(this, Duration.ofSeconds(1).toNanos());
-        }
-        watchdogAsleep = false;
-        idleTicks = 0;
-        continue;
-      }
-      LockSupport.parkNanos(this, TICK.toNanos());
-      long now = System.nanoTime();
-      for (Map.Entry<Connection, Long> e : underWay.entrySet()) {
-        if (now - e.getValue() >= 0 && underWay.remove(e.getKey(), e.getValue())) {
-          e.getKey().expire();
-        }
-      }
-    }
   }
 
   private static boolean keepAlive(Response r) {
@@ -298,7 +258,6 @@ public final class ReplicaHttp implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    LockSupport.unpark(watchdog);
     idle.values().forEach(q -> q.forEach(Connection::close));
     idle.clear();
   }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
 
@@ -31,17 +30,20 @@ public final class StrongRead {
    *     is safe
    * @param ask sends the read to a replica that waits until its position reaches the given value
    * @param timeout how long the barrier may take
+   * @param deadlines where the wait for the barrier sets its deadline
    */
   public static Answer read(
       CompletableFuture<Long> barrier,
       long hint,
       LongFunction<ReplicaHttp.Response> ask,
-      Duration timeout) {
+      Duration timeout,
+      Deadlines deadlines) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     ReplicaHttp.Response first = ask.apply(hint);
     if (!isRead(first)) {
       return new Answer(first, false); // a refusal or a timeout does not depend on the barrier
     }
-    long end = end(barrier, timeout);
+    long end = end(barrier, deadline, deadlines);
     OptionalLong position = position(first);
     if (position.isEmpty() || position.getAsLong() >= end) {
       // No position: a replica of a version before this one looked the barrier up itself.
@@ -77,16 +79,32 @@ public final class StrongRead {
     }
   }
 
-  private static long end(CompletableFuture<Long> barrier, Duration timeout) {
+  /**
+   * The barrier, waited for until {@code deadline}. The barrier is shared among reads, so the
+   * deadline ends a copy of it; the lookup's own timeout bounds the copies left on it.
+   */
+  private static long end(CompletableFuture<Long> barrier, long deadline, Deadlines deadlines) {
+    CompletableFuture<Long> mine = barrier.isDone() ? barrier : barrier.copy();
+    Deadlines.Deadline expiry =
+        mine == barrier
+            ? null
+            : deadlines.at(
+                deadline,
+                () ->
+                    mine.completeExceptionally(
+                        new TimeoutException("no answer to the lookup in time")));
     try {
-      return barrier.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException | TimeoutException e) {
+      return mine.get();
+    } catch (ExecutionException e) {
       throw ApiException.unavailable(
-          "cannot find the end of the manifest log for a strong read: "
-              + (e instanceof ExecutionException ? e.getCause() : e));
+          "cannot find the end of the manifest log for a strong read: " + e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApiException.unavailable("interrupted");
+    } finally {
+      if (expiry != null) {
+        expiry.cancel();
+      }
     }
   }
 }

@@ -127,12 +127,14 @@ class ReplicaHttpTest {
             + body);
   }
 
-  private final ReplicaHttp http = new ReplicaHttp(Optional.empty());
+  private final Deadlines deadlines = new Deadlines("test-deadlines");
+  private final ReplicaHttp http = new ReplicaHttp(Optional.empty(), deadlines);
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   @AfterEach
   void close() {
     http.close();
+    deadlines.close();
   }
 
   @Test

@@ -15,10 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class StrongReadTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
+  private final Deadlines deadlines = new Deadlines("test-deadlines");
+
+  @AfterEach
+  void stopTheWatchdog() {
+    deadlines.close();
+  }
 
   /** A replica whose state is at {@code position}, or that catches up to what it is asked. */
   private static final class Replica implements LongFunction<ReplicaHttp.Response> {
@@ -48,7 +55,7 @@ class StrongReadTest {
   void anAnswerFromAtOrPastTheBarrierIsTheAnswer() {
     Replica replica = new Replica(200, 12);
     StrongRead.Answer a =
-        StrongRead.read(CompletableFuture.completedFuture(12L), 5, replica, TIMEOUT);
+        StrongRead.read(CompletableFuture.completedFuture(12L), 5, replica, TIMEOUT, deadlines);
     assertFalse(a.askedAgain());
     assertEquals(List.of(5L), replica.asked, "one ask, with the hint");
     assertEquals("12", a.response().header(Headers.LOG_POSITION).orElseThrow());
@@ -59,7 +66,7 @@ class StrongReadTest {
     for (int status : new int[] {200, 404, 304}) {
       Replica replica = new Replica(status, 7);
       StrongRead.Answer a =
-          StrongRead.read(CompletableFuture.completedFuture(9L), 3, replica, TIMEOUT);
+          StrongRead.read(CompletableFuture.completedFuture(9L), 3, replica, TIMEOUT, deadlines);
       assertTrue(a.askedAgain(), "status " + status);
       assertEquals(List.of(3L, 9L), replica.asked);
       assertEquals(status, a.response().status());
@@ -73,7 +80,9 @@ class StrongReadTest {
     ApiException e =
         assertThrows(
             ApiException.class,
-            () -> StrongRead.read(CompletableFuture.completedFuture(9L), 0, stuck, TIMEOUT));
+            () ->
+                StrongRead.read(
+                    CompletableFuture.completedFuture(9L), 0, stuck, TIMEOUT, deadlines));
     assertEquals(503, e.status());
   }
 
@@ -81,7 +90,8 @@ class StrongReadTest {
   void refusalsAndTimeoutsAreRelayedWithoutWaitingForTheBarrier() {
     for (int status : new int[] {400, 504}) {
       ReplicaHttp.Response refusal = new ReplicaHttp.Response(status, Map.of(), new byte[0]);
-      StrongRead.Answer a = StrongRead.read(new CompletableFuture<>(), 0, min -> refusal, TIMEOUT);
+      StrongRead.Answer a =
+          StrongRead.read(new CompletableFuture<>(), 0, min -> refusal, TIMEOUT, deadlines);
       assertSame(refusal, a.response());
     }
   }
@@ -92,7 +102,7 @@ class StrongReadTest {
     ReplicaHttp.Response old =
         new ReplicaHttp.Response(200, Map.of(), "v".getBytes(StandardCharsets.UTF_8));
     StrongRead.Answer a =
-        StrongRead.read(CompletableFuture.completedFuture(100L), 0, min -> old, TIMEOUT);
+        StrongRead.read(CompletableFuture.completedFuture(100L), 0, min -> old, TIMEOUT, deadlines);
     assertSame(old, a.response());
     assertFalse(a.askedAgain());
   }
@@ -108,13 +118,27 @@ class StrongReadTest {
                     CompletableFuture.failedFuture(new IllegalStateException("no broker")),
                     0,
                     replica,
-                    TIMEOUT));
+                    TIMEOUT,
+                    deadlines));
     assertEquals(503, failed.status());
     assertTrue(failed.getMessage().contains("no broker"), failed.getMessage());
+  }
+
+  @Test
+  void aBarrierLateBeyondTheTimeoutIs503AndStaysSharedForTheReadsAfter() {
+    Replica replica = new Replica(200, 50);
+    CompletableFuture<Long> barrier = new CompletableFuture<>();
+    long start = System.nanoTime();
     ApiException late =
         assertThrows(
             ApiException.class,
-            () -> StrongRead.read(new CompletableFuture<>(), 0, replica, Duration.ofMillis(20)));
+            () -> StrongRead.read(barrier, 0, replica, Duration.ofMillis(20), deadlines));
+    long waitedMillis = (System.nanoTime() - start) / 1_000_000;
     assertEquals(503, late.status());
+    assertTrue(waitedMillis >= 20 && waitedMillis < 2000, waitedMillis + " ms");
+    // The deadline ended this read's wait, not the lookup the other reads share.
+    assertFalse(barrier.isDone());
+    barrier.complete(40L);
+    assertEquals(200, StrongRead.read(barrier, 0, replica, TIMEOUT, deadlines).response().status());
   }
 }
