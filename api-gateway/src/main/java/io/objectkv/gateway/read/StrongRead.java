@@ -84,27 +84,32 @@ public final class StrongRead {
    * deadline ends a copy of it; the lookup's own timeout bounds the copies left on it.
    */
   private static long end(CompletableFuture<Long> barrier, long deadline, Deadlines deadlines) {
-    CompletableFuture<Long> mine = barrier.isDone() ? barrier : barrier.copy();
+    if (barrier.isDone()) {
+      return await(barrier);
+    }
+    CompletableFuture<Long> mine = barrier.copy();
     Deadlines.Deadline expiry =
-        mine == barrier
-            ? null
-            : deadlines.at(
-                deadline,
-                () ->
-                    mine.completeExceptionally(
-                        new TimeoutException("no answer to the lookup in time")));
+        deadlines.at(
+            deadline,
+            () ->
+                mine.completeExceptionally(
+                    new TimeoutException("no answer to the lookup in time")));
     try {
-      return mine.get();
+      return await(mine);
+    } finally {
+      expiry.cancel();
+    }
+  }
+
+  private static long await(CompletableFuture<Long> end) {
+    try {
+      return end.get();
     } catch (ExecutionException e) {
       throw ApiException.unavailable(
           "cannot find the end of the manifest log for a strong read: " + e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApiException.unavailable("interrupted");
-    } finally {
-      if (expiry != null) {
-        expiry.cancel();
-      }
     }
   }
 }
