@@ -83,7 +83,7 @@ public final class CompactionPlanner {
       return Optional.empty();
     }
     // Under pressure (L0 at half its bound: groups arrive faster than a long compaction into L1
-    // takes them), the longest run of small objects (the two lowest size classes) is merged
+    // takes them), the longest run of small objects (the three lowest size classes) is merged
     // whatever their classes: one merge then takes many objects out of L0, at the price of a few
     // more rewrites of small ones. Otherwise runs of one size class, the longest one wide enough
     // (the newest of equals): the newest run alone would starve older classes, since new groups
@@ -95,7 +95,7 @@ public final class CompactionPlanner {
     int end = l0.size();
     while (end > 0) {
       SstInfo last = l0.get(end - 1);
-      if (busy.contains(last.key()) || (pressure && policy.sizeClass(last.sizeBytes()) > 1)) {
+      if (busy.contains(last.key()) || (pressure && !policy.smallUnderPressure(last.sizeBytes()))) {
         end--;
         continue;
       }
@@ -104,7 +104,7 @@ public final class CompactionPlanner {
       while (start > 0
           && !busy.contains(l0.get(start - 1).key())
           && (pressure
-              ? policy.sizeClass(l0.get(start - 1).sizeBytes()) <= 1
+              ? policy.smallUnderPressure(l0.get(start - 1).sizeBytes())
               : policy.sizeClass(l0.get(start - 1).sizeBytes()) == sizeClass)) {
         start--;
       }

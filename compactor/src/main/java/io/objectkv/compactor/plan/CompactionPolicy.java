@@ -14,7 +14,10 @@ import java.time.Duration;
  * <p>Into L0: while L0 waits for the ratio, runs of {@code tierWidth} adjacent objects of one size
  * class (below {@code tierBaseBytes}, then each class {@code tierWidth} times the one before) are
  * merged into one, so L0 stays a few dozen objects however long it waits, and each byte is
- * rewritten once per class it climbs (about log base tierWidth of L0's bytes over the base).
+ * rewritten once per class it climbs (about log base tierWidth of L0's bytes over the base). Inside
+ * the first class a merged object stays in the class and is merged again with the next run, so the
+ * base is kept small: objects far below it (one client's groups, a few hundred bytes) are rewritten
+ * about base / (2 · tierWidth · their size) times before they leave it.
  *
  * @param minL0Objects compact into L1 no fewer L0 objects than this (unless they hold {@code
  *     tierBaseBytes})...
@@ -39,7 +42,7 @@ public record CompactionPolicy(
     int maxL0PerJob,
     long targetL1Bytes) {
   public static final CompactionPolicy DEFAULT =
-      new CompactionPolicy(8, 0.2, 64, 0, Duration.ofHours(6), 10, 1L << 20, 1024, 64L << 20);
+      new CompactionPolicy(8, 0.2, 64, 0, Duration.ofHours(6), 10, 16L << 10, 1024, 64L << 20);
 
   /** Compacts every L0 object into L1 as soon as it appears (tests of compaction itself). */
   public static CompactionPolicy eager(int maxL0PerJob, long targetL1Bytes) {
@@ -77,6 +80,14 @@ public record CompactionPolicy(
               + targetL1Bytes
               + ")");
     }
+  }
+
+  /**
+   * Whether an L0 object is small enough to be merged with any neighbour of the same smallness once
+   * L0 is under pressure: the three lowest size classes (below 1.6 MiB by default).
+   */
+  boolean smallUnderPressure(long bytes) {
+    return sizeClass(bytes) < 3;
   }
 
   /** The size class of an L0 object: 0 below the base, then one more per factor of tierWidth. */
