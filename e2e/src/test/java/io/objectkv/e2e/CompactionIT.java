@@ -108,6 +108,29 @@ class CompactionIT {
     }
   }
 
+  /**
+   * Writes until the manifest's log time is a compaction's max age past {@code sinceMillis}: log
+   * time moves with the log only. 5 s of log time; the rest is room for a slow machine (CI runs
+   * timed out at 30 s, with nothing to go on).
+   */
+  static void awaitLogTimePastMaxAge(long sinceMillis) {
+    long[] seen = new long[2]; // the last log time read, and how many rounds read one
+    Poll.until(
+        Duration.ofSeconds(90),
+        () ->
+            "the log time to pass the compactions' max age (after "
+                + seen[1]
+                + " rounds the manifest's log time was "
+                + (seen[0] - sinceMillis)
+                + " ms past the start of the wait)",
+        () -> {
+          writeRound(1);
+          seen[0] = cluster.inspector().manifest().logTimeMillis();
+          seen[1]++;
+          return seen[0] > sinceMillis + Cluster.COMPACTION_MAX_AGE.toMillis();
+        });
+  }
+
   /** Every key and a full scan, on a replica that has applied everything written. */
   static void verifyModel() {
     StringBuilder keys = new StringBuilder();
@@ -310,23 +333,7 @@ class CompactionIT {
     }
     // Orphans of the crashed runs are collected once the grace period has passed, and, for
     // outputs of unfinished compactions, once the log time shows the writer would refuse them...
-    long crashesOver = System.currentTimeMillis();
-    long[] seen = new long[2]; // the last log time read, and how many rounds read one
-    // 5 s of log time; the rest is room for a slow machine (one CI run timed out at 30 s).
-    Poll.until(
-        Duration.ofSeconds(90),
-        () ->
-            "the log time to pass the compactions' max age (after "
-                + seen[1]
-                + " rounds the manifest's log time was "
-                + (seen[0] - crashesOver)
-                + " ms past the crashes)",
-        () -> {
-          writeRound(1); // log time moves with the log only
-          seen[0] = cluster.inspector().manifest().logTimeMillis();
-          seen[1]++;
-          return seen[0] > crashesOver + Cluster.COMPACTION_MAX_AGE.toMillis();
-        });
+    awaitLogTimePastMaxAge(System.currentTimeMillis());
     Compactor gc =
         cluster.startCompactor(
             cluster.compactorConfig(dir.resolve("gc")), CompactionMerger.Step.NONE);
@@ -472,15 +479,7 @@ class CompactionIT {
     verifyModel();
     // A compaction's outputs are collected once log time shows the writer would refuse its commit:
     // merged objects that a later merge replaced included (log time moves with writes only).
-    long mergesOver = System.currentTimeMillis();
-    Poll.until(
-        Duration.ofSeconds(30),
-        "the log time to pass the compactions' max age",
-        () -> {
-          writeRound(1);
-          return cluster.inspector().manifest().logTimeMillis()
-              > mergesOver + Cluster.COMPACTION_MAX_AGE.toMillis();
-        });
+    awaitLogTimePastMaxAge(System.currentTimeMillis());
     Poll.until(
         Duration.ofSeconds(60),
         "every L0 object in the store to be referenced (replaced ones collected)",
