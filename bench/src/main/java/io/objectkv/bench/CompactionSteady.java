@@ -47,10 +47,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * compactor's CPU.
  *
  * <pre>bench/run CompactionSteady [--gib 1] [--value-bytes 1024] [--rate 1000]
- *     [--phases random:10,zipfian:10] [--heap 1g] [--group-min-interval-ms 0]</pre>
+ *     [--phases random:10,zipfian:10] [--heap 1g] [--group-min-interval-ms 0]
+ *     [--l0-slowdown 48]</pre>
  *
  * <p>{@code --group-min-interval-ms} is the writer's {@code OBJECTKV_WRITER_GROUP_MIN_INTERVAL}: at
- * a steady 1,000 writes/s the default commits a group (one PUT) every 50-70 ms.
+ * a steady 1,000 writes/s the default commits a group (one PUT) every 50-70 ms. {@code
+ * --l0-slowdown} is its {@code OBJECTKV_WRITER_L0_SLOWDOWN_OBJECTS} (the stop point stays the
+ * default).
  */
 public final class CompactionSteady {
   private CompactionSteady() {}
@@ -64,6 +67,7 @@ public final class CompactionSteady {
     String phases = "random:10,zipfian:10";
     String heap = "1g";
     long groupMinIntervalMs = 0;
+    int l0Slowdown = GroupPolicy.L0_SLOWDOWN_OBJECTS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--gib" -> gib = Double.parseDouble(args[++i]);
@@ -72,10 +76,12 @@ public final class CompactionSteady {
         case "--phases" -> phases = args[++i];
         case "--heap" -> heap = args[++i];
         case "--group-min-interval-ms" -> groupMinIntervalMs = Long.parseLong(args[++i]);
+        case "--l0-slowdown" -> l0Slowdown = Integer.parseInt(args[++i]);
         default -> {
           System.err.println(
               "usage: CompactionSteady [--gib 1] [--value-bytes 1024] [--rate 1000]"
-                  + " [--phases random:10,zipfian:10] [--heap 1g] [--group-min-interval-ms 0]");
+                  + " [--phases random:10,zipfian:10] [--heap 1g] [--group-min-interval-ms 0]"
+                  + " [--l0-slowdown 48]");
           System.exit(2);
         }
       }
@@ -88,12 +94,9 @@ public final class CompactionSteady {
       Writer writer =
           cluster.startWriter(
               base.withGroups(
-                  new GroupPolicy(
-                      groups.maxRecords(),
-                      groups.maxBytes(),
-                      groups.targetRecords(),
-                      groups.maxDelay(),
-                      Duration.ofMillis(groupMinIntervalMs))));
+                  groups
+                      .withDelays(groups.maxDelay(), Duration.ofMillis(groupMinIntervalMs))
+                      .withL0Slowdown(l0Slowdown, groups.l0StopObjects())));
       BenchCluster.Compactor compactor =
           cluster.startCompactor(
               // A short grace, so space amplification counts what compaction freed within the run;

@@ -49,7 +49,7 @@ final class Cluster extends InJvmCluster {
     // Most tests run no compactor, so L0 only grows: the L0 slowdown would hold every group up to
     // a second once it passed 32 objects.
     return WriterConfig.defaults(servers.bootstrapServers(), names)
-        .withGroups(GroupPolicy.DEFAULT.withL0Slowdown(0))
+        .withGroups(GroupPolicy.DEFAULT.withL0Slowdown(0, 0))
         .withSessionTimeout(Duration.ofSeconds(2))
         .withDecisions(
             new Decider.Bounds(

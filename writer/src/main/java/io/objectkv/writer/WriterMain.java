@@ -62,7 +62,12 @@ public final class WriterMain {
       Setting.of(
           "OBJECTKV_WRITER_L0_SLOWDOWN_OBJECTS",
           String.valueOf(GroupPolicy.DEFAULT.l0SlowdownObjects()),
-          "past this many L0 objects groups are held longer, up to 2 s at twice it and 4 s beyond (0: never): fewer, larger groups while the compactor catches up");
+          "past this many L0 objects groups are held longer, up to 2 s at OBJECTKV_WRITER_L0_STOP_OBJECTS (0: never): fewer, larger groups while the compactor catches up");
+  public static final Setting L0_STOP_OBJECTS =
+      Setting.of(
+          "OBJECTKV_WRITER_L0_STOP_OBJECTS",
+          String.valueOf(GroupPolicy.DEFAULT.l0StopObjects()),
+          "past this many L0 objects (the compactor's bound) groups are held 4 s: as near to a stop as the log allows");
   public static final Setting SNAPSHOT_EVERY =
       Setting.of(
           "OBJECTKV_WRITER_SNAPSHOT_EVERY_DELTAS",
@@ -115,6 +120,7 @@ public final class WriterMain {
           GROUP_MAX_DELAY,
           GROUP_MIN_INTERVAL,
           L0_SLOWDOWN_OBJECTS,
+          L0_STOP_OBJECTS,
           SNAPSHOT_EVERY,
           SNAPSHOT_INTERVAL,
           REQUEST_RETENTION,
@@ -146,7 +152,8 @@ public final class WriterMain {
             s.intValue(GROUP_TARGET_RECORDS),
             s.durationValue(GROUP_MAX_DELAY),
             s.durationValue(GROUP_MIN_INTERVAL),
-            s.intValue(L0_SLOWDOWN_OBJECTS)),
+            s.intValue(L0_SLOWDOWN_OBJECTS),
+            s.intValue(L0_STOP_OBJECTS)),
         s.intValue(SNAPSHOT_EVERY),
         s.durationValue(SNAPSHOT_INTERVAL),
         new Decider.Bounds(

@@ -25,6 +25,9 @@ import java.time.Duration;
  *     objects the longer (0: never): each group adds an L0 object, and when the compactor falls
  *     behind, fewer and larger groups keep reads within bound at the price of latency, where
  *     stopping writes would be the alternative
+ * @param l0StopObjects the hold reaches {@value #MAX_SLOWDOWN} max delays at this many L0 objects
+ *     and is {@value #STALL} beyond: as near to a stop as the log allows (the compactor's bound;
+ *     more than {@code l0SlowdownObjects}, ignored when that is 0)
  */
 public record GroupPolicy(
     int maxRecords,
@@ -32,19 +35,44 @@ public record GroupPolicy(
     int targetRecords,
     Duration maxDelay,
     Duration minInterval,
-    int l0SlowdownObjects) {
+    int l0SlowdownObjects,
+    int l0StopObjects) {
 
-  /** Groups are held longer beyond this many L0 objects (half the compactor's default bound). */
+  /**
+   * Groups are held longer beyond this many L0 objects: half the compactor's default bound, where
+   * its own pressure rule starts too. A later point (48) cut the p99 of writes at 64 clients, whose
+   * L0 passes 32 for moments while the compactor keeps up, but let L0 reach more objects during a
+   * long compaction into L1 (docs/design.md, "L0 slowdown").
+   */
   public static final int L0_SLOWDOWN_OBJECTS = 32;
+
+  /** The near stop beyond this many L0 objects: the compactor's default bound. */
+  public static final int L0_STOP_OBJECTS = 64;
 
   public GroupPolicy(
       int maxRecords, long maxBytes, int targetRecords, Duration maxDelay, Duration minInterval) {
-    this(maxRecords, maxBytes, targetRecords, maxDelay, minInterval, L0_SLOWDOWN_OBJECTS);
+    this(
+        maxRecords,
+        maxBytes,
+        targetRecords,
+        maxDelay,
+        minInterval,
+        L0_SLOWDOWN_OBJECTS,
+        L0_STOP_OBJECTS);
   }
 
   public GroupPolicy {
     if (l0SlowdownObjects < 0) {
       throw new IllegalArgumentException("l0SlowdownObjects must be >= 0: " + l0SlowdownObjects);
+    }
+    if (l0SlowdownObjects > 0 && l0StopObjects <= l0SlowdownObjects) {
+      throw new IllegalArgumentException(
+          "the L0 stop point must lie past the slowdown point: l0StopObjects="
+              + l0StopObjects
+              + " l0SlowdownObjects="
+              + l0SlowdownObjects
+              + " (raise the one or lower the other, or set the slowdown point to 0 to turn both"
+              + " off)");
     }
     if (maxRecords < 1 || maxBytes < 1 || targetRecords < 1) {
       throw new IllegalArgumentException(
@@ -75,31 +103,37 @@ public record GroupPolicy(
   /** The same with other delays (a zero max delay makes one poll a group). */
   public GroupPolicy withDelays(Duration maxDelay, Duration minInterval) {
     return new GroupPolicy(
-        maxRecords, maxBytes, targetRecords, maxDelay, minInterval, l0SlowdownObjects);
+        maxRecords,
+        maxBytes,
+        targetRecords,
+        maxDelay,
+        minInterval,
+        l0SlowdownObjects,
+        l0StopObjects);
   }
 
-  /** The same with another slowdown point (0: never slow down). */
-  public GroupPolicy withL0Slowdown(int objects) {
-    return new GroupPolicy(maxRecords, maxBytes, targetRecords, maxDelay, minInterval, objects);
+  /** The same with other slowdown and stop points (a slowdown point of 0: never slow down). */
+  public GroupPolicy withL0Slowdown(int slowdownObjects, int stopObjects) {
+    return new GroupPolicy(
+        maxRecords, maxBytes, targetRecords, maxDelay, minInterval, slowdownObjects, stopObjects);
   }
 
-  /** The hold at twice the slowdown point (the compactor's bound), in max delays: 2 s. */
+  /** The hold at the stop point (the compactor's bound), in max delays: 2 s. */
   static final int MAX_SLOWDOWN = 8;
 
   /**
-   * The hold past twice the slowdown point, in max delays (4 s): as near to stopping writes as the
-   * log allows while writes still answer within the gateway's timeout. The writer cannot stop
-   * deciding: the compactor's results reach it through the same log. A full group still goes at
-   * once.
+   * The hold past the stop point, in max delays (4 s): as near to stopping writes as the log allows
+   * while writes still answer within the gateway's timeout. The writer cannot stop deciding: the
+   * compactor's results reach it through the same log. A full group still goes at once.
    */
   static final int STALL = 16;
 
   /**
    * Least time from the end of a group of {@code previousRecords} to the end of the next, with
    * {@code l0Objects} in L0. Past the slowdown point the hold grows linearly to {@value
-   * #MAX_SLOWDOWN} max delays at twice it, and is {@value #STALL} max delays beyond: by default 500
-   * ms at 40 objects, 1 s at 48, 2 s at 64, 4 s from 65. Each group adds an L0 object, so L0 grows
-   * at most one object per hold while the compactor catches up.
+   * #MAX_SLOWDOWN} max delays at the stop point, and is {@value #STALL} max delays beyond: by
+   * default 500 ms at 40 objects, 1 s at 48, 2 s at 64, 4 s from 65. Each group adds an L0 object,
+   * so L0 grows at most one object per hold while the compactor catches up.
    */
   public long holdNanos(int previousRecords, int l0Objects) {
     long proportional =
@@ -114,10 +148,10 @@ public record GroupPolicy(
    */
   public long firmHoldNanos(int l0Objects) {
     long slowdown = 0;
-    if (l0SlowdownObjects > 0 && l0Objects > 2 * l0SlowdownObjects) {
+    if (l0SlowdownObjects > 0 && l0Objects > l0StopObjects) {
       slowdown = maxDelay.toNanos() * STALL;
     } else if (l0SlowdownObjects > 0 && l0Objects > l0SlowdownObjects) {
-      double over = (double) (l0Objects - l0SlowdownObjects) / l0SlowdownObjects;
+      double over = (double) (l0Objects - l0SlowdownObjects) / (l0StopObjects - l0SlowdownObjects);
       slowdown = (long) (maxDelay.toNanos() * MAX_SLOWDOWN * over);
     }
     return Math.max(minInterval.toNanos(), slowdown);

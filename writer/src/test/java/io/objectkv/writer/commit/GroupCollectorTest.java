@@ -211,17 +211,17 @@ class GroupCollectorTest {
   void lonelyRecordsAreHeldLongerWhileL0IsPastItsSlowdownPoint() {
     GroupCollector groups =
         collector(
-            new GroupPolicy(1000, 1L << 30, 1000, Duration.ofMillis(200), Duration.ZERO, 10),
+            new GroupPolicy(1000, 1L << 30, 1000, Duration.ofMillis(200), Duration.ZERO, 10, 20),
             () -> false);
     append(1, 10);
     assertEquals(1, groups.next().size());
     long end = nanos;
-    l0Objects = 15; // half way from the slowdown point of 10 to twice it
+    l0Objects = 15; // half way from the slowdown point of 10 to the stop point of 20
     append(1, 10);
     assertEquals(1, groups.next().size());
     assertEquals(800 * MS, nanos - end, "held four max delays");
     end = nanos;
-    l0Objects = 25; // past twice the point
+    l0Objects = 25; // past the stop point
     append(1, 10);
     assertEquals(1, groups.next().size());
     assertEquals(3200 * MS, nanos - end, "held sixteen max delays: a near stop");
@@ -234,13 +234,20 @@ class GroupCollectorTest {
 
   /**
    * A collector (200 ms max delay, a target of 10 records, the L0 slowdown past {@code
-   * l0SlowdownObjects}) after a first group of the full target: the next is held the whole 200 ms.
+   * l0SlowdownObjects} up to the stop point at twice it) after a first group of the full target:
+   * the next is held the whole 200 ms.
    */
   private GroupCollector afterAFullGroup(int l0SlowdownObjects) {
     GroupCollector groups =
         collector(
             new GroupPolicy(
-                1000, 1L << 30, 10, Duration.ofMillis(200), Duration.ZERO, l0SlowdownObjects),
+                1000,
+                1L << 30,
+                10,
+                Duration.ofMillis(200),
+                Duration.ZERO,
+                l0SlowdownObjects,
+                2 * l0SlowdownObjects),
             () -> false);
     append(10, 10);
     assertEquals(10, groups.next().size());

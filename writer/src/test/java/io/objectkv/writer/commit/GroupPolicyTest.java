@@ -27,16 +27,22 @@ class GroupPolicyTest {
   }
 
   @Test
-  void pastTheL0SlowdownPointGroupsAreHeldLongerAndPastTwiceItNearlyStop() {
-    GroupPolicy p = GroupPolicy.DEFAULT; // 250 ms max delay, slowdown past 32 objects
+  void pastTheL0SlowdownPointGroupsAreHeldLongerAndPastTheStopPointNearlyStop() {
+    GroupPolicy p = GroupPolicy.DEFAULT; // 250 ms max delay, slowdown past 32 objects, stop at 64
     assertEquals(25 * MS, p.holdNanos(1000, 32), "at the slowdown point: as without it");
     assertEquals(500 * MS, p.holdNanos(1, 40));
-    assertEquals(1000 * MS, p.holdNanos(1, 48), "half way to twice the point: four max delays");
-    assertEquals(2000 * MS, p.holdNanos(1, 64), "at twice the point: eight max delays");
+    assertEquals(1000 * MS, p.holdNanos(1, 48), "half way to the stop point: four max delays");
+    assertEquals(2000 * MS, p.holdNanos(1, 64), "at the stop point: eight max delays");
     assertEquals(4000 * MS, p.holdNanos(1, 65), "past it: a near stop");
     assertEquals(4000 * MS, p.holdNanos(1, 5000));
+    GroupPolicy later = p.withL0Slowdown(48, 64); // a steeper ramp to the same stop point
+    assertEquals(25 * MS, later.holdNanos(1000, 48));
+    assertEquals(125 * MS, later.holdNanos(1, 49), "one object past it: half a max delay");
+    assertEquals(1000 * MS, later.holdNanos(1, 56));
+    assertEquals(2000 * MS, later.holdNanos(1, 64));
+    assertEquals(4000 * MS, later.holdNanos(1, 65));
     GroupPolicy off =
-        new GroupPolicy(10_000, 1L << 20, 1000, Duration.ofMillis(250), Duration.ZERO, 0);
+        new GroupPolicy(10_000, 1L << 20, 1000, Duration.ofMillis(250), Duration.ZERO, 0, 0);
     assertEquals(250_000, off.holdNanos(1, 5000), "0 turns it off");
   }
 
@@ -65,5 +71,9 @@ class GroupPolicyTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> new GroupPolicy(1, 1, 1, Duration.ofMillis(-1), Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> GroupPolicy.DEFAULT.withL0Slowdown(64, 64),
+        "the stop point must lie past the slowdown point");
   }
 }
