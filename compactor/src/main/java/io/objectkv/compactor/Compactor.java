@@ -354,7 +354,8 @@ public final class Compactor implements Runnable, AutoCloseable {
       }
     }
     while (jobs.tierMergesMerging() < TIER_MERGES_SIDE_BY_SIDE) {
-      Optional<CompactionJob> job = CompactionPlanner.intoL0(m, config.policy(), jobs.busy());
+      Optional<CompactionJob> job =
+          CompactionPlanner.intoL0(m, config.policy(), jobs.busy(), jobs.runningIntoL1());
       if (job.isEmpty()) {
         return;
       }

@@ -27,7 +27,7 @@ public final class CompactionPlanner {
    */
   public static Optional<CompactionJob> plan(
       Manifest m, CompactionPolicy policy, long oldestL0Millis) {
-    return intoL1(m, policy, oldestL0Millis).or(() -> intoL0(m, policy, Set.of()));
+    return intoL1(m, policy, oldestL0Millis).or(() -> intoL0(m, policy, Set.of(), false));
   }
 
   /** A compaction into L1, if one is due. */
@@ -74,16 +74,18 @@ public final class CompactionPlanner {
 
   /**
    * A tier merge among the L0 objects not {@code busy} (inputs of compactions running: a busy
-   * object ends a run), if one is due.
+   * object ends a run), if one is due; {@code intoL1Running} says whether one of those compactions
+   * goes into L1.
    */
   public static Optional<CompactionJob> intoL0(
-      Manifest m, CompactionPolicy policy, Set<String> busy) {
+      Manifest m, CompactionPolicy policy, Set<String> busy, boolean intoL1Running) {
     List<SstInfo> l0 = m.l0();
     if (policy.tierWidth() == 0) {
       return Optional.empty();
     }
     // Under pressure (L0 at half its bound: groups arrive faster than a long compaction into L1
-    // takes them), the longest run of small objects (the three lowest size classes) is merged
+    // takes them), the longest run of small objects (the three lowest size classes, four while a
+    // compaction into L1 runs: see CompactionPolicy.smallUnderPressure) is merged
     // whatever their classes: one merge then takes many objects out of L0, at the price of a few
     // more rewrites of small ones. Otherwise runs of one size class, the longest one wide enough
     // (the newest of equals): the newest run alone would starve older classes, since new groups
@@ -95,7 +97,8 @@ public final class CompactionPlanner {
     int end = l0.size();
     while (end > 0) {
       SstInfo last = l0.get(end - 1);
-      if (busy.contains(last.key()) || (pressure && !policy.smallUnderPressure(last.sizeBytes()))) {
+      if (busy.contains(last.key())
+          || (pressure && !policy.smallUnderPressure(last.sizeBytes(), intoL1Running))) {
         end--;
         continue;
       }
@@ -104,7 +107,7 @@ public final class CompactionPlanner {
       while (start > 0
           && !busy.contains(l0.get(start - 1).key())
           && (pressure
-              ? policy.smallUnderPressure(l0.get(start - 1).sizeBytes())
+              ? policy.smallUnderPressure(l0.get(start - 1).sizeBytes(), intoL1Running)
               : policy.sizeClass(l0.get(start - 1).sizeBytes()) == sizeClass)) {
         start--;
       }

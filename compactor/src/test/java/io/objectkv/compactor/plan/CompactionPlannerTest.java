@@ -135,7 +135,7 @@ class CompactionPlannerTest {
     Manifest withL1Running = new Manifest(9, 1, 50, 0, l0, l1);
     assertEquals(
         List.of("l0/s0", "l0/s1", "l0/s2", "l0/s3"),
-        CompactionPlanner.intoL0(withL1Running, TIERED, Set.of("l0/big", "l0/mid1"))
+        CompactionPlanner.intoL0(withL1Running, TIERED, Set.of("l0/big", "l0/mid1"), true)
             .orElseThrow()
             .l0()
             .stream()
@@ -143,7 +143,7 @@ class CompactionPlannerTest {
             .toList(),
         "objects a running compaction does not take");
     assertTrue(
-        CompactionPlanner.intoL0(withL1Running, TIERED, Set.of("l0/s1")).isEmpty(),
+        CompactionPlanner.intoL0(withL1Running, TIERED, Set.of("l0/s1"), true).isEmpty(),
         "never the inputs of a running compaction: a busy object ends a run");
   }
 
@@ -182,6 +182,16 @@ class CompactionPlannerTest {
         l0.subList(11, 32).stream().map(SstInfo::key).toList(),
         job.l0().stream().map(SstInfo::key).toList(),
         "32 objects, half the bound: the longest run of classes 0 to 2, after the large object");
+    // While a compaction into L1 runs (here on the three oldest), class 3 is small too: the run
+    // goes on through the large object.
+    CompactionJob draining =
+        CompactionPlanner.intoL0(
+                new Manifest(9, 1, 50, 0, l0, l1), TIERED, Set.of("l0/0", "l0/1", "l0/2"), true)
+            .orElseThrow();
+    assertEquals(
+        l0.subList(3, 32).stream().map(SstInfo::key).toList(),
+        draining.l0().stream().map(SstInfo::key).toList(),
+        "classes 0 to 3 while a compaction into L1 runs");
   }
 
   @Test
