@@ -48,12 +48,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <pre>bench/run CompactionSteady [--gib 1] [--value-bytes 1024] [--rate 1000]
  *     [--phases random:10,zipfian:10] [--heap 1g] [--group-min-interval-ms 0]
- *     [--l0-slowdown 48]</pre>
+ *     [--l0-slowdown N]</pre>
  *
  * <p>{@code --group-min-interval-ms} is the writer's {@code OBJECTKV_WRITER_GROUP_MIN_INTERVAL}: at
  * a steady 1,000 writes/s the default commits a group (one PUT) every 50-70 ms. {@code
- * --l0-slowdown} is its {@code OBJECTKV_WRITER_L0_SLOWDOWN_OBJECTS} (the stop point stays the
- * default).
+ * --l0-slowdown} sets its {@code OBJECTKV_WRITER_L0_SLOWDOWN_OBJECTS} (the writer's default unless
+ * given; the stop point stays the default).
  */
 public final class CompactionSteady {
   private CompactionSteady() {}
@@ -67,7 +67,7 @@ public final class CompactionSteady {
     String phases = "random:10,zipfian:10";
     String heap = "1g";
     long groupMinIntervalMs = 0;
-    int l0Slowdown = GroupPolicy.L0_SLOWDOWN_OBJECTS;
+    Integer l0Slowdown = null; // the writer's own unless given
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--gib" -> gib = Double.parseDouble(args[++i]);
@@ -81,7 +81,7 @@ public final class CompactionSteady {
           System.err.println(
               "usage: CompactionSteady [--gib 1] [--value-bytes 1024] [--rate 1000]"
                   + " [--phases random:10,zipfian:10] [--heap 1g] [--group-min-interval-ms 0]"
-                  + " [--l0-slowdown 48]");
+                  + " [--l0-slowdown N]");
           System.exit(2);
         }
       }
@@ -96,7 +96,9 @@ public final class CompactionSteady {
               base.withGroups(
                   groups
                       .withDelays(groups.maxDelay(), Duration.ofMillis(groupMinIntervalMs))
-                      .withL0Slowdown(l0Slowdown, groups.l0StopObjects())));
+                      .withL0Slowdown(
+                          l0Slowdown != null ? l0Slowdown : groups.l0SlowdownObjects(),
+                          groups.l0StopObjects())));
       BenchCluster.Compactor compactor =
           cluster.startCompactor(
               // A short grace, so space amplification counts what compaction freed within the run;
