@@ -138,6 +138,14 @@ public final class Compactor implements Runnable, AutoCloseable {
    */
   private Set<String> listedUnnamed = new HashSet<>();
 
+  /**
+   * This compactor's outputs in the store that {@link #storedBytes} does not count yet: from their
+   * upload until the delta that adds them, or, for a compaction not applied, until a listing finds
+   * them. Without them the figure fell short during every merge and its decision, by a whole L1's
+   * size during a long compaction into L1. Written by compaction threads, read by the loop.
+   */
+  private final Map<String, Long> uploadedUncounted = new ConcurrentHashMap<>();
+
   /** Where the loop parked in the manifest log (0 before it ever ran), and when. */
   private volatile long parkedAt;
 
@@ -418,6 +426,7 @@ public final class Compactor implements Runnable, AutoCloseable {
 
   private void added(SstInfo sst, Map<String, Long> addedHere) {
     addedHere.put(sst.key(), sst.sizeBytes());
+    uploadedUncounted.remove(sst.key());
     // Followed only after a listing, which set storedBytes.
     if (storedBytesFollowed && !listedUnnamed.remove(sst.key())) {
       storedBytes = storedBytes + sst.sizeBytes();
@@ -455,6 +464,7 @@ public final class Compactor implements Runnable, AutoCloseable {
               worker.beat();
               step.reached(s);
             },
+            output -> uploadedUncounted.put(output.key(), output.sizeBytes()),
             startedAt);
     metrics.runs.inc();
     metrics.bytesRead.add(result.bytesRead());
@@ -630,6 +640,9 @@ public final class Compactor implements Runnable, AutoCloseable {
       Set<String> listed = new HashSet<>();
       objects.forEach(o -> listed.add(o.key()));
       removals.keySet().retainAll(listed);
+      // An output whose upload ended after the listing stays uncounted by it. One that ended
+      // before it but was noted after this removal counts twice until the delta adding it.
+      uploadedUncounted.keySet().removeAll(listed);
       listed.removeAll(m.objectKeys());
       listed.removeAll(removals.keySet());
       listedUnnamed = listed;
@@ -756,11 +769,20 @@ public final class Compactor implements Runnable, AutoCloseable {
 
   /**
    * Bytes of every object of the database: its last listing's, kept up to date since with the
-   * objects the manifest added and the GC deleted (null before the first listing). What only a
-   * listing finds (an upload whose commit never came) counts from the next.
+   * objects the manifest added, this compactor uploaded and the GC deleted (null before the first
+   * listing). What only a listing finds (a writer's upload whose commit never came) counts from the
+   * next.
    */
   public Long storedBytes() {
-    return storedBytes;
+    Long listedAndFollowed = storedBytes;
+    if (listedAndFollowed == null) {
+      return null;
+    }
+    long uploaded = 0;
+    for (long bytes : uploadedUncounted.values()) {
+      uploaded += bytes;
+    }
+    return listedAndFollowed + uploaded;
   }
 
   /** Whether the loop parked (its run returned until {@link #due} says to run it again). */

@@ -71,6 +71,14 @@ public final class CompactionMerger {
     Step NONE = step -> {};
   }
 
+  /** Told of each output once it is in the store, before the compaction is submitted. */
+  @FunctionalInterface
+  public interface Uploaded {
+    void uploaded(SstInfo output);
+
+    Uploaded NONE = output -> {};
+  }
+
   /** Names output {@code n} of a compaction. */
   @FunctionalInterface
   public interface OutputNames {
@@ -108,7 +116,8 @@ public final class CompactionMerger {
    * @param expiredByMillis values expiring at or before this are dropped: the compaction's start in
    *     log time, before every batch the writer decides after it, so conditions agree
    */
-  public Result merge(CompactionJob job, OutputNames names, Step step, long expiredByMillis) {
+  public Result merge(
+      CompactionJob job, OutputNames names, Step step, Uploaded uploaded, long expiredByMillis) {
     ExecutorService prefetch =
         Executors.newFixedThreadPool(
             PREFETCH_THREADS, r -> Thread.ofPlatform().name("prefetch").daemon().unstarted(r));
@@ -116,7 +125,7 @@ public final class CompactionMerger {
         Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("output-upload").daemon().unstarted(r));
     try {
-      return merge(job, names, step, expiredByMillis, prefetch, upload);
+      return merge(job, names, step, uploaded, expiredByMillis, prefetch, upload);
     } finally {
       prefetch.shutdownNow();
       upload.shutdownNow();
@@ -127,6 +136,7 @@ public final class CompactionMerger {
       CompactionJob job,
       OutputNames names,
       Step step,
+      Uploaded uploaded,
       long expiredByMillis,
       ExecutorService prefetch,
       ExecutorService upload) {
@@ -163,6 +173,7 @@ public final class CompactionMerger {
         new Output(
             names,
             step,
+            uploaded,
             upload,
             job.into(),
             lastLevel ? targetBytes : Long.MAX_VALUE,
@@ -269,6 +280,7 @@ public final class CompactionMerger {
   private final class Output {
     private final OutputNames names;
     private final Step step;
+    private final Uploaded uploaded;
     private final ExecutorService upload;
     private final ManifestEdit.Level level;
     private final long cutAt;
@@ -288,12 +300,14 @@ public final class CompactionMerger {
     Output(
         OutputNames names,
         Step step,
+        Uploaded uploaded,
         ExecutorService upload,
         ManifestEdit.Level level,
         long cutAt,
         List<RangeTombstone> rangeTombstones) {
       this.names = names;
       this.step = step;
+      this.uploaded = uploaded;
       this.upload = upload;
       this.level = level;
       this.cutAt = cutAt;
@@ -352,8 +366,10 @@ public final class CompactionMerger {
         if (!ours) {
           throw new IllegalStateException("compaction output name " + key + " is taken");
         }
-        outputs.add(SstInfo.of(key, summary));
+        SstInfo output = SstInfo.of(key, summary);
+        outputs.add(output);
         bytesWritten += summary.sizeBytes();
+        uploaded.uploaded(output);
         step.reached("output-uploaded");
       } finally {
         if (ours) {

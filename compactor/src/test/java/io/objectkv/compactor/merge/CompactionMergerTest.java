@@ -112,13 +112,19 @@ class CompactionMergerTest {
       CompactionMerger merger =
           new CompactionMerger(
               store, temp, new SstOptions(256, 10, true), 1024, 2048, nothingKept());
+      List<SstInfo> uploaded = new ArrayList<>();
       CompactionMerger.Result r =
           merger.merge(
               new CompactionJob(1, l0, l1, ManifestEdit.Level.L1),
               n -> "l1/c-" + n + ".sst",
               CompactionMerger.Step.NONE,
+              output -> {
+                assertTrue(store.head(output.key()).isPresent(), "told once in the store");
+                uploaded.add(output);
+              },
               expiredBy);
       assertTrue(r.outputs().size() > 3, "outputs are cut at the target size: " + r);
+      assertEquals(r.outputs(), uploaded, "each output told of once, in order");
       assertTrue(ManifestInvariants.isSortedRun(r.outputs()), "outputs form a sorted run");
       List<Entry> merged = new ArrayList<>();
       for (SstInfo o : r.outputs()) {
@@ -170,6 +176,7 @@ class CompactionMergerTest {
             new CompactionJob(1, l0, List.of(), ManifestEdit.Level.L0),
             n -> "l0/t1-c-" + n + ".sst",
             CompactionMerger.Step.NONE,
+            CompactionMerger.Uploaded.NONE,
             5_000);
     assertEquals(1, r.outputs().size(), "one object, whatever the target size: " + r.outputs());
     SstInfo out = r.outputs().getFirst();
@@ -214,6 +221,7 @@ class CompactionMergerTest {
                 new CompactionJob(1, groups.subList(0, 3), List.of(), ManifestEdit.Level.L0),
                 n -> "l0/t1-a-" + n + ".sst",
                 CompactionMerger.Step.NONE,
+                CompactionMerger.Uploaded.NONE,
                 0)
             .outputs()
             .getFirst();
@@ -227,13 +235,23 @@ class CompactionMergerTest {
         entries(
             objects,
             new CompactionMerger(store, temp, options, 1 << 30, 16 << 10, nothingKept())
-                .merge(intoL1, n -> "l1/s-" + n + ".sst", CompactionMerger.Step.NONE, 0));
+                .merge(
+                    intoL1,
+                    n -> "l1/s-" + n + ".sst",
+                    CompactionMerger.Step.NONE,
+                    CompactionMerger.Uploaded.NONE,
+                    0));
 
     store.keys.clear();
     List<Entry> fromKept =
         entries(
             objects,
-            merger.merge(intoL1, n -> "l1/k-" + n + ".sst", CompactionMerger.Step.NONE, 0));
+            merger.merge(
+                intoL1,
+                n -> "l1/k-" + n + ".sst",
+                CompactionMerger.Step.NONE,
+                CompactionMerger.Uploaded.NONE,
+                0));
     assertEquals(fromStore, fromKept);
     assertTrue(store.keys.contains(groups.get(3).key()));
     assertFalse(store.keys.contains(tier.key()), "the tier output is read locally");
@@ -245,7 +263,12 @@ class CompactionMergerTest {
         fromStore,
         entries(
             objects,
-            merger.merge(intoL1, n -> "l1/g-" + n + ".sst", CompactionMerger.Step.NONE, 0)));
+            merger.merge(
+                intoL1,
+                n -> "l1/g-" + n + ".sst",
+                CompactionMerger.Step.NONE,
+                CompactionMerger.Uploaded.NONE,
+                0)));
     assertTrue(store.keys.contains(tier.key()), "the tier output came from the store");
   }
 
@@ -305,6 +328,7 @@ class CompactionMergerTest {
                     new CompactionJob(1, List.of(l0), List.of(l1), ManifestEdit.Level.L1),
                     n -> "l1/b-" + n + ".sst",
                     CompactionMerger.Step.NONE,
+                    CompactionMerger.Uploaded.NONE,
                     0));
     assertEquals(base.size(), merged.size());
     assertEquals(
