@@ -329,13 +329,18 @@ class CompactionIT {
 
   private static StoredBytesCheck storedBytesCheck(Compactor compactor) {
     Long before = compactor.storedBytes();
-    long ssts = bytes("l0/") + bytes("l1/");
-    long snapshots = bytes("manifest/");
+    StoreBytes listed = StoreBytes.list();
     Long after = compactor.storedBytes();
-    boolean storeStill = ssts == bytes("l0/") + bytes("l1/") && snapshots == bytes("manifest/");
-    return before != null && before.equals(after) && storeStill
-        ? new StoredBytesCheck(before, ssts, snapshots)
+    return before != null && before.equals(after) && listed.equals(StoreBytes.list())
+        ? new StoredBytesCheck(before, listed.ssts(), listed.snapshots())
         : null;
+  }
+
+  /** One listing of the store: bytes of L0 and L1 objects, and of snapshots. */
+  private record StoreBytes(long ssts, long snapshots) {
+    static StoreBytes list() {
+      return new StoreBytes(bytes("l0/") + bytes("l1/"), bytes("manifest/"));
+    }
   }
 
   private static long bytes(String prefix) {
