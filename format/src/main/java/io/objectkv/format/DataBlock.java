@@ -70,7 +70,9 @@ public final class DataBlock {
     }
     byte[] key = r.readBytes(keyLength);
     byte[] value = r.readBytes(valueLength);
-    r.expectEnd("record " + i);
+    if (r.remaining() != 0) { // the message is built only then: this runs for every entry read
+      r.expectEnd("record " + i);
+    }
     return new Entry(key, version, value, expiresAt);
   }
 

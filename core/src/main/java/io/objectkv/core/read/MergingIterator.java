@@ -19,16 +19,28 @@ public final class MergingIterator implements Iterator<Entry> {
   private final PriorityQueue<Head> heap;
 
   public MergingIterator(List<Iterator<Entry>> sources, boolean reverse) {
-    Comparator<byte[]> keys =
-        reverse ? (a, b) -> Arrays.compareUnsigned(b, a) : Arrays::compareUnsigned;
+    // Written out, not chained: a chain of lambdas boxes each version and runs megamorphic calls,
+    // and this compare is the inner loop of every merge and scan.
     Comparator<Head> order =
-        Comparator.<Head, byte[]>comparing(h -> h.entry.key(), keys)
-            .thenComparing(h -> h.entry.version(), Comparator.reverseOrder())
-            .thenComparingInt(h -> h.source);
+        reverse
+            ? (a, b) -> {
+              int c = Arrays.compareUnsigned(b.entry.key(), a.entry.key());
+              return c != 0 ? c : newerFirst(a, b);
+            }
+            : (a, b) -> {
+              int c = Arrays.compareUnsigned(a.entry.key(), b.entry.key());
+              return c != 0 ? c : newerFirst(a, b);
+            };
     heap = new PriorityQueue<>(Math.max(1, sources.size()), order);
     for (int i = 0; i < sources.size(); i++) {
       push(sources.get(i), i);
     }
+  }
+
+  /** Of two heads of one key, the higher version first, then the earlier source. */
+  private static int newerFirst(Head a, Head b) {
+    int c = Long.compare(b.entry.version(), a.entry.version());
+    return c != 0 ? c : Integer.compare(a.source, b.source);
   }
 
   private void push(Iterator<Entry> it, int source) {

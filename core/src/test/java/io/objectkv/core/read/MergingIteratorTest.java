@@ -37,6 +37,36 @@ class MergingIteratorTest {
   }
 
   @Test
+  void theNewerVersionWinsFromAnySourceAndATieGoesToTheEarlierSource() {
+    MergingIterator forward =
+        new MergingIterator(
+            List.of(
+                it(e("a", 1, "old"), e("b", 7, "first")),
+                it(e("a", 4, "new"), e("b", 7, "second"))),
+            false);
+    assertEquals(List.of(e("a", 4, "new"), e("b", 7, "first")), LsmViewTest.drain(forward));
+    MergingIterator reverse =
+        new MergingIterator(
+            List.of(
+                it(e("b", 7, "first"), e("a", 1, "old")),
+                it(e("b", 7, "second"), e("a", 4, "new"))),
+            true);
+    assertEquals(List.of(e("b", 7, "first"), e("a", 4, "new")), LsmViewTest.drain(reverse));
+  }
+
+  @Test
+  void keysCompareAsUnsignedBytes() {
+    Entry high = new Entry(new byte[] {(byte) 0xFF}, 1, "high".getBytes());
+    Entry low = new Entry(new byte[] {0x01}, 1, "low".getBytes());
+    assertEquals(
+        List.of(low, high),
+        LsmViewTest.drain(new MergingIterator(List.of(it(high), it(low)), false)));
+    assertEquals(
+        List.of(high, low),
+        LsmViewTest.drain(new MergingIterator(List.of(it(low), it(high)), true)));
+  }
+
+  @Test
   void noSources() {
     assertEquals(List.of(), LsmViewTest.drain(new MergingIterator(List.of(), false)));
   }
