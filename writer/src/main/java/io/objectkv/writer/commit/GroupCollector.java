@@ -17,7 +17,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * what a poll returns beyond that opens the next group), or once the policy's max delay has passed
  * since its first record; unless full, never before the policy's hold after the previous group,
  * except that the hold's proportional part ends once the group's burst is over (see {@link
- * #QUIET_GAPS}). So a quiet log commits at once and a busy one fills groups.
+ * #QUIET_GAPS}). So a quiet log commits at once and a busy one fills groups. The hold's L0 slowdown
+ * goes by what L0 held over the last moments, not at one instant (see {@link #L0_SUSTAINED}).
  *
  * <p>One collector serves one active role: records it holds back belong to that role's position in
  * the log.
@@ -34,6 +35,23 @@ public final class GroupCollector {
    */
   static final int QUIET_GAPS = 8;
 
+  /**
+   * How long L0 must stay past the slowdown point before groups are held for it: the slowdown goes
+   * by the least L0 count seen over this time. Groups keep coming while a compaction into L1 runs,
+   * and L0 passes the point for moments before it commits and L0 falls back; a hold for such a
+   * moment (62.5 ms at one object past it) stalls every client. Past the point for longer, the
+   * compactor is behind, and the holds start this much later.
+   */
+  static final Duration L0_SUSTAINED = Duration.ofMillis(100);
+
+  /**
+   * The most objects L0 may be past the slowdown point before it is held at once: the count the
+   * slowdown goes by is never further than this below the count now. So a moment past the point
+   * lets L0 grow by at most this much, where groups at 160 a second would add 16 in {@link
+   * #L0_SUSTAINED}.
+   */
+  static final int L0_TOLERANCE = 8;
+
   /** How long an empty group waits before the caller gets to do idle work. */
   private static final Duration IDLE = Duration.ofMillis(200);
 
@@ -43,6 +61,8 @@ public final class GroupCollector {
   private final IntSupplier l0Objects;
   private final LongSupplier nanoClock;
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> heldBack = new ArrayDeque<>();
+  // L0 counts seen within L0_SUSTAINED, oldest first; each less than the ones after it.
+  private final ArrayDeque<L0Seen> l0Seen = new ArrayDeque<>();
   private long previousEnd;
   private int previousSize = 1;
 
@@ -91,7 +111,7 @@ public final class GroupCollector {
     int arrivals = 0;
     // When the group's burst counts as over if nothing more arrives (never while it holds one).
     long burstEnd = Long.MAX_VALUE;
-    int l0 = l0Objects.getAsInt();
+    int l0 = sustainedL0Objects(nanoClock.getAsLong());
     long notBefore = previousEnd + policy.holdNanos(previousSize, l0);
     long firmNotBefore = previousEnd + policy.firmHoldNanos(l0);
     while (true) {
@@ -157,6 +177,24 @@ public final class GroupCollector {
         return group;
       }
     }
+  }
+
+  private record L0Seen(long nanos, int objects) {}
+
+  /**
+   * The L0 count the slowdown goes by: the least seen over the last {@link #L0_SUSTAINED}, the one
+   * now included, but no more than {@link #L0_TOLERANCE} below the one now.
+   */
+  private int sustainedL0Objects(long now) {
+    int objects = l0Objects.getAsInt();
+    while (!l0Seen.isEmpty() && l0Seen.peekLast().objects() >= objects) {
+      l0Seen.pollLast(); // never the least again while this one is in the window
+    }
+    l0Seen.addLast(new L0Seen(now, objects));
+    while (l0Seen.peekFirst().nanos() < now - L0_SUSTAINED.toNanos()) {
+      l0Seen.pollFirst();
+    }
+    return Math.max(l0Seen.peekFirst().objects(), objects - L0_TOLERANCE);
   }
 
   /**

@@ -217,19 +217,69 @@ class GroupCollectorTest {
     assertEquals(1, groups.next().size());
     long end = nanos;
     l0Objects = 15; // half way from the slowdown point of 10 to the stop point of 20
+    sustain();
     append(1, 10);
     assertEquals(1, groups.next().size());
     assertEquals(800 * MS, nanos - end, "held four max delays");
     end = nanos;
     l0Objects = 25; // past the stop point
+    sustain();
     append(1, 10);
     assertEquals(1, groups.next().size());
     assertEquals(3200 * MS, nanos - end, "held sixteen max delays: a near stop");
     end = nanos;
-    l0Objects = 5;
+    l0Objects = 5; // a fall counts at once
     append(1, 10);
     assertEquals(1, groups.next().size());
     assertTrue(nanos - end < MS, "below it, a lone record commits at once");
+  }
+
+  @Test
+  void aMomentPastTheSlowdownPointHoldsNothing() {
+    GroupCollector groups =
+        collector(
+            new GroupPolicy(1000, 1L << 30, 1000, Duration.ofMillis(200), Duration.ZERO, 10, 20),
+            () -> false);
+    l0Objects = 8;
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    // A compaction into L1 runs and L0 grows past the point; the compaction commits soon after.
+    l0Objects = 15;
+    for (int i = 0; i < 3; i++) {
+      long end = nanos;
+      nanos += GroupCollector.L0_SUSTAINED.toNanos() / 4;
+      append(1, 10);
+      assertEquals(1, groups.next().size());
+      assertTrue(nanos - end <= GroupCollector.L0_SUSTAINED.toNanos() / 4 + MS, "not held");
+    }
+    // Past the point for longer: the compactor is behind, and groups are held.
+    long end = nanos;
+    nanos += GroupCollector.L0_SUSTAINED.toNanos() / 4 + MS;
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    assertEquals(800 * MS, nanos - end, "held four max delays");
+  }
+
+  @Test
+  void aMomentFarPastTheSlowdownPointHoldsAtOnce() {
+    GroupCollector groups =
+        collector(
+            new GroupPolicy(1000, 1L << 30, 1000, Duration.ofMillis(200), Duration.ZERO, 10, 20),
+            () -> false);
+    l0Objects = 8;
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    long end = nanos;
+    // Seventeen past the point at once: held as if the tolerance past it were all it had.
+    l0Objects = 10 + 7 + GroupCollector.L0_TOLERANCE;
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    assertEquals(1120 * MS, nanos - end, "held 7/10 of eight max delays");
+  }
+
+  /** Lets the time pass that L0 must stay at a count before the slowdown goes by it. */
+  private void sustain() {
+    nanos += GroupCollector.L0_SUSTAINED.toNanos() + MS;
   }
 
   /**
@@ -314,8 +364,10 @@ class GroupCollectorTest {
     GroupCollector groups = afterAFullGroup(10);
     long end = nanos;
     l0Objects = 15; // four max delays of slowdown
-    arriveAt(end + MS / 10, 5);
-    arriveAt(end + 2 * MS / 10, 5);
+    sustain();
+    long burst = nanos;
+    arriveAt(burst + MS / 10, 5);
+    arriveAt(burst + 2 * MS / 10, 5);
     assertEquals(10, groups.next().size());
     assertEquals(800 * MS, nanos - end, "held the slowdown whole");
   }
