@@ -12,6 +12,7 @@ import io.objectkv.format.SstSummary;
 import io.objectkv.format.SstWriter;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -30,10 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The merge under every tier merge, compaction and multi-object scan: {@code sources} SSTs in
- * memory, each holding {@code entriesPerSource} keys drawn from one key space (so sources overlap
- * and some keys have versions in several), 16-byte keys and 100-byte values, read block by block
- * with an empty block cache (as a compaction reads its inputs) and merged into one stream. The
- * score is the time for the whole merge; entries per second = sources × entriesPerSource / score.
+ * memory, each holding {@code entriesPerSource} draws (less their repeats) from one key space, so
+ * sources overlap and some keys have versions in several; 16-byte keys and 100-byte values, read
+ * block by block with an empty block cache (as a compaction reads its inputs) and merged into one
+ * stream. The score is the time for the whole merge.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -71,8 +72,7 @@ public class MergeBenchmark {
       SstSummary summary = w.finish();
       byte[] bytes = out.toByteArray();
       RangeFetcher memory =
-          (key, offset, length) ->
-              java.util.Arrays.copyOfRange(bytes, (int) offset, (int) (offset + length));
+          (key, offset, length) -> Arrays.copyOfRange(bytes, (int) offset, (int) (offset + length));
       TableCache tables = new TableCache(memory, new BlockCache(0));
       readers.add(tables.open(SstInfo.of("source-" + s + ".sst", summary)));
     }

@@ -209,12 +209,7 @@ class GroupCollectorTest {
 
   @Test
   void lonelyRecordsAreHeldLongerWhileL0IsPastItsSlowdownPoint() {
-    GroupCollector groups =
-        collector(
-            new GroupPolicy(1000, 1L << 30, 1000, Duration.ofMillis(200), Duration.ZERO, 10, 20),
-            () -> false);
-    append(1, 10);
-    assertEquals(1, groups.next().size());
+    GroupCollector groups = afterALoneRecord(0);
     long end = nanos;
     l0Objects = 15; // half way from the slowdown point of 10 to the stop point of 20
     sustain();
@@ -236,13 +231,7 @@ class GroupCollectorTest {
 
   @Test
   void aMomentPastTheSlowdownPointHoldsNothing() {
-    GroupCollector groups =
-        collector(
-            new GroupPolicy(1000, 1L << 30, 1000, Duration.ofMillis(200), Duration.ZERO, 10, 20),
-            () -> false);
-    l0Objects = 8;
-    append(1, 10);
-    assertEquals(1, groups.next().size());
+    GroupCollector groups = afterALoneRecord(8);
     // A compaction into L1 runs and L0 grows past the point; the compaction commits soon after.
     l0Objects = 15;
     for (int i = 0; i < 3; i++) {
@@ -262,19 +251,28 @@ class GroupCollectorTest {
 
   @Test
   void aMomentFarPastTheSlowdownPointHoldsAtOnce() {
-    GroupCollector groups =
-        collector(
-            new GroupPolicy(1000, 1L << 30, 1000, Duration.ofMillis(200), Duration.ZERO, 10, 20),
-            () -> false);
-    l0Objects = 8;
-    append(1, 10);
-    assertEquals(1, groups.next().size());
+    GroupCollector groups = afterALoneRecord(8);
     long end = nanos;
-    // Seventeen past the point at once: held as if the tolerance past it were all it had.
+    // Fifteen past the point at once: held as if seven past it, the fifteen less the tolerance.
     l0Objects = 10 + 7 + GroupCollector.L0_TOLERANCE;
     append(1, 10);
     assertEquals(1, groups.next().size());
     assertEquals(1120 * MS, nanos - end, "held 7/10 of eight max delays");
+  }
+
+  /**
+   * A collector (200 ms max delay, the L0 slowdown past 10 objects up to the stop point at 20)
+   * after a group of one record decided with {@code l0} objects in L0.
+   */
+  private GroupCollector afterALoneRecord(int l0) {
+    GroupCollector groups =
+        collector(
+            new GroupPolicy(1000, 1L << 30, 1000, Duration.ofMillis(200), Duration.ZERO, 10, 20),
+            () -> false);
+    l0Objects = l0;
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    return groups;
   }
 
   /** Lets the time pass that L0 must stay at a count before the slowdown goes by it. */
