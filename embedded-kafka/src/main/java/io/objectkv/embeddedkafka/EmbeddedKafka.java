@@ -164,6 +164,11 @@ public final class EmbeddedKafka {
     // An idle controller appends a no-op record to the metadata log this often (500 ms by
     // default) and the broker side applies each: about a quarter of an idle broker's CPU.
     p.put("metadata.max.idle.interval.ms", "10000");
+    // One machine's broker: one network thread and two request handlers instead of 3 and 8, so a
+    // request more often finds its thread awake. Under 256 clients' puts the broker used 17-33%
+    // less CPU per write (docs/design.md, "The local broker's threads").
+    p.put("num.network.threads", "1");
+    p.put("num.io.threads", "2");
     p.putAll(overrides);
     try (Writer w = Files.newBufferedWriter(config)) {
       for (Map.Entry<String, String> e : p.entrySet()) {
