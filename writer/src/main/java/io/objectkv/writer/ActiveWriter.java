@@ -10,6 +10,7 @@ import io.objectkv.core.store.ObjectStore;
 import io.objectkv.writer.commit.GroupCollector;
 import io.objectkv.writer.commit.GroupCommit;
 import io.objectkv.writer.commit.L0Uploader;
+import io.objectkv.writer.commit.NanoTime;
 import io.objectkv.writer.commit.WriteLog;
 import io.objectkv.writer.decide.Decider;
 import io.objectkv.writer.decide.LogGapException;
@@ -33,6 +34,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -168,7 +170,7 @@ final class ActiveWriter implements AutoCloseable {
             config.groups(),
             () -> toCommit.remainingCapacity() == 0,
             () -> decider.prepared().l0().size(),
-            System::nanoTime);
+            SYSTEM_TIME);
     this.committer = Thread.ofPlatform().name("committer").daemon().start(this::commitLoop);
     metrics.recoveries.inc();
     metrics.recoverySeconds.observeNanos(System.nanoTime() - start);
@@ -279,6 +281,19 @@ final class ActiveWriter implements AutoCloseable {
       throw new IllegalStateException("interrupted while handing a group to the committer", e);
     }
   }
+
+  private static final NanoTime SYSTEM_TIME =
+      new NanoTime() {
+        @Override
+        public long now() {
+          return System.nanoTime();
+        }
+
+        @Override
+        public void sleep(long nanos) {
+          LockSupport.parkNanos(nanos);
+        }
+      };
 
   /** Put on the committer's queue by {@link #close}: it waits on the queue and nothing else. */
   private static final Prepared STOP = new Prepared(null, null, 0);

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How the write log is cut into groups. Kafka's in-memory consumer stands in for the log, and time
- * is a manual clock that a poll which finds nothing advances by its whole timeout, as a real one
- * would wait; records {@link #arriveAt} a time are returned by the poll whose wait reaches it.
+ * is a manual clock that a poll which finds nothing advances by its timeout in whole milliseconds,
+ * as a real consumer would wait; records {@link #arriveAt} a time are returned by the poll whose
+ * wait reaches it.
  */
 class GroupCollectorTest {
   private static final TopicPartition LOG = new TopicPartition("writes", 0);
@@ -31,6 +32,9 @@ class GroupCollectorTest {
       new MockConsumer<>("earliest") {
         @Override
         public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+          if (++polls > 100_000) {
+            throw new AssertionError("the collector spins on polls");
+          }
           long[] next = timed.peek();
           if (next != null && next[0] <= nanos + timeout.toNanos()) {
             timed.poll();
@@ -39,7 +43,7 @@ class GroupCollectorTest {
           }
           ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
           if (records.isEmpty()) {
-            nanos += timeout.toNanos();
+            nanos += timeout.toMillis() * MS;
           }
           return records;
         }
@@ -48,6 +52,7 @@ class GroupCollectorTest {
   /** Clumps of records still to arrive: {time in nanos, records}, in time order. */
   private final ArrayDeque<long[]> timed = new ArrayDeque<>();
 
+  private int polls;
   private long nextOffset;
   private int l0Objects;
 
@@ -86,7 +91,19 @@ class GroupCollectorTest {
   }
 
   private GroupCollector collector(GroupPolicy policy, BooleanSupplier busy) {
-    return new GroupCollector(WriteLog.of(log, LOG), policy, busy, () -> l0Objects, () -> nanos);
+    NanoTime time =
+        new NanoTime() {
+          @Override
+          public long now() {
+            return nanos;
+          }
+
+          @Override
+          public void sleep(long sleptNanos) {
+            nanos += sleptNanos;
+          }
+        };
+    return new GroupCollector(WriteLog.of(log, LOG), policy, busy, () -> l0Objects, time);
   }
 
   private static List<Long> offsets(List<ConsumerRecord<byte[], byte[]>> group) {
@@ -161,6 +178,19 @@ class GroupCollectorTest {
     append(1, 10);
     assertEquals(1, groups.next().size());
     assertEquals(150 * MS, nanos - firstEnd, "the second group ends the interval after the first");
+  }
+
+  @Test
+  void aWaitShorterThanTheConsumersMillisecondIsSleptNotPolled() {
+    GroupCollector groups = collector(1000, 1L << 30, Duration.ofNanos(1_400_000), () -> false);
+    append(1, 10);
+    assertEquals(1, groups.next().size());
+    long firstEnd = nanos;
+    append(1, 10);
+    polls = 0;
+    assertEquals(1, groups.next().size());
+    assertEquals(1_400_000, nanos - firstEnd, "the interval is met to the nanosecond");
+    assertTrue(polls <= 3, polls + " polls for one wait of 1.4 ms");
   }
 
   @Test
