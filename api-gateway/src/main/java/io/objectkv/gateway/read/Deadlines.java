@@ -64,12 +64,7 @@ public final class Deadlines implements AutoCloseable {
       if (!pending.isEmpty()) {
         idleTicks = 0;
       } else if (++idleTicks >= IDLE_TICKS) {
-        watchdogAsleep = true;
-        if (pending.isEmpty()) {
-          // A deadline set wakes it; the limit covers a wake-up that raced the flag.
-          LockSupport.parkNanos(this, Duration.ofSeconds(1).toNanos());
-        }
-        watchdogAsleep = false;
+        sleepUntilPending();
         idleTicks = 0;
         continue;
       }
@@ -85,6 +80,19 @@ public final class Deadlines implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Parks until a deadline is set or the watchdog closes. {@link #at} adds before it reads the
+   * flag, and this sets the flag before it looks: one of the two sees the other, so no deadline is
+   * missed while asleep.
+   */
+  private void sleepUntilPending() {
+    watchdogAsleep = true;
+    while (pending.isEmpty() && !closed) {
+      LockSupport.park(this);
+    }
+    watchdogAsleep = false;
   }
 
   @Override

@@ -47,12 +47,21 @@ class DeadlinesTest {
         () -> {
           throw new IllegalStateException("boom");
         });
-    Thread.sleep(1200); // past the idle ticks (1 s): the watchdog sleeps for up to 1 s
+    Thread.sleep(1200); // past the idle ticks (1 s): the watchdog sleeps until a deadline is set
+    // Asleep without a timer: an idle gateway's watchdog does not wake at all.
+    assertEquals(Thread.State.WAITING, watchdogState());
     CountDownLatch ran = new CountDownLatch(1);
     long start = System.nanoTime();
     deadlines.at(start + TimeUnit.MILLISECONDS.toNanos(10), ran::countDown);
     assertTrue(ran.await(2, TimeUnit.SECONDS));
-    // Woken by the deadline set, not by the 1 s limit of its sleep.
     assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(500));
+  }
+
+  private static Thread.State watchdogState() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("test-deadlines"))
+        .findFirst()
+        .orElseThrow()
+        .getState();
   }
 }
