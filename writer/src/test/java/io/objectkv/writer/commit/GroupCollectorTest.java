@@ -36,7 +36,7 @@ class GroupCollectorTest {
             throw new AssertionError("the collector spins on polls");
           }
           long[] next = timed.peek();
-          if (next != null && next[0] <= nanos + timeout.toNanos()) {
+          if (next != null && next[0] <= nanos + timeout.toMillis() * MS) {
             timed.poll();
             nanos = Math.max(nanos, next[0]);
             append((int) next[1], 10);
