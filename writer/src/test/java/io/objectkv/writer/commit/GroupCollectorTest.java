@@ -169,27 +169,35 @@ class GroupCollectorTest {
     return () -> nanos < until;
   }
 
-  @Test
-  void groupsEndNoSoonerThanTheMinimumIntervalApart() {
-    GroupCollector groups = collector(1000, 1L << 30, Duration.ofMillis(150), () -> false);
-    append(1, 10);
-    assertEquals(1, groups.next().size());
-    long firstEnd = nanos;
-    append(1, 10);
-    assertEquals(1, groups.next().size());
-    assertEquals(150 * MS, nanos - firstEnd, "the second group ends the interval after the first");
-  }
-
-  @Test
-  void aWaitShorterThanTheConsumersMillisecondIsSleptNotPolled() {
-    GroupCollector groups = collector(1000, 1L << 30, Duration.ofNanos(1_400_000), () -> false);
+  /**
+   * Two lone records, one after the other, under {@code minInterval}: how long after the first
+   * group the second one ended. {@link #polls} counts the second group's polls.
+   */
+  private long secondLoneGroupAfter(Duration minInterval) {
+    GroupCollector groups = collector(1000, 1L << 30, minInterval, () -> false);
     append(1, 10);
     assertEquals(1, groups.next().size());
     long firstEnd = nanos;
     append(1, 10);
     polls = 0;
     assertEquals(1, groups.next().size());
-    assertEquals(1_400_000, nanos - firstEnd, "the interval is met to the nanosecond");
+    return nanos - firstEnd;
+  }
+
+  @Test
+  void groupsEndNoSoonerThanTheMinimumIntervalApart() {
+    assertEquals(
+        150 * MS,
+        secondLoneGroupAfter(Duration.ofMillis(150)),
+        "the second group ends the interval after the first");
+  }
+
+  @Test
+  void aWaitShorterThanTheConsumersMillisecondIsSleptNotPolled() {
+    assertEquals(
+        1_400_000,
+        secondLoneGroupAfter(Duration.ofNanos(1_400_000)),
+        "the interval is met to the nanosecond");
     assertTrue(polls <= 3, polls + " polls for one wait of 1.4 ms");
   }
 
